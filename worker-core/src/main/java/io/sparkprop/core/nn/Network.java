@@ -1,0 +1,128 @@
+package io.sparkprop.core.nn;
+
+import io.sparkprop.core.matrix.Gemm;
+import io.sparkprop.core.matrix.RowOps;
+
+/**
+ * Forward and backward over a batch of rows for a stack of dense layers, in the flat layout of
+ * {@link ParameterLayout}. Stateless apart from its shape: the parameters come in, the gradient goes
+ * out, and everything in between lives in a {@link Workspace}.
+ *
+ * <pre>
+ * forward:  A_0 = X [b x n_0]
+ *           Z_l = A_{l-1} W_l^T + b_l              [b x n_l]   (gemm NT, then fused bias + f_l)
+ *           A_l = f_l(Z_l)
+ * loss:     sum_r L_r(A_L, Y)                     (the caller divides by b for the mean)
+ * backward: D_L = dL/dZ_L                          (from the loss; p - q for softmax cross-entropy)
+ *           gW_l += D_l^T A_{l-1}                 [n_l x n_{l-1}]  (gemm TN)
+ *           gb_l += colsum(D_l)                   [n_l]
+ *           D_{l-1} = (D_l W_l) * f'_{l-1}(Z_{l-1})  [b x n_{l-1}]  (gemm NN)
+ * </pre>
+ * A sparse (CSR) input is multiplied directly in layer 1 and never densified.
+ */
+public final class Network {
+    private final NetworkSpec spec;
+    private final ParameterLayout layout;
+    private final Activation[] activations;
+    private final Loss loss;
+    private final Gemm gemm;
+
+    public Network(NetworkSpec spec) {
+        this(spec, Gemm.best());
+    }
+
+    public Network(NetworkSpec spec, Gemm gemm) {
+        this.spec = spec;
+        this.layout = spec.layout();
+        this.activations = new Activation[spec.layers() + 1];
+        for (int l = 1; l <= spec.layers(); l++) {
+            activations[l] = Activation.of(spec.activation(l));
+        }
+        this.loss = Loss.of(spec.loss());
+        this.gemm = gemm;
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    /** A workspace for batches of at most {@code capacity} rows. */
+    public Workspace newWorkspace(int capacity) {
+        return new Workspace(layout, capacity, spec.targetWidth());
+    }
+
+    /** Forward pass over the workspace's batch; the output is {@link Workspace#output()}. */
+    public void forward(float[] params, Workspace ws) {
+        layout.checkLength(params, "parameter array");
+        Batch batch = ws.batch;
+        int rows = batch.rows();
+        for (int l = 1; l <= layout.layers(); l++) {
+            int in = layout.width(l - 1);
+            int out = layout.width(l);
+            if (l == 1 && batch.isSparse()) {
+                batch.sparse().multiplyTransposed(params, layout.weightOffset(1), out, ws.z[1]);
+            } else {
+                float[] input = l == 1 ? batch.dense() : ws.a[l - 1];
+                gemm.gemm(false, true, rows, out, in, input, 0, in, params, layout.weightOffset(l), in,
+                        0f, ws.z[l], 0, out);
+            }
+            activations[l].forward(ws.z[l], params, layout.biasOffset(l), ws.a[l], rows, out);
+        }
+    }
+
+    /**
+     * One forward and backward pass. Adds the gradient of {@code sum_r L_r} (a sum over the batch,
+     * not yet a mean) into {@code grad} and returns that loss sum.
+     */
+    public double forwardBackward(float[] params, Workspace ws, float[] grad) {
+        layout.checkLength(grad, "gradient array");
+        forward(params, ws);
+        Batch batch = ws.batch;
+        int rows = batch.rows();
+        int layers = layout.layers();
+        double lossSum = loss.lossAndDelta(activations[layers], ws.z[layers], ws.a[layers], batch.targets(),
+                ws.delta[layers], rows, layout.outputWidth());
+        for (int l = layers; l >= 1; l--) {
+            int in = layout.width(l - 1);
+            int out = layout.width(l);
+            float[] d = ws.delta[l];
+            if (l == 1 && batch.isSparse()) {
+                batch.sparse().addTransposedProduct(d, out, grad, layout.weightOffset(1));
+            } else {
+                float[] input = l == 1 ? batch.dense() : ws.a[l - 1];
+                gemm.gemm(true, false, out, in, rows, d, 0, out, input, 0, in, 1f, grad, layout.weightOffset(l), in);
+            }
+            RowOps.addColumnSums(d, rows, out, grad, layout.biasOffset(l));
+            if (l > 1) {
+                gemm.gemm(false, false, rows, in, out, d, 0, out, params, layout.weightOffset(l), in,
+                        0f, ws.delta[l - 1], 0, in);
+                activations[l - 1].backward(ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows, in);
+            }
+        }
+        return lossSum;
+    }
+
+    /** Forward pass and {@code sum_r L_r} for the workspace's batch (evaluation). */
+    public double loss(float[] params, Workspace ws) {
+        forward(params, ws);
+        int layers = layout.layers();
+        return loss.loss(ws.z[layers], ws.a[layers], ws.batch.targets(), ws.batch.rows(), layout.outputWidth());
+    }
+
+    /** Throws if any parameter is NaN or infinite, naming the first such index. */
+    public static void checkFinite(float[] values, String what) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(what + "[" + i + "] is " + values[i] + ", expected a finite number");
+            }
+        }
+    }
+}

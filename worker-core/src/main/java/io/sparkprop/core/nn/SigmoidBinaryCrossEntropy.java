@@ -1,0 +1,47 @@
+package io.sparkprop.core.nn;
+
+/**
+ * Sigmoid binary cross-entropy per output, targets y in [0, 1]:
+ * {@code L_r = sum_j -(y log p + (1 - y) log(1 - p))} with p = sigmoid(z), computed from the logit as
+ * {@code max(z, 0) - y z + log(1 + e^-|z|)} so it stays finite; {@code dL_r/dz = p - y}.
+ * The output activation must be sigmoid.
+ */
+public final class SigmoidBinaryCrossEntropy implements Loss {
+    @Override
+    public String name() {
+        return "sigmoid_binary_cross_entropy";
+    }
+
+    @Override
+    public int targetWidth(int outputs) {
+        return outputs;
+    }
+
+    @Override
+    public void checkOutputActivation(Activation output) {
+        if (!(output instanceof Sigmoid)) {
+            throw new IllegalArgumentException("sigmoid_binary_cross_entropy needs a sigmoid output layer, got " + output.name());
+        }
+    }
+
+    @Override
+    public double lossAndDelta(Activation output, float[] z, float[] a, float[] targets,
+                               float[] delta, int rows, int outputs) {
+        int n = rows * outputs;
+        for (int i = 0; i < n; i++) {
+            delta[i] = a[i] - targets[i];
+        }
+        return loss(z, a, targets, rows, outputs);
+    }
+
+    @Override
+    public double loss(float[] z, float[] a, float[] targets, int rows, int outputs) {
+        int n = rows * outputs;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double x = z[i];
+            sum += Math.max(x, 0) - targets[i] * x + Math.log1p(Math.exp(-Math.abs(x)));
+        }
+        return sum;
+    }
+}
