@@ -8,7 +8,9 @@ import java.util.Arrays;
  * Arrays may be longer than needed (a reusable buffer); only the first {@code rows} rows count.
  * Sparse input stays sparse: the first layer multiplies it directly, it is never densified.
  */
-public final class CsrMatrix {
+public final class CsrMatrix implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private int rows;
     private final int cols;
     private int[] indptr;

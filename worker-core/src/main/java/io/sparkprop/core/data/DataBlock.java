@@ -1,0 +1,132 @@
+package io.sparkprop.core.data;
+
+import io.sparkprop.core.matrix.CsrMatrix;
+import io.sparkprop.core.nn.Batch;
+
+import java.io.Serializable;
+
+/**
+ * A block of examples held in memory: what one Spark partition caches. Features are either dense
+ * ({@code dense} [rows x cols] row-major float32, no per-row objects) or sparse (CSR), and targets are
+ * [rows x targetWidth] (a class index per row for softmax cross-entropy). Its size is the raw float32
+ * size plus a few bytes.
+ */
+public final class DataBlock implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int rows;
+    private final int cols;
+    private final int targetWidth;
+    private final float[] dense;
+    private final CsrMatrix sparse;
+    private final float[] targets;
+
+    private DataBlock(int rows, int cols, int targetWidth, float[] dense, CsrMatrix sparse, float[] targets) {
+        if (targets.length != (long) rows * targetWidth) {
+            throw new IllegalArgumentException("targets have length " + targets.length + ", expected rows * targetWidth = "
+                    + rows + " * " + targetWidth);
+        }
+        this.rows = rows;
+        this.cols = cols;
+        this.targetWidth = targetWidth;
+        this.dense = dense;
+        this.sparse = sparse;
+        this.targets = targets;
+    }
+
+    /** Dense features [rows x cols] and targets [rows x targetWidth]. */
+    public static DataBlock dense(int rows, int cols, float[] features, int targetWidth, float[] targets) {
+        if (features.length != (long) rows * cols) {
+            throw new IllegalArgumentException("features have length " + features.length + ", expected rows * cols = "
+                    + rows + " * " + cols);
+        }
+        return new DataBlock(rows, cols, targetWidth, features, null, targets);
+    }
+
+    /** Sparse features and targets [rows x targetWidth]. */
+    public static DataBlock sparse(CsrMatrix features, int targetWidth, float[] targets) {
+        return new DataBlock(features.rows(), features.cols(), targetWidth, null, features, targets);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public int targetWidth() {
+        return targetWidth;
+    }
+
+    public boolean isSparse() {
+        return sparse != null;
+    }
+
+    /** Dense features, or null when sparse. */
+    public float[] dense() {
+        return dense;
+    }
+
+    /** Sparse features, or null when dense. */
+    public CsrMatrix sparse() {
+        return sparse;
+    }
+
+    public float[] targets() {
+        return targets;
+    }
+
+    /** Approximate bytes held: the arrays' payloads. */
+    public long sizeInBytes() {
+        long bytes = 4L * targets.length;
+        if (dense != null) {
+            bytes += 4L * dense.length;
+        } else {
+            bytes += 4L * (sparse.rows() + 1) + 8L * sparse.nnz();
+        }
+        return bytes;
+    }
+
+    /**
+     * Copies the examples {@code order[from..to)} into {@code batch} (features and targets), in that
+     * order. Allocates nothing unless a sparse batch buffer has to grow.
+     */
+    public void gather(int[] order, int from, int to, Batch batch) {
+        int n = to - from;
+        if (n > batch.capacity()) {
+            throw new IllegalArgumentException(n + " rows do not fit a batch of capacity " + batch.capacity());
+        }
+        if (batch.inputWidth() != cols || batch.targetWidth() != targetWidth) {
+            throw new IllegalArgumentException("block has " + cols + " features and " + targetWidth
+                    + " targets per row, the network expects " + batch.inputWidth() + " and " + batch.targetWidth());
+        }
+        float[] bt = batch.targets();
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(targets, order[from + i] * targetWidth, bt, i * targetWidth, targetWidth);
+        }
+        if (sparse == null) {
+            float[] bx = batch.dense();
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(dense, order[from + i] * cols, bx, i * cols, cols);
+            }
+            batch.setDense(n);
+        } else {
+            CsrMatrix bx = batch.sparse();
+            bx.clear();
+            for (int i = 0; i < n; i++) {
+                bx.appendRow(sparse, order[from + i]);
+            }
+            batch.setSparse();
+        }
+    }
+
+    /** Copies rows {@code [from, to)} in stored order (evaluation). */
+    public void gatherRange(int from, int to, int[] scratchOrder, Batch batch) {
+        for (int i = from; i < to; i++) {
+            scratchOrder[i - from] = i;
+        }
+        gather(scratchOrder, 0, to - from, batch);
+    }
+}

@@ -1,0 +1,96 @@
+package io.sparkprop.core.optim;
+
+/**
+ * Adam (Kingma and Ba, 2015), with bias correction:
+ * <pre>
+ *   m <- b1 * m + (1 - b1) * g
+ *   v <- b2 * v + (1 - b2) * g^2
+ *   m_hat = m / (1 - b1^t),  v_hat = v / (1 - b2^t)
+ *   p <- p - lr * m_hat / (sqrt(v_hat) + eps)
+ * </pre>
+ * State: m [P] and v [P].
+ */
+public final class Adam implements Optimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private float[] m;
+    private float[] v;
+
+    public Adam() {
+        this(0.9, 0.999, 1e-8);
+    }
+
+    public Adam(double beta1, double beta2, double epsilon) {
+        OptimizerChecks.checkUnitInterval("beta1", beta1);
+        OptimizerChecks.checkUnitInterval("beta2", beta2);
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be a positive number, got " + epsilon);
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
+    public void initialise(int parameterCount) {
+        m = new float[parameterCount];
+        v = new float[parameterCount];
+    }
+
+    @Override
+    public void step(float[] params, float[] grad, double lr, long t) {
+        OptimizerChecks.checkInitialised(name(), m, params);
+        if (t < 1) {
+            throw new IllegalArgumentException("Adam step number must be >= 1, got " + t);
+        }
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        // p -= lr * (m / bc1) / (sqrt(v / bc2) + eps), with the scalars folded once per step
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+        float invSqrtBc2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
+        float eps = (float) epsilon;
+        for (int i = 0; i < params.length; i++) {
+            float g = grad[i];
+            m[i] = b1 * m[i] + c1 * g;
+            v[i] = b2 * v[i] + c2 * g * g;
+            params[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtBc2 + eps);
+        }
+    }
+
+    @Override
+    public float[][] state() {
+        return new float[][] {m.clone(), v.clone()};
+    }
+
+    @Override
+    public void restoreState(float[][] state) {
+        OptimizerChecks.checkState(name(), state, 2, m == null ? -1 : m.length);
+        m = state[0].clone();
+        v = state[1].clone();
+    }
+
+    @Override
+    public Optimizer copy() {
+        return new Adam(beta1, beta2, epsilon);
+    }
+}

@@ -1,0 +1,54 @@
+package io.sparkprop.core.optim;
+
+/**
+ * AdamW (Loshchilov and Hutter, 2019): Adam with weight decay decoupled from the gradient. The Adam
+ * step is {@link Adam}'s; {@link UpdateRule} sees {@link #decoupledWeightDecay()} and, instead of
+ * adding lambda * W to the gradient, applies {@code W <- W - lr * lambda * W} to the weights
+ * (never the biases) before the Adam step.
+ */
+public final class AdamW implements Optimizer {
+    private final Adam adam;
+
+    public AdamW() {
+        this(0.9, 0.999, 1e-8);
+    }
+
+    public AdamW(double beta1, double beta2, double epsilon) {
+        this.adam = new Adam(beta1, beta2, epsilon);
+    }
+
+    @Override
+    public String name() {
+        return "adamw";
+    }
+
+    @Override
+    public boolean decoupledWeightDecay() {
+        return true;
+    }
+
+    @Override
+    public void initialise(int parameterCount) {
+        adam.initialise(parameterCount);
+    }
+
+    @Override
+    public void step(float[] params, float[] grad, double lr, long t) {
+        adam.step(params, grad, lr, t);
+    }
+
+    @Override
+    public float[][] state() {
+        return adam.state();
+    }
+
+    @Override
+    public void restoreState(float[][] state) {
+        adam.restoreState(state);
+    }
+
+    @Override
+    public Optimizer copy() {
+        return new AdamW(adam.beta1(), adam.beta2(), adam.epsilon());
+    }
+}

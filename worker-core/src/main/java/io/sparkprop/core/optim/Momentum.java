@@ -1,0 +1,75 @@
+package io.sparkprop.core.optim;
+
+/**
+ * SGD with momentum mu, classical or Nesterov (the convention of PyTorch's SGD):
+ * <pre>
+ *   v <- mu * v + g
+ *   classical: p <- p - lr * v
+ *   Nesterov:  p <- p - lr * (g + mu * v)
+ * </pre>
+ * State: the velocity v [P].
+ */
+public final class Momentum implements Optimizer {
+    private final double mu;
+    private final boolean nesterov;
+    private float[] velocity;
+
+    public Momentum(double mu, boolean nesterov) {
+        OptimizerChecks.checkUnitInterval("momentum", mu);
+        this.mu = mu;
+        this.nesterov = nesterov;
+    }
+
+    public double momentum() {
+        return mu;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
+    }
+
+    @Override
+    public String name() {
+        return nesterov ? "nesterov" : "momentum";
+    }
+
+    @Override
+    public void initialise(int parameterCount) {
+        velocity = new float[parameterCount];
+    }
+
+    @Override
+    public void step(float[] params, float[] grad, double lr, long t) {
+        OptimizerChecks.checkInitialised(name(), velocity, params);
+        float m = (float) mu;
+        float a = (float) lr;
+        float[] v = velocity;
+        if (nesterov) {
+            for (int i = 0; i < params.length; i++) {
+                v[i] = m * v[i] + grad[i];
+                params[i] -= a * (grad[i] + m * v[i]);
+            }
+        } else {
+            for (int i = 0; i < params.length; i++) {
+                v[i] = m * v[i] + grad[i];
+                params[i] -= a * v[i];
+            }
+        }
+    }
+
+    @Override
+    public float[][] state() {
+        return new float[][] {velocity.clone()};
+    }
+
+    @Override
+    public void restoreState(float[][] state) {
+        OptimizerChecks.checkState(name(), state, 1, velocity == null ? -1 : velocity.length);
+        velocity = state[0].clone();
+    }
+
+    @Override
+    public Optimizer copy() {
+        return new Momentum(mu, nesterov);
+    }
+}

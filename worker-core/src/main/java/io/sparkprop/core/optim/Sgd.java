@@ -1,0 +1,36 @@
+package io.sparkprop.core.optim;
+
+/** Plain stochastic gradient descent: {@code p <- p - lr * g}. No state. */
+public final class Sgd implements Optimizer {
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
+    public void initialise(int parameterCount) {
+    }
+
+    @Override
+    public void step(float[] params, float[] grad, double lr, long t) {
+        float a = (float) lr;
+        for (int i = 0; i < params.length; i++) {
+            params[i] -= a * grad[i];
+        }
+    }
+
+    @Override
+    public float[][] state() {
+        return new float[0][];
+    }
+
+    @Override
+    public void restoreState(float[][] state) {
+        OptimizerChecks.checkState(name(), state, 0, 0);
+    }
+
+    @Override
+    public Optimizer copy() {
+        return new Sgd();
+    }
+}

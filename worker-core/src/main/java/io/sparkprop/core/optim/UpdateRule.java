@@ -1,0 +1,120 @@
+package io.sparkprop.core.optim;
+
+/**
+ * The whole driver-side update of one iteration, in this order:
+ * <pre>
+ *   1. clip:          g <- g * min(1, maxNorm / ||g||)               (when clipping is on)
+ *   2. weight decay:  g_W <- g_W + lambda * W                         (L2, weights only, never biases)
+ *                     or, for a decoupled optimiser (AdamW), W <- W - lr * lambda * W
+ *   3. step:          optimizer.step(params, g, lr(t), t + 1)
+ * </pre>
+ * t counts completed steps from 0; lr(t) comes from the schedule. With SGD this gives exactly
+ * {@code W <- W - lr * (mean_grad_W + lambda * W)} and {@code b <- b - lr * mean_grad_b}.
+ * State for checkpoints: {@link #steps()} and the optimiser's {@link Optimizer#state()}.
+ */
+public final class UpdateRule {
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final double weightDecay;
+    private final double clipNorm;
+    private final int[] weightRanges;
+    private long steps;
+    private double lastRate;
+    private double lastGradientNorm;
+
+    /**
+     * @param weightDecay  lambda >= 0 (0: off)
+     * @param clipNorm     maximum global L2 norm of the gradient, or 0 for no clipping
+     * @param weightRanges index ranges of the weights as {@code [start, end)} pairs (see ParameterLayout#weightRanges)
+     * @param parameterCount P, to size the optimiser state
+     */
+    public UpdateRule(Optimizer optimizer, LearningRateSchedule schedule, double weightDecay, double clipNorm,
+                      int[] weightRanges, int parameterCount) {
+        OptimizerChecks.checkNonNegative("weight decay", weightDecay);
+        OptimizerChecks.checkNonNegative("clipping norm", clipNorm);
+        if (weightRanges.length % 2 != 0) {
+            throw new IllegalArgumentException("weight ranges must be [start, end) pairs, got " + weightRanges.length + " numbers");
+        }
+        for (int i = 0; i < weightRanges.length; i += 2) {
+            if (weightRanges[i] < 0 || weightRanges[i] > weightRanges[i + 1] || weightRanges[i + 1] > parameterCount) {
+                throw new IllegalArgumentException("weight range [" + weightRanges[i] + ", " + weightRanges[i + 1]
+                        + ") is not inside [0, " + parameterCount + ")");
+            }
+        }
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.weightDecay = weightDecay;
+        this.clipNorm = clipNorm;
+        this.weightRanges = weightRanges.clone();
+        optimizer.initialise(parameterCount);
+    }
+
+    /**
+     * Applies one update to {@code params} in place from the mean gradient {@code grad}, which is
+     * modified (clipped, decay added).
+     */
+    public void apply(float[] params, float[] grad) {
+        if (params.length != grad.length) {
+            throw new IllegalArgumentException("gradient has length " + grad.length + ", parameters " + params.length);
+        }
+        double lr = schedule.rate(steps);
+        lastGradientNorm = clipNorm > 0 ? GradientClipping.clipByGlobalNorm(grad, clipNorm) : GradientClipping.globalNorm(grad);
+        if (weightDecay > 0) {
+            if (optimizer.decoupledWeightDecay()) {
+                float shrink = (float) (1 - lr * weightDecay);
+                for (int r = 0; r < weightRanges.length; r += 2) {
+                    for (int i = weightRanges[r]; i < weightRanges[r + 1]; i++) {
+                        params[i] *= shrink;
+                    }
+                }
+            } else {
+                float lambda = (float) weightDecay;
+                for (int r = 0; r < weightRanges.length; r += 2) {
+                    for (int i = weightRanges[r]; i < weightRanges[r + 1]; i++) {
+                        grad[i] += lambda * params[i];
+                    }
+                }
+            }
+        }
+        optimizer.step(params, grad, lr, steps + 1);
+        steps++;
+        lastRate = lr;
+    }
+
+    /** Completed steps t. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The learning rate the next step will use. */
+    public double nextRate() {
+        return schedule.rate(steps);
+    }
+
+    /** The learning rate of the last step. */
+    public double lastRate() {
+        return lastRate;
+    }
+
+    /** The gradient's global L2 norm before clipping, at the last step. */
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /** Restores a checkpointed position: the completed step count and the optimiser state. */
+    public void restore(long steps, float[][] optimizerState) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
+        }
+        optimizer.restoreState(optimizerState);
+        this.steps = steps;
+    }
+}
