@@ -57,7 +57,7 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad, double lr, long t) {
-        OptimizerChecks.checkInitialised(name(), m, params);
+        OptimizerChecks.checkStep(name(), m, params, grad, lr);
         if (t < 1) {
             throw new IllegalArgumentException("Adam step number must be >= 1, got " + t);
         }

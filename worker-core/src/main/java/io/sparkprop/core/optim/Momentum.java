@@ -40,7 +40,7 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad, double lr, long t) {
-        OptimizerChecks.checkInitialised(name(), velocity, params);
+        OptimizerChecks.checkStep(name(), velocity, params, grad, lr);
         float m = (float) mu;
         float a = (float) lr;
         float[] v = velocity;

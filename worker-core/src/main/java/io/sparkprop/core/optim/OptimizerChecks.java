@@ -23,13 +23,30 @@ final class OptimizerChecks {
         }
     }
 
-    static void checkInitialised(String name, float[] state, float[] params) {
-        if (state == null) {
+    /** {@code parameterCount} < 0 means initialise has not been called. */
+    static void checkInitialised(String name, int parameterCount, float[] params) {
+        if (parameterCount < 0) {
             throw new IllegalStateException(name + ": initialise(parameterCount) must be called before step");
         }
-        if (state.length != params.length) {
+        if (params.length != parameterCount) {
             throw new IllegalArgumentException(name + ": parameter array has length " + params.length
-                    + ", expected " + state.length + " (the size given to initialise)");
+                    + ", expected " + parameterCount + " (the size given to initialise)");
+        }
+    }
+
+    /** The checks common to every {@link Optimizer#step}: initialised, matching lengths, a usable rate. */
+    static void checkStep(String name, float[] state, float[] params, float[] grad, double lr) {
+        checkStep(name, state == null ? -1 : state.length, params, grad, lr);
+    }
+
+    static void checkStep(String name, int parameterCount, float[] params, float[] grad, double lr) {
+        checkInitialised(name, parameterCount, params);
+        if (grad.length != params.length) {
+            throw new IllegalArgumentException(name + ": gradient has length " + grad.length
+                    + ", expected " + params.length + " (the parameter count)");
+        }
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException(name + ": learning rate must be a finite number >= 0, got " + lr);
         }
     }
 
@@ -38,9 +55,14 @@ final class OptimizerChecks {
             throw new IllegalArgumentException(name + " state must have " + arrays + " arrays, got "
                     + (state == null ? "null" : state.length));
         }
+        // before initialise, the arrays must at least agree with one another
+        int expected = length >= 0 || arrays == 0 || state[0] == null ? length : state[0].length;
         for (float[] s : state) {
-            if (length >= 0 && s.length != length) {
-                throw new IllegalArgumentException(name + " state array has length " + s.length + ", expected " + length);
+            if (s == null) {
+                throw new IllegalArgumentException(name + " state array is null");
+            }
+            if (expected >= 0 && s.length != expected) {
+                throw new IllegalArgumentException(name + " state array has length " + s.length + ", expected " + expected);
             }
         }
     }

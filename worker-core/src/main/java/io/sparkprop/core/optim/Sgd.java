@@ -2,6 +2,9 @@ package io.sparkprop.core.optim;
 
 /** Plain stochastic gradient descent: {@code p <- p - lr * g}. No state. */
 public final class Sgd implements Optimizer {
+    /** The size given to {@link #initialise(int)}; -1 before. */
+    private int parameterCount = -1;
+
     @Override
     public String name() {
         return "sgd";
@@ -9,10 +12,12 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void initialise(int parameterCount) {
+        this.parameterCount = parameterCount;
     }
 
     @Override
     public void step(float[] params, float[] grad, double lr, long t) {
+        OptimizerChecks.checkStep(name(), parameterCount, params, grad, lr);
         float a = (float) lr;
         for (int i = 0; i < params.length; i++) {
             params[i] -= a * grad[i];
