@@ -1,0 +1,135 @@
+package io.sparkprop.jobs.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The effective configuration of one job: shipped defaults, then a job file, then command-line
+ * overrides, each layer replacing the one before. Every sparkprop key is checked against the schema
+ * (unknown keys get a "did you mean"); keys under {@code spark.} pass through to Spark unchecked.
+ */
+public final class JobConfig {
+    /**
+     * Keys whose values are credentials; the same idea as Spark's {@code spark.redaction.regex}
+     * default, widened to access keys and credentials.
+     */
+    static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|passwd|token|access[._-]?key|credential|private[._-]?key|auth).*");
+    public static final String REDACTED = "*********(redacted)";
+
+    private final Map<String, String> values;
+    private final Map<String, String> sources;
+
+    private JobConfig(Map<String, String> values, Map<String, String> sources) {
+        this.values = values;
+        this.sources = sources;
+    }
+
+    /**
+     * @param jobFile     entries of the job file (may be empty), in file order
+     * @param jobFileName its name, for messages
+     * @param overrides   command-line {@code key=value} overrides, in order
+     */
+    public static JobConfig resolve(ConfigSchema schema, Map<String, String> jobFile, String jobFileName,
+                                    Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        schema.entries().values().forEach(e -> {
+            values.put(e.key(), e.defaultValue());
+            sources.put(e.key(), "default");
+        });
+        apply(schema, jobFile, "job file " + jobFileName, values, sources);
+        apply(schema, overrides, "the command line", values, sources);
+        return new JobConfig(values, sources);
+    }
+
+    private static void apply(ConfigSchema schema, Map<String, String> layer, String source,
+                              Map<String, String> values, Map<String, String> sources) {
+        for (Map.Entry<String, String> kv : layer.entrySet()) {
+            String key = kv.getKey().trim();
+            String value = kv.getValue().trim();
+            if (!key.startsWith("spark.")) {
+                ConfigSchema.Entry entry = schema.entry(key);
+                if (entry == null) {
+                    throw new IllegalArgumentException("unknown configuration key '" + key + "' (from " + source
+                            + "); did you mean '" + schema.closest(key) + "'? See conf/sparkprop-defaults.conf for every key");
+                }
+                String problem = entry.type.check(value);
+                if (problem != null) {
+                    throw new IllegalArgumentException("configuration key " + key + " (from " + source + ") is '" + value
+                            + "', expected " + problem);
+                }
+            }
+            values.put(key, value);
+            sources.put(key, source);
+        }
+    }
+
+    public String getString(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalStateException("configuration key " + key + " is not in the schema");
+        }
+        return v;
+    }
+
+    /** Null for an empty value. */
+    public String getOptional(String key) {
+        String v = getString(key);
+        return v.isEmpty() ? null : v;
+    }
+
+    public int getInt(String key) {
+        return Integer.parseInt(getString(key));
+    }
+
+    public long getLong(String key) {
+        return Long.parseLong(getString(key));
+    }
+
+    public double getDouble(String key) {
+        return Double.parseDouble(getString(key));
+    }
+
+    public boolean getBoolean(String key) {
+        return Boolean.parseBoolean(getString(key));
+    }
+
+    public int[] getIntList(String key) {
+        String v = getString(key);
+        return v.isEmpty() ? new int[0] : Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    }
+
+    /** The keys under {@code spark.} that the defaults, job file or command line set. */
+    public Map<String, String> sparkSettings() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("spark.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    public static boolean isSecret(String key) {
+        return SECRET_KEY.matcher(key).matches();
+    }
+
+    /** Every key and value, credentials replaced by {@link #REDACTED}: what may be printed or stored. */
+    public Map<String, String> redacted() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, isSecret(k) && !v.isEmpty() ? REDACTED : v));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The effective configuration as lines {@code key = value   (source)}, redacted. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        redacted().forEach((k, v) -> lines.add(k + " = " + v + "   (" + sources.get(k) + ")"));
+        return lines;
+    }
+}

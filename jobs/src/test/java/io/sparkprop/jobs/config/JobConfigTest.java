@@ -1,0 +1,100 @@
+package io.sparkprop.jobs.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobConfigTest {
+    private final ConfigSchema schema = ConfigSchema.shipped();
+
+    private static Map<String, String> map(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void shippedJarCopyEqualsTheDocumentedFile() throws IOException {
+        try (var in = ConfigSchema.class.getResourceAsStream(ConfigSchema.RESOURCE)) {
+            assertEquals(Files.readString(Path.of("..", "conf", "sparkprop-defaults.conf")),
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertTrue(schema.entries().size() > 30);
+        schema.entries().values().forEach(e -> assertFalse(e.description().isEmpty(), e.key() + " has no description"));
+    }
+
+    @Test
+    void precedenceIsDefaultsThenJobFileThenOverrides() {
+        JobConfig c = JobConfig.resolve(schema, map("train.epochs", "3", "train.batchSize", "64"), "job.conf",
+                map("train.epochs", "5"));
+        assertEquals(5, c.getInt("train.epochs"));
+        assertEquals(64, c.getInt("train.batchSize"));
+        assertEquals(0.001, c.getDouble("train.learningRate"));
+        assertArrayEquals(new int[] {128}, c.getIntList("model.hidden"));
+        assertTrue(c.describe().contains("train.epochs = 5   (the command line)"));
+        assertTrue(c.describe().contains("train.batchSize = 64   (job file job.conf)"));
+    }
+
+    @Test
+    void unknownKeySuggestsTheClosest() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.resolve(schema, map("train.learnigRate", "0.1"), "job.conf", map()));
+        assertTrue(e.getMessage().contains("'train.learnigRate'"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean 'train.learningRate'"), e.getMessage());
+        assertTrue(e.getMessage().contains("job file job.conf"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypesAndRangesNameTheKeyAndTheExpectation() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.resolve(schema, map(), "-", map("train.learningRate", "-0.1")));
+        assertEquals("configuration key train.learningRate (from the command line) is '-0.1', expected a number > 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("train.epochs", "ten")));
+        assertTrue(e.getMessage().contains("expected an integer >= 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("train.optimizer", "adagrad")));
+        assertTrue(e.getMessage().contains("one of sgd, momentum, nesterov, adam, adamw"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("train.beta1", "1")));
+        assertTrue(e.getMessage().contains("expected a number >= 0 and < 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("model.hidden", "256,0")));
+        assertTrue(e.getMessage().contains("comma-separated positive integers"), e.getMessage());
+    }
+
+    @Test
+    void credentialsAreRedactedWhereverConfigurationIsShown() {
+        JobConfig c = JobConfig.resolve(schema, map(), "-", map("spark.hadoop.fs.s3a.secret.key", "AKIAsuperSecret123",
+                "spark.hadoop.fs.s3a.access.key", "AKIAID", "spark.executor.memory", "2g"));
+        assertEquals("AKIAsuperSecret123", c.sparkSettings().get("spark.hadoop.fs.s3a.secret.key"), "Spark still gets the real value");
+        assertEquals(JobConfig.REDACTED, c.redacted().get("spark.hadoop.fs.s3a.secret.key"));
+        assertEquals(JobConfig.REDACTED, c.redacted().get("spark.hadoop.fs.s3a.access.key"));
+        assertEquals("2g", c.redacted().get("spark.executor.memory"));
+        assertTrue(c.describe().stream().noneMatch(l -> l.contains("superSecret")));
+    }
+
+    @Test
+    void schemaRejectsAMalformedDefaultsFile() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConfigSchema.parse(
+                new ByteArrayInputStream("# type: int >= 1\na.b = 0\n".getBytes(StandardCharsets.UTF_8))));
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    }
+
+    @Test
+    void editDistance() {
+        assertEquals(0, ConfigSchema.editDistance("abc", "abc"));
+        assertEquals(1, ConfigSchema.editDistance("abc", "abd"));
+        assertEquals(3, ConfigSchema.editDistance("kitten", "sitting"));
+    }
+}
