@@ -1,0 +1,71 @@
+package io.sparkprop.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code sparkprop} command line: the entry point of the spark-submit jar and of bin/sparkprop.
+ * Exit codes: 0 success, 1 failure (one line saying why on stderr), 2 usage error; commands of the
+ * retraining family document their own.
+ */
+@Command(name = "sparkprop",
+        mixinStandardHelpOptions = true,
+        versionProvider = SparkpropCommand.Version.class,
+        description = "Data-parallel training of feed-forward neural networks on Apache Spark.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'sparkprop COMMAND --help' for a command's options. Configuration keys and their defaults: conf/sparkprop-defaults.conf."})
+public final class SparkpropCommand implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, info, ...)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line and returns its exit code; used by main and by tests. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new SparkpropCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+                cause = cause.getCause();
+            }
+            commandLine.getErr().println("sparkprop " + commandLine.getCommandName() + ": error: " + oneLine(cause));
+            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
+        });
+        return cl.execute(args);
+    }
+
+    /** A failure as one line: the message, or the exception type when there is none. */
+    static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** The version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SparkpropCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"sparkprop " + (v == null ? "dev" : v)};
+        }
+    }
+}
