@@ -1,0 +1,67 @@
+package io.sparkprop.jobs.cli;
+
+import io.sparkprop.jobs.config.ConfigSchema;
+import io.sparkprop.jobs.config.JobConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The configuration options every command shares: a job file and {@code --conf key=value}
+ * overrides. Commands add named shortcuts (e.g. {@code --epochs}) that are overrides too.
+ */
+final class ConfigOptions {
+    @Option(names = "--job", paramLabel = "FILE",
+            description = "Job file of 'key = value' lines (path or URI), overriding the defaults.")
+    String jobFile;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "Override one configuration key (repeatable); see conf/sparkprop-defaults.conf.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    /** Defaults, then the job file, then {@code --conf}, then the command's own shortcuts. */
+    JobConfig resolve(Map<String, String> shortcuts) throws IOException {
+        Map<String, String> cli = new LinkedHashMap<>(overrides);
+        cli.putAll(shortcuts);
+        return JobConfig.resolve(ConfigSchema.shipped(), readJobFile(), jobFile == null ? "-" : jobFile, cli);
+    }
+
+    private Map<String, String> readJobFile() throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (jobFile == null) {
+            return out;
+        }
+        Path path = new Path(jobFile);
+        if (!path.getFileSystem(new Configuration()).exists(path)) {
+            throw new IllegalArgumentException("job file " + jobFile + " does not exist");
+        }
+        Properties p = new Properties() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                out.put((String) key, (String) value);
+                return super.put(key, value);
+            }
+        };
+        try (FSDataInputStream in = path.getFileSystem(new Configuration()).open(path)) {
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Adds {@code key = value} to {@code shortcuts} when the option was given. */
+    static void put(Map<String, String> shortcuts, String key, Object value) {
+        if (value != null) {
+            shortcuts.put(key, String.valueOf(value));
+        }
+    }
+}
