@@ -23,7 +23,7 @@ import java.util.Locale;
  *       the last 2,000 are held out.</li>
  * </ol>
  * Usage: {@code java -cp worker-core/target/classes io.sparkprop.core.train.LocalDemo [mnistDir [epochs]]},
- * mnistDir defaulting to {@code data/mnist-10k}.
+ * mnistDir defaulting to {@code data/mnist-10k}, epochs to 8 (about 96% held-out accuracy).
  */
 public final class LocalDemo {
     private LocalDemo() {
@@ -31,7 +31,7 @@ public final class LocalDemo {
 
     public static void main(String[] args) {
         Path dir = Path.of(args.length > 0 ? args[0] : "data/mnist-10k");
-        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         System.out.println("gemm kernel: " + Gemm.best().name());
         xor();
         mnist(dir, epochs);
