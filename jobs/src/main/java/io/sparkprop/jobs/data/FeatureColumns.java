@@ -1,0 +1,129 @@
+package io.sparkprop.jobs.data;
+
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Which columns hold the features: one vector or array column, or a list of scalar columns
+ * ({@code a,b,c}, or {@code *} for every column but the label).
+ */
+public final class FeatureColumns {
+    private final String vectorColumn;
+    private final List<String> scalarColumns;
+
+    private FeatureColumns(String vectorColumn, List<String> scalarColumns) {
+        this.vectorColumn = vectorColumn;
+        this.scalarColumns = scalarColumns;
+    }
+
+    /** Resolves {@code spec} (the value of data.features) against the dataset's schema. */
+    public static FeatureColumns resolve(Dataset<Row> data, String spec, String label) {
+        List<String> available = Arrays.asList(data.columns());
+        if (!available.contains(label)) {
+            throw new IllegalArgumentException("label column '" + label + "' is missing; the data has columns " + available
+                    + " (set data.label)");
+        }
+        String s = spec.trim();
+        if (s.equals("*")) {
+            List<String> cols = new ArrayList<>(available);
+            cols.remove(label);
+            return new FeatureColumns(null, cols);
+        }
+        if (s.contains(",")) {
+            List<String> cols = new ArrayList<>();
+            for (String c : s.split(",")) {
+                String name = c.trim();
+                if (!available.contains(name)) {
+                    throw new IllegalArgumentException("feature column '" + name + "' is missing; the data has columns " + available);
+                }
+                cols.add(name);
+            }
+            return new FeatureColumns(null, cols);
+        }
+        if (!available.contains(s)) {
+            throw new IllegalArgumentException("feature column '" + s + "' is missing; the data has columns " + available
+                    + " (set data.features to a vector column, a comma-separated list of columns, or *)");
+        }
+        DataType type = field(data, s).dataType();
+        if (type instanceof VectorUDT || type instanceof ArrayType) {
+            return new FeatureColumns(s, List.of());
+        }
+        return new FeatureColumns(null, List.of(s));
+    }
+
+    private static StructField field(Dataset<Row> data, String name) {
+        return data.schema().apply(name);
+    }
+
+    public boolean isVector() {
+        return vectorColumn != null;
+    }
+
+    public String vectorColumn() {
+        return vectorColumn;
+    }
+
+    public List<String> scalarColumns() {
+        return scalarColumns;
+    }
+
+    /** Scalar columns stored as text (CSV) that must be cast to numbers first. */
+    public List<String> textColumns(Dataset<Row> data) {
+        List<String> out = new ArrayList<>();
+        for (String c : scalarColumns) {
+            if (field(data, c).dataType() instanceof StringType) {
+                out.add(c);
+            } else if (!(field(data, c).dataType() instanceof NumericType)) {
+                throw new IllegalArgumentException("feature column '" + c + "' has type " + field(data, c).dataType().simpleString()
+                        + ", expected a number");
+            }
+        }
+        return out;
+    }
+
+    /** The input width: the first row's vector or array length, or the number of scalar columns. */
+    public int width(Dataset<Row> data) {
+        if (!isVector()) {
+            return scalarColumns.size();
+        }
+        List<Row> first = data.select(vectorColumn).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("the training data is empty");
+        }
+        Object v = first.get(0).get(0);
+        if (v instanceof Vector) {
+            return ((Vector) v).size();
+        }
+        if (v instanceof scala.collection.Seq) {
+            return ((scala.collection.Seq<?>) v).size();
+        }
+        if (v instanceof List) {
+            return ((List<?>) v).size();
+        }
+        throw new IllegalArgumentException("feature column '" + vectorColumn + "' holds " + (v == null ? "null" : v.getClass().getSimpleName())
+                + " in its first row, expected a vector or an array of numbers");
+    }
+
+    /** Names of the features: the scalar columns, or {@code column[i]} for a vector column. */
+    public List<String> names(int width) {
+        if (!isVector()) {
+            return scalarColumns;
+        }
+        List<String> out = new ArrayList<>(width);
+        for (int i = 0; i < width; i++) {
+            out.add(vectorColumn + "[" + i + "]");
+        }
+        return out;
+    }
+}

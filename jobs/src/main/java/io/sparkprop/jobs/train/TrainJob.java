@@ -1,0 +1,277 @@
+package io.sparkprop.jobs.train;
+
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.model.ModelStore;
+import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.driver.train.DistributedTrainer;
+import io.sparkprop.driver.train.EvaluationMetrics;
+import io.sparkprop.driver.train.TrainingConfig;
+import io.sparkprop.driver.train.TrainingResult;
+import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.data.DataSource;
+import io.sparkprop.jobs.data.FeatureColumns;
+import io.sparkprop.jobs.data.Standardization;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code train} job: read the data named by the configuration, build the network, train it on
+ * Spark, evaluate it and write the model. Knows nothing of command lines; {@code TrainCommand} and
+ * the retraining job call it.
+ */
+public final class TrainJob {
+    private final SparkSession spark;
+    private final JobConfig config;
+    private final PrintWriter out;
+
+    /** What a run produced. */
+    public static final class Outcome {
+        public final SavedModel model;
+        public final TrainingResult result;
+        public final EvaluationMetrics metrics;
+        public final String metricsOn;
+
+        Outcome(SavedModel model, TrainingResult result, EvaluationMetrics metrics, String metricsOn) {
+            this.model = model;
+            this.result = result;
+            this.metrics = metrics;
+            this.metricsOn = metricsOn;
+        }
+    }
+
+    public TrainJob(SparkSession spark, JobConfig config, PrintWriter out) {
+        this.spark = spark;
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Trains and writes the model to output.model; returns what was written. */
+    public Outcome run() throws IOException {
+        String output = config.getString("output.model");
+        ModelStore store = new ModelStore(spark.sparkContext().hadoopConfiguration());
+        boolean overwrite = config.getBoolean("output.overwrite");
+        if (!overwrite && store.exists(output)) {
+            throw new IllegalArgumentException("output path " + output + " already holds a model; pass --overwrite to replace it");
+        }
+        Outcome outcome = train();
+        store.write(outcome.model, output, overwrite);
+        out.println("model written to " + output);
+        return outcome;
+    }
+
+    /** Trains without writing anything. */
+    public Outcome train() throws IOException {
+        long start = System.nanoTime();
+        DataSource source = new DataSource(spark);
+        String format = config.getString("data.format");
+        String label = config.getString("data.label");
+        boolean header = config.getBoolean("data.csv.header");
+        String delimiter = config.getString("data.csv.delimiter");
+        int partitions = config.getInt("data.partitions");
+        long seed = config.getLong("train.seed");
+
+        Dataset<Row> train = source.read(format, config.getString("data.train"), header, delimiter, partitions);
+        Dataset<Row> validation = null;
+        String validationPath = config.getOptional("data.validation");
+        if (validationPath != null) {
+            validation = source.read(format, validationPath, header, delimiter, partitions);
+        }
+        String featureSpec = format.equals("idx") || format.equals("libsvm") ? "features" : config.getString("data.features");
+        FeatureColumns features = FeatureColumns.resolve(train, featureSpec, label);
+        List<String> text = new ArrayList<>(features.textColumns(train));
+        if (train.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {
+            text.add(label);
+        }
+        if (!text.isEmpty()) {
+            train = source.numericCsvColumns(train, text, header, delimiter);
+            if (validation != null) {
+                validation = source.numericCsvColumns(validation, text, header, delimiter);
+            }
+        }
+        if (validation == null) {
+            double fraction = config.getDouble("data.validation.fraction");
+            if (fraction > 0) {
+                Dataset<Row>[] split = train.randomSplit(new double[] {1 - fraction, fraction}, seed);
+                train = split[0];
+                validation = split[1];
+            }
+        }
+        if (partitions > 0 && !format.equals("idx")) {
+            train = train.repartition(partitions);
+        }
+
+        int width = features.width(train);
+        List<String> featureNames = features.names(width);
+        float[] mean = null;
+        float[] std = null;
+        String featureColumn = features.isVector() ? features.vectorColumn() : null;
+        List<String> scalarColumns = features.scalarColumns();
+        if (config.getBoolean("data.standardize")) {
+            Standardization st = Standardization.fit(train, features, !format.equals("libsvm"));
+            train = st.apply(train);
+            validation = validation == null ? null : st.apply(validation);
+            mean = st.mean();
+            std = st.std();
+            featureColumn = Standardization.OUTPUT;
+            scalarColumns = List.of();
+        }
+
+        boolean classification = config.getString("model.task").equals("classification");
+        List<String> classLabels = new ArrayList<>();
+        int outputs = 1;
+        if (classification) {
+            Dataset<Row> labels = validation == null ? train.select(label) : train.select(label).union(validation.select(label));
+            Row max = labels.agg(functions.max(functions.col(label).cast(DataTypes.DoubleType))).first();
+            if (max.isNullAt(0)) {
+                throw new IllegalArgumentException("the training data is empty (no labels in column '" + label + "')");
+            }
+            double top = max.getDouble(0);
+            if (top != Math.rint(top) || top < 1) {
+                throw new IllegalArgumentException("classification needs class indices 0, 1, ... in column '" + label
+                        + "'; its largest value is " + top + " (set model.task=regression for numeric targets)");
+            }
+            outputs = (int) top + 1;
+            for (int k = 0; k < outputs; k++) {
+                classLabels.add(String.valueOf(k));
+            }
+        }
+
+        NetworkSpec spec = networkSpec(width, outputs, classification);
+        TrainingConfig trainingConfig = trainingConfig(spec);
+        out.println("network: " + spec + " (" + spec.layout().size() + " parameters)");
+
+        BlockBuilder builder = BlockBuilder.forNetwork(spec).label(label);
+        builder = featureColumn != null ? builder.features(featureColumn) : builder.featureColumns(scalarColumns.toArray(new String[0]));
+        DataBlocks trainBlocks = builder.build(train);
+        DataBlocks validationBlocks = validation == null ? null : builder.build(validation);
+        out.println("training on " + trainBlocks.rows() + " rows in " + trainBlocks.partitions() + " partitions ("
+                + trainBlocks.sizeInBytes() / (1024 * 1024) + " MiB cached)"
+                + (validationBlocks == null ? "" : ", validating on " + validationBlocks.rows() + " rows"));
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DistributedTrainer trainer = new DistributedTrainer(jsc, trainingConfig);
+        TrainingResult result = trainingConfig.checkpointDir() != null
+                ? trainer.resume(trainBlocks, validationBlocks)
+                : trainer.fit(trainBlocks, validationBlocks);
+        DataBlocks evalBlocks = validationBlocks != null ? validationBlocks : trainBlocks;
+        String evalOn = validationBlocks != null ? "validation" : "training";
+        EvaluationMetrics metrics = trainer.evaluate(result.parameters(), evalBlocks);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.println(summary(metrics, evalOn) + String.format(" after %d iterations (%s), %.1f s",
+                result.iterations(), result.stopReason(), seconds));
+
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("dataTrain", config.getString("data.train"));
+        training.put("dataValidation", validationPath == null ? "" : validationPath);
+        training.put("seed", seed);
+        training.put("iterations", result.iterations());
+        training.put("epochs", result.epochs());
+        training.put("stopReason", result.stopReason());
+        training.put("seconds", Math.round(seconds * 10) / 10.0);
+        training.put("metricsOn", evalOn);
+        training.put("metrics", metricsMap(metrics));
+        training.put("configuration", new LinkedHashMap<>(config.redacted()));
+        SavedModel model = new SavedModel(spec, result.parameters(),
+                classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
+                featureNames, classLabels, mean, std, training, Instant.now().toString(), version());
+        trainBlocks.unpersist();
+        if (validationBlocks != null) {
+            validationBlocks.unpersist();
+        }
+        return new Outcome(model, result, metrics, evalOn);
+    }
+
+    NetworkSpec networkSpec(int inputWidth, int outputs, boolean classification) {
+        int[] hidden = config.getIntList("model.hidden");
+        int[] widths = Arrays.copyOf(hidden, hidden.length + 1);
+        widths[hidden.length] = outputs;
+        String[] activations = new String[widths.length];
+        Arrays.fill(activations, config.getString("model.activation"));
+        activations[hidden.length] = classification ? "softmax" : "identity";
+        return new NetworkSpec(inputWidth, widths, activations, classification ? "softmax_cross_entropy" : "mse");
+    }
+
+    TrainingConfig trainingConfig(NetworkSpec spec) {
+        String schedule = config.getString("train.schedule");
+        String init = config.getString("model.init");
+        TrainingConfig.Builder b = TrainingConfig.builder(spec)
+                .optimizer(config.getString("train.optimizer"))
+                .learningRate(config.getDouble("train.learningRate"))
+                .momentum(config.getDouble("train.momentum"))
+                .adam(config.getDouble("train.beta1"), config.getDouble("train.beta2"), config.getDouble("train.epsilon"))
+                .schedule(schedule)
+                .warmupSteps(config.getLong("train.warmupSteps"))
+                .weightDecay(config.getDouble("train.weightDecay"))
+                .clipNorm(config.getDouble("train.clipNorm"))
+                .batchSize(config.getInt("train.batchSize"))
+                .epochs(config.getInt("train.epochs"))
+                .maxIterations(config.getLong("train.maxIterations"))
+                .seed(config.getLong("train.seed"))
+                .weightInit(init.equals("auto") ? "default" : init)
+                .patience(config.getInt("train.patience"))
+                .logInterval(config.getLong("train.logInterval"));
+        switch (schedule) {
+            case "step":
+                b.decaySteps(config.getLong("train.schedule.stepSize")).decayRate(config.getDouble("train.schedule.gamma"));
+                break;
+            case "exponential":
+                b.decayRate(config.getDouble("train.schedule.gamma"));
+                break;
+            case "inverse_time":
+                b.decayRate(config.getDouble("train.schedule.k"));
+                break;
+            case "cosine":
+                b.minLearningRate(config.getDouble("train.schedule.minRate"));
+                break;
+            default:
+                break;
+        }
+        String checkpoints = config.getOptional("train.checkpoint.dir");
+        if (checkpoints != null) {
+            b.checkpointDir(checkpoints).checkpointInterval(config.getLong("train.checkpoint.interval"));
+        }
+        return b.build();
+    }
+
+    static String summary(EvaluationMetrics m, String on) {
+        if (m.isClassification()) {
+            return String.format("%s accuracy %.4f, loss %.4f (%d rows)", on, m.accuracy(), m.loss(), m.rows());
+        }
+        return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (%d rows)", on, m.rmse(), m.mae(), m.r2(), m.rows());
+    }
+
+    static Map<String, Object> metricsMap(EvaluationMetrics m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rows", m.rows());
+        out.put("loss", m.loss());
+        if (m.isClassification()) {
+            out.put("accuracy", m.accuracy());
+        } else {
+            out.put("mse", m.mse());
+            out.put("rmse", m.rmse());
+            out.put("mae", m.mae());
+            out.put("r2", m.r2());
+        }
+        return out;
+    }
+
+    static String version() {
+        String v = TrainJob.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
