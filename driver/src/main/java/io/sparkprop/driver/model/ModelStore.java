@@ -69,6 +69,14 @@ public final class ModelStore {
      * it, the old model is replaced only once the new one is complete.
      */
     public void write(SavedModel model, String dir, boolean overwrite) throws IOException {
+        write(model, dir, overwrite, Map.of());
+    }
+
+    /**
+     * As {@link #write(SavedModel, String, boolean)}, with further files (e.g. the training report)
+     * written into the model directory inside the same atomic step.
+     */
+    public void write(SavedModel model, String dir, boolean overwrite, Map<String, byte[]> extraFiles) throws IOException {
         Path target = new Path(dir);
         FileSystem fs = fileSystem(target);
         target = fs.makeQualified(target);
@@ -89,6 +97,15 @@ public final class ModelStore {
             try (FSDataOutputStream out = fs.create(new Path(tmp, PARAMS_BIN), false)) {
                 out.write(paramBytes);
             }
+            for (Map.Entry<String, byte[]> file : extraFiles.entrySet()) {
+                if (file.getKey().equals(MODEL_JSON) || file.getKey().equals(PARAMS_BIN) || file.getKey().contains("/")) {
+                    throw new IllegalArgumentException("extra model file name '" + file.getKey() + "' is reserved or not a plain name");
+                }
+                try (FSDataOutputStream out = fs.create(new Path(tmp, file.getKey()), false)) {
+                    out.write(file.getValue());
+                }
+            }
+            // model.json last: a directory without it is not a model
             try (FSDataOutputStream out = fs.create(new Path(tmp, MODEL_JSON), false)) {
                 out.write(JSON.writeValueAsBytes(toJson(model, sha256(paramBytes))));
             }

@@ -13,6 +13,7 @@ import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.FeatureColumns;
 import io.sparkprop.jobs.data.Standardization;
+import io.sparkprop.jobs.report.ReportWriter;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +37,11 @@ import java.util.Map;
  * the retraining job call it.
  */
 public final class TrainJob {
+    /** The self-contained HTML report, inside the model directory. */
+    public static final String REPORT_HTML = "report.html";
+    /** One JSON object per epoch, inside the model directory. */
+    public static final String HISTORY_JSONL = "history.jsonl";
+
     private final SparkSession spark;
     private final JobConfig config;
     private final PrintWriter out;
@@ -45,12 +52,16 @@ public final class TrainJob {
         public final TrainingResult result;
         public final EvaluationMetrics metrics;
         public final String metricsOn;
+        /** Files written into the model directory beside the model: the report and the history. */
+        public final Map<String, byte[]> reportFiles;
 
-        Outcome(SavedModel model, TrainingResult result, EvaluationMetrics metrics, String metricsOn) {
+        Outcome(SavedModel model, TrainingResult result, EvaluationMetrics metrics, String metricsOn,
+                Map<String, byte[]> reportFiles) {
             this.model = model;
             this.result = result;
             this.metrics = metrics;
             this.metricsOn = metricsOn;
+            this.reportFiles = reportFiles;
         }
     }
 
@@ -69,8 +80,8 @@ public final class TrainJob {
             throw new IllegalArgumentException("output path " + output + " already holds a model; pass --overwrite to replace it");
         }
         Outcome outcome = train();
-        store.write(outcome.model, output, overwrite);
-        out.println("model written to " + output);
+        store.write(outcome.model, output, overwrite, outcome.reportFiles);
+        out.println("model written to " + output + " (report: " + output + "/" + REPORT_HTML + ")");
         return outcome;
     }
 
@@ -164,10 +175,13 @@ public final class TrainJob {
                 + (validationBlocks == null ? "" : ", validating on " + validationBlocks.rows() + " rows"));
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        DistributedTrainer trainer = new DistributedTrainer(jsc, trainingConfig);
+        ReportCollector collector = new ReportCollector();
+        long trainStart = System.nanoTime();
+        DistributedTrainer trainer = new DistributedTrainer(jsc, trainingConfig).addListener(collector);
         TrainingResult result = trainingConfig.checkpointDir() != null
                 ? trainer.resume(trainBlocks, validationBlocks)
                 : trainer.fit(trainBlocks, validationBlocks);
+        double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         DataBlocks evalBlocks = validationBlocks != null ? validationBlocks : trainBlocks;
         String evalOn = validationBlocks != null ? "validation" : "training";
         EvaluationMetrics metrics = trainer.evaluate(result.parameters(), evalBlocks);
@@ -189,11 +203,25 @@ public final class TrainJob {
         SavedModel model = new SavedModel(spec, result.parameters(),
                 classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
                 featureNames, classLabels, mean, std, training, Instant.now().toString(), version());
+        Map<String, String> timings = new LinkedHashMap<>();
+        timings.put("total", String.format("%.1f s", seconds));
+        timings.put("training", String.format("%.1f s", trainSeconds));
+        timings.put("iterations", String.valueOf(result.iterations()));
+        timings.put("per iteration", String.format("%.1f ms", 1000 * trainSeconds / Math.max(1, result.iterations())));
+        timings.put("partitions", String.valueOf(trainBlocks.partitions()));
+        timings.put("cached training data", String.format("%.1f MiB", trainBlocks.sizeInBytes() / (1024.0 * 1024)));
+        timings.put("finished", model.createdAt());
+        ReportWriter writer = new ReportWriter();
+        var report = collector.report("sparkprop: " + spec + " on " + config.getString("data.train"), metrics,
+                classLabels, config.redacted(), timings);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(REPORT_HTML, writer.toHtml(report).getBytes(StandardCharsets.UTF_8));
+        files.put(HISTORY_JSONL, writer.toJsonLines(report).getBytes(StandardCharsets.UTF_8));
         trainBlocks.unpersist();
         if (validationBlocks != null) {
             validationBlocks.unpersist();
         }
-        return new Outcome(model, result, metrics, evalOn);
+        return new Outcome(model, result, metrics, evalOn, files);
     }
 
     NetworkSpec networkSpec(int inputWidth, int outputs, boolean classification) {

@@ -1,0 +1,30 @@
+package io.sparkprop.jobs.cli;
+
+import io.sparkprop.driver.spark.KryoSettings;
+import io.sparkprop.jobs.config.JobConfig;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Starts Spark for a command. Under spark-submit the master and everything else spark-submit set
+ * are kept (SparkConf reads them from system properties); the configuration's spark.* keys fill in
+ * the rest, so bin/sparkprop runs local[*] by default. Kryo with registration is always on.
+ */
+final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    static SparkSession start(JobConfig config, String appName) {
+        SparkConf conf = new SparkConf();
+        config.sparkSettings().forEach((key, value) -> {
+            if (key.equals("spark.master")) {
+                conf.setIfMissing(key, value);
+            } else {
+                conf.set(key, value);
+            }
+        });
+        conf.setIfMissing("spark.app.name", appName);
+        KryoSettings.apply(conf, true);
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}

@@ -1,0 +1,67 @@
+package io.sparkprop.jobs.train;
+
+import io.sparkprop.driver.train.EpochMetrics;
+import io.sparkprop.driver.train.EvaluationMetrics;
+import io.sparkprop.driver.train.IterationMetrics;
+import io.sparkprop.driver.train.TrainingListener;
+import io.sparkprop.jobs.report.EpochRecord;
+import io.sparkprop.jobs.report.TrainingReport;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Listens to a training run and turns what it saw into a {@link TrainingReport}. */
+final class ReportCollector implements TrainingListener {
+    private final List<EpochRecord> epochs = new ArrayList<>();
+    private double learningRate = Double.NaN;
+
+    @Override
+    public void onIteration(IterationMetrics metrics) {
+        learningRate = metrics.learningRate();
+    }
+
+    @Override
+    public void onEpoch(EpochMetrics m) {
+        epochs.add(new EpochRecord((int) m.epoch(), m.iteration(), m.trainingLoss(), learningRate,
+                m.examplesPerSecond(), m.seconds(), m.validation() == null ? Map.of() : metrics(m.validation())));
+    }
+
+    List<EpochRecord> epochs() {
+        return epochs;
+    }
+
+    /** The report of a finished run: history, final metrics on {@code on}, configuration, timings. */
+    TrainingReport report(String title, EvaluationMetrics finalMetrics, List<String> classLabels,
+                          Map<String, String> configuration, Map<String, String> timings) {
+        long[][] confusion = null;
+        double[] precision = null;
+        double[] recall = null;
+        if (finalMetrics.isClassification()) {
+            confusion = finalMetrics.confusionMatrix();
+            precision = new double[confusion.length];
+            recall = new double[confusion.length];
+            for (int k = 0; k < confusion.length; k++) {
+                precision[k] = finalMetrics.precision(k);
+                recall[k] = finalMetrics.recall(k);
+            }
+        }
+        return new TrainingReport(title, epochs, metrics(finalMetrics), confusion,
+                confusion == null ? List.of() : classLabels, precision, recall, configuration, timings);
+    }
+
+    static Map<String, Double> metrics(EvaluationMetrics m) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("loss", m.loss());
+        if (m.isClassification()) {
+            out.put("accuracy", m.accuracy());
+        } else {
+            out.put("mse", m.mse());
+            out.put("rmse", m.rmse());
+            out.put("mae", m.mae());
+            out.put("r2", m.r2());
+        }
+        return out;
+    }
+}
