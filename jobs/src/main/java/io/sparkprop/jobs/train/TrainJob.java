@@ -1,6 +1,8 @@
 package io.sparkprop.jobs.train;
 
+import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.data.FeatureStandardization;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.model.ModelStore;
@@ -12,7 +14,6 @@ import io.sparkprop.driver.train.TrainingResult;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.FeatureColumns;
-import io.sparkprop.jobs.data.Standardization;
 import io.sparkprop.jobs.report.ReportWriter;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -128,19 +129,8 @@ public final class TrainJob {
 
         int width = features.width(train);
         List<String> featureNames = features.names(width);
-        float[] mean = null;
-        float[] std = null;
         String featureColumn = features.isVector() ? features.vectorColumn() : null;
         List<String> scalarColumns = features.scalarColumns();
-        if (config.getBoolean("data.standardize")) {
-            Standardization st = Standardization.fit(train, features, !format.equals("libsvm"));
-            train = st.apply(train);
-            validation = validation == null ? null : st.apply(validation);
-            mean = st.mean();
-            std = st.std();
-            featureColumn = Standardization.OUTPUT;
-            scalarColumns = List.of();
-        }
 
         boolean classification = config.getString("model.task").equals("classification");
         List<String> classLabels = new ArrayList<>();
@@ -170,6 +160,15 @@ public final class TrainJob {
         builder = featureColumn != null ? builder.features(featureColumn) : builder.featureColumns(scalarColumns.toArray(new String[0]));
         DataBlocks trainBlocks = builder.build(train);
         DataBlocks validationBlocks = validation == null ? null : builder.build(validation);
+        float[] mean = null;
+        float[] std = null;
+        if (config.getBoolean("data.standardize")) {
+            Standardizer standardizer = FeatureStandardization.fit(trainBlocks);
+            trainBlocks = FeatureStandardization.apply(trainBlocks, standardizer);
+            validationBlocks = validationBlocks == null ? null : FeatureStandardization.apply(validationBlocks, standardizer);
+            mean = standardizer.mean();
+            std = standardizer.std();
+        }
         out.println("training on " + trainBlocks.rows() + " rows in " + trainBlocks.partitions() + " partitions ("
                 + trainBlocks.sizeInBytes() / (1024 * 1024) + " MiB cached)"
                 + (validationBlocks == null ? "" : ", validating on " + validationBlocks.rows() + " rows"));

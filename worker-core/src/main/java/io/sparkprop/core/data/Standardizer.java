@@ -1,0 +1,126 @@
+package io.sparkprop.core.data;
+
+import io.sparkprop.core.matrix.CsrMatrix;
+
+import java.io.Serializable;
+
+/**
+ * Per-feature standardisation {@code x'_j = (x_j - mean_j) / std_j}, and {@code x'_j = 0} where
+ * {@code std_j = 0} (a feature constant in training carries no information). std is the sample
+ * standard deviation {@code sqrt(sum (x - mean)^2 / (n - 1))}, as Spark ML's StandardScaler uses.
+ * Sparse data is only scaled (mean 0) so it stays sparse.
+ */
+public final class Standardizer implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final float[] mean;
+    private final float[] std;
+
+    public Standardizer(float[] mean, float[] std) {
+        if (mean.length != std.length) {
+            throw new IllegalArgumentException("standardisation has " + mean.length + " means but " + std.length + " standard deviations");
+        }
+        for (int j = 0; j < std.length; j++) {
+            if (!(std[j] >= 0) || !Float.isFinite(std[j]) || !Float.isFinite(mean[j])) {
+                throw new IllegalArgumentException("feature " + j + ": standardisation mean " + mean[j] + ", std " + std[j]
+                        + " (expected finite numbers, std >= 0)");
+            }
+        }
+        this.mean = mean.clone();
+        this.std = std.clone();
+    }
+
+    /**
+     * Moments of one block, to be added up over blocks in a fixed order:
+     * {@code [n, sum_j x_j (cols values), sum_j x_j^2 (cols values)]} in double.
+     */
+    public static double[] moments(DataBlock block) {
+        int cols = block.cols();
+        double[] m = new double[1 + 2 * cols];
+        m[0] = block.rows();
+        if (block.isSparse()) {
+            CsrMatrix x = block.sparse();
+            for (int k = 0; k < x.nnz(); k++) {
+                double v = x.values()[k];
+                m[1 + x.indices()[k]] += v;
+                m[1 + cols + x.indices()[k]] += v * v;
+            }
+        } else {
+            float[] x = block.dense();
+            for (int r = 0; r < block.rows(); r++) {
+                for (int j = 0; j < cols; j++) {
+                    double v = x[r * cols + j];
+                    m[1 + j] += v;
+                    m[1 + cols + j] += v * v;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Adds the moments {@code b} into {@code a}. */
+    public static void addMoments(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+        }
+    }
+
+    /** The standardiser from summed moments; {@code center = false} keeps the mean at 0 (sparse data). */
+    public static Standardizer fromMoments(double[] m, boolean center) {
+        int cols = (m.length - 1) / 2;
+        double n = m[0];
+        if (n < 2) {
+            throw new IllegalArgumentException("standardisation needs at least 2 training rows, got " + (long) n);
+        }
+        float[] mean = new float[cols];
+        float[] std = new float[cols];
+        for (int j = 0; j < cols; j++) {
+            double mu = m[1 + j] / n;
+            double var = Math.max(0, (m[1 + cols + j] - n * mu * mu) / (n - 1));
+            mean[j] = center ? (float) mu : 0f;
+            std[j] = (float) Math.sqrt(var);
+        }
+        return new Standardizer(mean, std);
+    }
+
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    public float[] std() {
+        return std.clone();
+    }
+
+    public int width() {
+        return mean.length;
+    }
+
+    /** Standardises {@code x[off .. off + width)} in place. */
+    public void apply(float[] x, int off) {
+        for (int j = 0; j < mean.length; j++) {
+            x[off + j] = std[j] == 0f ? 0f : (x[off + j] - mean[j]) / std[j];
+        }
+    }
+
+    /** A standardised copy of a block (dense: centred and scaled; sparse: scaled only). */
+    public DataBlock apply(DataBlock block) {
+        if (block.cols() != mean.length) {
+            throw new IllegalArgumentException("block has " + block.cols() + " features, the standardisation " + mean.length);
+        }
+        if (block.isSparse()) {
+            CsrMatrix x = block.sparse();
+            float[] values = x.values().clone();
+            for (int k = 0; k < x.nnz(); k++) {
+                int j = x.indices()[k];
+                values[k] = std[j] == 0f ? 0f : (values[k] - mean[j]) / std[j];
+            }
+            CsrMatrix scaled = new CsrMatrix(x.rows(), x.cols(), x.indptr().clone(), x.indices().clone(), values);
+            return DataBlock.sparse(scaled, block.targetWidth(), block.targets());
+        }
+        float[] x = block.dense().clone();
+        for (int r = 0; r < block.rows(); r++) {
+            apply(x, r * block.cols());
+        }
+        return DataBlock.dense(block.rows(), block.cols(), x, block.targetWidth(), block.targets());
+    }
+}

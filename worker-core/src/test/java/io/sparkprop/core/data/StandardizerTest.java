@@ -1,0 +1,49 @@
+package io.sparkprop.core.data;
+
+import io.sparkprop.core.matrix.CsrMatrix;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class StandardizerTest {
+    @Test
+    void fitsSampleMeanAndStdAcrossBlocksAndZeroesConstantFeatures() {
+        // feature 0: 1, 2, 3, 6 -> mean 3, sample variance (4 + 1 + 0 + 9) / 3 = 14/3
+        // feature 1: constant 5 -> std 0 -> standardised to 0
+        DataBlock a = DataBlock.dense(2, 2, new float[] {1, 5, 2, 5}, 1, new float[] {0, 1});
+        DataBlock b = DataBlock.dense(2, 2, new float[] {3, 5, 6, 5}, 1, new float[] {1, 0});
+        double[] m = Standardizer.moments(a);
+        Standardizer.addMoments(m, Standardizer.moments(b));
+        Standardizer s = Standardizer.fromMoments(m, true);
+        assertArrayEquals(new float[] {3f, 5f}, s.mean(), 1e-6f);
+        assertEquals(Math.sqrt(14.0 / 3), s.std()[0], 1e-6);
+        assertEquals(0f, s.std()[1]);
+        DataBlock t = s.apply(b);
+        assertEquals((6 - 3) / Math.sqrt(14.0 / 3), t.dense()[2], 1e-6);
+        assertEquals(0f, t.dense()[3]);
+        assertArrayEquals(new float[] {1, 0}, t.targets());
+        assertEquals(3f, b.dense()[0], "the input block is not modified");
+    }
+
+    @Test
+    void sparseDataIsScaledNotCentred() {
+        CsrMatrix x = new CsrMatrix(3, 2, new int[] {0, 1, 2, 3}, new int[] {0, 1, 0}, new float[] {2, 4, 4});
+        DataBlock block = DataBlock.sparse(x, 1, new float[] {0, 1, 0});
+        Standardizer s = Standardizer.fromMoments(Standardizer.moments(block), false);
+        // feature 0 values over 3 rows: 2, 0, 4 -> mean 2, sample var (0 + 4 + 4) / 2 = 4, std 2
+        assertArrayEquals(new float[] {0f, 0f}, s.mean());
+        assertEquals(2f, s.std()[0], 1e-6f);
+        DataBlock t = s.apply(block);
+        assertArrayEquals(new float[] {1f, 4f / s.std()[1], 2f}, t.sparse().values(), 1e-6f);
+    }
+
+    @Test
+    void rejectsTooFewRowsAndBadStatistics() {
+        assertThrows(IllegalArgumentException.class, () -> Standardizer.fromMoments(new double[] {1, 1, 1}, true));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Standardizer(new float[] {0}, new float[] {-1}));
+        assertEquals("feature 0: standardisation mean 0.0, std -1.0 (expected finite numbers, std >= 0)", e.getMessage());
+    }
+}
