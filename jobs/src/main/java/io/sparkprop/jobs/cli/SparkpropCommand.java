@@ -14,7 +14,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = SparkpropCommand.Version.class,
         description = "Data-parallel training of feed-forward neural networks on Apache Spark.",
-        subcommands = {TrainCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'sparkprop COMMAND --help' for a command's options. Configuration keys and their defaults: conf/sparkprop-defaults.conf."})
 public final class SparkpropCommand implements Runnable {
     public static final int EXIT_OK = 0;

@@ -193,7 +193,7 @@ public final class DataSource {
     }
 
     /** Backquotes a column name so dots and spaces in CSV headers are taken literally. */
-    static String quote(String column) {
+    public static String quote(String column) {
         return "`" + column.replace("`", "``") + "`";
     }
 }

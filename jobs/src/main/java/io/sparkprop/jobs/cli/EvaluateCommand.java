@@ -1,0 +1,84 @@
+package io.sparkprop.jobs.cli;
+
+import io.sparkprop.core.data.Standardizer;
+import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.data.FeatureStandardization;
+import io.sparkprop.driver.model.ModelStore;
+import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.driver.train.EvaluationMetrics;
+import io.sparkprop.driver.train.Evaluator;
+import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.data.DataSource;
+import io.sparkprop.jobs.data.ModelInput;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code sparkprop evaluate}: a saved model's loss and metrics on a labelled dataset. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a saved model on a labelled dataset.",
+                "Classification: loss, accuracy, per-class precision and recall, confusion matrix. Regression: MSE, RMSE, MAE, R^2."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "Model directory (path or URI).")
+    String modelPath;
+    @Mixin
+    DataOptions dataOptions;
+    @Mixin
+    ConfigOptions configOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config = configOptions.resolve(dataOptions.shortcuts(new LinkedHashMap<>()));
+        PrintWriter out = spec.commandLine().getOut();
+        try (SparkSession spark = SparkSessions.start(config, "sparkprop evaluate")) {
+            SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
+            ModelInput input = ModelInput.read(new DataSource(spark), config, model, true);
+            List<String> columns = input.featureColumns();
+            BlockBuilder builder = BlockBuilder.forNetwork(model.spec()).label(config.getString("data.label"));
+            builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
+                    : builder.featureColumns(columns.toArray(new String[0]));
+            DataBlocks blocks = builder.build(input.data());
+            if (model.standardized()) {
+                blocks = FeatureStandardization.apply(blocks, new Standardizer(model.featureMean(), model.featureStd()));
+            }
+            EvaluationMetrics m = new Evaluator(JavaSparkContext.fromSparkContext(spark.sparkContext()), model.spec(), 512)
+                    .evaluate(model.params(), blocks);
+            print(out, m, model.classLabels());
+        }
+        return SparkpropCommand.EXIT_OK;
+    }
+
+    static void print(PrintWriter out, EvaluationMetrics m, List<String> classLabels) {
+        out.printf("rows:      %d%n", m.rows());
+        out.printf("loss:      %.6f%n", m.loss());
+        if (!m.isClassification()) {
+            out.printf("mse:       %.6g%nrmse:      %.6g%nmae:       %.6g%nr2:        %.6f%n", m.mse(), m.rmse(), m.mae(), m.r2());
+            return;
+        }
+        out.printf("accuracy:  %.4f%n", m.accuracy());
+        long[][] cm = m.confusionMatrix();
+        out.println("class  precision  recall");
+        for (int k = 0; k < cm.length; k++) {
+            out.printf("%-6s %9.4f  %6.4f%n", k < classLabels.size() ? classLabels.get(k) : String.valueOf(k), m.precision(k), m.recall(k));
+        }
+        out.println("confusion matrix (rows: true class, columns: predicted):");
+        for (long[] row : cm) {
+            StringBuilder sb = new StringBuilder();
+            for (long c : row) {
+                sb.append(String.format("%7d", c));
+            }
+            out.println(sb);
+        }
+    }
+}

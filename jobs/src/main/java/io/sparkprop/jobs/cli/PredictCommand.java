@@ -1,0 +1,90 @@
+package io.sparkprop.jobs.cli;
+
+import io.sparkprop.driver.model.ModelScorer;
+import io.sparkprop.driver.model.ModelStore;
+import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.data.DataSource;
+import io.sparkprop.jobs.data.ModelInput;
+import org.apache.spark.ml.functions;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code sparkprop predict}: batch scoring of a dataset to Parquet or CSV. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score a dataset with a saved model and write the rows with their predictions.",
+                "Adds 'prediction' and, for classifiers, 'probability' (Parquet: a vector; CSV: probability_0, probability_1, ...)."})
+final class PredictCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "Model directory (path or URI).")
+    String modelPath;
+    @Mixin
+    DataOptions dataOptions;
+    @Mixin
+    ConfigOptions configOptions;
+    @Option(names = {"-o", "--output"}, paramLabel = "PATH", required = true, description = "Where to write the predictions.")
+    String output;
+    @Option(names = "--output-format", description = "parquet or csv (default: ${DEFAULT-VALUE}).", defaultValue = "parquet")
+    String outputFormat;
+    @Option(names = "--overwrite", description = "Replace existing output.")
+    boolean overwrite;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!outputFormat.equals("parquet") && !outputFormat.equals("csv")) {
+            throw new IllegalArgumentException("--output-format must be parquet or csv, got '" + outputFormat + "'");
+        }
+        JobConfig config = configOptions.resolve(dataOptions.shortcuts(new LinkedHashMap<>()));
+        try (SparkSession spark = SparkSessions.start(config, "sparkprop predict")) {
+            SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
+            ModelInput input = ModelInput.read(new DataSource(spark), config, model, false);
+            Dataset<Row> scored = new ModelScorer(model).transform(input.data(), input.featureColumns(),
+                    "prediction", "probability", "rawPrediction");
+            if (outputFormat.equals("csv")) {
+                scored = flattenForCsv(scored, model.classLabels().size());
+            }
+            scored.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).option("header", true)
+                    .format(outputFormat).save(output);
+            spec.commandLine().getOut().println("predictions written to " + output + " (" + outputFormat + ")");
+        } catch (org.apache.spark.sql.AnalysisException e) {
+            if (e.getMessage().contains("already exists")) {
+                throw new IllegalArgumentException("output path " + output + " already exists; pass --overwrite to replace it");
+            }
+            throw e;
+        }
+        return SparkpropCommand.EXIT_OK;
+    }
+
+    /** CSV holds no vectors: probabilities become one column per class; other vector columns are dropped. */
+    private static Dataset<Row> flattenForCsv(Dataset<Row> scored, int classes) {
+        List<Column> columns = new ArrayList<>();
+        for (StructField f : scored.schema().fields()) {
+            if (f.name().equals("probability")) {
+                Column arr = functions.vector_to_array(scored.col("probability"), "float64");
+                for (int k = 0; k < classes; k++) {
+                    columns.add(arr.getItem(k).as("probability_" + k));
+                }
+            } else if (!(f.dataType() instanceof VectorUDT) && !f.dataType().typeName().equals("array")) {
+                columns.add(scored.col(DataSource.quote(f.name())));
+            }
+        }
+        return scored.select(columns.toArray(new Column[0]));
+    }
+
+}

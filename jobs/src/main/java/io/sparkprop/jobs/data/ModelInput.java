@@ -1,0 +1,82 @@
+package io.sparkprop.jobs.data;
+
+import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.jobs.config.JobConfig;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Data to score or evaluate with a saved model: read by the configuration's data.* keys, with the
+ * feature columns the model was trained on (its stored feature names: {@code col[i]} means the
+ * vector column {@code col}, anything else a scalar column), text columns cast to numbers.
+ */
+public final class ModelInput {
+    private final Dataset<Row> data;
+    private final List<String> featureColumns;
+
+    private ModelInput(Dataset<Row> data, List<String> featureColumns) {
+        this.data = data;
+        this.featureColumns = featureColumns;
+    }
+
+    /** @param withLabel also cast the label column (data.label) when it is text */
+    public static ModelInput read(DataSource source, JobConfig config, SavedModel model, boolean withLabel) throws IOException {
+        String format = config.getString("data.format");
+        boolean header = config.getBoolean("data.csv.header");
+        String delimiter = config.getString("data.csv.delimiter");
+        Dataset<Row> data = source.read(format, config.getString("data.train"), header, delimiter, config.getInt("data.partitions"));
+        List<String> columns = featureColumns(model, data);
+        List<String> text = new ArrayList<>();
+        for (String c : columns) {
+            if (data.schema().apply(c).dataType() instanceof org.apache.spark.sql.types.StringType) {
+                text.add(c);
+            }
+        }
+        String label = config.getString("data.label");
+        if (withLabel) {
+            if (!Arrays.asList(data.columns()).contains(label)) {
+                throw new IllegalArgumentException("label column '" + label + "' is missing; the data has columns "
+                        + Arrays.asList(data.columns()) + " (set --label)");
+            }
+            if (data.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {
+                text.add(label);
+            }
+        }
+        if (!text.isEmpty()) {
+            data = source.numericCsvColumns(data, text, header, delimiter);
+        }
+        return new ModelInput(data, columns);
+    }
+
+    static List<String> featureColumns(SavedModel model, Dataset<Row> data) {
+        List<String> names = model.featureNames();
+        List<String> available = Arrays.asList(data.columns());
+        if (names.isEmpty() || names.get(0).endsWith("[0]")) {
+            String column = names.isEmpty() ? "features" : names.get(0).substring(0, names.get(0).length() - 3);
+            if (!available.contains(column)) {
+                throw new IllegalArgumentException("feature column '" + column + "' (the model's features) is missing; the data has columns " + available);
+            }
+            return List.of(column);
+        }
+        for (String n : names) {
+            if (!available.contains(n)) {
+                throw new IllegalArgumentException("feature column '" + n + "' (one of the model's " + names.size()
+                        + " features) is missing; the data has columns " + available);
+            }
+        }
+        return names;
+    }
+
+    public Dataset<Row> data() {
+        return data;
+    }
+
+    public List<String> featureColumns() {
+        return featureColumns;
+    }
+}
