@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -89,6 +90,23 @@ class JobConfigTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConfigSchema.parse(
                 new ByteArrayInputStream("# type: int >= 1\na.b = 0\n".getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    }
+
+    @Test
+    void everyShippedExampleJobFileIsValid() throws IOException {
+        try (var files = Files.list(Path.of("..", "conf", "jobs"))) {
+            List<Path> jobs = files.filter(p -> p.toString().endsWith(".conf")).toList();
+            assertTrue(jobs.size() >= 3, "example job files: " + jobs);
+            for (Path job : jobs) {
+                java.util.Properties p = new java.util.Properties();
+                try (var in = Files.newBufferedReader(job)) {
+                    p.load(in);
+                }
+                Map<String, String> entries = new LinkedHashMap<>();
+                p.forEach((k, v) -> entries.put((String) k, (String) v));
+                JobConfig.resolve(schema, entries, job.toString(), map());
+            }
+        }
     }
 
     @Test
