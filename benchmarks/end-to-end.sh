@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: sparkprop vs Spark MLlib's MultilayerPerceptronClassifier on Fashion-MNIST,
+# local[2], same data and cached partitions, one invocation. Prints a Markdown table.
+#   benchmarks/end-to-end.sh [dataDir] [epochs] [partitions] [mllibIterations|none]
+# Needs: apt-get install -y dataset-fashion-mnist libopenblas0-pthread (MLlib's best setting uses
+# OpenBLAS with one thread per task, OPENBLAS_NUM_THREADS=1).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+mvn -B -q -DskipTests package -pl benchmarks,jobs -am
+export OPENBLAS_NUM_THREADS=1 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_HOSTNAME=127.0.0.1
+FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
+# shellcheck disable=SC2086
+exec java -Xmx8g $FLAGS -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+  -cp "benchmarks/target/benchmarks.jar:jobs/target/lib/*" io.sparkprop.bench.FashionMnistEndToEnd "$@"

@@ -1,0 +1,239 @@
+package io.sparkprop.bench;
+
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.data.IdxReader;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.spark.KryoSettings;
+import io.sparkprop.driver.train.DistributedTrainer;
+import io.sparkprop.driver.train.EpochMetrics;
+import io.sparkprop.driver.train.IterationMetrics;
+import io.sparkprop.driver.train.TrainingConfig;
+import io.sparkprop.driver.train.TrainingListener;
+import io.sparkprop.driver.train.TrainingResult;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.RDDInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The end-to-end benchmark: Fashion-MNIST (60,000 train / 10,000 test), 784-256-128-10 ReLU with
+ * Adam in sparkprop, and Spark MLlib's MultilayerPerceptronClassifier with its best settings
+ * (784-128-10, l-bfgs, blockSize 128), on the same data in the same cached partitions, in one
+ * invocation. Prints a Markdown table for BENCHMARKS.md. Not a test: run benchmarks/end-to-end.sh.
+ *
+ * <p>Arguments: [dataDir] [epochs] [partitions] [mllibIterations,comma-separated or "none"].
+ */
+public final class FashionMnistEndToEnd {
+    private FashionMnistEndToEnd() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist");
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        String mllib = args.length > 3 ? args[3] : "50,100,200";
+        DataBlock train = read(dir, "train");
+        DataBlock test = read(dir, "t10k");
+        System.out.printf("data: %d train, %d test rows of %d features from %s%n", train.rows(), test.rows(), train.cols(), dir);
+
+        SparkConf conf = new SparkConf().setMaster("local[" + partitions + "]").setAppName("sparkprop end-to-end")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        KryoSettings.apply(conf, false);
+        try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            JobTimes jobTimes = new JobTimes();
+            spark.sparkContext().addSparkListener(jobTimes);
+            List<String> rows = new ArrayList<>();
+            rows.add(sparkprop(jsc, train, test, epochs, partitions, jobTimes));
+            if (!mllib.equals("none")) {
+                for (String iters : mllib.split(",")) {
+                    rows.add(mllib(spark, train, test, partitions, Integer.parseInt(iters.trim())));
+                }
+            }
+            System.out.println();
+            System.out.println("| trainer | s/epoch | examples/s | time to 85% | time to 88% | fit time | test accuracy | cached bytes | outside compute / iteration |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            rows.forEach(System.out::println);
+        }
+    }
+
+    private static String sparkprop(JavaSparkContext jsc, DataBlock train, DataBlock test, int epochs, int partitions,
+                                    JobTimes jobTimes) {
+        DataBlocks trainBlocks = DataBlocks.cache(jsc.parallelize(split(train, partitions), partitions));
+        DataBlocks testBlocks = DataBlocks.cache(jsc.parallelize(split(test, partitions), partitions));
+        NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
+                .loss("softmax_cross_entropy");
+        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(1e-3).batchSize(256)
+                .epochs(epochs).seed(1).logInterval(0).build();
+        long cached = cachedBytes(jsc, trainBlocks);
+        double[] trainSeconds = {0};
+        double[] reached = {Double.NaN, Double.NaN};
+        List<Double> overheads = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onIteration(IterationMetrics m) {
+                trainSeconds[0] += m.seconds();
+                Double compute = jobTimes.lastJobMaxTaskSeconds();
+                if (compute != null) {
+                    overheads.add(m.seconds() - compute);
+                }
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                double acc = m.validation().accuracy();
+                System.out.printf("sparkprop epoch %d: train loss %.4f, test accuracy %.4f, training time %.1f s%n",
+                        m.epoch(), m.trainingLoss(), acc, trainSeconds[0]);
+                if (Double.isNaN(reached[0]) && acc >= 0.85) {
+                    reached[0] = trainSeconds[0];
+                }
+                if (Double.isNaN(reached[1]) && acc >= 0.88) {
+                    reached[1] = trainSeconds[0];
+                }
+            }
+        };
+        TrainingResult result = new DistributedTrainer(jsc, config).addListener(listener).fit(trainBlocks, testBlocks);
+        double accuracy = new DistributedTrainer(jsc, config).evaluate(result.lastParameters(), testBlocks).accuracy();
+        double perEpoch = trainSeconds[0] / result.epochs();
+        overheads.sort(Double::compare);
+        double medianOverheadMs = overheads.isEmpty() ? Double.NaN : 1000 * overheads.get(overheads.size() / 2);
+        return String.format("| sparkprop 784-256-128-10 Adam, batch 256, %d epochs | %.2f | %.0f | %s | %s | %.1f s | %.4f | %s (float32: %s) | %.1f ms |",
+                result.epochs(), perEpoch, train.rows() / perEpoch, seconds(reached[0]), seconds(reached[1]), trainSeconds[0],
+                accuracy, mb(cached), mb(4L * train.rows() * (train.cols() + 1)), medianOverheadMs);
+    }
+
+    private static String mllib(SparkSession spark, DataBlock train, DataBlock test, int partitions, int iterations) {
+        Dataset<Row> trainDf = frame(spark, train, partitions).cache();
+        Dataset<Row> testDf = frame(spark, test, partitions).cache();
+        trainDf.count();
+        testDf.count();
+        long cached = 0;
+        for (RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
+            if (info.numCachedPartitions() > 0 && info.name().contains("train")) {
+                cached = info.memSize();
+            }
+        }
+        MultilayerPerceptronClassifier mlpc = new MultilayerPerceptronClassifier().setLayers(new int[] {784, 128, 10})
+                .setSolver("l-bfgs").setBlockSize(128).setMaxIter(iterations).setSeed(1);
+        long start = System.nanoTime();
+        MultilayerPerceptronClassificationModel model = mlpc.fit(trainDf);
+        double fit = (System.nanoTime() - start) / 1e9;
+        double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(testDf));
+        System.out.printf("MLlib MLPC %d iterations: %.1f s, test accuracy %.4f%n", iterations, fit, accuracy);
+        trainDf.unpersist();
+        testDf.unpersist();
+        return String.format("| MLlib MLPC 784-128-10 l-bfgs, blockSize 128, %d iterations | | | | | %.1f s | %.4f | %s | |",
+                iterations, fit, accuracy, mb(cached));
+    }
+
+    private static Dataset<Row> frame(SparkSession spark, DataBlock block, int partitions) {
+        List<Row> rows = new ArrayList<>(block.rows());
+        for (int r = 0; r < block.rows(); r++) {
+            double[] v = new double[block.cols()];
+            for (int c = 0; c < block.cols(); c++) {
+                v[c] = block.dense()[r * block.cols() + c];
+            }
+            rows.add(RowFactory.create(Vectors.dense(v), (double) block.targets()[r]));
+        }
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false).add("label", DataTypes.DoubleType, false);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        var rdd = jsc.parallelize(rows, partitions).setName(block.rows() > 20000 ? "train rows" : "test rows");
+        return spark.createDataFrame(rdd, schema);
+    }
+
+    /** Contiguous, equal row ranges: partition p holds rows [p n / P, (p + 1) n / P). */
+    private static List<DataBlock> split(DataBlock block, int parts) {
+        List<DataBlock> out = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            int from = (int) ((long) p * block.rows() / parts);
+            int to = (int) ((long) (p + 1) * block.rows() / parts);
+            out.add(DataBlock.dense(to - from, block.cols(),
+                    Arrays.copyOfRange(block.dense(), from * block.cols(), to * block.cols()), 1,
+                    Arrays.copyOfRange(block.targets(), from, to)));
+        }
+        return out;
+    }
+
+    private static DataBlock read(Path dir, String prefix) throws IOException {
+        try (InputStream images = Files.newInputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz"));
+             InputStream labels = Files.newInputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))) {
+            return IdxReader.readMnist(images, labels, dir + "/" + prefix);
+        }
+    }
+
+    private static long cachedBytes(JavaSparkContext jsc, DataBlocks blocks) {
+        for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
+            if (info.id() == blocks.rdd().id()) {
+                return info.memSize();
+            }
+        }
+        return -1;
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "not reached" : String.format("%.1f s", s);
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.0f MB", bytes / 1e6);
+    }
+
+    /** Per Spark job: the longest task's executor run time (the compute), to subtract from iteration time. */
+    static final class JobTimes extends SparkListener {
+        private final Map<Integer, Long> maxTaskMillis = new ConcurrentHashMap<>();
+        private final Map<Integer, Integer> stageToJob = new ConcurrentHashMap<>();
+        private volatile Double last;
+
+        @Override
+        public void onJobStart(SparkListenerJobStart start) {
+            scala.collection.Iterator<Object> it = start.stageIds().iterator();
+            while (it.hasNext()) {
+                stageToJob.put((Integer) it.next(), start.jobId());
+            }
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            Integer job = stageToJob.get(end.stageId());
+            if (job != null && end.taskMetrics() != null) {
+                maxTaskMillis.merge(job, end.taskMetrics().executorRunTime(), Math::max);
+            }
+        }
+
+        @Override
+        public void onJobEnd(SparkListenerJobEnd end) {
+            Long ms = maxTaskMillis.remove(end.jobId());
+            last = ms == null ? null : ms / 1000.0;
+        }
+
+        /** The longest task of the last finished job, in seconds (the listener bus is asynchronous: approximate). */
+        Double lastJobMaxTaskSeconds() {
+            return last;
+        }
+    }
+}
