@@ -147,6 +147,7 @@ public final class DistributedTrainer {
                     double loss = aggregator.lossSum() / aggregator.rows();
                     checkFinite(loss, aggregator.meanGradient(), epoch, position, rule.steps(), lastCheckpoint);
                     rule.apply(params, aggregator.meanGradient());
+                    checkFinite(params, epoch, position, rule.steps(), lastCheckpoint);
                     position++;
                     epochLoss += aggregator.lossSum();
                     epochRows += aggregator.rows();
@@ -271,12 +272,26 @@ public final class DistributedTrainer {
             finite = Float.isFinite(gradient[i]);
         }
         if (!finite) {
-            throw new IllegalStateException("training diverged at epoch " + epoch + ", iteration " + position + " (step "
-                    + (steps + 1) + "): the " + (Double.isFinite(loss) ? "gradient" : "loss (" + loss + ")")
-                    + " is not finite; the parameters were not updated. "
-                    + (lastCheckpoint == null ? "No checkpoint was written." : "The last good checkpoint is " + lastCheckpoint + ".")
-                    + " Lower learning_rate or set clip_norm.");
+            throw diverged(epoch, position, steps + 1, "the " + (Double.isFinite(loss) ? "gradient" : "loss (" + loss + ")")
+                    + " is not finite; the parameters were not updated.", lastCheckpoint);
         }
+    }
+
+    /** After an update: a finite gradient can still overflow the parameters (a huge learning rate). */
+    private static void checkFinite(float[] params, long epoch, int position, long steps, String lastCheckpoint) {
+        for (float p : params) {
+            if (!Float.isFinite(p)) {
+                throw diverged(epoch, position - 1, steps, "the update made the parameters non-finite; they were not"
+                        + " checkpointed.", lastCheckpoint);
+            }
+        }
+    }
+
+    private static IllegalStateException diverged(long epoch, int position, long step, String what, String lastCheckpoint) {
+        return new IllegalStateException("training diverged at epoch " + epoch + ", iteration " + position + " (step "
+                + step + "): " + what + " "
+                + (lastCheckpoint == null ? "No checkpoint was written." : "The last good checkpoint is " + lastCheckpoint + ".")
+                + " Lower learning_rate or set clip_norm.");
     }
 
     private static String duration(double seconds) {
