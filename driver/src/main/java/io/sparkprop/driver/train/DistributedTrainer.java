@@ -1,12 +1,14 @@
 package io.sparkprop.driver.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.core.optim.UpdateRule;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.io.Checkpoint;
 import io.sparkprop.driver.io.CheckpointStore;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,11 @@ public final class DistributedTrainer {
 
     /** Loss and metrics of {@code params} over {@code data}. */
     public EvaluationMetrics evaluate(float[] params, DataBlocks data) {
+        return evaluate(params, data.rdd());
+    }
+
+    /** Loss and metrics of {@code params} over any RDD of blocks. */
+    public EvaluationMetrics evaluate(float[] params, JavaRDD<DataBlock> data) {
         return new Evaluator(sc, config.network(), config.evalBatchSize()).evaluate(params, data);
     }
 

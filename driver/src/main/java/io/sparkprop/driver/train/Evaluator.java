@@ -5,6 +5,7 @@ import io.sparkprop.core.nn.Batch;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
 import io.sparkprop.driver.data.DataBlocks;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
@@ -34,15 +35,23 @@ public final class Evaluator {
     }
 
     public EvaluationMetrics evaluate(float[] params, DataBlocks data) {
+        return evaluate(params, data.rdd());
+    }
+
+    /** Over any RDD of blocks (cached or not) whose widths match the network. */
+    public EvaluationMetrics evaluate(float[] params, JavaRDD<DataBlock> data) {
         spec.layout().checkLength(params, "parameter array");
         Broadcast<float[]> b = sc.broadcast(params.clone());
         try {
-            List<double[]> partials = data.rdd().mapPartitionsWithIndex(new Pass(spec, b, evalBatchSize), true).collect();
+            List<double[]> partials = data.mapPartitionsWithIndex(new Pass(spec, b, evalBatchSize), true).collect();
             double[] s = new double[partials.get(0).length];
             for (double[] a : partials) {
                 for (int j = 0; j < s.length; j++) {
                     s[j] += a[j];
                 }
+            }
+            if (s[1] == 0) {
+                throw new IllegalArgumentException("cannot evaluate on an empty dataset");
             }
             return metrics(s);
         } finally {

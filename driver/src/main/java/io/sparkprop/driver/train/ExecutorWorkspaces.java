@@ -9,7 +9,6 @@ import io.sparkprop.core.nn.Workspace;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  */
 final class ExecutorWorkspaces {
-    private static final ThreadLocal<Map<Key, Scratch>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<ThreadCache> THREAD = ThreadLocal.withInitial(ThreadCache::new);
     private static final Map<OrderKey, PartitionOrder> ORDERS = new ConcurrentHashMap<>();
 
     private ExecutorWorkspaces() {
@@ -32,7 +31,13 @@ final class ExecutorWorkspaces {
 
     /** This thread's buffers for batches of up to {@code capacity} rows of this network. */
     static Scratch scratch(NetworkSpec spec, int capacity) {
-        return SCRATCH.get().computeIfAbsent(new Key(spec, capacity), k -> new Scratch(spec, capacity));
+        ThreadCache cache = THREAD.get();
+        Scratch s = cache.last;
+        if (s == null || s.capacity != capacity || !s.spec.equals(spec)) {
+            s = cache.scratch.computeIfAbsent(new Key(spec, capacity), k -> new Scratch(spec, capacity));
+            cache.last = s;
+        }
+        return s;
     }
 
     /**
@@ -40,8 +45,14 @@ final class ExecutorWorkspaces {
      * {@code batch}. The order array is reshuffled in place only when the epoch moves on.
      */
     static void gatherEpochSlice(DataBlock block, long seed, long epoch, int partition, int from, int to, Batch batch) {
-        PartitionOrder order = ORDERS.computeIfAbsent(new OrderKey(seed, partition, block.rows()),
-                k -> new PartitionOrder(block.rows()));
+        OrderKey probe = THREAD.get().probe;
+        probe.seed = seed;
+        probe.partition = partition;
+        probe.rows = block.rows();
+        PartitionOrder order = ORDERS.get(probe);
+        if (order == null) {
+            order = ORDERS.computeIfAbsent(new OrderKey(seed, partition, block.rows()), k -> new PartitionOrder(k.rows));
+        }
         synchronized (order) {
             if (order.epoch != epoch) {
                 EpochOrder.shuffle(order.order, block.rows(), seed, epoch, partition);
@@ -51,14 +62,29 @@ final class ExecutorWorkspaces {
         }
     }
 
+    /**
+     * One task thread's buffers, the last ones it used (tasks of one run ask for the same ones every
+     * iteration, so the common case compares and returns without allocating a key) and a reusable
+     * key to look epoch orders up with.
+     */
+    private static final class ThreadCache {
+        final Map<Key, Scratch> scratch = new HashMap<>();
+        final OrderKey probe = new OrderKey(0, 0, 0);
+        Scratch last;
+    }
+
     /** Reusable per-thread buffers for one network shape and batch capacity. */
     static final class Scratch {
+        final NetworkSpec spec;
+        final int capacity;
         final Network network;
         final Workspace workspace;
         final float[] gradient;
         final int[] indices;
 
         private Scratch(NetworkSpec spec, int capacity) {
+            this.spec = spec;
+            this.capacity = capacity;
             network = new Network(spec);
             workspace = network.newWorkspace(capacity);
             gradient = new float[network.layout().size()];
@@ -95,10 +121,11 @@ final class ExecutorWorkspaces {
         }
     }
 
+    /** Mutable only for the per-thread lookup probe; keys stored in the map are never changed. */
     private static final class OrderKey {
-        final long seed;
-        final int partition;
-        final int rows;
+        long seed;
+        int partition;
+        int rows;
 
         OrderKey(long seed, int partition, int rows) {
             this.seed = seed;
@@ -117,7 +144,7 @@ final class ExecutorWorkspaces {
 
         @Override
         public int hashCode() {
-            return Objects.hash(seed, partition, rows);
+            return 31 * (31 * Long.hashCode(seed) + partition) + rows;
         }
     }
 }

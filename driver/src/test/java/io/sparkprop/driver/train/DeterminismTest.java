@@ -45,8 +45,22 @@ class DeterminismTest {
                 TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, partitions));
         TrainingConfig config = TrainingConfig.builder(SPEC).optimizer("adam").learningRate(0.01).batchSize(40)
                 .epochs(3).maxIterations(25).seed(3).treeAggregationThreshold(treeThreshold).build();
-        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null);
+        double[] seconds = new double[1];
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
+            @Override
+            public void onIteration(IterationMetrics m) {
+                if (m.iteration() > 5) {
+                    seconds[0] += m.seconds();
+                }
+            }
+        }).fit(data, null);
         assertEquals(25, r.iterations());
+        // The network is tiny, so this is the per-iteration overhead of Spark and the aggregation.
+        System.out.printf("%s, %d partitions, tree threshold %d: %.1f ms per iteration (after warm-up)%n",
+                spark.sparkContext().master(), partitions, treeThreshold, seconds[0] / 20 * 1e3);
+        if (spark.sparkContext().master().startsWith("local-cluster")) {
+            assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length, "driver + 2 executor JVMs");
+        }
         data.unpersist();
         return r.parameters();
     }
