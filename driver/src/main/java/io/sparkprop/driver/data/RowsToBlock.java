@@ -8,6 +8,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -145,8 +146,8 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
             }
             if (nnz + idx.length > indices.length) {
                 int cap = Math.max(nnz + idx.length, 2 * indices.length);
-                indices = java.util.Arrays.copyOf(indices, cap);
-                values = java.util.Arrays.copyOf(values, cap);
+                indices = Arrays.copyOf(indices, cap);
+                values = Arrays.copyOf(values, cap);
             }
             for (int k = 0; k < idx.length; k++) {
                 String column = featureKind == BlockBuilder.FeatureKind.COLUMNS ? featureColumns[idx[k]] : featureColumns[0];
@@ -159,7 +160,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
             }
             indptr[r + 1] = nnz;
         }
-        CsrMatrix x = new CsrMatrix(n, cols, indptr, java.util.Arrays.copyOf(indices, nnz), java.util.Arrays.copyOf(values, nnz));
+        CsrMatrix x = new CsrMatrix(n, cols, indptr, Arrays.copyOf(indices, nnz), Arrays.copyOf(values, nnz));
         return DataBlock.sparse(x, targetWidth, targets);
     }
 

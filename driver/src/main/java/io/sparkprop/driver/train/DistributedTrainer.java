@@ -51,8 +51,22 @@ public final class DistributedTrainer {
         return this;
     }
 
-    /** Trains from the seeded initial parameters. {@code validation} may be null. */
+    /**
+     * Trains from the seeded initial parameters. {@code validation} may be null. A checkpoint
+     * directory must not hold checkpoints already: mixing two runs' checkpoints would make a later
+     * resume continue the wrong one.
+     */
     public TrainingResult fit(DataBlocks train, DataBlocks validation) {
+        if (config.checkpointDir() != null) {
+            try (CheckpointStore store = openStore()) {
+                List<Long> existing = store.list();
+                if (!existing.isEmpty()) {
+                    throw new IllegalArgumentException("checkpoint_dir " + config.checkpointDir() + " already holds checkpoints"
+                            + " (the newest at iteration " + existing.get(existing.size() - 1) + "): call resume() to"
+                            + " continue that run, or use an empty directory");
+                }
+            }
+        }
         return run(train, validation, null);
     }
 

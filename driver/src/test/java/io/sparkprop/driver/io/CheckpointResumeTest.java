@@ -63,6 +63,9 @@ class CheckpointResumeTest {
         TrainingResult resumed = new DistributedTrainer(TestSpark.jsc(spark),
                 config().checkpointDir(uri).checkpointInterval(4).build()).resume(data, data);
         assertEquals(30, resumed.iterations());
+        String refused = assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(TestSpark.jsc(spark),
+                config().checkpointDir(uri).build()).fit(data, null)).getMessage();
+        assertTrue(refused.contains("already holds checkpoints (the newest at iteration 30)"), refused);
         assertArrayEquals(straight.lastParameters(), resumed.lastParameters());
         assertArrayEquals(straight.parameters(), resumed.parameters());
 
