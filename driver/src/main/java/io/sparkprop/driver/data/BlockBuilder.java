@@ -1,0 +1,175 @@
+package io.sparkprop.driver.data;
+
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.NetworkSpec;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Turns any {@code Dataset<Row>} into {@link DataBlocks}: one {@link DataBlock} per partition, cached.
+ * <pre>
+ *   features: an ML Vector column (dense -> row-major float[], sparse -> CSR, never densified),
+ *             an array&lt;double|float&gt; column, or a list of numeric columns
+ *   label:    softmax_cross_entropy -> a class index in [0, classes) (numeric column)
+ *             otherwise             -> one number (numeric column, one output)
+ *                                      or a Vector / array with one value per output
+ * </pre>
+ * Schema problems are reported here on the driver; bad values (NaN, wrong width, bad label) are
+ * found while the blocks are built, before training starts, and reported as an
+ * {@link IllegalArgumentException} naming column, partition, row within the partition and value.
+ */
+public final class BlockBuilder {
+
+    /** Whether a block stores its features dense or sparse. */
+    public enum Storage {
+        /** Per block: sparse when most of its feature vectors are {@code SparseVector}s, else dense. */
+        AUTO,
+        DENSE,
+        SPARSE
+    }
+
+    enum FeatureKind { VECTOR, ARRAY, COLUMNS }
+
+    enum LabelKind { CLASS_INDEX, NUMBER, VECTOR, ARRAY }
+
+    private final NetworkSpec spec;
+    private String[] featureColumns = {"features"};
+    private boolean featureColumnList;
+    private String labelColumn = "label";
+    private Storage storage = Storage.AUTO;
+
+    private BlockBuilder(NetworkSpec spec) {
+        this.spec = Objects.requireNonNull(spec, "network spec");
+    }
+
+    /** Blocks whose widths match {@code spec}'s input width and target width. */
+    public static BlockBuilder forNetwork(NetworkSpec spec) {
+        return new BlockBuilder(spec);
+    }
+
+    /** Features from one Vector or array column (default {@code features}). */
+    public BlockBuilder features(String column) {
+        this.featureColumns = new String[] {column};
+        this.featureColumnList = false;
+        return this;
+    }
+
+    /** Features from numeric columns, one feature each, in this order. */
+    public BlockBuilder featureColumns(String... columns) {
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("featureColumns needs at least one column");
+        }
+        this.featureColumns = columns.clone();
+        this.featureColumnList = true;
+        return this;
+    }
+
+    /** The label column (default {@code label}). */
+    public BlockBuilder label(String column) {
+        this.labelColumn = column;
+        return this;
+    }
+
+    public BlockBuilder storage(Storage storage) {
+        this.storage = Objects.requireNonNull(storage);
+        return this;
+    }
+
+    /** Converts, caches and checks; see the class comment. */
+    public DataBlocks build(Dataset<Row> data) {
+        StructType schema = data.schema();
+        for (String c : featureColumns) {
+            requireColumn(schema, c);
+        }
+        requireColumn(schema, labelColumn);
+
+        FeatureKind featureKind = featureKind(schema);
+        LabelKind labelKind = labelKind(schema);
+        Column[] selected = new Column[featureColumns.length + 1];
+        for (int i = 0; i < featureColumns.length; i++) {
+            selected[i] = functions.col(quote(featureColumns[i]));
+        }
+        selected[featureColumns.length] = functions.col(quote(labelColumn));
+
+        RowsToBlock convert = new RowsToBlock(featureColumns, featureKind, labelColumn, labelKind,
+                spec.inputWidth(), spec.targetWidth(), spec.outputWidth(), storage);
+        JavaRDD<DataBlock> blocks = data.select(selected).toJavaRDD().mapPartitionsWithIndex(convert, true);
+        return DataBlocks.cache(blocks);
+    }
+
+    private static String quote(String column) {
+        return "`" + column.replace("`", "``") + "`";
+    }
+
+    private static void requireColumn(StructType schema, String column) {
+        if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+            throw new IllegalArgumentException("column '" + column + "' not found; available columns: "
+                    + Arrays.toString(schema.fieldNames()));
+        }
+    }
+
+    private FeatureKind featureKind(StructType schema) {
+        if (featureColumnList) {
+            for (String c : featureColumns) {
+                DataType t = schema.apply(c).dataType();
+                if (!(t instanceof NumericType)) {
+                    throw new IllegalArgumentException("feature column '" + c + "' has type " + t.simpleString()
+                            + ", expected a numeric type");
+                }
+            }
+            if (featureColumns.length != spec.inputWidth()) {
+                throw new IllegalArgumentException(featureColumns.length + " feature columns " + Arrays.toString(featureColumns)
+                        + ", expected " + spec.inputWidth() + " (the network's input width)");
+            }
+            return FeatureKind.COLUMNS;
+        }
+        DataType t = schema.apply(featureColumns[0]).dataType();
+        if (t.equals(SQLDataTypes.VectorType())) {
+            return FeatureKind.VECTOR;
+        }
+        if (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType) {
+            return FeatureKind.ARRAY;
+        }
+        throw new IllegalArgumentException("feature column '" + featureColumns[0] + "' has type " + t.simpleString()
+                + ", expected an ML Vector (org.apache.spark.ml.linalg.Vector) or array<double|float>;"
+                + " for several numeric columns use featureColumns(...)");
+    }
+
+    private LabelKind labelKind(StructType schema) {
+        DataType t = schema.apply(labelColumn).dataType();
+        boolean numeric = t instanceof NumericType;
+        if ("softmax_cross_entropy".equals(spec.loss())) {
+            if (!numeric) {
+                throw new IllegalArgumentException("label column '" + labelColumn + "' has type " + t.simpleString()
+                        + ", expected a numeric class index in [0, " + spec.outputWidth() + ") for softmax_cross_entropy");
+            }
+            return LabelKind.CLASS_INDEX;
+        }
+        if (numeric) {
+            if (spec.targetWidth() != 1) {
+                throw new IllegalArgumentException("label column '" + labelColumn + "' holds one number per row, but the network has "
+                        + spec.targetWidth() + " outputs: give a Vector or array label with " + spec.targetWidth() + " values");
+            }
+            return LabelKind.NUMBER;
+        }
+        if (t.equals(SQLDataTypes.VectorType())) {
+            return LabelKind.VECTOR;
+        }
+        if (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType) {
+            return LabelKind.ARRAY;
+        }
+        throw new IllegalArgumentException("label column '" + labelColumn + "' has type " + t.simpleString()
+                + ", expected a number, an ML Vector or array<double|float>");
+    }
+}

@@ -1,0 +1,150 @@
+package io.sparkprop.driver.data;
+
+import io.sparkprop.core.data.DataBlock;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.storage.StorageLevel;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A cached {@code JavaRDD<DataBlock>} with exactly one block per partition, and what the trainer needs
+ * to know about it without touching the data again: the rows of each partition (n_p), the feature and
+ * target widths. Creating one runs a single Spark job that materialises the cache and checks the
+ * one-block-per-partition shape.
+ */
+public final class DataBlocks {
+    private final JavaRDD<DataBlock> rdd;
+    private final long[] partitionRows;
+    private final long totalRows;
+    private final int cols;
+    private final int targetWidth;
+    private final long bytes;
+
+    private DataBlocks(JavaRDD<DataBlock> rdd, long[] partitionRows, int cols, int targetWidth, long bytes) {
+        this.rdd = rdd;
+        this.partitionRows = partitionRows;
+        long sum = 0;
+        for (long n : partitionRows) {
+            sum += n;
+        }
+        this.totalRows = sum;
+        this.cols = cols;
+        this.targetWidth = targetWidth;
+        this.bytes = bytes;
+    }
+
+    /**
+     * Caches {@code blocks} (MEMORY_ONLY: deserialised blocks, so the cache holds about the raw float32
+     * size) and checks it: not empty, one non-empty block per partition, the same widths everywhere.
+     */
+    public static DataBlocks cache(JavaRDD<DataBlock> blocks) {
+        if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
+            blocks.persist(StorageLevel.MEMORY_ONLY());
+        }
+        List<long[]> summaries;
+        try {
+            summaries = blocks.mapPartitionsWithIndex(new Summary(), true).collect();
+        } catch (Exception e) {
+            if (e instanceof SparkException) {
+                throw InputErrors.unwrap((SparkException) e);
+            }
+            throw e;
+        }
+        int n = summaries.size();
+        long[] rows = new long[n];
+        long total = 0;
+        long bytes = 0;
+        for (int p = 0; p < n; p++) {
+            rows[p] = summaries.get(p)[1];
+            total += rows[p];
+            bytes += summaries.get(p)[4];
+        }
+        if (total == 0) {
+            blocks.unpersist(false);
+            throw new IllegalArgumentException("the dataset is empty: all " + n + " partitions hold no rows");
+        }
+        int cols = -1;
+        int targetWidth = -1;
+        for (int p = 0; p < n; p++) {
+            long[] s = summaries.get(p);
+            if (s[0] != 1 || s[1] == 0) {
+                blocks.unpersist(false);
+                if (s[1] == 0) {
+                    throw new IllegalArgumentException("partition " + p + " of " + n + " is empty: every partition needs"
+                            + " at least one row; repartition the data (e.g. dataset.repartition(k) with k <= "
+                            + total + " rows) before training");
+                }
+                throw new IllegalArgumentException("partition " + p + " holds " + s[0] + " data blocks, expected exactly one");
+            }
+            if (cols < 0) {
+                cols = (int) s[2];
+                targetWidth = (int) s[3];
+            } else if (s[2] != cols || s[3] != targetWidth) {
+                blocks.unpersist(false);
+                throw new IllegalArgumentException("partition " + p + " has " + s[2] + " features and " + s[3]
+                        + " targets per row, partition 0 has " + cols + " and " + targetWidth);
+            }
+        }
+        return new DataBlocks(blocks, rows, cols, targetWidth, bytes);
+    }
+
+    public JavaRDD<DataBlock> rdd() {
+        return rdd;
+    }
+
+    public int partitions() {
+        return partitionRows.length;
+    }
+
+    /** n_p for every partition p, in partition order. */
+    public long[] partitionRows() {
+        return partitionRows.clone();
+    }
+
+    /** N = sum_p n_p. */
+    public long rows() {
+        return totalRows;
+    }
+
+    /** Features per row. */
+    public int cols() {
+        return cols;
+    }
+
+    public int targetWidth() {
+        return targetWidth;
+    }
+
+    /** Bytes held by the cached blocks' arrays. */
+    public long sizeInBytes() {
+        return bytes;
+    }
+
+    /** Drops the cache (non-blocking). */
+    public void unpersist() {
+        rdd.unpersist(false);
+    }
+
+    /** Per partition: {blocks, rows, cols, targetWidth, bytes}; materialises the cache on the way. */
+    private static final class Summary implements Function2<Integer, Iterator<DataBlock>, Iterator<long[]>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Iterator<long[]> call(Integer partition, Iterator<DataBlock> blocks) {
+            long[] s = new long[5];
+            while (blocks.hasNext()) {
+                DataBlock b = blocks.next();
+                s[0]++;
+                s[1] += b.rows();
+                s[2] = b.cols();
+                s[3] = b.targetWidth();
+                s[4] += b.sizeInBytes();
+            }
+            return Collections.singletonList(s).iterator();
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.sparkprop.driver.data;
+
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.matrix.CsrMatrix;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Executor side of {@link BlockBuilder}: all rows of one partition into one {@link DataBlock}.
+ * The rows are buffered first (references only) so the block's arrays are allocated once at their
+ * final size and the dense/sparse choice can look at the whole partition. Every value is checked on
+ * the way in; an error names column, partition, row (index within the partition) and value.
+ */
+final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<DataBlock>> {
+    private static final long serialVersionUID = 1L;
+
+    private final String[] featureColumns;
+    private final BlockBuilder.FeatureKind featureKind;
+    private final String labelColumn;
+    private final BlockBuilder.LabelKind labelKind;
+    private final int cols;
+    private final int targetWidth;
+    private final int classes;
+    private final BlockBuilder.Storage storage;
+
+    RowsToBlock(String[] featureColumns, BlockBuilder.FeatureKind featureKind, String labelColumn,
+                BlockBuilder.LabelKind labelKind, int cols, int targetWidth, int classes, BlockBuilder.Storage storage) {
+        this.featureColumns = featureColumns;
+        this.featureKind = featureKind;
+        this.labelColumn = labelColumn;
+        this.labelKind = labelKind;
+        this.cols = cols;
+        this.targetWidth = targetWidth;
+        this.classes = classes;
+        this.storage = storage;
+    }
+
+    @Override
+    public Iterator<DataBlock> call(Integer partition, Iterator<Row> input) {
+        List<Row> rows = new ArrayList<>();
+        int sparseVectors = 0;
+        while (input.hasNext()) {
+            Row row = input.next();
+            rows.add(row);
+            if (featureKind == BlockBuilder.FeatureKind.VECTOR && row.get(0) instanceof SparseVector) {
+                sparseVectors++;
+            }
+        }
+        if (rows.isEmpty()) {
+            return Collections.emptyIterator();
+        }
+        int n = rows.size();
+        int labelIndex = featureColumns.length;
+        float[] targets = new float[n * targetWidth];
+        for (int r = 0; r < n; r++) {
+            readLabel(rows.get(r), labelIndex, partition, r, targets);
+        }
+        boolean sparse = storage == BlockBuilder.Storage.SPARSE
+                || (storage == BlockBuilder.Storage.AUTO && 2 * sparseVectors > n);
+        DataBlock block = sparse ? sparseBlock(rows, partition, targets) : denseBlock(rows, partition, targets);
+        return Collections.singletonList(block).iterator();
+    }
+
+    private DataBlock denseBlock(List<Row> rows, int partition, float[] targets) {
+        int n = rows.size();
+        float[] x = new float[n * cols];
+        for (int r = 0; r < n; r++) {
+            Row row = rows.get(r);
+            int at = r * cols;
+            switch (featureKind) {
+                case VECTOR: {
+                    Vector v = vector(row, 0, featureColumns[0], partition, r);
+                    checkWidth(v.size(), partition, r);
+                    if (v instanceof SparseVector) {
+                        SparseVector s = (SparseVector) v;
+                        for (int k = 0; k < s.indices().length; k++) {
+                            x[at + s.indices()[k]] = feature(s.values()[k], featureColumns[0], s.indices()[k], partition, r);
+                        }
+                    } else {
+                        double[] values = v.toArray();
+                        for (int j = 0; j < cols; j++) {
+                            x[at + j] = feature(values[j], featureColumns[0], j, partition, r);
+                        }
+                    }
+                    break;
+                }
+                case ARRAY: {
+                    List<Object> values = array(row, 0, featureColumns[0], partition, r);
+                    checkWidth(values.size(), partition, r);
+                    for (int j = 0; j < cols; j++) {
+                        x[at + j] = feature(number(values.get(j), featureColumns[0], partition, r), featureColumns[0], j, partition, r);
+                    }
+                    break;
+                }
+                default:
+                    for (int j = 0; j < cols; j++) {
+                        x[at + j] = feature(number(row.get(j), featureColumns[j], partition, r), featureColumns[j], -1, partition, r);
+                    }
+            }
+        }
+        return DataBlock.dense(n, cols, x, targetWidth, targets);
+    }
+
+    /** CSR directly from the vectors' non-zeros: the values are never laid out densely. */
+    private DataBlock sparseBlock(List<Row> rows, int partition, float[] targets) {
+        int n = rows.size();
+        int[] indptr = new int[n + 1];
+        int[] indices = new int[16];
+        float[] values = new float[16];
+        int nnz = 0;
+        for (int r = 0; r < n; r++) {
+            Row row = rows.get(r);
+            int[] idx;
+            double[] val;
+            if (featureKind == BlockBuilder.FeatureKind.VECTOR) {
+                Vector v = vector(row, 0, featureColumns[0], partition, r);
+                checkWidth(v.size(), partition, r);
+                SparseVector s = v.toSparse();
+                idx = s.indices();
+                val = s.values();
+            } else {
+                val = new double[cols];
+                if (featureKind == BlockBuilder.FeatureKind.ARRAY) {
+                    List<Object> list = array(row, 0, featureColumns[0], partition, r);
+                    checkWidth(list.size(), partition, r);
+                    for (int j = 0; j < cols; j++) {
+                        val[j] = number(list.get(j), featureColumns[0], partition, r);
+                    }
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        val[j] = number(row.get(j), featureColumns[j], partition, r);
+                    }
+                }
+                idx = new int[cols];
+                for (int j = 0; j < cols; j++) {
+                    idx[j] = j;
+                }
+            }
+            if (nnz + idx.length > indices.length) {
+                int cap = Math.max(nnz + idx.length, 2 * indices.length);
+                indices = Arrays.copyOf(indices, cap);
+                values = Arrays.copyOf(values, cap);
+            }
+            for (int k = 0; k < idx.length; k++) {
+                String column = featureKind == BlockBuilder.FeatureKind.COLUMNS ? featureColumns[idx[k]] : featureColumns[0];
+                float f = feature(val[k], column, idx[k], partition, r);
+                if (f != 0f) {
+                    indices[nnz] = idx[k];
+                    values[nnz] = f;
+                    nnz++;
+                }
+            }
+            indptr[r + 1] = nnz;
+        }
+        CsrMatrix x = new CsrMatrix(n, cols, indptr, Arrays.copyOf(indices, nnz), Arrays.copyOf(values, nnz));
+        return DataBlock.sparse(x, targetWidth, targets);
+    }
+
+    private void readLabel(Row row, int i, int partition, int r, float[] targets) {
+        if (row.isNullAt(i)) {
+            throw bad(labelColumn, partition, r, "label is null, expected " + expectedLabel());
+        }
+        switch (labelKind) {
+            case CLASS_INDEX: {
+                double y = ((Number) row.get(i)).doubleValue();
+                if (!(y >= 0 && y < classes) || y != Math.rint(y)) {
+                    throw bad(labelColumn, partition, r, "label " + y + " is not " + expectedLabel());
+                }
+                targets[r] = (float) y;
+                return;
+            }
+            case NUMBER:
+                targets[r] = target(((Number) row.get(i)).doubleValue(), partition, r, 0);
+                return;
+            case VECTOR: {
+                Vector v = (Vector) row.get(i);
+                checkTargetWidth(v.size(), partition, r);
+                for (int j = 0; j < targetWidth; j++) {
+                    targets[r * targetWidth + j] = target(v.apply(j), partition, r, j);
+                }
+                return;
+            }
+            default: {
+                List<Object> list = row.getList(i);
+                checkTargetWidth(list.size(), partition, r);
+                for (int j = 0; j < targetWidth; j++) {
+                    targets[r * targetWidth + j] = target(number(list.get(j), labelColumn, partition, r), partition, r, j);
+                }
+            }
+        }
+    }
+
+    private String expectedLabel() {
+        return labelKind == BlockBuilder.LabelKind.CLASS_INDEX
+                ? "an integer class index in [0, " + classes + ")"
+                : targetWidth == 1 ? "a finite number" : targetWidth + " finite numbers";
+    }
+
+    private void checkTargetWidth(int size, int partition, int r) {
+        if (size != targetWidth) {
+            throw bad(labelColumn, partition, r, "label has " + size + " values, expected " + targetWidth
+                    + " (one per network output)");
+        }
+    }
+
+    private float target(double y, int partition, int r, int j) {
+        float f = (float) y;
+        if (!Float.isFinite(f)) {
+            throw bad(labelColumn, partition, r, "label value " + j + " is " + y + ", expected a finite float32 number");
+        }
+        return f;
+    }
+
+    private Vector vector(Row row, int i, String column, int partition, int r) {
+        if (row.isNullAt(i)) {
+            throw bad(column, partition, r, "feature vector is null, expected " + cols + " features");
+        }
+        return (Vector) row.get(i);
+    }
+
+    private List<Object> array(Row row, int i, String column, int partition, int r) {
+        if (row.isNullAt(i)) {
+            throw bad(column, partition, r, "feature array is null, expected " + cols + " features");
+        }
+        return row.getList(i);
+    }
+
+    private static double number(Object value, String column, int partition, int r) {
+        if (value == null) {
+            throw bad(column, partition, r, "value is null, expected a number");
+        }
+        return ((Number) value).doubleValue();
+    }
+
+    private void checkWidth(int size, int partition, int r) {
+        if (size != cols) {
+            throw bad(featureColumns[0], partition, r, size + " features, expected " + cols + " (the network's input width)");
+        }
+    }
+
+    /** The value as float32, which must be finite (a double beyond float range becomes infinite). */
+    private static float feature(double value, String column, int index, int partition, int r) {
+        float f = (float) value;
+        if (!Float.isFinite(f)) {
+            throw bad(column, partition, r, (index >= 0 ? "feature " + index + " is " : "value is ") + value
+                    + ", expected a finite float32 number");
+        }
+        return f;
+    }
+
+    private static IllegalArgumentException bad(String column, int partition, int row, String what) {
+        return new IllegalArgumentException("column '" + column + "', partition " + partition + ", row " + row + ": " + what);
+    }
+}

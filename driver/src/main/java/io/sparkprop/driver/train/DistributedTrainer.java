@@ -1,0 +1,322 @@
+package io.sparkprop.driver.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.core.nn.ParameterLayout;
+import io.sparkprop.core.optim.UpdateRule;
+import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.io.Checkpoint;
+import io.sparkprop.driver.io.CheckpointStore;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Synchronous data-parallel training on Spark: the entry point a job's main class calls.
+ * <pre>
+ *   for each epoch e, for each iteration i of the epoch (see {@link IterationPlan}):
+ *     broadcast params; every partition computes its mini-batch's gradient and loss sums;
+ *     sum them in partition order; g = sum / rows
+ *     params <- UpdateRule.apply(params, g)        (clip -> weight decay -> optimiser at lr(t))
+ *   after each epoch: validation metrics, early stopping on validation loss, a checkpoint
+ * </pre>
+ * With the same seed and partition count the result is bit-identical whatever the master
+ * (local[n], local-cluster, a cluster) and whatever order tasks finish in, and a run resumed from a
+ * checkpoint ends with the same bits as one that was never interrupted.
+ */
+public final class DistributedTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JavaSparkContext sc;
+    private final TrainingConfig config;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    public DistributedTrainer(JavaSparkContext sc, TrainingConfig config) {
+        this.sc = sc;
+        this.config = config;
+    }
+
+    public DistributedTrainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Trains from the seeded initial parameters. {@code validation} may be null. A checkpoint
+     * directory must not hold checkpoints already: mixing two runs' checkpoints would make a later
+     * resume continue the wrong one.
+     */
+    public TrainingResult fit(DataBlocks train, DataBlocks validation) {
+        if (config.checkpointDir() != null) {
+            try (CheckpointStore store = openStore()) {
+                List<Long> existing = store.list();
+                if (!existing.isEmpty()) {
+                    throw new IllegalArgumentException("checkpoint_dir " + config.checkpointDir() + " already holds checkpoints"
+                            + " (the newest at iteration " + existing.get(existing.size() - 1) + "): call resume() to"
+                            + " continue that run, or use an empty directory");
+                }
+            }
+        }
+        return run(train, validation, null);
+    }
+
+    /**
+     * Continues from the newest checkpoint in the configured checkpoint directory, or starts fresh
+     * when there is none. The configuration may differ from the checkpointed one only in stopping
+     * criteria, logging, checkpointing and validation settings.
+     */
+    public TrainingResult resume(DataBlocks train, DataBlocks validation) {
+        if (config.checkpointDir() == null) {
+            throw new IllegalArgumentException("training configuration: checkpoint_dir is not set, nothing to resume from");
+        }
+        Optional<Checkpoint> latest;
+        try (CheckpointStore store = openStore()) {
+            latest = store.latest();
+        }
+        latest.ifPresent(c -> LOG.info("resuming from checkpoint at iteration {} (epoch {}, position {}) in {}",
+                c.iteration(), c.epoch(), c.positionInEpoch(), config.checkpointDir()));
+        return run(train, validation, latest.orElse(null));
+    }
+
+    /** Loss and metrics of {@code params} over {@code data}. */
+    public EvaluationMetrics evaluate(float[] params, DataBlocks data) {
+        return evaluate(params, data.rdd());
+    }
+
+    /** Loss and metrics of {@code params} over any RDD of blocks. */
+    public EvaluationMetrics evaluate(float[] params, JavaRDD<DataBlock> data) {
+        return new Evaluator(sc, config.network(), config.evalBatchSize()).evaluate(params, data);
+    }
+
+    private TrainingResult run(DataBlocks train, DataBlocks validation, Checkpoint from) {
+        NetworkSpec spec = config.network();
+        checkShape(train, "training");
+        if (validation != null) {
+            checkShape(validation, "validation");
+        }
+        ParameterLayout layout = spec.layout();
+        IterationPlan plan = IterationPlan.of(train.partitionRows(), config.batchSize());
+        long perEpoch = plan.iterationsPerEpoch();
+        long planned = config.epochs() * perEpoch;
+        if (config.maxIterations() > 0) {
+            planned = Math.min(planned, config.maxIterations());
+        }
+        UpdateRule rule = config.newUpdateRule(layout, config.epochs() * perEpoch);
+        Map<String, Object> recorded = config.toMap();
+        recorded.put("partition_rows", train.partitionRows());
+
+        float[] params;
+        long epoch = 0;
+        int position = 0;
+        float[] best = null;
+        double bestLoss = Double.NaN;
+        int epochsWithoutImprovement = 0;
+        if (from == null) {
+            params = config.initialParameters();
+        } else {
+            checkCompatible(from, recorded);
+            params = from.params().clone();
+            layout.checkLength(params, "checkpointed parameters");
+            rule.restore(from.iteration(), from.optimizerState());
+            epoch = from.epoch();
+            position = from.positionInEpoch();
+            best = from.bestParams();
+            bestLoss = from.bestLoss();
+            epochsWithoutImprovement = from.epochsWithoutImprovement();
+        }
+        LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached): batch {}, {} iterations per epoch,"
+                        + " {} epochs, optimizer {}, learning rate {}", spec, layout.size(), train.rows(), train.partitions(),
+                train.sizeInBytes() >> 20, config.batchSize(), perEpoch, config.epochs(), config.optimizer(),
+                rule.schedule().describe());
+
+        CheckpointStore store = config.checkpointDir() == null ? null : openStore();
+        GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), spec, plan, config.seed(),
+                config.treeAggregationThreshold());
+        Evaluator evaluator = new Evaluator(sc, spec, config.evalBatchSize());
+        List<EpochMetrics> history = new ArrayList<>();
+        String stopReason = "epochs";
+        String lastCheckpoint = null;
+        long lastCheckpointIteration = from == null ? -1 : from.iteration();
+        long startSteps = rule.steps();
+        long runStart = System.nanoTime();
+        long rowsSeen = 0;
+        sc.setJobGroup("sparkprop-" + UUID.randomUUID(), "sparkprop training " + spec, false);
+        try {
+            epochs:
+            while (epoch < config.epochs()) {
+                long epochStart = System.nanoTime();
+                double epochLoss = 0;
+                long epochRows = 0;
+                while (position < perEpoch) {
+                    if (config.maxIterations() > 0 && rule.steps() >= config.maxIterations()) {
+                        stopReason = "max_iterations";
+                        break epochs;
+                    }
+                    sc.setJobDescription("sparkprop epoch " + epoch + " iteration " + position);
+                    long t0 = System.nanoTime();
+                    aggregator.run(params, epoch, position);
+                    double loss = aggregator.lossSum() / aggregator.rows();
+                    checkFinite(loss, aggregator.meanGradient(), epoch, position, rule.steps(), lastCheckpoint);
+                    rule.apply(params, aggregator.meanGradient());
+                    checkFinite(params, epoch, position, rule.steps(), lastCheckpoint);
+                    position++;
+                    epochLoss += aggregator.lossSum();
+                    epochRows += aggregator.rows();
+                    rowsSeen += aggregator.rows();
+                    IterationMetrics m = new IterationMetrics(rule.steps(), epoch, position - 1, loss, aggregator.rows(),
+                            rule.lastRate(), rule.lastGradientNorm(), (System.nanoTime() - t0) * 1e-9);
+                    for (TrainingListener l : listeners) {
+                        l.onIteration(m);
+                    }
+                    if (rule.steps() % config.logInterval() == 0) {
+                        double elapsed = (System.nanoTime() - runStart) * 1e-9;
+                        double perIteration = elapsed / (rule.steps() - startSteps);
+                        LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f, lr %.3g,"
+                                        + " |g| %.3g, %.0f examples/s, ETA %s", epoch + 1, config.epochs(), position, perEpoch,
+                                rule.steps(), planned, loss, rule.lastRate(), rule.lastGradientNorm(), rowsSeen / elapsed,
+                                duration(perIteration * (planned - rule.steps()))));
+                    }
+                    if (store != null && config.checkpointInterval() > 0 && rule.steps() % config.checkpointInterval() == 0
+                            && position < perEpoch) {
+                        lastCheckpoint = save(store, rule, params, epoch, position, best, bestLoss, epochsWithoutImprovement, recorded);
+                        lastCheckpointIteration = rule.steps();
+                    }
+                }
+                epoch++;
+                position = 0;
+                EvaluationMetrics v = validation == null ? null : evaluator.evaluate(params, validation);
+                if (v != null) {
+                    if (Double.isNaN(bestLoss) || v.loss() < bestLoss) {
+                        bestLoss = v.loss();
+                        best = params.clone();
+                        epochsWithoutImprovement = 0;
+                    } else {
+                        epochsWithoutImprovement++;
+                    }
+                }
+                double seconds = (System.nanoTime() - epochStart) * 1e-9;
+                EpochMetrics em = new EpochMetrics(epoch - 1, rule.steps(), epochRows == 0 ? Double.NaN : epochLoss / epochRows,
+                        epochRows / seconds, seconds, v);
+                history.add(em);
+                LOG.info(String.format(Locale.ROOT, "epoch %d/%d done (step %d): training loss %.5f, validation %s, lr %.3g,"
+                                + " %.0f examples/s, %.1f s", epoch, config.epochs(), rule.steps(), em.trainingLoss(),
+                        v == null ? "-" : v.toString(), rule.nextRate(), em.examplesPerSecond(), seconds));
+                for (TrainingListener l : listeners) {
+                    l.onEpoch(em);
+                }
+                if (store != null) {
+                    lastCheckpoint = save(store, rule, params, epoch, position, best, bestLoss, epochsWithoutImprovement, recorded);
+                    lastCheckpointIteration = rule.steps();
+                }
+                if (v != null && config.patience() > 0 && epochsWithoutImprovement >= config.patience()) {
+                    stopReason = "early_stopping";
+                    LOG.info("early stopping: validation loss has not improved for {} epochs (best {})",
+                            epochsWithoutImprovement, bestLoss);
+                    break;
+                }
+            }
+            if (store != null && lastCheckpointIteration != rule.steps()) {
+                save(store, rule, params, epoch, position, best, bestLoss, epochsWithoutImprovement, recorded);
+            }
+        } finally {
+            aggregator.close();
+            sc.clearJobGroup();
+            sc.setJobDescription(null);
+            if (store != null) {
+                store.close();
+            }
+        }
+        boolean useBest = config.patience() > 0 && best != null;
+        TrainingResult result = new TrainingResult(useBest ? best.clone() : params.clone(), params, rule.steps(), epoch,
+                stopReason, history);
+        for (TrainingListener l : listeners) {
+            l.onFinish(result);
+        }
+        return result;
+    }
+
+    private CheckpointStore openStore() {
+        return new CheckpointStore(config.checkpointDir(), sc.hadoopConfiguration(), config.checkpointsKept());
+    }
+
+    private String save(CheckpointStore store, UpdateRule rule, float[] params, long epoch, int position, float[] best,
+                        double bestLoss, int epochsWithoutImprovement, Map<String, Object> recorded) {
+        Checkpoint c = new Checkpoint(rule.steps(), epoch, position, config.seed(), params.clone(),
+                rule.optimizer().state(), best, bestLoss, epochsWithoutImprovement, recorded);
+        String path = store.save(c);
+        LOG.info("checkpoint at iteration {}: {}", rule.steps(), path);
+        for (TrainingListener l : listeners) {
+            l.onCheckpoint(rule.steps(), path);
+        }
+        return path;
+    }
+
+    private void checkShape(DataBlocks data, String what) {
+        NetworkSpec spec = config.network();
+        if (data.cols() != spec.inputWidth() || data.targetWidth() != spec.targetWidth()) {
+            throw new IllegalArgumentException("the " + what + " data has " + data.cols() + " features and " + data.targetWidth()
+                    + " targets per row, the network " + spec + " expects " + spec.inputWidth() + " and " + spec.targetWidth());
+        }
+    }
+
+    /**
+     * A resumed run continues exactly only with the same network, data layout, batch size, seed and
+     * update rule; those are compared with what the checkpoint recorded.
+     */
+    private void checkCompatible(Checkpoint c, Map<String, Object> now) {
+        String[] keys = {"network", "partition_rows", "batch_size", "seed", "epochs", "optimizer", "learning_rate", "momentum",
+                "beta1", "beta2", "epsilon", "schedule", "decay_steps", "decay_rate", "min_learning_rate", "warmup_steps",
+                "weight_decay", "clip_norm"};
+        for (String key : keys) {
+            String then = JSON.valueToTree(c.config().get(key)).toString();
+            String current = JSON.valueToTree(now.get(key)).toString();
+            if (!then.equals(current)) {
+                throw new IllegalArgumentException("cannot resume from the checkpoint at iteration " + c.iteration() + ": "
+                        + key + " was " + then + ", now " + current);
+            }
+        }
+    }
+
+    private static void checkFinite(double loss, float[] gradient, long epoch, int position, long steps, String lastCheckpoint) {
+        boolean finite = Double.isFinite(loss);
+        for (int i = 0; finite && i < gradient.length; i++) {
+            finite = Float.isFinite(gradient[i]);
+        }
+        if (!finite) {
+            throw diverged(epoch, position, steps + 1, "the " + (Double.isFinite(loss) ? "gradient" : "loss (" + loss + ")")
+                    + " is not finite; the parameters were not updated.", lastCheckpoint);
+        }
+    }
+
+    /** After an update: a finite gradient can still overflow the parameters (a huge learning rate). */
+    private static void checkFinite(float[] params, long epoch, int position, long steps, String lastCheckpoint) {
+        for (float p : params) {
+            if (!Float.isFinite(p)) {
+                throw diverged(epoch, position - 1, steps, "the update made the parameters non-finite; they were not"
+                        + " checkpointed.", lastCheckpoint);
+            }
+        }
+    }
+
+    private static IllegalStateException diverged(long epoch, int position, long step, String what, String lastCheckpoint) {
+        return new IllegalStateException("training diverged at epoch " + epoch + ", iteration " + position + " (step "
+                + step + "): " + what + " "
+                + (lastCheckpoint == null ? "No checkpoint was written." : "The last good checkpoint is " + lastCheckpoint + ".")
+                + " Lower learning_rate or set clip_norm.");
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}

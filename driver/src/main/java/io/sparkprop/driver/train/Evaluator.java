@@ -1,0 +1,150 @@
+package io.sparkprop.driver.train;
+
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.Batch;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.core.nn.Workspace;
+import io.sparkprop.driver.data.DataBlocks;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Loss and metrics of some parameters over a whole cached dataset: one pass, each partition forward
+ * in chunks of {@code evalBatchSize} rows in stored order, emitting a {@code double[]} of sums; the
+ * driver adds the partitions' sums in partition-id order, so the result is deterministic.
+ * <pre>
+ *   classification: [lossSum, rows, confusion K x K]
+ *   regression:     [lossSum, rows, SSE, SAE, sum y_j (O), sum y_j^2 (O)]
+ * </pre>
+ */
+public final class Evaluator {
+    private final JavaSparkContext sc;
+    private final NetworkSpec spec;
+    private final int evalBatchSize;
+
+    public Evaluator(JavaSparkContext sc, NetworkSpec spec, int evalBatchSize) {
+        this.sc = sc;
+        this.spec = spec;
+        this.evalBatchSize = evalBatchSize;
+    }
+
+    public EvaluationMetrics evaluate(float[] params, DataBlocks data) {
+        return evaluate(params, data.rdd());
+    }
+
+    /** Over any RDD of blocks (cached or not) whose widths match the network. */
+    public EvaluationMetrics evaluate(float[] params, JavaRDD<DataBlock> data) {
+        spec.layout().checkLength(params, "parameter array");
+        Broadcast<float[]> b = sc.broadcast(params.clone());
+        try {
+            List<double[]> partials = data.mapPartitionsWithIndex(new Pass(spec, b, evalBatchSize), true).collect();
+            double[] s = new double[partials.get(0).length];
+            for (double[] a : partials) {
+                for (int j = 0; j < s.length; j++) {
+                    s[j] += a[j];
+                }
+            }
+            if (s[1] == 0) {
+                throw new IllegalArgumentException("cannot evaluate on an empty dataset");
+            }
+            return metrics(s);
+        } finally {
+            b.destroy();
+        }
+    }
+
+    private EvaluationMetrics metrics(double[] s) {
+        long rows = (long) s[1];
+        double loss = s[0] / rows;
+        int k = spec.outputWidth();
+        if (classification(spec)) {
+            long[][] confusion = new long[k][k];
+            for (int a = 0; a < k; a++) {
+                for (int p = 0; p < k; p++) {
+                    confusion[a][p] = (long) s[2 + a * k + p];
+                }
+            }
+            return new EvaluationMetrics(rows, loss, confusion, Double.NaN, Double.NaN, Double.NaN);
+        }
+        double values = (double) rows * k;
+        double sst = 0;
+        for (int j = 0; j < k; j++) {
+            double sumY = s[4 + j];
+            double sumY2 = s[4 + k + j];
+            sst += sumY2 - sumY * sumY / rows;
+        }
+        return new EvaluationMetrics(rows, loss, null, s[2] / values, s[3] / values, 1 - s[2] / sst);
+    }
+
+    static boolean classification(NetworkSpec spec) {
+        return "softmax_cross_entropy".equals(spec.loss());
+    }
+
+    /** One partition's sums. */
+    private static final class Pass implements Function2<Integer, Iterator<DataBlock>, Iterator<double[]>> {
+        private static final long serialVersionUID = 1L;
+        private final NetworkSpec spec;
+        private final Broadcast<float[]> params;
+        private final int batchSize;
+
+        Pass(NetworkSpec spec, Broadcast<float[]> params, int batchSize) {
+            this.spec = spec;
+            this.params = params;
+            this.batchSize = batchSize;
+        }
+
+        @Override
+        public Iterator<double[]> call(Integer partition, Iterator<DataBlock> blocks) {
+            int k = spec.outputWidth();
+            boolean classification = classification(spec);
+            double[] s = new double[classification ? 2 + k * k : 4 + 2 * k];
+            ExecutorWorkspaces.Scratch scratch = ExecutorWorkspaces.scratch(spec, batchSize);
+            Workspace ws = scratch.workspace;
+            float[] p = params.value();
+            while (blocks.hasNext()) {
+                DataBlock block = blocks.next();
+                for (int from = 0; from < block.rows(); from += batchSize) {
+                    int to = Math.min(block.rows(), from + batchSize);
+                    block.gatherRange(from, to, scratch.indices, ws.batch());
+                    s[0] += scratch.network.loss(p, ws);
+                    s[1] += to - from;
+                    accumulate(ws, s, k, classification);
+                }
+            }
+            return Collections.singletonList(s).iterator();
+        }
+
+        private static void accumulate(Workspace ws, double[] s, int k, boolean classification) {
+            Batch batch = ws.batch();
+            float[] out = ws.output();
+            float[] y = batch.targets();
+            for (int r = 0; r < batch.rows(); r++) {
+                int row = r * k;
+                if (classification) {
+                    int predicted = 0;
+                    for (int j = 1; j < k; j++) {
+                        if (out[row + j] > out[row + predicted]) {
+                            predicted = j;
+                        }
+                    }
+                    s[2 + (int) y[r] * k + predicted]++;
+                } else {
+                    for (int j = 0; j < k; j++) {
+                        double t = y[row + j];
+                        double e = out[row + j] - t;
+                        s[2] += e * e;
+                        s[3] += Math.abs(e);
+                        s[4 + j] += t;
+                        s[4 + k + j] += t * t;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.sparkprop.driver.train;
+
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.data.EpochOrder;
+import io.sparkprop.core.nn.Batch;
+import io.sparkprop.core.nn.Network;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.core.nn.Workspace;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Executor-side scratch memory, one static cache per JVM, so that after the first iteration a task
+ * allocates nothing but its result array. It lives here and never in a serialised object: tasks
+ * carry only the network spec and ask for their buffers by (spec, batch capacity).
+ * <ul>
+ *   <li>{@link Scratch} (network, workspace, gradient buffer, index scratch): one per task thread
+ *       and key, since executor threads run tasks concurrently;</li>
+ *   <li>epoch orders: one per (seed, partition, rows), reshuffled when the epoch changes. The order
+ *       is a pure function of (seed, epoch, partition), so sharing it is safe.</li>
+ * </ul>
+ */
+final class ExecutorWorkspaces {
+    private static final ThreadLocal<ThreadCache> THREAD = ThreadLocal.withInitial(ThreadCache::new);
+    private static final Map<OrderKey, PartitionOrder> ORDERS = new ConcurrentHashMap<>();
+
+    private ExecutorWorkspaces() {
+    }
+
+    /** This thread's buffers for batches of up to {@code capacity} rows of this network. */
+    static Scratch scratch(NetworkSpec spec, int capacity) {
+        ThreadCache cache = THREAD.get();
+        Scratch s = cache.last;
+        if (s == null || s.capacity != capacity || !s.spec.equals(spec)) {
+            s = cache.scratch.computeIfAbsent(new Key(spec, capacity), k -> new Scratch(spec, capacity));
+            cache.last = s;
+        }
+        return s;
+    }
+
+    /**
+     * Gathers rows {@code [from, to)} of the block's shuffled order for {@code epoch} into
+     * {@code batch}. The order array is reshuffled in place only when the epoch moves on.
+     */
+    static void gatherEpochSlice(DataBlock block, long seed, long epoch, int partition, int from, int to, Batch batch) {
+        OrderKey probe = THREAD.get().probe;
+        probe.seed = seed;
+        probe.partition = partition;
+        probe.rows = block.rows();
+        PartitionOrder order = ORDERS.get(probe);
+        if (order == null) {
+            order = ORDERS.computeIfAbsent(new OrderKey(seed, partition, block.rows()), k -> new PartitionOrder(k.rows));
+        }
+        synchronized (order) {
+            if (order.epoch != epoch) {
+                EpochOrder.shuffle(order.order, block.rows(), seed, epoch, partition);
+                order.epoch = epoch;
+            }
+            block.gather(order.order, from, to, batch);
+        }
+    }
+
+    /**
+     * One task thread's buffers, the last ones it used (tasks of one run ask for the same ones every
+     * iteration, so the common case compares and returns without allocating a key) and a reusable
+     * key to look epoch orders up with.
+     */
+    private static final class ThreadCache {
+        final Map<Key, Scratch> scratch = new HashMap<>();
+        final OrderKey probe = new OrderKey(0, 0, 0);
+        Scratch last;
+    }
+
+    /** Reusable per-thread buffers for one network shape and batch capacity. */
+    static final class Scratch {
+        final NetworkSpec spec;
+        final int capacity;
+        final Network network;
+        final Workspace workspace;
+        final float[] gradient;
+        final int[] indices;
+
+        private Scratch(NetworkSpec spec, int capacity) {
+            this.spec = spec;
+            this.capacity = capacity;
+            network = new Network(spec);
+            workspace = network.newWorkspace(capacity);
+            gradient = new float[network.layout().size()];
+            indices = new int[capacity];
+        }
+    }
+
+    private static final class PartitionOrder {
+        final int[] order;
+        long epoch = -1;
+
+        PartitionOrder(int rows) {
+            order = new int[rows];
+        }
+    }
+
+    private static final class Key {
+        final NetworkSpec spec;
+        final int capacity;
+
+        Key(NetworkSpec spec, int capacity) {
+            this.spec = spec;
+            this.capacity = capacity;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && ((Key) o).capacity == capacity && ((Key) o).spec.equals(spec);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * spec.hashCode() + capacity;
+        }
+    }
+
+    /** Mutable only for the per-thread lookup probe; keys stored in the map are never changed. */
+    private static final class OrderKey {
+        long seed;
+        int partition;
+        int rows;
+
+        OrderKey(long seed, int partition, int rows) {
+            this.seed = seed;
+            this.partition = partition;
+            this.rows = rows;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof OrderKey)) {
+                return false;
+            }
+            OrderKey k = (OrderKey) o;
+            return k.seed == seed && k.partition == partition && k.rows == rows;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * Long.hashCode(seed) + partition) + rows;
+        }
+    }
+}

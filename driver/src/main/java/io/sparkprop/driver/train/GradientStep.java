@@ -1,0 +1,89 @@
+package io.sparkprop.driver.train;
+
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.core.nn.Workspace;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+
+/**
+ * One partition's share of one iteration, run on the executor: take the next local mini-batch of
+ * the epoch's shuffled order (rows [from, to) per {@link IterationPlan}), forward and backward, and
+ * emit one {@code float[P + 2]}: the gradient sum over the mini-batch, then the loss sum, then the
+ * row count. A partition that has run out of rows this epoch emits zeros.
+ *
+ * <p>Serialised with each task: it carries only small values and the broadcast handle; all buffers
+ * come from {@link ExecutorWorkspaces}.
+ */
+final class GradientStep implements Function2<Integer, Iterator<DataBlock>, Iterator<float[]>> {
+    private static final long serialVersionUID = 1L;
+
+    private final NetworkSpec spec;
+    private final Broadcast<float[]> params;
+    private final IterationPlan plan;
+    private final long seed;
+    private final long epoch;
+    private final int iteration;
+
+    GradientStep(NetworkSpec spec, Broadcast<float[]> params, IterationPlan plan, long seed, long epoch, int iteration) {
+        this.spec = spec;
+        this.params = params;
+        this.plan = plan;
+        this.seed = seed;
+        this.epoch = epoch;
+        this.iteration = iteration;
+    }
+
+    @Override
+    public Iterator<float[]> call(Integer partition, Iterator<DataBlock> blocks) {
+        return Collections.singletonList(partial(partition, blocks.next())).iterator();
+    }
+
+    /** The partial sums {@code [g_1..g_P, lossSum, rows]} of this partition. */
+    float[] partial(int partition, DataBlock block) {
+        if (block.rows() != plan.rows(partition)) {
+            throw new IllegalStateException("partition " + partition + " holds " + block.rows() + " rows, the plan expects "
+                    + plan.rows(partition) + ": the cached data changed under the trainer");
+        }
+        int from = plan.from(partition, iteration);
+        int to = plan.to(partition, iteration);
+        ExecutorWorkspaces.Scratch s = ExecutorWorkspaces.scratch(spec, plan.maxBatch());
+        int p = s.gradient.length;
+        float[] out = new float[p + 2];
+        if (from == to) {
+            return out;
+        }
+        Workspace ws = s.workspace;
+        ExecutorWorkspaces.gatherEpochSlice(block, seed, epoch, partition, from, to, ws.batch());
+        Arrays.fill(s.gradient, 0f);
+        double loss = s.network.forwardBackward(params.value(), ws, s.gradient);
+        System.arraycopy(s.gradient, 0, out, 0, p);
+        out[p] = (float) loss;
+        out[p + 1] = to - from;
+        return out;
+    }
+
+    /** The same partial sums keyed by partition id, for the two-level tree. */
+    Function2<Integer, Iterator<DataBlock>, Iterator<Tuple2<Integer, float[]>>> keyed() {
+        return new Keyed(this);
+    }
+
+    private static final class Keyed implements Function2<Integer, Iterator<DataBlock>, Iterator<Tuple2<Integer, float[]>>> {
+        private static final long serialVersionUID = 1L;
+        private final GradientStep step;
+
+        Keyed(GradientStep step) {
+            this.step = step;
+        }
+
+        @Override
+        public Iterator<Tuple2<Integer, float[]>> call(Integer partition, Iterator<DataBlock> blocks) {
+            return Collections.singletonList(new Tuple2<>(partition, step.partial(partition, blocks.next()))).iterator();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.sparkprop.driver.io;
+
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.TestData;
+import io.sparkprop.driver.TestSpark;
+import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.train.DistributedTrainer;
+import io.sparkprop.driver.train.TrainingConfig;
+import io.sparkprop.driver.train.TrainingResult;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Checkpoints through Hadoop FS (file://): exact resume, atomic files, checksums, divergence. */
+class CheckpointResumeTest {
+    private static final NetworkSpec SPEC = NetworkSpec.input(10).dense(12, "relu").dense(3, "softmax")
+            .loss("softmax_cross_entropy");
+    private static SparkSession spark;
+    private static DataBlocks data;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.start("local[2]");
+        data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
+                TestData.classification(400, 10, 3, 1.0, false, 5), TestData.VECTOR_SCHEMA, 4));
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** Adam with warm-up and cosine decay, 10 iterations per epoch, 3 epochs, validation and patience. */
+    private static TrainingConfig.Builder config() {
+        return TrainingConfig.builder(SPEC).optimizer("adam").learningRate(0.02).schedule("cosine").warmupSteps(3)
+                .batchSize(40).epochs(3).seed(9).patience(5).clipNorm(5).weightDecay(1e-4);
+    }
+
+    @Test
+    void resumedRunEndsWithTheSameBitsAsAnUninterruptedOne(@TempDir Path dir) throws IOException {
+        TrainingResult straight = new DistributedTrainer(TestSpark.jsc(spark), config().build()).fit(data, data);
+        String uri = dir.toUri().toString();
+        TrainingResult first = new DistributedTrainer(TestSpark.jsc(spark),
+                config().maxIterations(13).checkpointDir(uri).checkpointInterval(4).build()).fit(data, data);
+        assertEquals(13, first.iterations());
+        assertEquals("max_iterations", first.stopReason());
+        TrainingResult resumed = new DistributedTrainer(TestSpark.jsc(spark),
+                config().checkpointDir(uri).checkpointInterval(4).build()).resume(data, data);
+        assertEquals(30, resumed.iterations());
+        String refused = assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(TestSpark.jsc(spark),
+                config().checkpointDir(uri).build()).fit(data, null)).getMessage();
+        assertTrue(refused.contains("already holds checkpoints (the newest at iteration 30)"), refused);
+        assertArrayEquals(straight.lastParameters(), resumed.lastParameters());
+        assertArrayEquals(straight.parameters(), resumed.parameters());
+
+        List<String> names = names(dir);
+        assertTrue(names.stream().noneMatch(n -> n.startsWith("_") || n.endsWith(".crc")), "leftovers: " + names);
+        assertEquals(List.of("ckpt-000000000024.bin", "ckpt-000000000024.json", "ckpt-000000000028.bin",
+                "ckpt-000000000028.json", "ckpt-000000000030.bin", "ckpt-000000000030.json"), names);
+    }
+
+    @Test
+    void halfWrittenFilesAreIgnoredAndCorruptionIsRejected(@TempDir Path dir) throws IOException {
+        String uri = dir.toUri().toString();
+        new DistributedTrainer(TestSpark.jsc(spark), config().maxIterations(6).checkpointDir(uri).build()).fit(data, null);
+        // A crash mid-write leaves a temporary file, or a data file whose JSON was never renamed in.
+        Files.write(dir.resolve("_ckpt-000000000099.json.1234.tmp"), new byte[] {'{', '"'});
+        Files.write(dir.resolve("ckpt-000000000099.bin"), new byte[] {1, 2, 3});
+        try (CheckpointStore store = new CheckpointStore(uri, TestSpark.jsc(spark).hadoopConfiguration(), 3)) {
+            Checkpoint c = store.latest().orElseThrow();
+            assertEquals(6, c.iteration());
+            assertEquals(0, c.epoch());
+            assertEquals(6, c.positionInEpoch());
+
+            try (RandomAccessFile f = new RandomAccessFile(dir.resolve("ckpt-000000000006.bin").toFile(), "rw")) {
+                f.seek(40);
+                int b = f.read();
+                f.seek(40);
+                f.write(b ^ 0x10);
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class, store::latest);
+            assertTrue(e.getMessage().contains("ckpt-000000000006.bin is corrupt: CRC32"), e.getMessage());
+        }
+    }
+
+    @Test
+    void divergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) {
+        NetworkSpec regression = NetworkSpec.input(4).dense(8, "tanh").dense(1, "identity").loss("mse");
+        DataBlocks rdata = BlockBuilder.forNetwork(regression).build(TestData.frame(spark,
+                TestData.regression(200, 4, 2), TestData.VECTOR_SCHEMA, 2));
+        String uri = dir.toUri().toString();
+        TrainingConfig config = TrainingConfig.builder(regression).optimizer("sgd").learningRate(1e12).batchSize(50)
+                .epochs(50).checkpointDir(uri).checkpointInterval(1).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new DistributedTrainer(TestSpark.jsc(spark), config).fit(rdata, null));
+        assertTrue(e.getMessage().startsWith("training diverged at epoch "), e.getMessage());
+        assertTrue(e.getMessage().contains("not finite") || e.getMessage().contains("non-finite"), e.getMessage());
+        assertTrue(e.getMessage().contains("The last good checkpoint is "), e.getMessage());
+        try (CheckpointStore store = new CheckpointStore(uri, TestSpark.jsc(spark).hadoopConfiguration(), 3)) {
+            Checkpoint last = store.latest().orElseThrow();
+            assertTrue(e.getMessage().contains(String.format("ckpt-%012d.json", last.iteration())), e.getMessage());
+            for (float p : last.params()) {
+                assertTrue(Float.isFinite(p));
+            }
+        }
+        rdata.unpersist();
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.sparkprop.driver.train;
+
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.TestData;
+import io.sparkprop.driver.TestSpark;
+import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.DataBlocks;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Same seed and partition count, different masters and thread counts: bit-identical parameters.
+ * Tasks finish in a different order with more threads; aggregation in partition order must hide that.
+ */
+class DeterminismTest {
+    static final NetworkSpec SPEC = NetworkSpec.input(12).dense(16, "tanh").dense(8, "relu").dense(3, "softmax")
+            .loss("softmax_cross_entropy");
+
+    /** 25 iterations over two epochs (batch 40 of 480 rows: 12 per epoch) in {@code master}. */
+    static float[] train(String master, int partitions, int treeThreshold) {
+        SparkSession spark = TestSpark.start(master);
+        try {
+            return train(spark, partitions, treeThreshold);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** In one session: flat aggregation over 4 partitions, then the tree over 7. */
+    static float[][] trainTwice(String master) {
+        SparkSession spark = TestSpark.start(master);
+        try {
+            return new float[][] {train(spark, 4, 16), train(spark, 7, 2)};
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static float[] train(SparkSession spark, int partitions, int treeThreshold) {
+        DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
+                TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, partitions));
+        TrainingConfig config = TrainingConfig.builder(SPEC).optimizer("adam").learningRate(0.01).batchSize(40)
+                .epochs(3).maxIterations(25).seed(3).treeAggregationThreshold(treeThreshold).build();
+        double[] seconds = new double[1];
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
+            @Override
+            public void onIteration(IterationMetrics m) {
+                if (m.iteration() > 5) {
+                    seconds[0] += m.seconds();
+                }
+            }
+        }).fit(data, null);
+        assertEquals(25, r.iterations());
+        // The network is tiny, so this is the per-iteration overhead of Spark and the aggregation.
+        System.out.printf("%s, %d partitions, tree threshold %d: %.1f ms per iteration (after warm-up)%n",
+                spark.sparkContext().master(), partitions, treeThreshold, seconds[0] / 20 * 1e3);
+        if (spark.sparkContext().master().startsWith("local-cluster")) {
+            assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length, "driver + 2 executor JVMs");
+        }
+        data.unpersist();
+        return r.parameters();
+    }
+
+    @Test
+    void localOneTwoAndFourGiveTheSameBits() {
+        float[] one = train("local[1]", 4, 16);
+        float[] two = train("local[2]", 4, 16);
+        float[] twoAgain = train("local[2]", 4, 16);
+        float[] four = train("local[4]", 4, 16);
+        assertFalse(java.util.Arrays.equals(one, TrainingConfig.builder(SPEC).seed(3).build().initialParameters()), "training changed nothing");
+        assertArrayEquals(one, two);
+        assertArrayEquals(two, twoAgain);
+        assertArrayEquals(two, four);
+    }
+
+    @Test
+    void treeAggregationIsDeterministicAcrossMasters() {
+        float[] one = train("local[1]", 7, 2);
+        float[] four = train("local[4]", 7, 2);
+        assertArrayEquals(one, four);
+    }
+}

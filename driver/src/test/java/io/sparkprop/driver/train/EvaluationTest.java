@@ -1,0 +1,87 @@
+package io.sparkprop.driver.train;
+
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.TestData;
+import io.sparkprop.driver.TestSpark;
+import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.DataBlocks;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Regression metrics, array columns, multi-output labels and early stopping. */
+class EvaluationTest {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.start("local[2]");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @Test
+    void regressionFromArrayColumnsWithTwoOutputs() {
+        // y = (x0 + 2 x1 - x2, x0 * x1): array<double> features, array<double> label.
+        StructType schema = new StructType()
+                .add("x", DataTypes.createArrayType(DataTypes.DoubleType))
+                .add("y", DataTypes.createArrayType(DataTypes.DoubleType));
+        SplittableRandom rng = new SplittableRandom(1);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            double a = rng.nextDouble() * 2 - 1;
+            double b = rng.nextDouble() * 2 - 1;
+            double c = rng.nextDouble() * 2 - 1;
+            rows.add(RowFactory.create(new double[] {a, b, c}, new double[] {a + 2 * b - c, a * b}));
+        }
+        NetworkSpec spec = NetworkSpec.input(3).dense(32, "tanh").dense(2, "identity").loss("mse");
+        DataBlocks data = BlockBuilder.forNetwork(spec).features("x").label("y").build(TestData.frame(spark, rows, schema, 2));
+        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(0.02).batchSize(40)
+                .epochs(20).seed(1).build();
+        DistributedTrainer trainer = new DistributedTrainer(TestSpark.jsc(spark), config);
+        TrainingResult r = trainer.fit(data, data);
+        EvaluationMetrics m = trainer.evaluate(r.parameters(), data);
+        assertTrue(!m.isClassification() && m.r2() > 0.95, m.toString());
+        assertEquals(Math.sqrt(m.mse()), m.rmse(), 1e-12);
+        assertTrue(m.mae() <= m.rmse());
+        assertEquals(20, r.history().size());
+        assertEquals(m.loss(), r.history().get(19).validation().loss(), 0);
+        data.unpersist();
+    }
+
+    @Test
+    void earlyStoppingReturnsTheBestParameters() {
+        NetworkSpec spec = NetworkSpec.input(10).dense(64, "relu").dense(3, "softmax").loss("softmax_cross_entropy");
+        DataBlocks train = BlockBuilder.forNetwork(spec).build(TestData.frame(spark,
+                TestData.classification(60, 10, 3, 1.0, false, 1), TestData.VECTOR_SCHEMA, 2));
+        // Labels unrelated to the training data: fitting the training set makes validation worse.
+        DataBlocks validation = BlockBuilder.forNetwork(spec).build(TestData.frame(spark,
+                TestData.classification(60, 10, 3, 1.0, false, 2), TestData.VECTOR_SCHEMA, 2));
+        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(0.05).batchSize(20)
+                .epochs(200).patience(2).seed(5).build();
+        DistributedTrainer trainer = new DistributedTrainer(TestSpark.jsc(spark), config);
+        TrainingResult r = trainer.fit(train, validation);
+        assertEquals("early_stopping", r.stopReason());
+        assertTrue(r.epochs() < 200);
+        double best = r.history().stream().mapToDouble(e -> e.validation().loss()).min().orElseThrow();
+        assertEquals(best, trainer.evaluate(r.parameters(), validation).loss(), 0);
+        assertTrue(trainer.evaluate(r.lastParameters(), validation).loss() > best);
+        train.unpersist();
+        validation.unpersist();
+    }
+}
