@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -172,8 +173,18 @@ public final class ModelScorer {
                 if (v instanceof Vector) {
                     Vector vec = (Vector) v;
                     checkWidth(vec.size(), width, rowNumber);
-                    Arrays.fill(x, off, off + width, 0f);
-                    vec.foreachActive((i, value) -> x[off + (int) i] = checked(value, (int) i, rowNumber));
+                    if (vec instanceof SparseVector) {
+                        SparseVector sv = (SparseVector) vec;
+                        Arrays.fill(x, off, off + width, 0f);
+                        for (int k = 0; k < sv.indices().length; k++) {
+                            x[off + sv.indices()[k]] = checked(sv.values()[k], sv.indices()[k], rowNumber);
+                        }
+                    } else {
+                        double[] values = vec.toArray();
+                        for (int i = 0; i < width; i++) {
+                            x[off + i] = checked(values[i], i, rowNumber);
+                        }
+                    }
                     return;
                 }
                 if (v instanceof scala.collection.Seq) {

@@ -52,6 +52,10 @@ final class PredictCommand implements Callable<Integer> {
         }
         JobConfig config = configOptions.resolve(dataOptions.shortcuts(new LinkedHashMap<>()));
         try (SparkSession spark = SparkSessions.start(config, "sparkprop predict")) {
+            org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
+            if (!overwrite && out.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(out)) {
+                throw new IllegalArgumentException("output path " + output + " already exists; pass --overwrite to replace it");
+            }
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
             ModelInput input = ModelInput.read(new DataSource(spark), config, model, false);
             Dataset<Row> scored = new ModelScorer(model).transform(input.data(), input.featureColumns(),
@@ -62,11 +66,6 @@ final class PredictCommand implements Callable<Integer> {
             scored.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).option("header", true)
                     .format(outputFormat).save(output);
             spec.commandLine().getOut().println("predictions written to " + output + " (" + outputFormat + ")");
-        } catch (org.apache.spark.sql.AnalysisException e) {
-            if (e.getMessage().contains("already exists")) {
-                throw new IllegalArgumentException("output path " + output + " already exists; pass --overwrite to replace it");
-            }
-            throw e;
         }
         return SparkpropCommand.EXIT_OK;
     }
