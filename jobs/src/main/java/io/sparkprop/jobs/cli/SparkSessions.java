@@ -16,6 +16,9 @@ final class SparkSessions {
 
     static SparkSession start(JobConfig config, String appName) {
         SparkConf conf = new SparkConf();
+        // Kryo with our registrator; registration is not required by default because Spark SQL ships
+        // some of its own classes unregistered (spark.kryo.registrationRequired=true turns it on).
+        KryoSettings.apply(conf, false);
         config.sparkSettings().forEach((key, value) -> {
             if (key.equals("spark.master")) {
                 conf.setIfMissing(key, value);
@@ -24,7 +27,6 @@ final class SparkSessions {
             }
         });
         conf.setIfMissing("spark.app.name", appName);
-        KryoSettings.apply(conf, true);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 }

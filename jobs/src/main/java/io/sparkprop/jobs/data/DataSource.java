@@ -24,6 +24,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -96,21 +97,35 @@ public final class DataSource {
                 block = IdxReader.readMnist(im, lb, path);
             }
         }
-        List<Row> rows = new ArrayList<>(block.rows());
-        int width = block.cols();
-        float[] x = block.dense();
-        for (int r = 0; r < block.rows(); r++) {
-            double[] v = new double[width];
-            for (int c = 0; c < width; c++) {
-                v[c] = x[r * width + c];
-            }
-            rows.add(RowFactory.create(Vectors.dense(v), (double) block.targets()[r]));
+        // Split on the driver into contiguous row ranges (registered DataBlocks travel to the
+        // executors), and turn them into rows there.
+        int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        List<DataBlock> parts = new ArrayList<>(slices);
+        for (int p = 0; p < slices; p++) {
+            int from = (int) ((long) p * block.rows() / slices);
+            int to = (int) ((long) (p + 1) * block.rows() / slices);
+            parts.add(DataBlock.dense(to - from, block.cols(),
+                    Arrays.copyOfRange(block.dense(), from * block.cols(), to * block.cols()), 1,
+                    Arrays.copyOfRange(block.targets(), from, to)));
         }
         StructType schema = new StructType()
                 .add("features", SQLDataTypes.VectorType(), false)
                 .add("label", DataTypes.DoubleType, false);
-        int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), schema);
+        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(parts, slices)
+                .flatMap(DataSource::rows), schema);
+    }
+
+    /** A dense block's rows as (features vector, label). */
+    private static Iterator<Row> rows(DataBlock b) {
+        List<Row> rows = new ArrayList<>(b.rows());
+        for (int r = 0; r < b.rows(); r++) {
+            double[] v = new double[b.cols()];
+            for (int c = 0; c < b.cols(); c++) {
+                v[c] = b.dense()[r * b.cols() + c];
+            }
+            rows.add(RowFactory.create(Vectors.dense(v), (double) b.targets()[r]));
+        }
+        return rows.iterator();
     }
 
     /** The IDX file for {@code marker}: in the folder {@code path}, or named {@code path-marker[.gz]}. */
@@ -150,7 +165,7 @@ public final class DataSource {
         Dataset<Row> out = csv;
         for (String c : columns) {
             Column raw = functions.col(quote(c));
-            Column cast = raw.cast(DataTypes.DoubleType);
+            Column cast = raw.try_cast(DataTypes.DoubleType);
             List<Row> bad = csv.withColumn("__file", functions.input_file_name())
                     .filter(raw.isNotNull().and(cast.isNull()))
                     .select(functions.col("__file"), raw).limit(1).collectAsList();

@@ -23,7 +23,8 @@ final class CommandLineRun {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         if (!all.isEmpty() && List.of("train", "evaluate", "predict").contains(all.get(0))) {
             all.addAll(List.of("--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-                    "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.sql.shuffle.partitions=2"));
+                    "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.sql.shuffle.partitions=2",
+                    "--conf", "spark.kryo.registrationRequired=true"));
             if (!all.contains("--master")) {
                 all.addAll(List.of("--master", "local[2]"));
             }
