@@ -11,6 +11,7 @@ import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -71,7 +72,7 @@ final class GradientAggregator {
             JavaPairRDD<Integer, float[]> keyed = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(step.keyed(), true));
             partials = keyed.partitionBy(new GroupPartitioner(groupSize, groups)).mapPartitions(new GroupSum(), true).collect();
         }
-        java.util.Arrays.fill(sum, 0);
+        Arrays.fill(sum, 0);
         for (float[] a : partials) {
             for (int j = 0; j < a.length; j++) {
                 sum[j] += a[j];

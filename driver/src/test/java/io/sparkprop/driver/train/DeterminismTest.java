@@ -8,6 +8,8 @@ import io.sparkprop.driver.data.DataBlocks;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,7 +73,7 @@ class DeterminismTest {
         float[] two = train("local[2]", 4, 16);
         float[] twoAgain = train("local[2]", 4, 16);
         float[] four = train("local[4]", 4, 16);
-        assertFalse(java.util.Arrays.equals(one, TrainingConfig.builder(SPEC).seed(3).build().initialParameters()), "training changed nothing");
+        assertFalse(Arrays.equals(one, TrainingConfig.builder(SPEC).seed(3).build().initialParameters()), "training changed nothing");
         assertArrayEquals(one, two);
         assertArrayEquals(two, twoAgain);
         assertArrayEquals(two, four);
