@@ -26,7 +26,7 @@ public final class TestSpark {
                 .set("spark.sql.shuffle.partitions", "4")
                 .set("spark.locality.wait", "0");
         KryoSettings.apply(conf, true);
-        if (master.startsWith("local-cluster")) {
+        if (master.startsWith("local-cluster") || master.startsWith("spark://")) {
             // Executors are separate JVMs: they need SPARK_HOME/jars (empty is fine) and our classes.
             try {
                 Files.createDirectories(Paths.get(System.getenv("SPARK_HOME"), "jars"));
@@ -36,6 +36,10 @@ public final class TestSpark {
             String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             conf.set("spark.executor.extraClassPath", cp + File.pathSeparator + new File("target/classes").getAbsolutePath()
                     + File.pathSeparator + new File("target/test-classes").getAbsolutePath());
+            conf.set("spark.executor.memory", "768m");
+            // start the first job only once every executor has registered
+            conf.set("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+            conf.set("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
         }
         return SparkSession.builder().config(conf).getOrCreate();
     }

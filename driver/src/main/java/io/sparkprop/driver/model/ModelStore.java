@@ -135,15 +135,24 @@ public final class ModelStore {
         Path jsonPath = new Path(path, MODEL_JSON);
         Path binPath = new Path(path, PARAMS_BIN);
         for (int attempt = 1; ; attempt++) {
-            byte[] json = readAll(fs, jsonPath, "no model at " + path + ": " + MODEL_JSON + " is missing");
-            JsonNode root = parse(json, jsonPath);
-            NetworkSpec spec = checkHeader(root, jsonPath);
-            int count = root.path("params").path("count").asInt(-1);
-            byte[] bytes = readAll(fs, binPath, "model at " + path + " has no " + PARAMS_BIN);
-            byte[] jsonAgain = readAll(fs, jsonPath, "no model at " + path + ": " + MODEL_JSON + " is missing");
-            if (!java.util.Arrays.equals(json, jsonAgain) && attempt < 5) {
+            boolean last = attempt == 5;
+            byte[] json = readAll(fs, jsonPath);
+            byte[] bytes = json == null ? null : readAll(fs, binPath);
+            byte[] jsonAgain = bytes == null ? null : readAll(fs, jsonPath);
+            if (!last && (jsonAgain == null || !java.util.Arrays.equals(json, jsonAgain))) {
+                // absent, or replaced while we read it: a concurrent overwrite swaps the directory
+                pause();
                 continue;
             }
+            if (json == null) {
+                throw new IllegalArgumentException("no model at " + path + ": " + MODEL_JSON + " is missing");
+            }
+            JsonNode root = parse(json, jsonPath);
+            NetworkSpec spec = checkHeader(root, jsonPath);
+            if (bytes == null) {
+                throw new IllegalArgumentException("model at " + path + " has no " + PARAMS_BIN);
+            }
+            int count = root.path("params").path("count").asInt(-1);
             if (bytes.length != 4L * count) {
                 throw new IllegalArgumentException(binPath + " has " + bytes.length + " bytes, expected " + (4L * count)
                         + " (" + count + " float32 parameters): the file is truncated or not this model's");
@@ -158,11 +167,20 @@ public final class ModelStore {
         }
     }
 
-    private static byte[] readAll(FileSystem fs, Path file, String missing) throws IOException {
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The file's bytes, or null when it does not exist. */
+    private static byte[] readAll(FileSystem fs, Path file) throws IOException {
         try (FSDataInputStream in = fs.open(file)) {
             return in.readAllBytes();
         } catch (java.io.FileNotFoundException e) {
-            throw new IllegalArgumentException(missing);
+            return null;
         }
     }
 

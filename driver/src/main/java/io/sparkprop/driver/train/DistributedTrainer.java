@@ -178,7 +178,7 @@ public final class DistributedTrainer {
                     for (TrainingListener l : listeners) {
                         l.onIteration(m);
                     }
-                    if (rule.steps() % config.logInterval() == 0) {
+                    if (config.logInterval() > 0 && rule.steps() % config.logInterval() == 0) {
                         double elapsed = (System.nanoTime() - runStart) * 1e-9;
                         double perIteration = elapsed / (rule.steps() - startSteps);
                         LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f, lr %.3g,"
@@ -205,7 +205,7 @@ public final class DistributedTrainer {
                     }
                 }
                 double seconds = (System.nanoTime() - epochStart) * 1e-9;
-                EpochMetrics em = new EpochMetrics(epoch - 1, rule.steps(), epochRows == 0 ? Double.NaN : epochLoss / epochRows,
+                EpochMetrics em = new EpochMetrics(epoch, rule.steps(), epochRows == 0 ? Double.NaN : epochLoss / epochRows,
                         epochRows / seconds, seconds, v);
                 history.add(em);
                 LOG.info(String.format(Locale.ROOT, "epoch %d/%d done (step %d): training loss %.5f, validation %s, lr %.3g,"

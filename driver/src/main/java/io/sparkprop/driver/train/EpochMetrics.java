@@ -23,6 +23,7 @@ public final class EpochMetrics {
         this.validation = validation;
     }
 
+    /** The epoch just completed, counting from 1. */
     public long epoch() {
         return epoch;
     }

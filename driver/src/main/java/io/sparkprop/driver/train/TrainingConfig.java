@@ -185,7 +185,7 @@ public final class TrainingConfig implements Serializable {
         return patience;
     }
 
-    /** Log (and notify listeners of) progress every this many iterations. */
+    /** Log progress every this many iterations; 0 logs epochs only. */
     public long logInterval() {
         return logInterval;
     }
@@ -512,8 +512,8 @@ public final class TrainingConfig implements Serializable {
             if (patience < 0) {
                 throw invalid("patience", patience, ">= 0 epochs (0: no early stopping)");
             }
-            if (logInterval < 1) {
-                throw invalid("log_interval", logInterval, ">= 1 iterations");
+            if (logInterval < 0) {
+                throw invalid("log_interval", logInterval, ">= 0 iterations (0: log epochs only)");
             }
             if (evalBatchSize < 1) {
                 throw invalid("eval_batch_size", evalBatchSize, ">= 1");

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * Same seed and partition count, different masters and thread counts: bit-identical parameters.
  * Tasks finish in a different order with more threads; aggregation in partition order must hide that.
  */
-class DeterminismTest {
+public class DeterminismTest {
     static final NetworkSpec SPEC = NetworkSpec.input(12).dense(16, "tanh").dense(8, "relu").dense(3, "softmax")
             .loss("softmax_cross_entropy");
 
@@ -33,13 +33,18 @@ class DeterminismTest {
     }
 
     /** In one session: flat aggregation over 4 partitions, then the tree over 7. */
-    static float[][] trainTwice(String master) {
+    public static float[][] trainTwice(String master) {
         SparkSession spark = TestSpark.start(master);
         try {
-            return new float[][] {train(spark, 4, 16), train(spark, 7, 2)};
+            return trainTwice(spark);
         } finally {
             spark.stop();
         }
+    }
+
+    /** As {@link #trainTwice(String)} in a running session (e.g. on a standalone cluster). */
+    public static float[][] trainTwice(SparkSession spark) {
+        return new float[][] {train(spark, 4, 16), train(spark, 7, 2)};
     }
 
     private static float[] train(SparkSession spark, int partitions, int treeThreshold) {
@@ -60,7 +65,7 @@ class DeterminismTest {
         // The network is tiny, so this is the per-iteration overhead of Spark and the aggregation.
         System.out.printf("%s, %d partitions, tree threshold %d: %.1f ms per iteration (after warm-up)%n",
                 spark.sparkContext().master(), partitions, treeThreshold, seconds[0] / 20 * 1e3);
-        if (spark.sparkContext().master().startsWith("local-cluster")) {
+        if (spark.sparkContext().master().startsWith("local-cluster") || spark.sparkContext().master().startsWith("spark://")) {
             assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length, "driver + 2 executor JVMs");
         }
         data.unpersist();
