@@ -197,7 +197,10 @@ public final class TrainJob {
         training.put("stopReason", result.stopReason());
         training.put("seconds", Math.round(seconds * 10) / 10.0);
         training.put("metricsOn", evalOn);
-        training.put("metrics", metricsMap(metrics));
+        Map<String, Object> metricValues = new LinkedHashMap<>();
+        metricValues.put("rows", metrics.rows());
+        metricValues.putAll(ReportCollector.metrics(metrics));
+        training.put("metrics", metricValues);
         training.put("configuration", new LinkedHashMap<>(config.redacted()));
         SavedModel model = new SavedModel(spec, result.parameters(),
                 classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
@@ -280,21 +283,6 @@ public final class TrainJob {
             return String.format("%s accuracy %.4f, loss %.4f (%d rows)", on, m.accuracy(), m.loss(), m.rows());
         }
         return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (%d rows)", on, m.rmse(), m.mae(), m.r2(), m.rows());
-    }
-
-    static Map<String, Object> metricsMap(EvaluationMetrics m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rows", m.rows());
-        out.put("loss", m.loss());
-        if (m.isClassification()) {
-            out.put("accuracy", m.accuracy());
-        } else {
-            out.put("mse", m.mse());
-            out.put("rmse", m.rmse());
-            out.put("mae", m.mae());
-            out.put("r2", m.r2());
-        }
-        return out;
     }
 
     static String version() {
