@@ -23,8 +23,12 @@ final class CommandLineRun {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         if (!all.isEmpty() && List.of("train", "evaluate", "predict").contains(all.get(0))) {
             all.addAll(List.of("--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-                    "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.sql.shuffle.partitions=2",
-                    "--conf", "spark.kryo.registrationRequired=true"));
+                    "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.sql.shuffle.partitions=2"));
+            // Registration required catches a class of ours missing from the registrator; a test whose
+            // Spark SQL source ships unregistered Spark classes may turn it off itself.
+            if (all.stream().noneMatch(a -> a.startsWith("spark.kryo.registrationRequired"))) {
+                all.addAll(List.of("--conf", "spark.kryo.registrationRequired=true"));
+            }
             if (!all.contains("--master")) {
                 all.addAll(List.of("--master", "local[2]"));
             }
