@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: sparkprop vs Spark MLlib's MultilayerPerceptronClassifier on Fashion-MNIST,
 # local[2], same data and cached partitions, one invocation. Prints a Markdown table.
-#   benchmarks/end-to-end.sh [dataDir] [epochs] [partitions] [mllibIterations|none]
+#   benchmarks/end-to-end.sh [dataDir] [epochs] [partitions] [mllibIterations|none] [batch] [learningRate]
 # Needs: apt-get install -y dataset-fashion-mnist libopenblas0-pthread (MLlib's best setting uses
 # OpenBLAS with one thread per task, OPENBLAS_NUM_THREADS=1).
 set -euo pipefail

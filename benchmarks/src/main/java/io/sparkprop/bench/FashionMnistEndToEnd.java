@@ -46,7 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (784-128-10, l-bfgs, blockSize 128), on the same data in the same cached partitions, in one
  * invocation. Prints a Markdown table for BENCHMARKS.md. Not a test: run benchmarks/end-to-end.sh.
  *
- * <p>Arguments: [dataDir] [epochs] [partitions] [mllibIterations,comma-separated or "none"].
+ * <p>Arguments: [dataDir] [epochs] [partitions] [mllibIterations,comma-separated or "none"] [batch] [learningRate].
  */
 public final class FashionMnistEndToEnd {
     private FashionMnistEndToEnd() {
@@ -57,6 +57,8 @@ public final class FashionMnistEndToEnd {
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         String mllib = args.length > 3 ? args[3] : "50,100,200";
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 1024;
+        double learningRate = args.length > 5 ? Double.parseDouble(args[5]) : 3e-3;
         DataBlock train = read(dir, "train");
         DataBlock test = read(dir, "t10k");
         System.out.printf("data: %d train, %d test rows of %d features from %s%n", train.rows(), test.rows(), train.cols(), dir);
@@ -69,7 +71,7 @@ public final class FashionMnistEndToEnd {
             JobTimes jobTimes = new JobTimes();
             spark.sparkContext().addSparkListener(jobTimes);
             List<String> rows = new ArrayList<>();
-            rows.add(sparkprop(jsc, train, test, epochs, partitions, jobTimes));
+            rows.add(sparkprop(jsc, train, test, epochs, partitions, batch, learningRate, jobTimes));
             if (!mllib.equals("none")) {
                 for (String iters : mllib.split(",")) {
                     rows.add(mllib(spark, train, test, partitions, Integer.parseInt(iters.trim())));
@@ -83,12 +85,12 @@ public final class FashionMnistEndToEnd {
     }
 
     private static String sparkprop(JavaSparkContext jsc, DataBlock train, DataBlock test, int epochs, int partitions,
-                                    JobTimes jobTimes) {
+                                    int batch, double learningRate, JobTimes jobTimes) {
         DataBlocks trainBlocks = DataBlocks.cache(jsc.parallelize(split(train, partitions), partitions));
         DataBlocks testBlocks = DataBlocks.cache(jsc.parallelize(split(test, partitions), partitions));
         NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
                 .loss("softmax_cross_entropy");
-        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(1e-3).batchSize(256)
+        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(learningRate).batchSize(batch)
                 .epochs(epochs).seed(1).logInterval(0).build();
         long cached = cachedBytes(jsc, trainBlocks);
         double[] trainSeconds = {0};
@@ -122,8 +124,8 @@ public final class FashionMnistEndToEnd {
         double perEpoch = trainSeconds[0] / result.epochs();
         overheads.sort(Double::compare);
         double medianOverheadMs = overheads.isEmpty() ? Double.NaN : 1000 * overheads.get(overheads.size() / 2);
-        return String.format("| sparkprop 784-256-128-10 Adam, batch 256, %d epochs | %.2f | %.0f | %s | %s | %.1f s | %.4f | %s (float32: %s) | %.1f ms |",
-                result.epochs(), perEpoch, train.rows() / perEpoch, seconds(reached[0]), seconds(reached[1]), trainSeconds[0],
+        return String.format("| sparkprop 784-256-128-10 Adam lr %s, batch %d, %d epochs | %.2f | %.0f | %s | %s | %.1f s | %.4f | %s (float32: %s) | %.1f ms |",
+                learningRate, batch, result.epochs(), perEpoch, train.rows() / perEpoch, seconds(reached[0]), seconds(reached[1]), trainSeconds[0],
                 accuracy, mb(cached), mb(4L * train.rows() * (train.cols() + 1)), medianOverheadMs);
     }
 
