@@ -49,11 +49,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Arguments: [dataDir] [epochs] [partitions] [mllibIterations,comma-separated or "none"] [batch] [learningRate].
  */
 public final class FashionMnistEndToEnd {
+    private static String DATA_DIR;
     private FashionMnistEndToEnd() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist");
+        DATA_DIR = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
+        Path dir = Path.of(DATA_DIR);
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         String mllib = args.length > 3 ? args[3] : "50,100,200";
@@ -86,8 +88,8 @@ public final class FashionMnistEndToEnd {
 
     private static String sparkprop(JavaSparkContext jsc, DataBlock train, DataBlock test, int epochs, int partitions,
                                     int batch, double learningRate, JobTimes jobTimes) {
-        DataBlocks trainBlocks = DataBlocks.cache(jsc.parallelize(split(train, partitions), partitions));
-        DataBlocks testBlocks = DataBlocks.cache(jsc.parallelize(split(test, partitions), partitions));
+        DataBlocks trainBlocks = DataBlocks.cache(slices(jsc, "train", partitions));
+        DataBlocks testBlocks = DataBlocks.cache(slices(jsc, "t10k", partitions));
         NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
                 .loss("softmax_cross_entropy");
         TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(learningRate).batchSize(batch)
@@ -130,16 +132,12 @@ public final class FashionMnistEndToEnd {
     }
 
     private static String mllib(SparkSession spark, DataBlock train, DataBlock test, int partitions, int iterations) {
-        Dataset<Row> trainDf = frame(spark, train, partitions).cache();
-        Dataset<Row> testDf = frame(spark, test, partitions).cache();
+        Dataset<Row> trainDf = frame(spark, "train", partitions).cache();
+        long before = cachedTotal(spark);
         trainDf.count();
+        long cached = cachedTotal(spark) - before;
+        Dataset<Row> testDf = frame(spark, "t10k", partitions).cache();
         testDf.count();
-        long cached = 0;
-        for (RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
-            if (info.numCachedPartitions() > 0 && info.name().contains("train")) {
-                cached = info.memSize();
-            }
-        }
         MultilayerPerceptronClassifier mlpc = new MultilayerPerceptronClassifier().setLayers(new int[] {784, 128, 10})
                 .setSolver("l-bfgs").setBlockSize(128).setMaxIter(iterations).setSeed(1);
         long start = System.nanoTime();
@@ -153,19 +151,35 @@ public final class FashionMnistEndToEnd {
                 iterations, fit, accuracy, mb(cached));
     }
 
-    private static Dataset<Row> frame(SparkSession spark, DataBlock block, int partitions) {
-        List<Row> rows = new ArrayList<>(block.rows());
-        for (int r = 0; r < block.rows(); r++) {
-            double[] v = new double[block.cols()];
-            for (int c = 0; c < block.cols(); c++) {
-                v[c] = block.dense()[r * block.cols() + c];
-            }
-            rows.add(RowFactory.create(Vectors.dense(v), (double) block.targets()[r]));
-        }
-        StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false).add("label", DataTypes.DoubleType, false);
+    /** The same slices as rows (features vector, label) for MLlib, also read on the executors. */
+    private static Dataset<Row> frame(SparkSession spark, String prefix, int partitions) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        var rdd = jsc.parallelize(rows, partitions).setName(block.rows() > 20000 ? "train rows" : "test rows");
+        var rdd = slices(jsc, prefix, partitions).flatMap(block -> {
+            List<Row> rows = new ArrayList<>(block.rows());
+            for (int r = 0; r < block.rows(); r++) {
+                double[] v = new double[block.cols()];
+                for (int c = 0; c < block.cols(); c++) {
+                    v[c] = block.dense()[r * block.cols() + c];
+                }
+                rows.add(RowFactory.create(Vectors.dense(v), (double) block.targets()[r]));
+            }
+            return rows.iterator();
+        });
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false).add("label", DataTypes.DoubleType, false);
         return spark.createDataFrame(rdd, schema);
+    }
+
+    /**
+     * Partition p reads the files on its executor and keeps its slice: parallelising the blocks
+     * themselves would ship them with every task of every iteration.
+     */
+    private static org.apache.spark.api.java.JavaRDD<DataBlock> slices(JavaSparkContext jsc, String prefix, int parts) {
+        List<Integer> ids = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            ids.add(p);
+        }
+        String dir = DATA_DIR;
+        return jsc.parallelize(ids, parts).map(p -> split(read(Path.of(dir), prefix), parts).get(p));
     }
 
     /** Contiguous, equal row ranges: partition p holds rows [p n / P, (p + 1) n / P). */
@@ -186,6 +200,14 @@ public final class FashionMnistEndToEnd {
              InputStream labels = Files.newInputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))) {
             return IdxReader.readMnist(images, labels, dir + "/" + prefix);
         }
+    }
+
+    private static long cachedTotal(SparkSession spark) {
+        long total = 0;
+        for (RDDInfo info : spark.sparkContext().getRDDStorageInfo()) {
+            total += info.memSize();
+        }
+        return total;
     }
 
     private static long cachedBytes(JavaSparkContext jsc, DataBlocks blocks) {

@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Column;
@@ -77,55 +78,87 @@ public final class DataSource {
         }
     }
 
+    /**
+     * IDX data as rows (features vector, label). The driver reads the files once to check them
+     * (they are small: the MNIST family); every partition then reads its own contiguous slice on the
+     * executor, so no task carries data (a parallelised collection would ship its rows with every
+     * task of every training iteration).
+     */
     private Dataset<Row> readIdx(String path, int partitions) throws IOException {
-        DataBlock block;
+        String images;
+        String labels;
         if (path.startsWith(BUILTIN)) {
             String name = path.substring(BUILTIN.length());
-            String base = "/builtin/" + name + "/";
-            try (InputStream images = DataSource.class.getResourceAsStream(base + "t10k-images-idx3-ubyte.gz");
-                 InputStream labels = DataSource.class.getResourceAsStream(base + "t10k-labels-idx1-ubyte.gz")) {
-                if (images == null || labels == null) {
-                    throw new IllegalArgumentException("no built-in dataset '" + name + "'; the built-in one is builtin:mnist-10k");
-                }
-                block = IdxReader.readMnist(images, labels, path);
+            images = BUILTIN + "/builtin/" + name + "/t10k-images-idx3-ubyte.gz";
+            labels = BUILTIN + "/builtin/" + name + "/t10k-labels-idx1-ubyte.gz";
+            if (DataSource.class.getResource(images.substring(BUILTIN.length())) == null) {
+                throw new IllegalArgumentException("no built-in dataset '" + name + "'; the built-in one is builtin:mnist-10k");
             }
         } else {
-            Path images = findIdx(path, "images-idx3-ubyte");
-            Path labels = findIdx(path, "labels-idx1-ubyte");
-            FileSystem fs = images.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            try (InputStream im = fs.open(images); InputStream lb = fs.open(labels)) {
-                block = IdxReader.readMnist(im, lb, path);
-            }
+            images = findIdx(path, "images-idx3-ubyte").toString();
+            labels = findIdx(path, "labels-idx1-ubyte").toString();
         }
-        // Split on the driver into contiguous row ranges (registered DataBlocks travel to the
-        // executors), and turn them into rows there.
+        IdxSlice.read(images, labels, path, 0, 1);
         int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        List<DataBlock> parts = new ArrayList<>(slices);
+        List<Integer> ids = new ArrayList<>(slices);
         for (int p = 0; p < slices; p++) {
-            int from = (int) ((long) p * block.rows() / slices);
-            int to = (int) ((long) (p + 1) * block.rows() / slices);
-            parts.add(DataBlock.dense(to - from, block.cols(),
-                    Arrays.copyOfRange(block.dense(), from * block.cols(), to * block.cols()), 1,
-                    Arrays.copyOfRange(block.targets(), from, to)));
+            ids.add(p);
         }
         StructType schema = new StructType()
                 .add("features", SQLDataTypes.VectorType(), false)
                 .add("label", DataTypes.DoubleType, false);
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(parts, slices)
-                .flatMap(DataSource::rows), schema);
+        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ids, slices)
+                .flatMap(new IdxSlice(images, labels, path, slices)), schema);
     }
 
-    /** A dense block's rows as (features vector, label). */
-    private static Iterator<Row> rows(DataBlock b) {
-        List<Row> rows = new ArrayList<>(b.rows());
-        for (int r = 0; r < b.rows(); r++) {
-            double[] v = new double[b.cols()];
-            for (int c = 0; c < b.cols(); c++) {
-                v[c] = b.dense()[r * b.cols() + c];
-            }
-            rows.add(RowFactory.create(Vectors.dense(v), (double) b.targets()[r]));
+    /** On an executor: reads the IDX pair and returns slice p of {@code slices} as rows. */
+    private static final class IdxSlice implements FlatMapFunction<Integer, Row> {
+        private static final long serialVersionUID = 1L;
+        private final String images;
+        private final String labels;
+        private final String name;
+        private final int slices;
+
+        IdxSlice(String images, String labels, String name, int slices) {
+            this.images = images;
+            this.labels = labels;
+            this.name = name;
+            this.slices = slices;
         }
-        return rows.iterator();
+
+        @Override
+        public Iterator<Row> call(Integer p) throws IOException {
+            DataBlock b = read(images, labels, name, p, slices);
+            List<Row> rows = new ArrayList<>(b.rows());
+            for (int r = 0; r < b.rows(); r++) {
+                double[] v = new double[b.cols()];
+                for (int c = 0; c < b.cols(); c++) {
+                    v[c] = b.dense()[r * b.cols() + c];
+                }
+                rows.add(RowFactory.create(Vectors.dense(v), (double) b.targets()[r]));
+            }
+            return rows.iterator();
+        }
+
+        /** Rows [p n / slices, (p + 1) n / slices) of the pair; a {@code builtin:} location is a jar resource. */
+        static DataBlock read(String images, String labels, String name, int p, int slices) throws IOException {
+            DataBlock all;
+            try (InputStream im = open(images); InputStream lb = open(labels)) {
+                all = IdxReader.readMnist(im, lb, name);
+            }
+            int from = (int) ((long) p * all.rows() / slices);
+            int to = (int) ((long) (p + 1) * all.rows() / slices);
+            return DataBlock.dense(to - from, all.cols(), Arrays.copyOfRange(all.dense(), from * all.cols(), to * all.cols()),
+                    1, Arrays.copyOfRange(all.targets(), from, to));
+        }
+
+        private static InputStream open(String location) throws IOException {
+            if (location.startsWith(BUILTIN)) {
+                return DataSource.class.getResourceAsStream(location.substring(BUILTIN.length()));
+            }
+            Path path = new Path(location);
+            return path.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(path);
+        }
     }
 
     /** The IDX file for {@code marker}: in the folder {@code path}, or named {@code path-marker[.gz]}. */

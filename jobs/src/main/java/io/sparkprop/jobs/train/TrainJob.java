@@ -185,8 +185,8 @@ public final class TrainJob {
         String evalOn = validationBlocks != null ? "validation" : "training";
         EvaluationMetrics metrics = trainer.evaluate(result.parameters(), evalBlocks);
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.println(summary(metrics, evalOn) + String.format(" after %d iterations (%s), %.1f s",
-                result.iterations(), result.stopReason(), seconds));
+        out.println(summary(metrics, evalOn) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
+                result.epochs(), result.iterations(), result.stopReason().replace('_', ' '), seconds));
 
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("dataTrain", config.getString("data.train"));
