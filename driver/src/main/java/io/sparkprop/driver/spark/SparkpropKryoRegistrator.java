@@ -28,5 +28,18 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         kryo.register(Object[].class);
         kryo.register(scala.Tuple2.class);
         kryo.register(scala.Tuple2[].class);
+        // Schemas travel in task results (Parquet footer reads): Spark registers StructType but not
+        // ML's vector type, nor the column metadata ML stages write (VectorAssembler's ml_attr),
+        // which holds nested Metadata in small Scala maps.
+        kryo.register(org.apache.spark.ml.linalg.VectorUDT.class);
+        kryo.register(org.apache.spark.sql.types.Metadata.class);
+        kryo.register(org.apache.spark.sql.types.Metadata[].class);
+        for (String map : new String[] {"Map$EmptyMap$", "Map$Map1", "Map$Map2", "Map$Map3", "Map$Map4", "HashMap"}) {
+            try {
+                kryo.register(Class.forName("scala.collection.immutable." + map));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("Scala's " + map + " is missing", e);
+            }
+        }
     }
 }

@@ -14,7 +14,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = SparkpropCommand.Version.class,
         description = "Data-parallel training of feed-forward neural networks on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InfoCommand.class, ExportCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'sparkprop COMMAND --help' for a command's options. Configuration keys and their defaults: conf/sparkprop-defaults.conf."})
 public final class SparkpropCommand implements Runnable {
     public static final int EXIT_OK = 0;
@@ -26,7 +27,7 @@ public final class SparkpropCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, info, ...)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, info, export, ...)");
     }
 
     public static void main(String[] args) {
