@@ -25,9 +25,10 @@ import java.util.concurrent.Callable;
                 "2:usage error",
                 "3:the candidate was rejected; CURRENT is unchanged",
                 "4:another run holds the model's lock (the message names it)"},
-        footer = {"", "Running again with the same --run-id resumes a run that died (from its checkpoints) and does",
-                "nothing for a run that finished, exiting with the code it had.",
-                "Example: sparkprop retrain --registry hdfs:///models --name digits --data hdfs:///digits/today --validation hdfs:///digits/holdout"})
+        footer = {"", "The same --run-id again resumes a run that died (from its checkpoints);",
+                "for a run that finished it does nothing and exits with the code that run had.",
+                "Example: sparkprop retrain --registry hdfs:///models --name digits \\",
+                "    --data hdfs:///digits/today --validation hdfs:///digits/holdout"})
 final class RetrainCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
