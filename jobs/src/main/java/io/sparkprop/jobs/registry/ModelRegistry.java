@@ -127,7 +127,11 @@ public final class ModelRegistry {
 
     /** Deletes what run {@code runId} kept while it trained. */
     public void deleteRun(String runId) throws IOException {
-        fs.delete(new Path(new Path(dir, RUNS), runId), true);
+        Path runs = new Path(dir, RUNS);
+        fs.delete(new Path(runs, runId), true);
+        if (fs.exists(runs) && fs.listStatus(runs).length == 0) {
+            fs.delete(runs, false);
+        }
     }
 
     /**
@@ -135,23 +139,23 @@ public final class ModelRegistry {
      * first one), so a failed run leaves nothing behind; a folder with checkpoints is kept to resume.
      */
     public void deleteRunIfNoCheckpoints(String runId) throws IOException {
-        Path run = new Path(new Path(dir, RUNS), runId);
-        Path checkpoints = new Path(run, "checkpoints");
-        boolean any = false;
+        if (!hasCheckpoints(runId)) {
+            deleteRun(runId);
+        }
+    }
+
+    /** True when run {@code runId} left at least one checkpoint (it will resume from the newest). */
+    public boolean hasCheckpoints(String runId) throws IOException {
         try {
-            for (FileStatus f : fs.listStatus(checkpoints)) {
-                any |= f.getPath().getName().endsWith(".json");
+            for (FileStatus f : fs.listStatus(new Path(checkpointDir(runId)))) {
+                if (f.getPath().getName().matches("ckpt-\\d+\\.json")) {
+                    return true;
+                }
             }
         } catch (FileNotFoundException e) {
-            // nothing there
+            // never checkpointed
         }
-        if (!any) {
-            fs.delete(run, true);
-            Path runs = new Path(dir, RUNS);
-            if (fs.exists(runs) && fs.listStatus(runs).length == 0) {
-                fs.delete(runs, false);
-            }
-        }
+        return false;
     }
 
     /** The complete versions, ascending (hidden temporary directories are not versions). */

@@ -86,6 +86,9 @@ public final class RetrainJob {
                     + registry.name() + "')";
             out.println(base == null ? "model '" + registry.name() + "' has no version yet: training a fresh one"
                     : "retraining " + baseName);
+            if (registry.hasCheckpoints(runId)) {
+                out.println("run " + runId + " was interrupted: resuming from its checkpoints in " + registry.checkpointDir(runId));
+            }
             TrainJob.Outcome outcome;
             try (SparkSession spark = sparkStarter.get()) {
                 TrainJob.Retraining retraining = new TrainJob.Retraining(base, baseName, registry.checkpointDir(runId),

@@ -38,11 +38,22 @@ public final class FailingLocalFileSystem extends RawLocalFileSystem {
     }
 
     @Override
+    public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
+                                     Progressable progress) throws IOException {
+        check(f);
+        return super.create(f, overwrite, bufferSize, replication, blockSize, progress);
+    }
+
+    @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize, short replication,
                                      long blockSize, Progressable progress) throws IOException {
+        check(f);
+        return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+    }
+
+    private void check(Path f) throws IOException {
         if (!failOn.isEmpty() && f.getName().startsWith(failOn)) {
             throw new IOException("injected fault: cannot create " + f);
         }
-        return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
     }
 }

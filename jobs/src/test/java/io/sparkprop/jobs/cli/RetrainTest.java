@@ -67,7 +67,7 @@ class RetrainTest {
         // shuffled labels: the candidate forgets what CURRENT knew; the gate keeps CURRENT
         List<String> before = RetrainFixture.snapshot(registry.resolve("clf").resolve("versions"));
         CommandLineRun bad = CommandLineRun.run(RetrainFixture.retrain(registry.toString(), shuffled, holdout, "--run-id", "day3",
-                "--epochs", "6", "--metric", "accuracy", "--tolerance", "0.02"));
+                "--epochs", "5", "--metric", "accuracy", "--tolerance", "0.02"));
         assertEquals(3, bad.exitCode, bad.toString());
         assertTrue(bad.out.contains("candidate rejected: CURRENT stays version 2"), bad.out);
         assertEquals("2", RetrainFixture.current(registry));
