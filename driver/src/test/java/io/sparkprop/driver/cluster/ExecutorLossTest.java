@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExecutorLossTest {
     private static final NetworkSpec SPEC = NetworkSpec.input(12).dense(16, "tanh").dense(3, "softmax")
             .loss("softmax_cross_entropy");
-    private static final int KILL_AFTER = 8;
+    private static final int KILL_AFTER = 6;
 
     @Test
     void killingAnExecutorMidTrainingChangesNoBit() throws Exception {
@@ -55,7 +55,7 @@ class ExecutorLossTest {
                 DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                         TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
                 TrainingConfig config = TrainingConfig.builder(SPEC).optimizer("adam").learningRate(0.01).batchSize(40)
-                        .epochs(3).maxIterations(30).seed(3).build();
+                        .epochs(2).maxIterations(18).seed(3).build();
 
                 float[] undisturbed = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null).parameters();
                 assertEquals(0, removed.get());

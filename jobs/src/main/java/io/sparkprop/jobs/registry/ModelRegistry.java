@@ -158,6 +158,19 @@ public final class ModelRegistry {
         return false;
     }
 
+    /** True when the model's folder exists (it has, or had, versions, history or a lock). */
+    public boolean hasFolder() throws IOException {
+        return status(dir) != null;
+    }
+
+    /** Deletes the model's folder if it is empty: a first run that failed leaves no trace. */
+    public void deleteFolderIfEmpty() throws IOException {
+        FileStatus s = status(dir);
+        if (s != null && s.isDirectory() && fs.listStatus(dir).length == 0) {
+            fs.delete(dir, false);
+        }
+    }
+
     /** The complete versions, ascending (hidden temporary directories are not versions). */
     public List<Integer> versions() throws IOException {
         List<Integer> out = new ArrayList<>();

@@ -68,75 +68,88 @@ public final class RetrainJob {
             throw new IllegalArgumentException("retraining needs a holdout to compare the candidate with CURRENT: set"
                     + " data.validation (--validation) or data.validation.fraction > 0");
         }
+        boolean firstRun = !registry.hasFolder();
+        boolean finished = false;
         try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.getLong("retrain.lock.heartbeat"),
                 config.getLong("retrain.lock.staleAfter"), out)) {
-            Optional<JsonNode> finished = registry.finishedRun(runId);
-            if (finished.isPresent()) {
-                int code = finished.get().path("exitCode").asInt(EXIT_PROMOTED);
-                out.println("run " + runId + " already finished at " + finished.get().path("time").asText() + " ("
-                        + finished.get().path("decision").asText() + "); nothing to do");
-                return code;
+            int code = runLocked(registry, runId, metric);
+            finished = true;
+            return code;
+        } finally {
+            if (firstRun && !finished) {
+                registry.deleteFolderIfEmpty();
             }
-            OptionalInt current = registry.current();
-            SavedModel base = current.isPresent() ? registry.read(current.getAsInt()) : null;
-            boolean classification = base != null ? base.task() == SavedModel.Task.CLASSIFICATION
-                    : config.getString("model.task").equals("classification");
-            checkMetric(metric, classification);
-            String baseName = base == null ? null : "the current model (version " + current.getAsInt() + " of '"
-                    + registry.name() + "')";
-            out.println(base == null ? "model '" + registry.name() + "' has no version yet: training a fresh one"
-                    : "retraining " + baseName);
-            if (registry.hasCheckpoints(runId)) {
-                out.println("run " + runId + " was interrupted: resuming from its checkpoints in " + registry.checkpointDir(runId));
-            }
-            TrainJob.Outcome outcome;
-            try (SparkSession spark = sparkStarter.get()) {
-                TrainJob.Retraining retraining = new TrainJob.Retraining(base, baseName, registry.checkpointDir(runId),
-                        config.getOptional("retrain.replay.data"), config.getDouble("retrain.replay.fraction"));
-                outcome = new TrainJob(spark, config, out).train(retraining);
-            } catch (IOException | RuntimeException e) {
-                registry.deleteRunIfNoCheckpoints(runId);
-                throw e;
-            }
-            double tolerance = config.getDouble("retrain.tolerance");
-            double candidateValue = value(metric, outcome.metrics);
-            boolean promote = base == null || acceptable(metric, candidateValue, value(metric, outcome.baseMetrics), tolerance);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("runId", runId);
-            entry.put("time", Instant.now().toString());
-            entry.put("dataTrain", config.getString("data.train"));
-            entry.put("dataValidation", config.getString("data.validation"));
-            entry.put("replayData", config.getString("retrain.replay.data"));
-            entry.put("replayFraction", config.getDouble("retrain.replay.fraction"));
-            entry.put("metric", metric);
-            entry.put("tolerance", tolerance);
-            entry.put("previousVersion", current.isPresent() ? current.getAsInt() : null);
-            entry.put("candidateMetrics", TrainJob.metricsMap(outcome.metrics));
-            entry.put("currentMetrics", base == null ? null : TrainJob.metricsMap(outcome.baseMetrics));
-            if (base != null) {
-                out.printf("holdout %s: candidate %.6g, current %.6g (tolerance %s, %s is better)%n", metric, candidateValue,
-                        value(metric, outcome.baseMetrics), tolerance, higherIsBetter(metric) ? "higher" : "lower");
-            }
-            int code;
-            if (promote) {
-                int version = promote(registry, runId, outcome, current);
-                entry.put("version", version);
-                entry.put("decision", "promoted");
-                code = EXIT_PROMOTED;
-            } else {
-                entry.put("decision", "rejected");
-                code = EXIT_KEPT;
-                out.println("candidate rejected: CURRENT stays version " + current.getAsInt());
-            }
-            entry.put("exitCode", code);
-            registry.appendHistory(entry);
-            registry.deleteRun(runId);
-            List<Integer> pruned = registry.prune(config.getInt("retrain.keep"));
-            if (!pruned.isEmpty()) {
-                out.println("deleted old versions " + pruned + " (keeping " + config.getInt("retrain.keep") + ")");
-            }
+        }
+    }
+
+    /** The run proper, while this run holds the lock. */
+    private int runLocked(ModelRegistry registry, String runId, String metric) throws IOException {
+        Optional<JsonNode> done = registry.finishedRun(runId);
+        if (done.isPresent()) {
+            int code = done.get().path("exitCode").asInt(EXIT_PROMOTED);
+            out.println("run " + runId + " already finished at " + done.get().path("time").asText() + " ("
+                    + done.get().path("decision").asText() + "); nothing to do");
             return code;
         }
+        OptionalInt current = registry.current();
+        SavedModel base = current.isPresent() ? registry.read(current.getAsInt()) : null;
+        boolean classification = base != null ? base.task() == SavedModel.Task.CLASSIFICATION
+                : config.getString("model.task").equals("classification");
+        checkMetric(metric, classification);
+        String baseName = base == null ? null : "the current model (version " + current.getAsInt() + " of '"
+                + registry.name() + "')";
+        out.println(base == null ? "model '" + registry.name() + "' has no version yet: training a fresh one"
+                : "retraining " + baseName);
+        if (registry.hasCheckpoints(runId)) {
+            out.println("run " + runId + " was interrupted: resuming from its checkpoints in " + registry.checkpointDir(runId));
+        }
+        TrainJob.Outcome outcome;
+        try (SparkSession spark = sparkStarter.get()) {
+            TrainJob.Retraining retraining = new TrainJob.Retraining(base, baseName, registry.checkpointDir(runId),
+                    config.getOptional("retrain.replay.data"), config.getDouble("retrain.replay.fraction"));
+            outcome = new TrainJob(spark, config, out).train(retraining);
+        } catch (IOException | RuntimeException e) {
+            registry.deleteRunIfNoCheckpoints(runId);
+            throw e;
+        }
+        double tolerance = config.getDouble("retrain.tolerance");
+        double candidateValue = value(metric, outcome.metrics);
+        boolean promote = base == null || acceptable(metric, candidateValue, value(metric, outcome.baseMetrics), tolerance);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("runId", runId);
+        entry.put("time", Instant.now().toString());
+        entry.put("dataTrain", config.getString("data.train"));
+        entry.put("dataValidation", config.getString("data.validation"));
+        entry.put("replayData", config.getString("retrain.replay.data"));
+        entry.put("replayFraction", config.getDouble("retrain.replay.fraction"));
+        entry.put("metric", metric);
+        entry.put("tolerance", tolerance);
+        entry.put("previousVersion", current.isPresent() ? current.getAsInt() : null);
+        entry.put("candidateMetrics", TrainJob.metricsMap(outcome.metrics));
+        entry.put("currentMetrics", base == null ? null : TrainJob.metricsMap(outcome.baseMetrics));
+        if (base != null) {
+            out.printf("holdout %s: candidate %.6g, current %.6g (tolerance %s, %s is better)%n", metric, candidateValue,
+                    value(metric, outcome.baseMetrics), tolerance, higherIsBetter(metric) ? "higher" : "lower");
+        }
+        int code;
+        if (promote) {
+            int version = promote(registry, runId, outcome, current);
+            entry.put("version", version);
+            entry.put("decision", "promoted");
+            code = EXIT_PROMOTED;
+        } else {
+            entry.put("decision", "rejected");
+            code = EXIT_KEPT;
+            out.println("candidate rejected: CURRENT stays version " + current.getAsInt());
+        }
+        entry.put("exitCode", code);
+        registry.appendHistory(entry);
+        registry.deleteRun(runId);
+        List<Integer> pruned = registry.prune(config.getInt("retrain.keep"));
+        if (!pruned.isEmpty()) {
+            out.println("deleted old versions " + pruned + " (keeping " + config.getInt("retrain.keep") + ")");
+        }
+        return code;
     }
 
     /**

@@ -116,4 +116,10 @@ class RetrainBadInputTest {
         assertRefused(registry.toString(), renamed, renamed, "the new data's feature 4 is 'z', the current model (version 1 of 'clf') expects 'x4'");
         assertRefused(registry.toString(), variant("unlabelled.csv", "x1,x2,x3,x4", true), "label column 'label' is missing");
     }
+
+    @Test
+    void badDataOnAFreshRegistryLeavesNoTrace() throws IOException {
+        assertRefused(registry.toString(), variant("unlabelled.csv", "x1,x2,x3,x4", true), "label column 'label' is missing");
+        assertEquals(List.of("/"), RetrainFixture.snapshot(registry), "not even the model's folder");
+    }
 }

@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The retraining life cycle through the real command line in local[2]: a fresh model, a warm-started
- * candidate promoted, an idempotent re-run, a candidate trained on shuffled labels rejected by the
- * gate, list and rollback.
+ * candidate promoted, an idempotent re-run, one step from CURRENT staying within the step bound, a
+ * candidate trained on shuffled labels rejected by the gate, list and rollback. (That the first
+ * iteration's loss is CURRENT's loss exactly is shown at the trainer level, in WarmStartTest.)
  */
 class RetrainTest {
     @TempDir
@@ -64,13 +65,26 @@ class RetrainTest {
         assertEquals(List.of(1, 2), r.versions());
         assertEquals(2, r.history().size());
 
+        // one Adam step of rate 1e-5 starting from CURRENT: Adam's first step moves every parameter by at most
+        // the rate (|m/(sqrt(v)+eps)| <= 1), so the candidate lies within 1e-5 of version 2, parameter by parameter
+        CommandLineRun oneStep = CommandLineRun.run(RetrainFixture.retrain(registry.toString(), day1, holdout, "--run-id", "one-step",
+                "--conf", "train.maxIterations=1", "--conf", "train.learningRate=1e-5", "--tolerance", "1000"));
+        assertEquals(0, oneStep.exitCode, oneStep.toString());
+        assertEquals("3", RetrainFixture.current(registry));
+        float[] p2 = r.read(2).params();
+        float[] p3 = r.read(3).params();
+        assertFalse(java.util.Arrays.equals(p2, p3), "one step changed nothing");
+        for (int i = 0; i < p2.length; i++) {
+            assertTrue(Math.abs(p3[i] - p2[i]) <= 1.001e-5 + 2 * Math.ulp(p2[i]), "parameter " + i + ": " + p2[i] + " -> " + p3[i]);
+        }
+
         // shuffled labels: the candidate forgets what CURRENT knew; the gate keeps CURRENT
         List<String> before = RetrainFixture.snapshot(registry.resolve("clf").resolve("versions"));
         CommandLineRun bad = CommandLineRun.run(RetrainFixture.retrain(registry.toString(), shuffled, holdout, "--run-id", "day3",
                 "--epochs", "5", "--metric", "accuracy", "--tolerance", "0.02"));
         assertEquals(3, bad.exitCode, bad.toString());
-        assertTrue(bad.out.contains("candidate rejected: CURRENT stays version 2"), bad.out);
-        assertEquals("2", RetrainFixture.current(registry));
+        assertTrue(bad.out.contains("candidate rejected: CURRENT stays version 3"), bad.out);
+        assertEquals("3", RetrainFixture.current(registry));
         assertEquals(before, RetrainFixture.snapshot(registry.resolve("clf").resolve("versions")));
         JsonNode rejected = r.finishedRun("day3").orElseThrow();
         assertEquals("rejected", rejected.path("decision").asText());
@@ -85,17 +99,17 @@ class RetrainTest {
 
         CommandLineRun list = CommandLineRun.run("list", "--registry", registry.toString(), "--name", "clf");
         assertEquals(0, list.exitCode, list.toString());
-        assertTrue(list.out.contains("*    2"), list.out);
-        assertTrue(list.out.contains("     1"), list.out);
+        assertTrue(list.out.contains("*    3"), list.out);
+        assertTrue(list.out.contains("     2"), list.out);
         assertTrue(list.out.contains("day3  rejected"), list.out);
 
         CommandLineRun rollback = CommandLineRun.run("rollback", "--registry", registry.toString(), "--name", "clf");
         assertEquals(0, rollback.exitCode, rollback.toString());
-        assertEquals("1", RetrainFixture.current(registry));
+        assertEquals("2", RetrainFixture.current(registry));
         CommandLineRun noSuch = CommandLineRun.run("rollback", "--registry", registry.toString(), "--name", "clf", "--to", "7");
         assertEquals(1, noSuch.exitCode, noSuch.toString());
-        assertTrue(noSuch.err.contains("has no version 7; versions: [1, 2]"), noSuch.err);
-        assertEquals("1", RetrainFixture.current(registry));
+        assertTrue(noSuch.err.contains("has no version 7; versions: [1, 2, 3]"), noSuch.err);
+        assertEquals("2", RetrainFixture.current(registry));
         assertEquals("rollback", r.history().get(r.history().size() - 1).path("decision").asText());
     }
 
