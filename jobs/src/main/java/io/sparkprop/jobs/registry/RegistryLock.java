@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,8 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The one-run-at-a-time lock of a model: the file {@code <registry>/<name>/LOCK}, created with
- * {@code create(overwrite=false)} (atomic on every Hadoop file system we target), holding its owner
+ * The one-run-at-a-time lock of a model: the file {@code <registry>/<name>/LOCK}, created only if
+ * absent, atomically (see {@link #tryCreate}), holding its owner
  * (host, pid, run id, a token). While held, a daemon thread refreshes the file's modification time
  * every heartbeat interval. A lock is taken over when its heartbeat is older than the stale timeout,
  * or at once when its owner ran on this host and that process is gone (a killed driver). Released
@@ -84,13 +86,15 @@ public final class RegistryLock implements AutoCloseable {
                 Runtime.getRuntime().addShutdownHook(lock.shutdownHook);
                 return lock;
             }
+            byte[] held = readOwner(fs, file);
             FileStatus status;
-            byte[] held;
             try {
                 status = fs.getFileStatus(file);
-                held = readAll(fs, file);
             } catch (FileNotFoundException e) {
                 continue; // released in between: try again
+            }
+            if (held == null) {
+                continue;
             }
             String why = takeOverReason(held, status, staleSeconds);
             if (why == null) {
@@ -114,6 +118,25 @@ public final class RegistryLock implements AutoCloseable {
             }
         }
         throw new HeldException("model '" + registry.name() + "': could not take the lock " + file + " after 3 attempts");
+    }
+
+    /**
+     * The lock file's content, or null when it is gone. The holder creates the file and then writes
+     * its owner, so a lock found empty is read again for up to two seconds before it counts as
+     * ownerless (a holder that died between the two steps; the heartbeat age then decides).
+     */
+    private static byte[] readOwner(FileSystem fs, Path file) throws IOException {
+        byte[] held = readAll(fs, file);
+        for (int i = 0; i < 40 && held != null && parse(held) == null; i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            held = readAll(fs, file);
+        }
+        return held;
     }
 
     /** Why a held lock may be taken over, or null when its owner looks alive. */
@@ -176,7 +199,27 @@ public final class RegistryLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the lock file with {@code content} unless it exists, atomically. HDFS's
+     * {@code create(overwrite=false)} is atomic, but Hadoop's local file system implements it as
+     * "exists? then open", which two runs can pass together; there the owner is written to a hidden
+     * file first and hard-linked as the lock (link(2) fails if the name exists), which also means a
+     * reader never finds the local lock without its owner.
+     */
     private static boolean tryCreate(FileSystem fs, Path file, byte[] content) throws IOException {
+        if (fs instanceof RawLocalFileSystem) {
+            java.nio.file.Path lock = ((RawLocalFileSystem) fs).pathToFile(file).toPath();
+            java.nio.file.Path owner = lock.resolveSibling("." + lock.getFileName() + ".owner-" + UUID.randomUUID());
+            Files.write(owner, content);
+            try {
+                Files.createLink(lock, owner);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            } finally {
+                Files.deleteIfExists(owner);
+            }
+        }
         try (FSDataOutputStream out = fs.create(file, false)) {
             out.write(content);
             return true;
@@ -202,9 +245,11 @@ public final class RegistryLock implements AutoCloseable {
         return Math.max(0, (System.currentTimeMillis() - status.getModificationTime()) / 1000);
     }
 
+    /** The owner object, or null when the content is absent, empty or not a JSON object. */
     private static JsonNode parse(byte[] held) {
         try {
-            return held == null ? null : JSON.readTree(held);
+            JsonNode node = held == null ? null : JSON.readTree(held);
+            return node != null && node.isObject() ? node : null;
         } catch (IOException e) {
             return null;
         }

@@ -142,4 +142,57 @@ class ModelRegistryTest {
         }
         assertFalse(Files.exists(lockFile));
     }
+
+    @Test
+    void aLockCaughtBetweenCreateAndWriteIsReadOnceItsOwnerIsWritten() throws Exception {
+        ModelRegistry r = registry();
+        Path lockFile = Files.createDirectories(tmp.resolve("m")).resolve(ModelRegistry.LOCK);
+        Files.writeString(lockFile, "");
+        Thread writer = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                Files.writeString(lockFile, "{\"host\":\"elsewhere\",\"pid\":7,\"runId\":\"slow-writer\"}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        RegistryLock.HeldException e = assertThrows(RegistryLock.HeldException.class,
+                () -> RegistryLock.acquire(r, "other", 1, 60, new PrintWriter(new StringWriter())));
+        writer.join();
+        assertTrue(e.getMessage().contains("run slow-writer (host elsewhere, pid 7"), e.getMessage());
+    }
+
+    @Test
+    void manyRacingTakersGetTheLockOneAtATime() throws Exception {
+        ModelRegistry r = registry();
+        for (int round = 0; round < 20; round++) {
+            int takers = 8;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(takers);
+            List<RegistryLock> won = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            AtomicInteger held = new AtomicInteger();
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < takers; t++) {
+                String id = "taker-" + t;
+                Thread thread = new Thread(() -> {
+                    try {
+                        start.await();
+                        won.add(RegistryLock.acquire(r, id, 1, 60, new PrintWriter(new StringWriter())));
+                    } catch (RegistryLock.HeldException e) {
+                        held.incrementAndGet();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(1, won.size(), "round " + round + ": exactly one taker holds the lock");
+            assertEquals(takers - 1, held.get());
+            won.get(0).close();
+        }
+    }
 }
