@@ -17,6 +17,11 @@ public final class TestSpark {
     }
 
     public static SparkSession start(String master) {
+        return start(master, java.util.Map.of());
+    }
+
+    /** As {@link #start(String)}, with further Spark settings (e.g. spark.task.maxFailures). */
+    public static SparkSession start(String master, java.util.Map<String, String> settings) {
         SparkConf conf = new SparkConf()
                 .setMaster(master)
                 .setAppName("sparkprop-driver-test")
@@ -41,6 +46,7 @@ public final class TestSpark {
             conf.set("spark.scheduler.minRegisteredResourcesRatio", "1.0");
             conf.set("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
         }
+        settings.forEach(conf::set);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 

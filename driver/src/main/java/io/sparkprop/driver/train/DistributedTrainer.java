@@ -57,6 +57,15 @@ public final class DistributedTrainer {
      * resume continue the wrong one.
      */
     public TrainingResult fit(DataBlocks train, DataBlocks validation) {
+        return fit(train, validation, null);
+    }
+
+    /**
+     * As {@link #fit(DataBlocks, DataBlocks)}, starting from {@code initialParameters} instead of the
+     * seeded initialisation (a warm start, e.g. retraining a model in service on new data); null
+     * means the seeded ones. The optimiser state starts fresh either way.
+     */
+    public TrainingResult fit(DataBlocks train, DataBlocks validation, float[] initialParameters) {
         if (config.checkpointDir() != null) {
             try (CheckpointStore store = openStore()) {
                 List<Long> existing = store.list();
@@ -67,7 +76,7 @@ public final class DistributedTrainer {
                 }
             }
         }
-        return run(train, validation, null);
+        return run(train, validation, null, initialParameters);
     }
 
     /**
@@ -76,6 +85,15 @@ public final class DistributedTrainer {
      * criteria, logging, checkpointing and validation settings.
      */
     public TrainingResult resume(DataBlocks train, DataBlocks validation) {
+        return resume(train, validation, null);
+    }
+
+    /**
+     * As {@link #resume(DataBlocks, DataBlocks)}; when there is no checkpoint yet the run starts
+     * from {@code initialParameters} (null: the seeded ones), so a warm-started run that crashed
+     * continues from its checkpoint and one that never checkpointed starts warm again.
+     */
+    public TrainingResult resume(DataBlocks train, DataBlocks validation, float[] initialParameters) {
         if (config.checkpointDir() == null) {
             throw new IllegalArgumentException("training configuration: checkpoint_dir is not set, nothing to resume from");
         }
@@ -85,7 +103,7 @@ public final class DistributedTrainer {
         }
         latest.ifPresent(c -> LOG.info("resuming from checkpoint at iteration {} (epoch {}, position {}) in {}",
                 c.iteration(), c.epoch(), c.positionInEpoch(), config.checkpointDir()));
-        return run(train, validation, latest.orElse(null));
+        return run(train, validation, latest.orElse(null), initialParameters);
     }
 
     /** Loss and metrics of {@code params} over {@code data}. */
@@ -98,7 +116,7 @@ public final class DistributedTrainer {
         return new Evaluator(sc, config.network(), config.evalBatchSize()).evaluate(params, data);
     }
 
-    private TrainingResult run(DataBlocks train, DataBlocks validation, Checkpoint from) {
+    private TrainingResult run(DataBlocks train, DataBlocks validation, Checkpoint from, float[] initialParameters) {
         NetworkSpec spec = config.network();
         checkShape(train, "training");
         if (validation != null) {
@@ -121,7 +139,10 @@ public final class DistributedTrainer {
         float[] best = null;
         double bestLoss = Double.NaN;
         int epochsWithoutImprovement = 0;
-        if (from == null) {
+        if (from == null && initialParameters != null) {
+            layout.checkLength(initialParameters, "initial parameters");
+            params = initialParameters.clone();
+        } else if (from == null) {
             params = config.initialParameters();
         } else {
             checkCompatible(from, recorded);

@@ -2,6 +2,7 @@ package io.sparkprop.jobs.cli;
 
 import io.sparkprop.driver.spark.KryoSettings;
 import io.sparkprop.jobs.config.JobConfig;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -12,6 +13,20 @@ import org.apache.spark.sql.SparkSession;
  */
 final class SparkSessions {
     private SparkSessions() {
+    }
+
+    /**
+     * The Hadoop configuration a command uses before (or without) Spark: Hadoop's defaults plus the
+     * configuration's spark.hadoop.* keys without their prefix, as Spark would set them.
+     */
+    static Configuration hadoopConfiguration(JobConfig config) {
+        Configuration conf = new Configuration();
+        config.sparkSettings().forEach((key, value) -> {
+            if (key.startsWith("spark.hadoop.")) {
+                conf.set(key.substring("spark.hadoop.".length()), value);
+            }
+        });
+        return conf;
     }
 
     static SparkSession start(JobConfig config, String appName) {

@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.jobs.registry.RegistryLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,20 +8,22 @@ import java.io.PrintWriter;
 
 /**
  * The {@code sparkprop} command line: the entry point of the spark-submit jar and of bin/sparkprop.
- * Exit codes: 0 success, 1 failure (one line saying why on stderr), 2 usage error; commands of the
- * retraining family document their own.
+ * Exit codes: 0 success, 1 failure (one line saying why on stderr), 2 usage error; retrain adds 3
+ * (candidate rejected, the current model kept) and 4 (another run holds the lock), rollback 4.
  */
 @Command(name = "sparkprop",
         mixinStandardHelpOptions = true,
         versionProvider = SparkpropCommand.Version.class,
         description = "Data-parallel training of feed-forward neural networks on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InfoCommand.class, ExportCommand.class,
-                CommandLine.HelpCommand.class},
+                RetrainCommand.class, RollbackCommand.class, ListCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'sparkprop COMMAND --help' for a command's options. Configuration keys and their defaults: conf/sparkprop-defaults.conf."})
 public final class SparkpropCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
+    /** retrain and rollback: another run holds the model's lock. */
+    public static final int EXIT_LOCKED = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,7 +42,8 @@ public final class SparkpropCommand implements Runnable {
         CommandLine cl = new CommandLine(new SparkpropCommand());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
+        cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE
+                : e instanceof RegistryLock.HeldException ? EXIT_LOCKED : EXIT_FAILED);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {

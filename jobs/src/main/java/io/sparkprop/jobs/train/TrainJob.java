@@ -53,15 +53,18 @@ public final class TrainJob {
         public final TrainingResult result;
         public final EvaluationMetrics metrics;
         public final String metricsOn;
+        /** For a warm start: the starting model's metrics on the same data as {@link #metrics}; else null. */
+        public final EvaluationMetrics baseMetrics;
         /** Files written into the model directory beside the model: the report and the history. */
         public final Map<String, byte[]> reportFiles;
 
         Outcome(SavedModel model, TrainingResult result, EvaluationMetrics metrics, String metricsOn,
-                Map<String, byte[]> reportFiles) {
+                EvaluationMetrics baseMetrics, Map<String, byte[]> reportFiles) {
             this.model = model;
             this.result = result;
             this.metrics = metrics;
             this.metricsOn = metricsOn;
+            this.baseMetrics = baseMetrics;
             this.reportFiles = reportFiles;
         }
     }
@@ -86,8 +89,36 @@ public final class TrainJob {
         return outcome;
     }
 
+    /**
+     * How a retraining run differs from a plain one: it starts from {@code base}'s parameters (null:
+     * a fresh model from the configuration), keeps base's network, task and standardisation
+     * statistics, may mix in a sample of older data, and checkpoints to {@code checkpointDir},
+     * resuming from there when a previous attempt of the same run left checkpoints.
+     */
+    public static final class Retraining {
+        final SavedModel base;
+        final String baseName;
+        final String checkpointDir;
+        final String replayPath;
+        final double replayFraction;
+
+        public Retraining(SavedModel base, String baseName, String checkpointDir, String replayPath, double replayFraction) {
+            this.base = base;
+            this.baseName = baseName;
+            this.checkpointDir = checkpointDir;
+            this.replayPath = replayPath;
+            this.replayFraction = replayFraction;
+        }
+    }
+
     /** Trains without writing anything. */
     public Outcome train() throws IOException {
+        return train(null);
+    }
+
+    /** Trains, as a retraining run when {@code retraining} is not null, without writing a model. */
+    public Outcome train(Retraining retraining) throws IOException {
+        SavedModel base = retraining == null ? null : retraining.base;
         long start = System.nanoTime();
         DataSource source = new DataSource(spark);
         String format = config.getString("data.format");
@@ -115,6 +146,17 @@ public final class TrainJob {
                 validation = source.numericCsvColumns(validation, text, header, delimiter);
             }
         }
+        if (retraining != null && retraining.replayPath != null && retraining.replayFraction > 0) {
+            Dataset<Row> replay = source.read(format, retraining.replayPath, header, delimiter, partitions);
+            if (!text.isEmpty()) {
+                replay = source.numericCsvColumns(replay, text, header, delimiter);
+            }
+            if (!Arrays.equals(replay.columns(), train.columns())) {
+                throw new IllegalArgumentException("the replay data " + retraining.replayPath + " has columns "
+                        + Arrays.toString(replay.columns()) + ", the new data " + Arrays.toString(train.columns()));
+            }
+            train = train.union(replay.sample(false, retraining.replayFraction, seed));
+        }
         if (validation == null) {
             double fraction = config.getDouble("data.validation.fraction");
             if (fraction > 0) {
@@ -132,7 +174,11 @@ public final class TrainJob {
         String featureColumn = features.isVector() ? features.vectorColumn() : null;
         List<String> scalarColumns = features.scalarColumns();
 
-        boolean classification = config.getString("model.task").equals("classification");
+        if (base != null) {
+            checkMatchesBase(base, retraining.baseName, width, featureNames);
+        }
+        boolean classification = base != null ? base.task() == SavedModel.Task.CLASSIFICATION
+                : config.getString("model.task").equals("classification");
         List<String> classLabels = new ArrayList<>();
         int outputs = 1;
         if (classification) {
@@ -147,13 +193,21 @@ public final class TrainJob {
                         + "'; its largest value is " + top + " (set model.task=regression for numeric targets)");
             }
             outputs = (int) top + 1;
+            if (base != null) {
+                int known = base.spec().width(base.spec().layers());
+                if (outputs > known) {
+                    throw new IllegalArgumentException("the new data has class index " + (int) top + " in column '" + label
+                            + "'; " + retraining.baseName + " knows classes 0.." + (known - 1));
+                }
+                outputs = known;
+            }
             for (int k = 0; k < outputs; k++) {
                 classLabels.add(String.valueOf(k));
             }
         }
 
-        NetworkSpec spec = networkSpec(width, outputs, classification);
-        TrainingConfig trainingConfig = trainingConfig(spec);
+        NetworkSpec spec = base != null ? base.spec() : networkSpec(width, outputs, classification);
+        TrainingConfig trainingConfig = trainingConfig(spec, retraining == null ? null : retraining.checkpointDir);
         out.println("network: " + spec + " (" + spec.layout().size() + " parameters)");
 
         BlockBuilder builder = BlockBuilder.forNetwork(spec).label(label);
@@ -162,8 +216,11 @@ public final class TrainJob {
         DataBlocks validationBlocks = validation == null ? null : builder.build(validation);
         float[] mean = null;
         float[] std = null;
-        if (config.getBoolean("data.standardize")) {
-            Standardizer standardizer = FeatureStandardization.fit(trainBlocks);
+        boolean standardize = base != null ? base.standardized() : config.getBoolean("data.standardize");
+        if (standardize) {
+            // A warm start keeps the statistics its parameters were trained with.
+            Standardizer standardizer = base != null ? new Standardizer(base.featureMean(), base.featureStd())
+                    : FeatureStandardization.fit(trainBlocks);
             trainBlocks = FeatureStandardization.apply(trainBlocks, standardizer);
             validationBlocks = validationBlocks == null ? null : FeatureStandardization.apply(validationBlocks, standardizer);
             mean = standardizer.mean();
@@ -177,13 +234,18 @@ public final class TrainJob {
         ReportCollector collector = new ReportCollector();
         long trainStart = System.nanoTime();
         DistributedTrainer trainer = new DistributedTrainer(jsc, trainingConfig).addListener(collector);
+        float[] initial = base == null ? null : base.params();
+        if (base != null) {
+            out.println("warm start from " + retraining.baseName);
+        }
         TrainingResult result = trainingConfig.checkpointDir() != null
-                ? trainer.resume(trainBlocks, validationBlocks)
-                : trainer.fit(trainBlocks, validationBlocks);
+                ? trainer.resume(trainBlocks, validationBlocks, initial)
+                : trainer.fit(trainBlocks, validationBlocks, initial);
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         DataBlocks evalBlocks = validationBlocks != null ? validationBlocks : trainBlocks;
         String evalOn = validationBlocks != null ? "validation" : "training";
         EvaluationMetrics metrics = trainer.evaluate(result.parameters(), evalBlocks);
+        EvaluationMetrics baseMetrics = base == null ? null : trainer.evaluate(base.params(), evalBlocks);
         double seconds = (System.nanoTime() - start) / 1e9;
         out.println(summary(metrics, evalOn) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
                 result.epochs(), result.iterations(), result.stopReason().replace('_', ' '), seconds));
@@ -223,7 +285,7 @@ public final class TrainJob {
         if (validationBlocks != null) {
             validationBlocks.unpersist();
         }
-        return new Outcome(model, result, metrics, evalOn, files);
+        return new Outcome(model, result, metrics, evalOn, baseMetrics, files);
     }
 
     NetworkSpec networkSpec(int inputWidth, int outputs, boolean classification) {
@@ -236,7 +298,24 @@ public final class TrainJob {
         return new NetworkSpec(inputWidth, widths, activations, classification ? "softmax_cross_entropy" : "mse");
     }
 
-    TrainingConfig trainingConfig(NetworkSpec spec) {
+    /** The new data must have the base model's feature width and, where both are known, names. */
+    private static void checkMatchesBase(SavedModel base, String baseName, int width, List<String> featureNames) {
+        if (width != base.spec().inputWidth()) {
+            throw new IllegalArgumentException("the new data has " + width + " features, " + baseName + " expects "
+                    + base.spec().inputWidth());
+        }
+        List<String> expected = base.featureNames();
+        if (!expected.isEmpty() && !expected.equals(featureNames)) {
+            for (int i = 0; i < width; i++) {
+                if (!expected.get(i).equals(featureNames.get(i))) {
+                    throw new IllegalArgumentException("the new data's feature " + (i + 1) + " is '" + featureNames.get(i)
+                            + "', " + baseName + " expects '" + expected.get(i) + "'");
+                }
+            }
+        }
+    }
+
+    TrainingConfig trainingConfig(NetworkSpec spec, String checkpointDirOverride) {
         String schedule = config.getString("train.schedule");
         String init = config.getString("model.init");
         TrainingConfig.Builder b = TrainingConfig.builder(spec)
@@ -271,7 +350,7 @@ public final class TrainJob {
             default:
                 break;
         }
-        String checkpoints = config.getOptional("train.checkpoint.dir");
+        String checkpoints = checkpointDirOverride != null ? checkpointDirOverride : config.getOptional("train.checkpoint.dir");
         if (checkpoints != null) {
             b.checkpointDir(checkpoints).checkpointInterval(config.getLong("train.checkpoint.interval"));
         }

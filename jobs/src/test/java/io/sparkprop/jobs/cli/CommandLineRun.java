@@ -21,7 +21,7 @@ final class CommandLineRun {
     /** Runs {@code sparkprop args...} with Spark kept small and on loopback for tests. */
     static CommandLineRun run(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
-        if (!all.isEmpty() && List.of("train", "evaluate", "predict").contains(all.get(0))) {
+        if (!all.isEmpty() && List.of("train", "evaluate", "predict", "retrain").contains(all.get(0))) {
             all.addAll(List.of("--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
                     "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.sql.shuffle.partitions=2"));
             // Registration required catches a class of ours missing from the registrator; a test whose

@@ -1,0 +1,88 @@
+package io.sparkprop.driver.cluster;
+
+import io.sparkprop.driver.TestData;
+import io.sparkprop.driver.TestSpark;
+import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.train.DistributedTrainer;
+import io.sparkprop.driver.train.IterationMetrics;
+import io.sparkprop.driver.train.TrainingConfig;
+import io.sparkprop.driver.train.TrainingListener;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An executor JVM killed (SIGKILL) in the middle of training on a real standalone cluster: Spark
+ * reruns the lost tasks (and rebuilds the lost cached blocks from their lineage) on the surviving
+ * executor and on the replacement the master launches, and the run ends with the same bits as an
+ * undisturbed one, because every gradient is a pure function of (parameters, partition, iteration)
+ * and the sums are taken in partition order whoever computed them.
+ */
+class ExecutorLossTest {
+    private static final NetworkSpec SPEC = NetworkSpec.input(12).dense(16, "tanh").dense(3, "softmax")
+            .loss("softmax_cross_entropy");
+    private static final int KILL_AFTER = 6;
+
+    @Test
+    void killingAnExecutorMidTrainingChangesNoBit() throws Exception {
+        Path run = Files.createTempDirectory("sparkprop-executor-loss");
+        try (StandaloneCluster cluster = StandaloneCluster.start(Path.of("target", "spark-home"), run, 2, 1, "1g")) {
+            SparkSession spark = TestSpark.start(cluster.masterUrl(), Map.of("spark.task.maxFailures", "8",
+                    "spark.locality.wait", "0"));
+            try {
+                AtomicInteger removed = new AtomicInteger();
+                spark.sparkContext().addSparkListener(new SparkListener() {
+                    @Override
+                    public void onExecutorRemoved(SparkListenerExecutorRemoved event) {
+                        removed.incrementAndGet();
+                    }
+                });
+                DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
+                        TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
+                TrainingConfig config = TrainingConfig.builder(SPEC).optimizer("adam").learningRate(0.01).batchSize(40)
+                        .epochs(2).maxIterations(18).seed(3).build();
+
+                float[] undisturbed = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null).parameters();
+                assertEquals(0, removed.get());
+
+                List<ProcessHandle> executors = cluster.executors();
+                assertEquals(2, executors.size(), "one executor JVM per worker");
+                ProcessHandle victim = executors.get(0);
+                long[] killedAt = {-1};
+                float[] disturbed = new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
+                    @Override
+                    public void onIteration(IterationMetrics m) {
+                        if (m.iteration() == KILL_AFTER) {
+                            victim.destroyForcibly();
+                            victim.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+                            killedAt[0] = m.iteration();
+                        }
+                    }
+                }).fit(data, null).parameters();
+
+                assertEquals(KILL_AFTER, killedAt[0]);
+                assertFalse(victim.isAlive());
+                assertTrue(removed.get() >= 1, "Spark noticed the lost executor");
+                assertArrayEquals(undisturbed, disturbed, "same bits with and without the executor loss");
+                data.unpersist();
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+}

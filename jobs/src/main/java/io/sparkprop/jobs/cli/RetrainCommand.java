@@ -1,0 +1,93 @@
+package io.sparkprop.jobs.cli;
+
+import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.train.RetrainJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/** {@code sparkprop retrain}: one scheduled retraining run of a model in a registry (see RetrainJob). */
+@Command(name = "retrain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Retrain the model in service on new data and promote the candidate if it is not worse.",
+                "Warm-starts from the registry's CURRENT version (a fresh model when there is none), evaluates candidate",
+                "and CURRENT on the same holdout, and on success writes a new version and points CURRENT at it."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the candidate was promoted (or a fresh model written)",
+                "1:failed (one line saying why on stderr); nothing was promoted",
+                "2:usage error",
+                "3:the candidate was rejected; CURRENT is unchanged",
+                "4:another run holds the model's lock (the message names it)"},
+        footer = {"", "The same --run-id again resumes a run that died (from its checkpoints);",
+                "for a run that finished it does nothing and exits with the code that run had.",
+                "Example: sparkprop retrain --registry hdfs:///models --name digits \\",
+                "    --data hdfs:///digits/today --validation hdfs:///digits/holdout"})
+final class RetrainCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions configOptions;
+    @Mixin
+    RegistryOptions registryOptions;
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "This run's id (default: generated from the time).")
+    String runId;
+    @Option(names = "--data", paramLabel = "PATH", description = "The new training data (data.train).")
+    String data;
+    @Option(names = "--validation", paramLabel = "PATH", description = "The holdout both models are compared on (data.validation).")
+    String validation;
+    @Option(names = "--format", description = "idx, parquet, csv, libsvm, orc or json (data.format).")
+    String format;
+    @Option(names = "--features", paramLabel = "COLS", description = "A vector column, comma-separated columns, or * (data.features).")
+    String features;
+    @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
+    String label;
+    @Option(names = "--replay", paramLabel = "PATH", description = "Older data to mix in (retrain.replay.data).")
+    String replay;
+    @Option(names = "--replay-fraction", paramLabel = "F", description = "Fraction of the older data mixed in (retrain.replay.fraction).")
+    Double replayFraction;
+    @Option(names = "--metric", description = "accuracy, loss, rmse, mae or r2 (retrain.metric).")
+    String metric;
+    @Option(names = "--tolerance", description = "How much worse than CURRENT the candidate may be (retrain.tolerance).")
+    Double tolerance;
+    @Option(names = "--keep", description = "Versions kept (retrain.keep).")
+    Integer keep;
+    @Option(names = "--epochs", description = "Passes over the data (train.epochs).")
+    Integer epochs;
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master), default local[*].")
+    String master;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> s = new LinkedHashMap<>();
+        registryOptions.put(s);
+        ConfigOptions.put(s, "data.train", data);
+        ConfigOptions.put(s, "data.validation", validation);
+        ConfigOptions.put(s, "data.format", format);
+        ConfigOptions.put(s, "data.features", features);
+        ConfigOptions.put(s, "data.label", label);
+        ConfigOptions.put(s, "retrain.replay.data", replay);
+        ConfigOptions.put(s, "retrain.replay.fraction", replayFraction);
+        ConfigOptions.put(s, "retrain.metric", metric);
+        ConfigOptions.put(s, "retrain.tolerance", tolerance);
+        ConfigOptions.put(s, "retrain.keep", keep);
+        ConfigOptions.put(s, "train.epochs", epochs);
+        ConfigOptions.put(s, "spark.master", master);
+        JobConfig config = configOptions.resolve(s);
+        String id = runId != null ? runId
+                : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("run id: " + id);
+        out.flush();
+        return new RetrainJob(config, SparkSessions.hadoopConfiguration(config),
+                () -> SparkSessions.start(config, "sparkprop retrain"), out).run(id);
+    }
+}

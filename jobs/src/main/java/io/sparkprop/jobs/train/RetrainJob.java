@@ -1,0 +1,235 @@
+package io.sparkprop.jobs.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.driver.train.EvaluationMetrics;
+import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.registry.ModelRegistry;
+import io.sparkprop.jobs.registry.RegistryLock;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+
+/**
+ * The {@code retrain} job: one scheduled retraining run of a model in a {@link ModelRegistry}.
+ * <pre>
+ *   take the model's lock (RegistryLock)            another live run holds it: HeldException
+ *   run id already in the history                   nothing to do, its recorded exit code
+ *   read CURRENT (none: a fresh model)              missing or corrupt: an error, nothing written
+ *   train warm from CURRENT on the new data (+ replay sample), checkpointing under runs/&lt;run-id&gt;
+ *   evaluate candidate and CURRENT on the same holdout
+ *   gate: candidate not worse than CURRENT by more than the tolerance on the metric
+ *     pass: write version n+1 (complete before anything names it), swap CURRENT to it, prune
+ *     fail: nothing but the history line
+ *   append the history line; delete the run's checkpoints; release the lock
+ * </pre>
+ * A run that dies before its history line is written leaves its checkpoints, so running it again
+ * with the same run id resumes; a version it wrote already (model.json records the run id) is
+ * reused rather than written twice.
+ */
+public final class RetrainJob {
+    /** Exit code: the candidate is the new CURRENT. */
+    public static final int EXIT_PROMOTED = 0;
+    /** Exit code: the candidate was rejected by the gate; CURRENT is unchanged. */
+    public static final int EXIT_KEPT = 3;
+
+    private final JobConfig config;
+    private final Configuration hadoopConf;
+    private final Supplier<SparkSession> sparkStarter;
+    private final PrintWriter out;
+
+    /**
+     * @param hadoopConf   for the registry (Spark is started only once the lock is held)
+     * @param sparkStarter starts Spark when there is training to do; the job stops it
+     */
+    public RetrainJob(JobConfig config, Configuration hadoopConf, Supplier<SparkSession> sparkStarter, PrintWriter out) {
+        this.config = config;
+        this.hadoopConf = hadoopConf;
+        this.sparkStarter = sparkStarter;
+        this.out = out;
+    }
+
+    /** Runs retraining as run {@code runId}; returns {@link #EXIT_PROMOTED} or {@link #EXIT_KEPT}. */
+    public int run(String runId) throws IOException {
+        ModelRegistry.checkPlainName("run id", runId);
+        String registryUri = required("retrain.registry");
+        ModelRegistry registry = new ModelRegistry(registryUri, required("retrain.model"), hadoopConf);
+        String metric = config.getString("retrain.metric");
+        if (config.getOptional("data.validation") == null && config.getDouble("data.validation.fraction") == 0) {
+            throw new IllegalArgumentException("retraining needs a holdout to compare the candidate with CURRENT: set"
+                    + " data.validation (--validation) or data.validation.fraction > 0");
+        }
+        boolean firstRun = !registry.hasFolder();
+        boolean finished = false;
+        try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.getLong("retrain.lock.heartbeat"),
+                config.getLong("retrain.lock.staleAfter"), out)) {
+            int code = runLocked(registry, runId, metric);
+            finished = true;
+            return code;
+        } finally {
+            if (firstRun && !finished) {
+                registry.deleteFolderIfEmpty();
+            }
+        }
+    }
+
+    /** The run proper, while this run holds the lock. */
+    private int runLocked(ModelRegistry registry, String runId, String metric) throws IOException {
+        Optional<JsonNode> done = registry.finishedRun(runId);
+        if (done.isPresent()) {
+            int code = done.get().path("exitCode").asInt(EXIT_PROMOTED);
+            out.println("run " + runId + " already finished at " + done.get().path("time").asText() + " ("
+                    + done.get().path("decision").asText() + "); nothing to do");
+            return code;
+        }
+        OptionalInt current = registry.current();
+        SavedModel base = current.isPresent() ? registry.read(current.getAsInt()) : null;
+        boolean classification = base != null ? base.task() == SavedModel.Task.CLASSIFICATION
+                : config.getString("model.task").equals("classification");
+        checkMetric(metric, classification);
+        String baseName = base == null ? null : "the current model (version " + current.getAsInt() + " of '"
+                + registry.name() + "')";
+        out.println(base == null ? "model '" + registry.name() + "' has no version yet: training a fresh one"
+                : "retraining " + baseName);
+        if (registry.hasCheckpoints(runId)) {
+            out.println("run " + runId + " was interrupted: resuming from its checkpoints in " + registry.checkpointDir(runId));
+        }
+        TrainJob.Outcome outcome;
+        try (SparkSession spark = sparkStarter.get()) {
+            TrainJob.Retraining retraining = new TrainJob.Retraining(base, baseName, registry.checkpointDir(runId),
+                    config.getOptional("retrain.replay.data"), config.getDouble("retrain.replay.fraction"));
+            outcome = new TrainJob(spark, config, out).train(retraining);
+        } catch (IOException | RuntimeException e) {
+            registry.deleteRunIfNoCheckpoints(runId);
+            throw e;
+        }
+        double tolerance = config.getDouble("retrain.tolerance");
+        double candidateValue = value(metric, outcome.metrics);
+        boolean promote = base == null || acceptable(metric, candidateValue, value(metric, outcome.baseMetrics), tolerance);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("runId", runId);
+        entry.put("time", Instant.now().toString());
+        entry.put("dataTrain", config.getString("data.train"));
+        entry.put("dataValidation", config.getString("data.validation"));
+        entry.put("replayData", config.getString("retrain.replay.data"));
+        entry.put("replayFraction", config.getDouble("retrain.replay.fraction"));
+        entry.put("metric", metric);
+        entry.put("tolerance", tolerance);
+        entry.put("previousVersion", current.isPresent() ? current.getAsInt() : null);
+        entry.put("candidateMetrics", TrainJob.metricsMap(outcome.metrics));
+        entry.put("currentMetrics", base == null ? null : TrainJob.metricsMap(outcome.baseMetrics));
+        if (base != null) {
+            out.printf("holdout %s: candidate %.6g, current %.6g (tolerance %s, %s is better)%n", metric, candidateValue,
+                    value(metric, outcome.baseMetrics), tolerance, higherIsBetter(metric) ? "higher" : "lower");
+        }
+        int code;
+        if (promote) {
+            int version = promote(registry, runId, outcome, current);
+            entry.put("version", version);
+            entry.put("decision", "promoted");
+            code = EXIT_PROMOTED;
+        } else {
+            entry.put("decision", "rejected");
+            code = EXIT_KEPT;
+            out.println("candidate rejected: CURRENT stays version " + current.getAsInt());
+        }
+        entry.put("exitCode", code);
+        registry.appendHistory(entry);
+        registry.deleteRun(runId);
+        List<Integer> pruned = registry.prune(config.getInt("retrain.keep"));
+        if (!pruned.isEmpty()) {
+            out.println("deleted old versions " + pruned + " (keeping " + config.getInt("retrain.keep") + ")");
+        }
+        return code;
+    }
+
+    /**
+     * Writes the candidate as a new version and points CURRENT at it. If this run wrote a version
+     * already (an earlier attempt died after writing it) that version is used. Should the pointer
+     * swap fail, the new version is deleted again, leaving the registry as it was.
+     */
+    private int promote(ModelRegistry registry, String runId, TrainJob.Outcome outcome, OptionalInt previous) throws IOException {
+        OptionalInt written = registry.versionOfRun(runId);
+        boolean fresh = written.isEmpty();
+        int version;
+        if (fresh) {
+            Map<String, Object> training = new LinkedHashMap<>(outcome.model.training());
+            training.put("runId", runId);
+            training.put("warmStartFrom", previous.isPresent() ? previous.getAsInt() : null);
+            SavedModel m = outcome.model;
+            SavedModel tagged = new SavedModel(m.spec(), m.params(), m.task(), m.featureNames(), m.classLabels(),
+                    m.featureMean(), m.featureStd(), training, m.createdAt(), m.sparkpropVersion());
+            version = registry.write(tagged, outcome.reportFiles);
+        } else {
+            version = written.getAsInt();
+            out.println("version " + version + " was written by an earlier attempt of run " + runId + "; using it");
+        }
+        try {
+            registry.setCurrent(version);
+        } catch (IOException | RuntimeException e) {
+            if (fresh) {
+                try {
+                    registry.delete(version);
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        out.println("promoted version " + version + " of '" + registry.name() + "' to CURRENT"
+                + (previous.isPresent() ? " (was " + previous.getAsInt() + ")" : ""));
+        return version;
+    }
+
+    private String required(String key) {
+        String v = config.getOptional(key);
+        if (v == null) {
+            throw new IllegalArgumentException(key + " is not set (--" + (key.equals("retrain.registry") ? "registry" : "name") + ")");
+        }
+        return v;
+    }
+
+    static void checkMetric(String metric, boolean classification) {
+        List<String> allowed = classification ? List.of("accuracy", "loss") : List.of("rmse", "mae", "r2", "loss");
+        if (!allowed.contains(metric)) {
+            throw new IllegalArgumentException("retrain.metric = " + metric + " does not apply to "
+                    + (classification ? "classification" : "regression") + "; use one of " + allowed);
+        }
+    }
+
+    static boolean higherIsBetter(String metric) {
+        return metric.equals("accuracy") || metric.equals("r2");
+    }
+
+    /** The candidate passes when it is not worse than CURRENT by more than {@code tolerance}. */
+    static boolean acceptable(String metric, double candidate, double current, double tolerance) {
+        if (Double.isNaN(candidate)) {
+            return false;
+        }
+        return higherIsBetter(metric) ? candidate >= current - tolerance : candidate <= current + tolerance;
+    }
+
+    static double value(String metric, EvaluationMetrics m) {
+        switch (metric) {
+            case "accuracy":
+                return m.accuracy();
+            case "rmse":
+                return m.rmse();
+            case "mae":
+                return m.mae();
+            case "r2":
+                return m.r2();
+            default:
+                return m.loss();
+        }
+    }
+}
