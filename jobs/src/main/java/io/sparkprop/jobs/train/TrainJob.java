@@ -259,10 +259,7 @@ public final class TrainJob {
         training.put("stopReason", result.stopReason());
         training.put("seconds", Math.round(seconds * 10) / 10.0);
         training.put("metricsOn", evalOn);
-        Map<String, Object> metricValues = new LinkedHashMap<>();
-        metricValues.put("rows", metrics.rows());
-        metricValues.putAll(ReportCollector.metrics(metrics));
-        training.put("metrics", metricValues);
+        training.put("metrics", metricsMap(metrics));
         training.put("configuration", new LinkedHashMap<>(config.redacted()));
         SavedModel model = new SavedModel(spec, result.parameters(),
                 classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
@@ -362,6 +359,14 @@ public final class TrainJob {
             return String.format("%s accuracy %.4f, loss %.4f (%d rows)", on, m.accuracy(), m.loss(), m.rows());
         }
         return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (%d rows)", on, m.rmse(), m.mae(), m.r2(), m.rows());
+    }
+
+    /** Rows and metrics, as model metadata and history lines record them. */
+    static Map<String, Object> metricsMap(EvaluationMetrics m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rows", m.rows());
+        out.putAll(ReportCollector.metrics(m));
+        return out;
     }
 
     static String version() {
