@@ -34,19 +34,11 @@ final class RetrainCommand implements Callable<Integer> {
     ConfigOptions configOptions;
     @Mixin
     RegistryOptions registryOptions;
+    @Mixin
+    TrainingDataOptions dataOptions;
 
     @Option(names = "--run-id", paramLabel = "ID", description = "This run's id (default: generated from the time).")
     String runId;
-    @Option(names = "--data", paramLabel = "PATH", description = "The new training data (data.train).")
-    String data;
-    @Option(names = "--validation", paramLabel = "PATH", description = "The holdout both models are compared on (data.validation).")
-    String validation;
-    @Option(names = "--format", description = "idx, parquet, csv, libsvm, orc or json (data.format).")
-    String format;
-    @Option(names = "--features", paramLabel = "COLS", description = "A vector column, comma-separated columns, or * (data.features).")
-    String features;
-    @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
-    String label;
     @Option(names = "--replay", paramLabel = "PATH", description = "Older data to mix in (retrain.replay.data).")
     String replay;
     @Option(names = "--replay-fraction", paramLabel = "F", description = "Fraction of the older data mixed in (retrain.replay.fraction).")
@@ -57,10 +49,6 @@ final class RetrainCommand implements Callable<Integer> {
     Double tolerance;
     @Option(names = "--keep", description = "Versions kept (retrain.keep).")
     Integer keep;
-    @Option(names = "--epochs", description = "Passes over the data (train.epochs).")
-    Integer epochs;
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master), default local[*].")
-    String master;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -69,18 +57,12 @@ final class RetrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> s = new LinkedHashMap<>();
         registryOptions.put(s);
-        ConfigOptions.put(s, "data.train", data);
-        ConfigOptions.put(s, "data.validation", validation);
-        ConfigOptions.put(s, "data.format", format);
-        ConfigOptions.put(s, "data.features", features);
-        ConfigOptions.put(s, "data.label", label);
+        dataOptions.put(s);
         ConfigOptions.put(s, "retrain.replay.data", replay);
         ConfigOptions.put(s, "retrain.replay.fraction", replayFraction);
         ConfigOptions.put(s, "retrain.metric", metric);
         ConfigOptions.put(s, "retrain.tolerance", tolerance);
         ConfigOptions.put(s, "retrain.keep", keep);
-        ConfigOptions.put(s, "train.epochs", epochs);
-        ConfigOptions.put(s, "spark.master", master);
         JobConfig config = configOptions.resolve(s);
         String id = runId != null ? runId
                 : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + UUID.randomUUID().toString().substring(0, 8);

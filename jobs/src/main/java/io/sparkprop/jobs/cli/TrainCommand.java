@@ -21,23 +21,13 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
+    @Mixin
+    TrainingDataOptions dataOptions;
 
-    @Option(names = "--data", paramLabel = "PATH", description = "Training data path or URI (data.train).")
-    String data;
-    @Option(names = "--format", description = "idx, parquet, csv, libsvm, orc or json (data.format).")
-    String format;
-    @Option(names = "--validation", paramLabel = "PATH", description = "Separate validation data (data.validation).")
-    String validation;
-    @Option(names = "--features", paramLabel = "COLS", description = "A vector column, comma-separated columns, or * (data.features).")
-    String features;
-    @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
-    String label;
     @Option(names = "--task", description = "classification or regression (model.task).")
     String task;
     @Option(names = "--hidden", paramLabel = "N,N", description = "Hidden layer widths, e.g. 256,128 (model.hidden).")
     String hidden;
-    @Option(names = "--epochs", description = "Passes over the data (train.epochs).")
-    Integer epochs;
     @Option(names = "--batch-size", description = "Examples per iteration (train.batchSize).")
     Integer batchSize;
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam or adamw (train.optimizer).")
@@ -50,8 +40,6 @@ final class TrainCommand implements Callable<Integer> {
     String output;
     @Option(names = "--overwrite", description = "Replace an existing model at the output path (output.overwrite).")
     Boolean overwrite;
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master), default local[*].")
-    String master;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -59,21 +47,15 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> s = new LinkedHashMap<>();
-        ConfigOptions.put(s, "data.train", data);
-        ConfigOptions.put(s, "data.format", format);
-        ConfigOptions.put(s, "data.validation", validation);
-        ConfigOptions.put(s, "data.features", features);
-        ConfigOptions.put(s, "data.label", label);
+        dataOptions.put(s);
         ConfigOptions.put(s, "model.task", task);
         ConfigOptions.put(s, "model.hidden", hidden);
-        ConfigOptions.put(s, "train.epochs", epochs);
         ConfigOptions.put(s, "train.batchSize", batchSize);
         ConfigOptions.put(s, "train.optimizer", optimizer);
         ConfigOptions.put(s, "train.learningRate", learningRate);
         ConfigOptions.put(s, "train.seed", seed);
         ConfigOptions.put(s, "output.model", output);
         ConfigOptions.put(s, "output.overwrite", overwrite);
-        ConfigOptions.put(s, "spark.master", master);
         JobConfig config = configOptions.resolve(s);
         PrintWriter out = spec.commandLine().getOut();
         out.println("effective configuration:");
