@@ -35,7 +35,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -188,9 +187,7 @@ public final class FashionMnistEndToEnd {
         for (int p = 0; p < parts; p++) {
             int from = (int) ((long) p * block.rows() / parts);
             int to = (int) ((long) (p + 1) * block.rows() / parts);
-            out.add(DataBlock.dense(to - from, block.cols(),
-                    Arrays.copyOfRange(block.dense(), from * block.cols(), to * block.cols()), 1,
-                    Arrays.copyOfRange(block.targets(), from, to)));
+            out.add(block.denseRows(from, to));
         }
         return out;
     }

@@ -148,8 +148,7 @@ public final class DataSource {
             }
             int from = (int) ((long) p * all.rows() / slices);
             int to = (int) ((long) (p + 1) * all.rows() / slices);
-            return DataBlock.dense(to - from, all.cols(), Arrays.copyOfRange(all.dense(), from * all.cols(), to * all.cols()),
-                    1, Arrays.copyOfRange(all.targets(), from, to));
+            return all.denseRows(from, to);
         }
 
         private static InputStream open(String location) throws IOException {

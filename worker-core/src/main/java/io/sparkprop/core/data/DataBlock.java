@@ -4,6 +4,7 @@ import io.sparkprop.core.matrix.CsrMatrix;
 import io.sparkprop.core.nn.Batch;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * A block of examples held in memory: what one Spark partition caches. Features are either dense
@@ -76,6 +77,18 @@ public final class DataBlock implements Serializable {
 
     public float[] targets() {
         return targets;
+    }
+
+    /** Rows {@code [from, to)} of a dense block as a new dense block (copies). */
+    public DataBlock denseRows(int from, int to) {
+        if (sparse != null) {
+            throw new IllegalArgumentException("denseRows takes a dense block");
+        }
+        if (from < 0 || from > to || to > rows) {
+            throw new IllegalArgumentException("row range [" + from + ", " + to + ") is not inside [0, " + rows + "]");
+        }
+        return dense(to - from, cols, Arrays.copyOfRange(dense, from * cols, to * cols), targetWidth,
+                Arrays.copyOfRange(targets, from * targetWidth, to * targetWidth));
     }
 
     /** Approximate bytes held: the arrays' payloads. */

@@ -2,7 +2,6 @@ package io.sparkprop.core.train;
 
 import io.sparkprop.core.data.DataBlock;
 
-import java.util.Arrays;
 
 /**
  * A dense block cut in two by position: rows [0, trainRows) to train on and [trainRows, rows) held
@@ -17,14 +16,6 @@ public record HoldOut(DataBlock train, DataBlock heldOut) {
         if (trainRows <= 0 || trainRows >= block.rows()) {
             throw new IllegalArgumentException("trainRows must be in [1, " + (block.rows() - 1) + "], got " + trainRows);
         }
-        int cols = block.cols();
-        int tw = block.targetWidth();
-        int rows = block.rows();
-        DataBlock train = DataBlock.dense(trainRows, cols, Arrays.copyOfRange(block.dense(), 0, trainRows * cols),
-                tw, Arrays.copyOfRange(block.targets(), 0, trainRows * tw));
-        DataBlock heldOut = DataBlock.dense(rows - trainRows, cols,
-                Arrays.copyOfRange(block.dense(), trainRows * cols, rows * cols),
-                tw, Arrays.copyOfRange(block.targets(), trainRows * tw, rows * tw));
-        return new HoldOut(train, heldOut);
+        return new HoldOut(block.denseRows(0, trainRows), block.denseRows(trainRows, block.rows()));
     }
 }

@@ -110,4 +110,13 @@ class DataBlockTest {
         // indptr (rows + 1) ints, then an int index and a float value per non-zero (12 of them)
         assertEquals(4L * ROWS + 4L * (ROWS + 1) + 8L * 12, sparseBlock().sizeInBytes());
     }
+
+    @Test
+    void denseRowsCopiesARowRangeWithItsTargets() {
+        DataBlock b = DataBlock.dense(3, 2, new float[] {1, 2, 3, 4, 5, 6}, 2, new float[] {10, 11, 20, 21, 30, 31});
+        DataBlock mid = b.denseRows(1, 3);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {3, 4, 5, 6}, mid.dense());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {20, 21, 30, 31}, mid.targets());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.denseRows(2, 4));
+    }
 }
