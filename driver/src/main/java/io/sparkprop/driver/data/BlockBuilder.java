@@ -94,7 +94,6 @@ public final class BlockBuilder {
         }
         requireColumn(schema, labelColumn);
 
-        FeatureKind featureKind = featureKind(schema);
         LabelKind labelKind = labelKind(schema);
         Column[] selected = new Column[featureColumns.length + 1];
         for (int i = 0; i < featureColumns.length; i++) {
@@ -102,9 +101,10 @@ public final class BlockBuilder {
         }
         selected[featureColumns.length] = functions.col(quote(labelColumn));
 
-        RowsToBlock convert = new RowsToBlock(featureColumns, featureKind, labelColumn, labelKind,
-                spec.inputWidth(), spec.targetWidth(), spec.outputWidth(), storage);
-        JavaRDD<DataBlock> blocks = data.select(selected).toJavaRDD().mapPartitionsWithIndex(convert, true);
+        Dataset<Row> rows = data.select(selected);
+        RowFeatures features = RowFeatures.of(rows.schema(), featureColumns, featureColumnList, spec.inputWidth());
+        RowsToBlock convert = new RowsToBlock(features, labelColumn, labelKind, spec.targetWidth(), spec.outputWidth(), storage);
+        JavaRDD<DataBlock> blocks = rows.toJavaRDD().mapPartitionsWithIndex(convert, true);
         return DataBlocks.cache(blocks);
     }
 
@@ -117,33 +117,6 @@ public final class BlockBuilder {
             throw new IllegalArgumentException("column '" + column + "' not found; available columns: "
                     + Arrays.toString(schema.fieldNames()));
         }
-    }
-
-    private FeatureKind featureKind(StructType schema) {
-        if (featureColumnList) {
-            for (String c : featureColumns) {
-                DataType t = schema.apply(c).dataType();
-                if (!(t instanceof NumericType)) {
-                    throw new IllegalArgumentException("feature column '" + c + "' has type " + t.simpleString()
-                            + ", expected a numeric type");
-                }
-            }
-            if (featureColumns.length != spec.inputWidth()) {
-                throw new IllegalArgumentException(featureColumns.length + " feature columns " + Arrays.toString(featureColumns)
-                        + ", expected " + spec.inputWidth() + " (the network's input width)");
-            }
-            return FeatureKind.COLUMNS;
-        }
-        DataType t = schema.apply(featureColumns[0]).dataType();
-        if (t.equals(SQLDataTypes.VectorType())) {
-            return FeatureKind.VECTOR;
-        }
-        if (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType) {
-            return FeatureKind.ARRAY;
-        }
-        throw new IllegalArgumentException("feature column '" + featureColumns[0] + "' has type " + t.simpleString()
-                + ", expected an ML Vector (org.apache.spark.ml.linalg.Vector) or array<double|float>;"
-                + " for several numeric columns use featureColumns(...)");
     }
 
     private LabelKind labelKind(StructType schema) {

@@ -13,6 +13,10 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
+import static io.sparkprop.driver.data.RowFeatures.bad;
+import static io.sparkprop.driver.data.RowFeatures.feature;
+import static io.sparkprop.driver.data.RowFeatures.number;
+
 /**
  * Executor side of {@link BlockBuilder}: all rows of one partition into one {@link DataBlock}.
  * The rows are buffered first (references only) so the block's arrays are allocated once at their
@@ -22,8 +26,7 @@ import java.util.List;
 final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<DataBlock>> {
     private static final long serialVersionUID = 1L;
 
-    private final String[] featureColumns;
-    private final BlockBuilder.FeatureKind featureKind;
+    private final RowFeatures features;
     private final String labelColumn;
     private final BlockBuilder.LabelKind labelKind;
     private final int cols;
@@ -31,13 +34,12 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
     private final int classes;
     private final BlockBuilder.Storage storage;
 
-    RowsToBlock(String[] featureColumns, BlockBuilder.FeatureKind featureKind, String labelColumn,
-                BlockBuilder.LabelKind labelKind, int cols, int targetWidth, int classes, BlockBuilder.Storage storage) {
-        this.featureColumns = featureColumns;
-        this.featureKind = featureKind;
+    RowsToBlock(RowFeatures features, String labelColumn, BlockBuilder.LabelKind labelKind, int targetWidth, int classes,
+                BlockBuilder.Storage storage) {
+        this.features = features;
         this.labelColumn = labelColumn;
         this.labelKind = labelKind;
-        this.cols = cols;
+        this.cols = features.width();
         this.targetWidth = targetWidth;
         this.classes = classes;
         this.storage = storage;
@@ -50,7 +52,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
         while (input.hasNext()) {
             Row row = input.next();
             rows.add(row);
-            if (featureKind == BlockBuilder.FeatureKind.VECTOR && row.get(0) instanceof SparseVector) {
+            if (features.isSparse(row)) {
                 sparseVectors++;
             }
         }
@@ -58,7 +60,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
             return Collections.emptyIterator();
         }
         int n = rows.size();
-        int labelIndex = featureColumns.length;
+        int labelIndex = features.fields();
         float[] targets = new float[n * targetWidth];
         for (int r = 0; r < n; r++) {
             readLabel(rows.get(r), labelIndex, partition, r, targets);
@@ -73,38 +75,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
         int n = rows.size();
         float[] x = new float[n * cols];
         for (int r = 0; r < n; r++) {
-            Row row = rows.get(r);
-            int at = r * cols;
-            switch (featureKind) {
-                case VECTOR: {
-                    Vector v = vector(row, 0, featureColumns[0], partition, r);
-                    checkWidth(v.size(), partition, r);
-                    if (v instanceof SparseVector) {
-                        SparseVector s = (SparseVector) v;
-                        for (int k = 0; k < s.indices().length; k++) {
-                            x[at + s.indices()[k]] = feature(s.values()[k], featureColumns[0], s.indices()[k], partition, r);
-                        }
-                    } else {
-                        double[] values = v.toArray();
-                        for (int j = 0; j < cols; j++) {
-                            x[at + j] = feature(values[j], featureColumns[0], j, partition, r);
-                        }
-                    }
-                    break;
-                }
-                case ARRAY: {
-                    List<Object> values = array(row, 0, featureColumns[0], partition, r);
-                    checkWidth(values.size(), partition, r);
-                    for (int j = 0; j < cols; j++) {
-                        x[at + j] = feature(number(values.get(j), featureColumns[0], partition, r), featureColumns[0], j, partition, r);
-                    }
-                    break;
-                }
-                default:
-                    for (int j = 0; j < cols; j++) {
-                        x[at + j] = feature(number(row.get(j), featureColumns[j], partition, r), featureColumns[j], -1, partition, r);
-                    }
-            }
+            features.dense(rows.get(r), x, r * cols, partition, r);
         }
         return DataBlock.dense(n, cols, x, targetWidth, targets);
     }
@@ -120,23 +91,20 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
             Row row = rows.get(r);
             int[] idx;
             double[] val;
-            if (featureKind == BlockBuilder.FeatureKind.VECTOR) {
-                Vector v = vector(row, 0, featureColumns[0], partition, r);
-                checkWidth(v.size(), partition, r);
-                SparseVector s = v.toSparse();
+            if (features.kind() == BlockBuilder.FeatureKind.VECTOR) {
+                SparseVector s = features.vector(row, partition, r).toSparse();
                 idx = s.indices();
                 val = s.values();
             } else {
                 val = new double[cols];
-                if (featureKind == BlockBuilder.FeatureKind.ARRAY) {
-                    List<Object> list = array(row, 0, featureColumns[0], partition, r);
-                    checkWidth(list.size(), partition, r);
+                if (features.kind() == BlockBuilder.FeatureKind.ARRAY) {
+                    List<Object> list = features.array(row, partition, r);
                     for (int j = 0; j < cols; j++) {
-                        val[j] = number(list.get(j), featureColumns[0], partition, r);
+                        val[j] = number(list.get(j), features.column(0), partition, r);
                     }
                 } else {
                     for (int j = 0; j < cols; j++) {
-                        val[j] = number(row.get(j), featureColumns[j], partition, r);
+                        val[j] = features.scalar(row, j, partition, r);
                     }
                 }
                 idx = new int[cols];
@@ -150,8 +118,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
                 values = Arrays.copyOf(values, cap);
             }
             for (int k = 0; k < idx.length; k++) {
-                String column = featureKind == BlockBuilder.FeatureKind.COLUMNS ? featureColumns[idx[k]] : featureColumns[0];
-                float f = feature(val[k], column, idx[k], partition, r);
+                float f = feature(val[k], features.column(idx[k]), idx[k], partition, r);
                 if (f != 0f) {
                     indices[nnz] = idx[k];
                     values[nnz] = f;
@@ -217,46 +184,5 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
             throw bad(labelColumn, partition, r, "label value " + j + " is " + y + ", expected a finite float32 number");
         }
         return f;
-    }
-
-    private Vector vector(Row row, int i, String column, int partition, int r) {
-        if (row.isNullAt(i)) {
-            throw bad(column, partition, r, "feature vector is null, expected " + cols + " features");
-        }
-        return (Vector) row.get(i);
-    }
-
-    private List<Object> array(Row row, int i, String column, int partition, int r) {
-        if (row.isNullAt(i)) {
-            throw bad(column, partition, r, "feature array is null, expected " + cols + " features");
-        }
-        return row.getList(i);
-    }
-
-    private static double number(Object value, String column, int partition, int r) {
-        if (value == null) {
-            throw bad(column, partition, r, "value is null, expected a number");
-        }
-        return ((Number) value).doubleValue();
-    }
-
-    private void checkWidth(int size, int partition, int r) {
-        if (size != cols) {
-            throw bad(featureColumns[0], partition, r, size + " features, expected " + cols + " (the network's input width)");
-        }
-    }
-
-    /** The value as float32, which must be finite (a double beyond float range becomes infinite). */
-    private static float feature(double value, String column, int index, int partition, int r) {
-        float f = (float) value;
-        if (!Float.isFinite(f)) {
-            throw bad(column, partition, r, (index >= 0 ? "feature " + index + " is " : "value is ") + value
-                    + ", expected a finite float32 number");
-        }
-        return f;
-    }
-
-    private static IllegalArgumentException bad(String column, int partition, int row, String what) {
-        return new IllegalArgumentException("column '" + column + "', partition " + partition + ", row " + row + ": " + what);
     }
 }

@@ -5,22 +5,22 @@ import io.sparkprop.core.nn.Batch;
 import io.sparkprop.core.nn.Network;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
+import io.sparkprop.driver.data.RowFeatures;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.SparseVector;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -46,17 +46,9 @@ public final class ModelScorer {
      */
     public Dataset<Row> transform(Dataset<Row> data, List<String> featureColumns, String predictionCol,
                                   String probabilityCol, String rawPredictionCol) {
-        List<String> available = Arrays.asList(data.columns());
-        int[] indices = new int[featureColumns.size()];
-        for (int i = 0; i < indices.length; i++) {
-            if (!available.contains(featureColumns.get(i))) {
-                throw new IllegalArgumentException("feature column '" + featureColumns.get(i) + "' is missing; the data has columns " + available);
-            }
-            indices[i] = data.schema().fieldIndex(featureColumns.get(i));
-        }
-        if (indices.length > 1 && indices.length != model.spec().inputWidth()) {
-            throw new IllegalArgumentException(indices.length + " feature columns given, the model expects " + model.spec().inputWidth());
-        }
+        String[] columns = featureColumns.toArray(new String[0]);
+        boolean columnList = columns.length > 1 || data.schema().apply(columns[0]).dataType() instanceof NumericType;
+        RowFeatures features = RowFeatures.of(data.schema(), columns, columnList, model.spec().inputWidth());
         boolean classifier = model.task() == SavedModel.Task.CLASSIFICATION;
         StructType schema = data.schema().add(predictionCol, DataTypes.DoubleType, false);
         if (classifier) {
@@ -66,7 +58,7 @@ public final class ModelScorer {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         Broadcast<float[]> params = jsc.broadcast(model.params());
         Standardizer standardizer = model.standardized() ? new Standardizer(model.featureMean(), model.featureStd()) : null;
-        return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer, indices, classifier), Encoders.row(schema));
+        return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer, features, classifier), Encoders.row(schema));
     }
 
     /** Runs on the executors: batches rows, one forward pass per batch, rows out in order. */
@@ -75,14 +67,14 @@ public final class ModelScorer {
         private final NetworkSpec spec;
         private final Broadcast<float[]> params;
         private final Standardizer standardizer;
-        private final int[] featureIndices;
+        private final RowFeatures features;
         private final boolean classifier;
 
-        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, int[] featureIndices, boolean classifier) {
+        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, RowFeatures features, boolean classifier) {
             this.spec = spec;
             this.params = params;
             this.standardizer = standardizer;
-            this.featureIndices = featureIndices;
+            this.features = features;
             this.classifier = classifier;
         }
 
@@ -93,11 +85,12 @@ public final class ModelScorer {
             float[] p = params.value();
             int width = spec.inputWidth();
             int outputs = spec.outputWidth();
+            int partition = TaskContext.getPartitionId();
             return new Iterator<>() {
                 private final List<Row> pending = new ArrayList<>(BATCH);
                 private final List<Row> ready = new ArrayList<>(BATCH);
                 private int next;
-                private long rowNumber;
+                private int rowNumber;
 
                 @Override
                 public boolean hasNext() {
@@ -124,7 +117,7 @@ public final class ModelScorer {
                     float[] x = batch.dense();
                     while (pending.size() < BATCH && input.hasNext()) {
                         Row row = input.next();
-                        features(row, x, pending.size() * width, width, rowNumber++);
+                        features.dense(row, x, pending.size() * width, partition, rowNumber++);
                         if (standardizer != null) {
                             standardizer.apply(x, pending.size() * width);
                         }
@@ -164,62 +157,6 @@ public final class ModelScorer {
                     }
                 }
             };
-        }
-
-        /** Writes the row's features to {@code x[off .. off + width)}, checking width and values. */
-        private void features(Row row, float[] x, int off, int width, long rowNumber) {
-            if (featureIndices.length == 1) {
-                Object v = row.get(featureIndices[0]);
-                if (v instanceof Vector) {
-                    Vector vec = (Vector) v;
-                    checkWidth(vec.size(), width, rowNumber);
-                    if (vec instanceof SparseVector) {
-                        SparseVector sv = (SparseVector) vec;
-                        Arrays.fill(x, off, off + width, 0f);
-                        for (int k = 0; k < sv.indices().length; k++) {
-                            x[off + sv.indices()[k]] = checked(sv.values()[k], sv.indices()[k], rowNumber);
-                        }
-                    } else {
-                        double[] values = vec.toArray();
-                        for (int i = 0; i < width; i++) {
-                            x[off + i] = checked(values[i], i, rowNumber);
-                        }
-                    }
-                    return;
-                }
-                if (v instanceof scala.collection.Seq) {
-                    scala.collection.Seq<?> seq = (scala.collection.Seq<?>) v;
-                    checkWidth(seq.size(), width, rowNumber);
-                    for (int i = 0; i < width; i++) {
-                        x[off + i] = checked(((Number) seq.apply(i)).doubleValue(), i, rowNumber);
-                    }
-                    return;
-                }
-                if (width != 1 || !(v instanceof Number)) {
-                    throw new IllegalArgumentException("row " + rowNumber + ": feature column holds "
-                            + (v == null ? "null" : v.getClass().getSimpleName()) + ", expected a vector or array of " + width + " numbers");
-                }
-            }
-            for (int i = 0; i < featureIndices.length; i++) {
-                Object v = row.get(featureIndices[i]);
-                if (!(v instanceof Number)) {
-                    throw new IllegalArgumentException("row " + rowNumber + ", feature " + i + ": " + v + " is not a number");
-                }
-                x[off + i] = checked(((Number) v).doubleValue(), i, rowNumber);
-            }
-        }
-
-        private static void checkWidth(int actual, int expected, long rowNumber) {
-            if (actual != expected) {
-                throw new IllegalArgumentException("row " + rowNumber + " has " + actual + " features, the model expects " + expected);
-            }
-        }
-
-        private static float checked(double value, int feature, long rowNumber) {
-            if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException("row " + rowNumber + ", feature " + feature + " is " + value + ", expected a finite number");
-            }
-            return (float) value;
         }
     }
 }

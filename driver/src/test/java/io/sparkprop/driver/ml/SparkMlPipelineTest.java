@@ -193,7 +193,7 @@ class SparkMlPipelineTest {
         List<Row> rows = List.of(RowFactory.create(Vectors.dense(1, 2, 3, 4, 5), 0.0));
         Dataset<Row> five = TestData.frame(spark, rows, TestData.VECTOR_SCHEMA, 1);
         SparkException e = assertThrows(SparkException.class, () -> model.transform(five).collectAsList());
-        assertTrue(String.valueOf(e.getMessage()).contains("has 5 features, the model expects 4"), e.getMessage());
+        assertTrue(String.valueOf(e.getMessage()).contains("5 features, expected 4 (the network's input width)"), e.getMessage());
         // existing output columns are refused up front
         Dataset<Row> scored = model.transform(assembler().transform(table(10, 7)));
         assertMessage(() -> model.transform(scored), "output column 'prediction' already exists");
