@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /**
  * The end-to-end benchmark: Fashion-MNIST (60,000 train / 10,000 test), 784-256-128-10 ReLU with
  * Adam in sparkprop, and Spark MLlib's MultilayerPerceptronClassifier with its best settings
@@ -91,8 +93,8 @@ public final class FashionMnistEndToEnd {
         DataBlocks testBlocks = DataBlocks.cache(slices(jsc, "t10k", partitions));
         NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
                 .loss("softmax_cross_entropy");
-        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(learningRate).batchSize(batch)
-                .epochs(epochs).seed(1).logInterval(0).build();
+        TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, learningRate).set(BATCH_SIZE, batch)
+                .set(EPOCHS, epochs).set(SEED, 1L).set(LOG_INTERVAL, 0L).build();
         long cached = cachedBytes(jsc, trainBlocks);
         double[] trainSeconds = {0};
         double[] reached = {Double.NaN, Double.NaN};

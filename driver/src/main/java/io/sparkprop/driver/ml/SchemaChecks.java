@@ -2,7 +2,7 @@ package io.sparkprop.driver.ml;
 
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -10,6 +10,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.Arrays;
@@ -51,40 +52,7 @@ final class SchemaChecks {
      * feature transformers write it), or -1 when it declares none.
      */
     static int declaredWidth(StructType schema, String column) {
-        return AttributeGroup.fromStructField(schema.apply(column)).size();
-    }
-
-    /** The feature width: declared in the metadata, else the size of the first row's vector. */
-    static int featureWidth(Dataset<Row> data, String column) {
-        int declared = declaredWidth(data.schema(), column);
-        if (declared >= 0) {
-            return declared;
-        }
-        List<Row> first = data.select(functions.col("`" + column.replace("`", "``") + "`")).limit(1).collectAsList();
-        if (first.isEmpty()) {
-            throw new IllegalArgumentException("the training data is empty");
-        }
-        Object v = first.get(0).get(0);
-        if (v instanceof Vector) {
-            return ((Vector) v).size();
-        }
-        if (v instanceof scala.collection.Seq) {
-            return ((scala.collection.Seq<?>) v).size();
-        }
-        throw new IllegalArgumentException("features column '" + column + "': the first row holds " + v + ", expected a vector");
-    }
-
-    /** Classes 0 .. max(label): K = max + 1, at least 2. */
-    static int classCount(Dataset<Row> data, String labelCol) {
-        Row max = data.agg(functions.max(functions.col("`" + labelCol.replace("`", "``") + "`").cast(DataTypes.DoubleType))).first();
-        if (max.isNullAt(0)) {
-            throw new IllegalArgumentException("the training data is empty (no labels in column '" + labelCol + "')");
-        }
-        double top = max.getDouble(0);
-        if (top != Math.rint(top) || top < 1) {
-            throw new IllegalArgumentException("a classifier needs class indices 0, 1, ... in column '" + labelCol
-                    + "'; its largest value is " + top + " (use SparkpropRegressor for numeric targets)");
-        }
-        return (int) top + 1;
+        StructField field = schema.apply(column);
+        return field.dataType() instanceof VectorUDT ? AttributeGroup.fromStructField(field).size() : -1;
     }
 }

@@ -5,6 +5,8 @@ import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.core.optim.UpdateRule;
+import io.sparkprop.driver.config.Setting;
+import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.io.Checkpoint;
 import io.sparkprop.driver.io.CheckpointStore;
@@ -19,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import static io.sparkprop.driver.config.TrainingSettings.*;
 
 /**
  * Synchronous data-parallel training on Spark: the entry point a job's main class calls.
@@ -36,6 +40,10 @@ import java.util.UUID;
 public final class DistributedTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Keys of the recorded configuration besides the settings. */
+    private static final String NETWORK = "network";
+    private static final String PARTITION_ROWS = "partition_rows";
 
     private final JavaSparkContext sc;
     private final TrainingConfig config;
@@ -70,7 +78,7 @@ public final class DistributedTrainer {
             try (CheckpointStore store = openStore()) {
                 List<Long> existing = store.list();
                 if (!existing.isEmpty()) {
-                    throw new IllegalArgumentException("checkpoint_dir " + config.checkpointDir() + " already holds checkpoints"
+                    throw new IllegalArgumentException(CHECKPOINT_DIR.key() + " " + config.checkpointDir() + " already holds checkpoints"
                             + " (the newest at iteration " + existing.get(existing.size() - 1) + "): call resume() to"
                             + " continue that run, or use an empty directory");
                 }
@@ -95,7 +103,7 @@ public final class DistributedTrainer {
      */
     public TrainingResult resume(DataBlocks train, DataBlocks validation, float[] initialParameters) {
         if (config.checkpointDir() == null) {
-            throw new IllegalArgumentException("training configuration: checkpoint_dir is not set, nothing to resume from");
+            throw new IllegalArgumentException("training configuration: " + CHECKPOINT_DIR.key() + " is not set, nothing to resume from");
         }
         Optional<Checkpoint> latest;
         try (CheckpointStore store = openStore()) {
@@ -113,7 +121,7 @@ public final class DistributedTrainer {
 
     /** Loss and metrics of {@code params} over any RDD of blocks. */
     public EvaluationMetrics evaluate(float[] params, JavaRDD<DataBlock> data) {
-        return new Evaluator(sc, config.network(), config.evalBatchSize()).evaluate(params, data);
+        return new Evaluator(sc, config.network(), config.get(EVAL_BATCH_SIZE)).evaluate(params, data);
     }
 
     private TrainingResult run(DataBlocks train, DataBlocks validation, Checkpoint from, float[] initialParameters) {
@@ -123,131 +131,118 @@ public final class DistributedTrainer {
             checkShape(validation, "validation");
         }
         ParameterLayout layout = spec.layout();
-        IterationPlan plan = IterationPlan.of(train.partitionRows(), config.batchSize());
+        int epochs = config.get(EPOCHS);
+        long maxIterations = config.get(MAX_ITERATIONS);
+        long logInterval = config.get(LOG_INTERVAL);
+        long checkpointInterval = config.get(CHECKPOINT_INTERVAL);
+        int patience = config.get(PATIENCE);
+        IterationPlan plan = IterationPlan.of(train.partitionRows(), config.get(BATCH_SIZE));
         long perEpoch = plan.iterationsPerEpoch();
-        long planned = config.epochs() * perEpoch;
-        if (config.maxIterations() > 0) {
-            planned = Math.min(planned, config.maxIterations());
+        long planned = epochs * perEpoch;
+        if (maxIterations > 0) {
+            planned = Math.min(planned, maxIterations);
         }
-        UpdateRule rule = config.newUpdateRule(layout, config.epochs() * perEpoch);
-        Map<String, Object> recorded = config.toMap();
-        recorded.put("partition_rows", train.partitionRows());
+        UpdateRule rule = config.newUpdateRule(layout, perEpoch, epochs * perEpoch);
+        Map<String, Object> recorded = recorded(train);
 
-        float[] params;
-        long epoch = 0;
-        int position = 0;
-        float[] best = null;
-        double bestLoss = Double.NaN;
-        int epochsWithoutImprovement = 0;
-        if (from == null && initialParameters != null) {
-            layout.checkLength(initialParameters, "initial parameters");
-            params = initialParameters.clone();
-        } else if (from == null) {
-            params = config.initialParameters();
-        } else {
+        TrainingState state;
+        if (from != null) {
             checkCompatible(from, recorded);
-            params = from.params().clone();
-            layout.checkLength(params, "checkpointed parameters");
-            rule.restore(from.iteration(), from.optimizerState());
-            epoch = from.epoch();
-            position = from.positionInEpoch();
-            best = from.bestParams();
-            bestLoss = from.bestLoss();
-            epochsWithoutImprovement = from.epochsWithoutImprovement();
+            state = TrainingState.restore(from, rule, layout);
+        } else if (initialParameters != null) {
+            layout.checkLength(initialParameters, "initial parameters");
+            state = TrainingState.start(initialParameters, rule);
+        } else {
+            state = TrainingState.start(config.initialParameters(), rule);
         }
+        float[] params = state.params;
         LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached): batch {}, {} iterations per epoch,"
                         + " {} epochs, optimizer {}, learning rate {}", spec, layout.size(), train.rows(), train.partitions(),
-                train.sizeInBytes() >> 20, config.batchSize(), perEpoch, config.epochs(), config.optimizer(),
+                train.sizeInBytes() >> 20, config.get(BATCH_SIZE), perEpoch, epochs, config.get(OPTIMIZER),
                 rule.schedule().describe());
 
         CheckpointStore store = config.checkpointDir() == null ? null : openStore();
-        GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), spec, plan, config.seed(),
-                config.treeAggregationThreshold());
-        Evaluator evaluator = new Evaluator(sc, spec, config.evalBatchSize());
+        GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), spec, plan, config.get(SEED),
+                config.get(TREE_AGGREGATION_THRESHOLD));
+        Evaluator evaluator = new Evaluator(sc, spec, config.get(EVAL_BATCH_SIZE));
         List<EpochMetrics> history = new ArrayList<>();
         String stopReason = "epochs";
         String lastCheckpoint = null;
         long lastCheckpointIteration = from == null ? -1 : from.iteration();
-        long startSteps = rule.steps();
+        long startSteps = state.steps();
         long runStart = System.nanoTime();
         long rowsSeen = 0;
         sc.setJobGroup("sparkprop-" + UUID.randomUUID(), "sparkprop training " + spec, false);
         try {
             epochs:
-            while (epoch < config.epochs()) {
+            while (state.epoch < epochs) {
                 long epochStart = System.nanoTime();
                 double epochLoss = 0;
                 long epochRows = 0;
-                while (position < perEpoch) {
-                    if (config.maxIterations() > 0 && rule.steps() >= config.maxIterations()) {
+                while (state.position < perEpoch) {
+                    if (maxIterations > 0 && state.steps() >= maxIterations) {
                         stopReason = "max_iterations";
                         break epochs;
                     }
-                    sc.setJobDescription("sparkprop epoch " + epoch + " iteration " + position);
+                    sc.setJobDescription("sparkprop epoch " + state.epoch + " iteration " + state.position);
                     long t0 = System.nanoTime();
-                    aggregator.run(params, epoch, position);
+                    aggregator.run(params, state.epoch, state.position);
                     double loss = aggregator.lossSum() / aggregator.rows();
-                    checkFinite(loss, aggregator.meanGradient(), epoch, position, rule.steps(), lastCheckpoint);
+                    checkFinite(loss, aggregator.meanGradient(), state, lastCheckpoint);
                     rule.apply(params, aggregator.meanGradient());
-                    checkFinite(params, epoch, position, rule.steps(), lastCheckpoint);
-                    position++;
+                    checkFinite(params, state, lastCheckpoint);
+                    state.position++;
                     epochLoss += aggregator.lossSum();
                     epochRows += aggregator.rows();
                     rowsSeen += aggregator.rows();
-                    IterationMetrics m = new IterationMetrics(rule.steps(), epoch, position - 1, loss, aggregator.rows(),
-                            rule.lastRate(), rule.lastGradientNorm(), (System.nanoTime() - t0) * 1e-9);
+                    IterationMetrics m = new IterationMetrics(state.steps(), state.epoch, state.position - 1, loss,
+                            aggregator.rows(), rule.lastRate(), rule.lastGradientNorm(), (System.nanoTime() - t0) * 1e-9);
                     for (TrainingListener l : listeners) {
                         l.onIteration(m);
                     }
-                    if (config.logInterval() > 0 && rule.steps() % config.logInterval() == 0) {
+                    if (logInterval > 0 && state.steps() % logInterval == 0) {
                         double elapsed = (System.nanoTime() - runStart) * 1e-9;
-                        double perIteration = elapsed / (rule.steps() - startSteps);
+                        double perIteration = elapsed / (state.steps() - startSteps);
                         LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f, lr %.3g,"
-                                        + " |g| %.3g, %.0f examples/s, ETA %s", epoch + 1, config.epochs(), position, perEpoch,
-                                rule.steps(), planned, loss, rule.lastRate(), rule.lastGradientNorm(), rowsSeen / elapsed,
-                                duration(perIteration * (planned - rule.steps()))));
+                                        + " |g| %.3g, %.0f examples/s, ETA %s", state.epoch + 1, epochs, state.position, perEpoch,
+                                state.steps(), planned, loss, rule.lastRate(), rule.lastGradientNorm(), rowsSeen / elapsed,
+                                duration(perIteration * (planned - state.steps()))));
                     }
-                    if (store != null && config.checkpointInterval() > 0 && rule.steps() % config.checkpointInterval() == 0
-                            && position < perEpoch) {
-                        lastCheckpoint = save(store, rule, params, epoch, position, best, bestLoss, epochsWithoutImprovement, recorded);
-                        lastCheckpointIteration = rule.steps();
+                    if (store != null && checkpointInterval > 0 && state.steps() % checkpointInterval == 0
+                            && state.position < perEpoch) {
+                        lastCheckpoint = save(store, state, recorded);
+                        lastCheckpointIteration = state.steps();
                     }
                 }
-                epoch++;
-                position = 0;
+                state.epoch++;
+                state.position = 0;
                 EvaluationMetrics v = validation == null ? null : evaluator.evaluate(params, validation);
                 if (v != null) {
-                    if (Double.isNaN(bestLoss) || v.loss() < bestLoss) {
-                        bestLoss = v.loss();
-                        best = params.clone();
-                        epochsWithoutImprovement = 0;
-                    } else {
-                        epochsWithoutImprovement++;
-                    }
+                    state.recordValidationLoss(v.loss());
                 }
                 double seconds = (System.nanoTime() - epochStart) * 1e-9;
-                EpochMetrics em = new EpochMetrics(epoch, rule.steps(), epochRows == 0 ? Double.NaN : epochLoss / epochRows,
+                EpochMetrics em = new EpochMetrics(state.epoch, state.steps(), epochRows == 0 ? Double.NaN : epochLoss / epochRows,
                         epochRows / seconds, seconds, v);
                 history.add(em);
                 LOG.info(String.format(Locale.ROOT, "epoch %d/%d done (step %d): training loss %.5f, validation %s, lr %.3g,"
-                                + " %.0f examples/s, %.1f s", epoch, config.epochs(), rule.steps(), em.trainingLoss(),
+                                + " %.0f examples/s, %.1f s", state.epoch, epochs, state.steps(), em.trainingLoss(),
                         v == null ? "-" : v.toString(), rule.nextRate(), em.examplesPerSecond(), seconds));
                 for (TrainingListener l : listeners) {
                     l.onEpoch(em);
                 }
                 if (store != null) {
-                    lastCheckpoint = save(store, rule, params, epoch, position, best, bestLoss, epochsWithoutImprovement, recorded);
-                    lastCheckpointIteration = rule.steps();
+                    lastCheckpoint = save(store, state, recorded);
+                    lastCheckpointIteration = state.steps();
                 }
-                if (v != null && config.patience() > 0 && epochsWithoutImprovement >= config.patience()) {
+                if (v != null && patience > 0 && state.epochsWithoutImprovement >= patience) {
                     stopReason = "early_stopping";
                     LOG.info("early stopping: validation loss has not improved for {} epochs (best {})",
-                            epochsWithoutImprovement, bestLoss);
+                            state.epochsWithoutImprovement, state.bestLoss);
                     break;
                 }
             }
-            if (store != null && lastCheckpointIteration != rule.steps()) {
-                save(store, rule, params, epoch, position, best, bestLoss, epochsWithoutImprovement, recorded);
+            if (store != null && lastCheckpointIteration != state.steps()) {
+                save(store, state, recorded);
             }
         } finally {
             aggregator.close();
@@ -257,27 +252,32 @@ public final class DistributedTrainer {
                 store.close();
             }
         }
-        boolean useBest = config.patience() > 0 && best != null;
-        TrainingResult result = new TrainingResult(useBest ? best.clone() : params.clone(), params, rule.steps(), epoch,
-                stopReason, history);
+        boolean useBest = patience > 0 && state.best != null;
+        TrainingResult result = new TrainingResult(useBest ? state.best.clone() : params.clone(), params, state.steps(),
+                state.epoch, stopReason, history);
         for (TrainingListener l : listeners) {
             l.onFinish(result);
         }
         return result;
     }
 
-    private CheckpointStore openStore() {
-        return new CheckpointStore(config.checkpointDir(), sc.hadoopConfiguration(), config.checkpointsKept());
+    /** What a checkpoint records and a resume compares: every setting, the network and the data layout. */
+    private Map<String, Object> recorded(DataBlocks train) {
+        Map<String, Object> recorded = config.toMap();
+        recorded.put(NETWORK, config.network().toString());
+        recorded.put(PARTITION_ROWS, train.partitionRows());
+        return recorded;
     }
 
-    private String save(CheckpointStore store, UpdateRule rule, float[] params, long epoch, int position, float[] best,
-                        double bestLoss, int epochsWithoutImprovement, Map<String, Object> recorded) {
-        Checkpoint c = new Checkpoint(rule.steps(), epoch, position, config.seed(), params.clone(),
-                rule.optimizer().state(), best, bestLoss, epochsWithoutImprovement, recorded);
-        String path = store.save(c);
-        LOG.info("checkpoint at iteration {}: {}", rule.steps(), path);
+    private CheckpointStore openStore() {
+        return new CheckpointStore(config.checkpointDir(), sc.hadoopConfiguration(), config.get(CHECKPOINTS_KEPT));
+    }
+
+    private String save(CheckpointStore store, TrainingState state, Map<String, Object> recorded) {
+        String path = store.save(state.snapshot(config.get(SEED), recorded));
+        LOG.info("checkpoint at iteration {}: {}", state.steps(), path);
         for (TrainingListener l : listeners) {
-            l.onCheckpoint(rule.steps(), path);
+            l.onCheckpoint(state.steps(), path);
         }
         return path;
     }
@@ -291,40 +291,49 @@ public final class DistributedTrainer {
     }
 
     /**
-     * A resumed run continues exactly only with the same network, data layout, batch size, seed and
-     * update rule; those are compared with what the checkpoint recorded.
+     * A resumed run continues exactly only with the same network, data layout and every setting that
+     * is {@link io.sparkprop.driver.config.Setting#fixedOnResume fixed on resume}; those are compared
+     * with what the checkpoint recorded, and the first difference is an error naming the setting.
      */
-    private void checkCompatible(Checkpoint c, Map<String, Object> now) {
-        String[] keys = {"network", "partition_rows", "batch_size", "seed", "epochs", "optimizer", "learning_rate", "momentum",
-                "beta1", "beta2", "epsilon", "schedule", "decay_steps", "decay_rate", "min_learning_rate", "warmup_steps",
-                "weight_decay", "clip_norm"};
+    private static void checkCompatible(Checkpoint c, Map<String, Object> now) {
+        List<String> keys = new ArrayList<>(List.of(NETWORK, PARTITION_ROWS));
+        for (Setting<?> s : TrainingSettings.ALL) {
+            if (!s.resumable()) {
+                keys.add(s.key());
+            }
+        }
         for (String key : keys) {
+            if (!c.config().containsKey(key)) {
+                throw new IllegalArgumentException("cannot resume from the checkpoint at iteration " + c.iteration() + ": it does"
+                        + " not record " + key + " (it was written by an older sparkprop); start the run in an empty checkpoint directory");
+            }
             String then = JSON.valueToTree(c.config().get(key)).toString();
             String current = JSON.valueToTree(now.get(key)).toString();
             if (!then.equals(current)) {
                 throw new IllegalArgumentException("cannot resume from the checkpoint at iteration " + c.iteration() + ": "
-                        + key + " was " + then + ", now " + current);
+                        + key + " was " + then + " in the checkpointed run, now " + current
+                        + "; a resumed run must keep it (or start in an empty checkpoint directory)");
             }
         }
     }
 
-    private static void checkFinite(double loss, float[] gradient, long epoch, int position, long steps, String lastCheckpoint) {
+    private static void checkFinite(double loss, float[] gradient, TrainingState state, String lastCheckpoint) {
         boolean finite = Double.isFinite(loss);
         for (int i = 0; finite && i < gradient.length; i++) {
             finite = Float.isFinite(gradient[i]);
         }
         if (!finite) {
-            throw diverged(epoch, position, steps + 1, "the " + (Double.isFinite(loss) ? "gradient" : "loss (" + loss + ")")
-                    + " is not finite; the parameters were not updated.", lastCheckpoint);
+            throw diverged(state.epoch, state.position, state.steps() + 1, "the " + (Double.isFinite(loss) ? "gradient"
+                    : "loss (" + loss + ")") + " is not finite; the parameters were not updated.", lastCheckpoint);
         }
     }
 
     /** After an update: a finite gradient can still overflow the parameters (a huge learning rate). */
-    private static void checkFinite(float[] params, long epoch, int position, long steps, String lastCheckpoint) {
+    private static void checkFinite(float[] params, TrainingState state, String lastCheckpoint) {
         for (float p : params) {
             if (!Float.isFinite(p)) {
-                throw diverged(epoch, position - 1, steps, "the update made the parameters non-finite; they were not"
-                        + " checkpointed.", lastCheckpoint);
+                throw diverged(state.epoch, state.position, state.steps(), "the update made the parameters non-finite; they"
+                        + " were not checkpointed.", lastCheckpoint);
             }
         }
     }
@@ -333,7 +342,7 @@ public final class DistributedTrainer {
         return new IllegalStateException("training diverged at epoch " + epoch + ", iteration " + position + " (step "
                 + step + "): " + what + " "
                 + (lastCheckpoint == null ? "No checkpoint was written." : "The last good checkpoint is " + lastCheckpoint + ".")
-                + " Lower learning_rate or set clip_norm.");
+                + " Lower " + LEARNING_RATE.key() + " (stepSize) or set " + CLIP_NORM.key() + " (clipNorm).");
     }
 
     private static String duration(double seconds) {

@@ -1,7 +1,9 @@
 package io.sparkprop.driver.train;
 
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Metrics over a whole dataset. Always the mean loss; then either classification metrics
@@ -94,6 +96,21 @@ public final class EvaluationMetrics implements Serializable {
 
     public double r2() {
         return r2;
+    }
+
+    /** Loss and the task's metrics by name: loss, accuracy; or loss, mse, rmse, mae, r2. */
+    public Map<String, Double> toMap() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("loss", loss());
+        if (isClassification()) {
+            out.put("accuracy", accuracy());
+        } else {
+            out.put("mse", mse());
+            out.put("rmse", rmse());
+            out.put("mae", mae());
+            out.put("r2", r2());
+        }
+        return out;
     }
 
     @Override

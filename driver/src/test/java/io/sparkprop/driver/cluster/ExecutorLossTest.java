@@ -26,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /**
  * An executor JVM killed (SIGKILL) in the middle of training on a real standalone cluster: Spark
  * reruns the lost tasks (and rebuilds the lost cached blocks from their lineage) on the surviving
@@ -54,8 +56,8 @@ class ExecutorLossTest {
                 });
                 DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                         TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
-                TrainingConfig config = TrainingConfig.builder(SPEC).optimizer("adam").learningRate(0.01).batchSize(40)
-                        .epochs(2).maxIterations(18).seed(3).build();
+                TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+                        .set(EPOCHS, 2).set(MAX_ITERATIONS, 18L).set(SEED, 3L).build();
 
                 float[] undisturbed = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null).parameters();
                 assertEquals(0, removed.get());

@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /** The same data as DenseVectors and as SparseVectors: sparse blocks stay CSR and train to the same parameters. */
 class SparseDenseTest {
     private static final NetworkSpec SPEC = NetworkSpec.input(50).dense(16, "relu").dense(4, "softmax")
@@ -40,8 +42,8 @@ class SparseDenseTest {
         assertTrue(sparse.rdd().first().isSparse());
         assertTrue(sparse.sizeInBytes() < dense.sizeInBytes() / 3, sparse.sizeInBytes() + " vs " + dense.sizeInBytes());
 
-        TrainingConfig config = TrainingConfig.builder(SPEC).optimizer("momentum").learningRate(0.05).batchSize(30)
-                .epochs(2).seed(4).build();
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "momentum").set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 30)
+                .set(EPOCHS, 2).set(SEED, 4L).build();
         float[] a = new DistributedTrainer(TestSpark.jsc(spark), config).fit(dense, null).parameters();
         float[] b = new DistributedTrainer(TestSpark.jsc(spark), config).fit(sparse, null).parameters();
         float[] init = config.initialParameters();

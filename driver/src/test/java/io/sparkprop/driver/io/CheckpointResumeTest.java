@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /** Checkpoints through Hadoop FS (file://): exact resume, atomic files, checksums, divergence. */
 class CheckpointResumeTest {
     private static final NetworkSpec SPEC = NetworkSpec.input(10).dense(12, "relu").dense(3, "softmax")
@@ -48,8 +50,8 @@ class CheckpointResumeTest {
 
     /** Adam with warm-up and cosine decay, 10 iterations per epoch, 3 epochs, validation and patience. */
     private static TrainingConfig.Builder config() {
-        return TrainingConfig.builder(SPEC).optimizer("adam").learningRate(0.02).schedule("cosine").warmupSteps(3)
-                .batchSize(40).epochs(3).seed(9).patience(5).clipNorm(5).weightDecay(1e-4);
+        return TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.02).set(SCHEDULE, "cosine").set(WARMUP_STEPS, 3L)
+                .set(BATCH_SIZE, 40).set(EPOCHS, 3).set(SEED, 9L).set(PATIENCE, 5).set(CLIP_NORM, 5.0).set(WEIGHT_DECAY, 1e-4);
     }
 
     @Test
@@ -57,14 +59,14 @@ class CheckpointResumeTest {
         TrainingResult straight = new DistributedTrainer(TestSpark.jsc(spark), config().build()).fit(data, data);
         String uri = dir.toUri().toString();
         TrainingResult first = new DistributedTrainer(TestSpark.jsc(spark),
-                config().maxIterations(13).checkpointDir(uri).checkpointInterval(4).build()).fit(data, data);
+                config().set(MAX_ITERATIONS, 13L).set(CHECKPOINT_DIR, uri).set(CHECKPOINT_INTERVAL, 4L).build()).fit(data, data);
         assertEquals(13, first.iterations());
         assertEquals("max_iterations", first.stopReason());
         TrainingResult resumed = new DistributedTrainer(TestSpark.jsc(spark),
-                config().checkpointDir(uri).checkpointInterval(4).build()).resume(data, data);
+                config().set(CHECKPOINT_DIR, uri).set(CHECKPOINT_INTERVAL, 4L).build()).resume(data, data);
         assertEquals(30, resumed.iterations());
         String refused = assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(TestSpark.jsc(spark),
-                config().checkpointDir(uri).build()).fit(data, null)).getMessage();
+                config().set(CHECKPOINT_DIR, uri).build()).fit(data, null)).getMessage();
         assertTrue(refused.contains("already holds checkpoints (the newest at iteration 30)"), refused);
         assertArrayEquals(straight.lastParameters(), resumed.lastParameters());
         assertArrayEquals(straight.parameters(), resumed.parameters());
@@ -76,9 +78,25 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void aResumeMayChangeOnlyResumableSettingsAndTheErrorNamesBothValues(@TempDir Path dir) {
+        String uri = dir.toUri().toString();
+        new DistributedTrainer(TestSpark.jsc(spark), config().set(MAX_ITERATIONS, 4L).set(CHECKPOINT_DIR, uri).build()).resume(data, null);
+        String refused = assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(TestSpark.jsc(spark),
+                config().set(LEARNING_RATE, 0.05).set(CHECKPOINT_DIR, uri).build()).resume(data, null)).getMessage();
+        assertTrue(refused.contains("train.learningRate was 0.02 in the checkpointed run, now 0.05"), refused);
+        refused = assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(TestSpark.jsc(spark),
+                config().set(BATCH_SIZE, 20).set(CHECKPOINT_DIR, uri).build()).resume(data, null)).getMessage();
+        assertTrue(refused.contains("train.batchSize was 40 in the checkpointed run, now 20"), refused);
+        // stopping, logging and evaluation settings may change
+        TrainingResult resumed = new DistributedTrainer(TestSpark.jsc(spark), config().set(MAX_ITERATIONS, 6L).set(LOG_INTERVAL, 1L)
+                .set(EVAL_BATCH_SIZE, 7).set(CHECKPOINT_DIR, uri).build()).resume(data, null);
+        assertEquals(6, resumed.iterations());
+    }
+
+    @Test
     void halfWrittenFilesAreIgnoredAndCorruptionIsRejected(@TempDir Path dir) throws IOException {
         String uri = dir.toUri().toString();
-        new DistributedTrainer(TestSpark.jsc(spark), config().maxIterations(6).checkpointDir(uri).build()).fit(data, null);
+        new DistributedTrainer(TestSpark.jsc(spark), config().set(MAX_ITERATIONS, 6L).set(CHECKPOINT_DIR, uri).build()).fit(data, null);
         // A crash mid-write leaves a temporary file, or a data file whose JSON was never renamed in.
         Files.write(dir.resolve("_ckpt-000000000099.json.1234.tmp"), new byte[] {'{', '"'});
         Files.write(dir.resolve("ckpt-000000000099.bin"), new byte[] {1, 2, 3});
@@ -105,8 +123,8 @@ class CheckpointResumeTest {
         DataBlocks rdata = BlockBuilder.forNetwork(regression).build(TestData.frame(spark,
                 TestData.regression(200, 4, 2), TestData.VECTOR_SCHEMA, 2));
         String uri = dir.toUri().toString();
-        TrainingConfig config = TrainingConfig.builder(regression).optimizer("sgd").learningRate(1e12).batchSize(50)
-                .epochs(50).checkpointDir(uri).checkpointInterval(1).build();
+        TrainingConfig config = TrainingConfig.builder(regression).set(OPTIMIZER, "sgd").set(LEARNING_RATE, 1e12).set(BATCH_SIZE, 50)
+                .set(EPOCHS, 50).set(CHECKPOINT_DIR, uri).set(CHECKPOINT_INTERVAL, 1L).build();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new DistributedTrainer(TestSpark.jsc(spark), config).fit(rdata, null));
         assertTrue(e.getMessage().startsWith("training diverged at epoch "), e.getMessage());

@@ -170,13 +170,13 @@ class SparkMlPipelineTest {
     @Test
     void invalidParameterValuesFailWhenSetAndNameTheRange() {
         SparkpropClassifier c = new SparkpropClassifier();
-        assertMessage(() -> c.setStepSize(-0.1), "stepSize = -0.1", "a finite number > 0");
+        assertMessage(() -> c.setStepSize(-0.1), "stepSize = -0.1", "a number > 0");
         assertMessage(() -> c.setMaxIter(0), "maxIter = 0", ">= 1");
-        assertMessage(() -> c.setLayers(8, 0), "layers = [8, 0]", "widths >= 1");
-        assertMessage(() -> c.setActivation("swish"), "activation = 'swish'", "leaky_relu(slope)");
-        assertMessage(() -> c.setSolver("lbfgs"), "solver = 'lbfgs'", "[sgd, momentum, nesterov, adam, adamw]");
+        assertMessage(() -> c.setLayers(8, 0), "layers = [8, 0]", "comma-separated positive integers");
+        assertMessage(() -> c.setActivation("swish"), "activation = 'swish'", "one of identity, sigmoid, tanh, relu, leaky_relu");
+        assertMessage(() -> c.setSolver("lbfgs"), "solver = 'lbfgs'", "one of sgd, momentum, nesterov, adam, adamw");
         assertMessage(() -> c.setRegParam(Double.NaN), "regParam = NaN", ">= 0");
-        assertMessage(() -> c.setValidationFraction(1.0), "validationFraction = 1.0", "[0, 1)");
+        assertMessage(() -> c.setValidationFraction(1.0), "validationFraction = 1.0", "a number >= 0 and < 1");
         assertMessage(() -> new ParamGridBuilder().addGrid(c.batchSize(), new int[] {32, -1}).build(), "batchSize = -1", ">= 1");
         assertEquals(1e-3, c.getStepSize(), "a rejected value leaves the parameter as it was");
     }

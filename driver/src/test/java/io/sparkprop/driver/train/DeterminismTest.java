@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /**
  * Same seed and partition count, different masters and thread counts: bit-identical parameters.
  * Tasks finish in a different order with more threads; aggregation in partition order must hide that.
@@ -50,8 +52,8 @@ public class DeterminismTest {
     private static float[] train(SparkSession spark, int partitions, int treeThreshold) {
         DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, partitions));
-        TrainingConfig config = TrainingConfig.builder(SPEC).optimizer("adam").learningRate(0.01).batchSize(40)
-                .epochs(3).maxIterations(25).seed(3).treeAggregationThreshold(treeThreshold).build();
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+                .set(EPOCHS, 3).set(MAX_ITERATIONS, 25L).set(SEED, 3L).set(TREE_AGGREGATION_THRESHOLD, treeThreshold).build();
         double[] seconds = new double[1];
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
             @Override
@@ -78,7 +80,7 @@ public class DeterminismTest {
         float[] two = train("local[2]", 4, 16);
         float[] twoAgain = train("local[2]", 4, 16);
         float[] four = train("local[4]", 4, 16);
-        assertFalse(Arrays.equals(one, TrainingConfig.builder(SPEC).seed(3).build().initialParameters()), "training changed nothing");
+        assertFalse(Arrays.equals(one, TrainingConfig.builder(SPEC).set(SEED, 3L).build().initialParameters()), "training changed nothing");
         assertArrayEquals(one, two);
         assertArrayEquals(two, twoAgain);
         assertArrayEquals(two, four);

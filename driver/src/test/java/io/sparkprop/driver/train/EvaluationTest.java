@@ -21,6 +21,8 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /** Regression metrics, array columns, multi-output labels and early stopping. */
 class EvaluationTest {
     private static SparkSession spark;
@@ -51,8 +53,8 @@ class EvaluationTest {
         }
         NetworkSpec spec = NetworkSpec.input(3).dense(32, "tanh").dense(2, "identity").loss("mse");
         DataBlocks data = BlockBuilder.forNetwork(spec).features("x").label("y").build(TestData.frame(spark, rows, schema, 2));
-        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(0.02).batchSize(40)
-                .epochs(20).seed(1).build();
+        TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.02).set(BATCH_SIZE, 40)
+                .set(EPOCHS, 20).set(SEED, 1L).build();
         DistributedTrainer trainer = new DistributedTrainer(TestSpark.jsc(spark), config);
         TrainingResult r = trainer.fit(data, data);
         EvaluationMetrics m = trainer.evaluate(r.parameters(), data);
@@ -72,8 +74,8 @@ class EvaluationTest {
         // Labels unrelated to the training data: fitting the training set makes validation worse.
         DataBlocks validation = BlockBuilder.forNetwork(spec).build(TestData.frame(spark,
                 TestData.classification(60, 10, 3, 1.0, false, 2), TestData.VECTOR_SCHEMA, 2));
-        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adam").learningRate(0.05).batchSize(20)
-                .epochs(200).patience(2).seed(5).build();
+        TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 20)
+                .set(EPOCHS, 200).set(PATIENCE, 2).set(SEED, 5L).build();
         DistributedTrainer trainer = new DistributedTrainer(TestSpark.jsc(spark), config);
         TrainingResult r = trainer.fit(train, validation);
         assertEquals("early_stopping", r.stopReason());

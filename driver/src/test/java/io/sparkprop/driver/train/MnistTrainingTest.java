@@ -23,6 +23,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /** End to end in local[2]: MNIST-10k, 8,000 rows to train, 2,000 to validate, AdamW, 784-256-128-10 ReLU MLP. */
 class MnistTrainingTest {
     /** The usual MNIST pixel mean and standard deviation (of pixels / 255): inputs are standardised. */
@@ -52,8 +54,8 @@ class MnistTrainingTest {
         // 8,000 examples overfit quickly: strong decoupled weight decay and a cosine decay to 0 end at
         // 96.35-96.55% over three seeds (measured single-machine with the same math), where plain Adam
         // plateaus at ~95.5%.
-        TrainingConfig config = TrainingConfig.builder(spec).optimizer("adamw").weightDecay(0.5).learningRate(2e-3)
-                .schedule("cosine").batchSize(64).epochs(12).seed(7).logInterval(0).build();
+        TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adamw").set(WEIGHT_DECAY, 0.5).set(LEARNING_RATE, 2e-3)
+                .set(SCHEDULE, "cosine").set(BATCH_SIZE, 64).set(EPOCHS, 12).set(SEED, 7L).set(LOG_INTERVAL, 0L).build();
         List<EpochMetrics> epochs = new ArrayList<>();
         long t0 = System.nanoTime();
         TrainingResult result = new DistributedTrainer(TestSpark.jsc(spark), config)

@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /**
  * Warm start: {@code fit(train, validation, initialParameters)} starts from the given parameters.
  * With one full batch (batch size = all rows), the first iteration's mean loss is the loss of the
@@ -42,7 +44,7 @@ class WarmStartTest {
     }
 
     private static TrainingConfig.Builder config() {
-        return TrainingConfig.builder(DeterminismTest.SPEC).optimizer("adam").learningRate(0.01).seed(3);
+        return TrainingConfig.builder(DeterminismTest.SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(SEED, 3L);
     }
 
     private static double firstIterationLoss(DistributedTrainer trainer, float[] initial, long[] rows) {
@@ -59,9 +61,9 @@ class WarmStartTest {
 
     @Test
     void firstIterationStartsFromTheGivenParameters() {
-        float[] trained = new DistributedTrainer(TestSpark.jsc(spark), config().batchSize(40).epochs(2).build())
+        float[] trained = new DistributedTrainer(TestSpark.jsc(spark), config().set(BATCH_SIZE, 40).set(EPOCHS, 2).build())
                 .fit(data, null).parameters();
-        TrainingConfig fullBatch = config().batchSize(480).epochs(1).maxIterations(1).build();
+        TrainingConfig fullBatch = config().set(BATCH_SIZE, 480).set(EPOCHS, 1).set(MAX_ITERATIONS, 1L).build();
         DistributedTrainer trainer = new DistributedTrainer(TestSpark.jsc(spark), fullBatch);
         double expected = trainer.evaluate(trained, data).loss();
         long[] rows = new long[1];
@@ -80,11 +82,11 @@ class WarmStartTest {
     void theGivenArrayIsNotModifiedAndMustHaveTheLayoutLength() {
         float[] initial = config().build().initialParameters();
         float[] copy = initial.clone();
-        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config().batchSize(40).maxIterations(3).build())
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config().set(BATCH_SIZE, 40).set(MAX_ITERATIONS, 3L).build())
                 .fit(data, null, initial);
         assertArrayEquals(copy, initial);
         assertFalse(java.util.Arrays.equals(initial, r.parameters()));
         assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(TestSpark.jsc(spark),
-                config().batchSize(40).maxIterations(1).build()).fit(data, null, new float[3]));
+                config().set(BATCH_SIZE, 40).set(MAX_ITERATIONS, 1L).build()).fit(data, null, new float[3]));
     }
 }

@@ -31,7 +31,9 @@ final class ConfigOptions {
     JobConfig resolve(Map<String, String> shortcuts) throws IOException {
         Map<String, String> cli = new LinkedHashMap<>(overrides);
         cli.putAll(shortcuts);
-        return JobConfig.resolve(ConfigSchema.shipped(), readJobFile(), jobFile == null ? "-" : jobFile, cli);
+        JobConfig config = JobConfig.resolve(ConfigSchema.shipped(), readJobFile(), jobFile == null ? "-" : jobFile, cli);
+        config.warnings().forEach(w -> System.err.println("warning: " + w));
+        return config;
     }
 
     private Map<String, String> readJobFile() throws IOException {

@@ -1,125 +1,57 @@
 package io.sparkprop.jobs.config;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.sparkprop.driver.config.Setting;
+import io.sparkprop.driver.config.TrainingSettings;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Every configuration key with its default, type and meaning, read from the one documented defaults
- * file ({@code conf/sparkprop-defaults.conf}, shipped inside the jar). Entries look like:
- * <pre>
- *   # What the key means (any number of lines).
- *   # type: double > 0
- *   train.learningRate = 0.001
- * </pre>
- * The file is the single source of truth: nothing else lists keys or defaults.
+ * Every configuration key the command line reads: the training settings
+ * ({@link TrainingSettings}) and the command line's own ({@link JobSettings}), each with its type,
+ * default and meaning from its one declaration. {@code conf/sparkprop-defaults.conf} documents the
+ * same keys for people; a test keeps the file and the declarations equal.
  */
 public final class ConfigSchema {
-    /** The resource name of the defaults file inside the jar. */
+    /** The resource name of the documented defaults file inside the jar. */
     public static final String RESOURCE = "/sparkprop-defaults.conf";
 
-    /** One key of the schema. */
-    public static final class Entry {
-        final String key;
-        final String defaultValue;
-        final ConfigType type;
-        final String description;
+    private static final ConfigSchema SHIPPED = new ConfigSchema();
 
-        Entry(String key, String defaultValue, ConfigType type, String description) {
-            this.key = key;
-            this.defaultValue = defaultValue;
-            this.type = type;
-            this.description = description;
+    private final Map<String, Setting<?>> entries = new LinkedHashMap<>();
+    /** Old keys to the settings that replaced them. */
+    private final Map<String, Setting<?>> deprecated = new LinkedHashMap<>();
+
+    private ConfigSchema() {
+        for (Setting<?> s : JobSettings.ALL) {
+            entries.put(s.key(), s);
         }
-
-        public String key() {
-            return key;
+        for (Setting<?> s : TrainingSettings.ALL) {
+            if (entries.put(s.key(), s) != null) {
+                throw new IllegalStateException(s.key() + " is declared twice");
+            }
+            s.deprecatedKeys().forEach(old -> deprecated.put(old, s));
         }
-
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        public String description() {
-            return description;
-        }
-
-        public String type() {
-            return type.text;
-        }
-    }
-
-    private final Map<String, Entry> entries;
-
-    private ConfigSchema(Map<String, Entry> entries) {
-        this.entries = Collections.unmodifiableMap(entries);
     }
 
     /** The schema shipped with sparkprop. */
     public static ConfigSchema shipped() {
-        try (InputStream in = ConfigSchema.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the classpath: the jar was built wrongly");
-            }
-            return parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SHIPPED;
     }
 
-    static ConfigSchema parse(InputStream in) throws IOException {
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        List<String> comment = new ArrayList<>();
-        ConfigType type = null;
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String line;
-        int lineNo = 0;
-        while ((line = reader.readLine()) != null) {
-            lineNo++;
-            String t = line.trim();
-            if (t.isEmpty()) {
-                comment.clear();
-                type = null;
-            } else if (t.startsWith("#")) {
-                String c = t.substring(1).trim();
-                if (c.startsWith("type:")) {
-                    type = ConfigType.parse(c.substring(5));
-                } else {
-                    comment.add(c);
-                }
-            } else {
-                int eq = t.indexOf('=');
-                if (eq < 0 || type == null) {
-                    throw new IllegalStateException("defaults file line " + lineNo + ": expected '# type: ...' then 'key = value', got '" + t + "'");
-                }
-                String key = t.substring(0, eq).trim();
-                String value = t.substring(eq + 1).trim();
-                String problem = type.check(value);
-                if (problem != null) {
-                    throw new IllegalStateException("defaults file line " + lineNo + ": default of " + key + " is not " + problem);
-                }
-                entries.put(key, new Entry(key, value, type, String.join(" ", comment)));
-                comment.clear();
-                type = null;
-            }
-        }
-        return new ConfigSchema(entries);
+    public Map<String, Setting<?>> entries() {
+        return Collections.unmodifiableMap(entries);
     }
 
-    public Map<String, Entry> entries() {
-        return entries;
-    }
-
-    public Entry entry(String key) {
+    /** The setting with this key, or null. */
+    public Setting<?> entry(String key) {
         return entries.get(key);
+    }
+
+    /** The setting that replaced the old key {@code key}, or null when it is not an old key. */
+    public Setting<?> replacementOf(String key) {
+        return deprecated.get(key);
     }
 
     /** The known key closest to {@code key} by edit distance, for "did you mean" messages. */

@@ -1,5 +1,9 @@
 package io.sparkprop.jobs.config;
 
+import io.sparkprop.driver.config.Setting;
+import io.sparkprop.driver.config.TrainingSettings;
+import io.sparkprop.driver.train.TrainingConfig;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,9 +28,12 @@ public final class JobConfig {
     private final Map<String, String> values;
     private final Map<String, String> sources;
 
-    private JobConfig(Map<String, String> values, Map<String, String> sources) {
+    private final List<String> warnings;
+
+    private JobConfig(Map<String, String> values, Map<String, String> sources, List<String> warnings) {
         this.values = values;
         this.sources = sources;
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
@@ -38,35 +45,64 @@ public final class JobConfig {
                                     Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
-        schema.entries().values().forEach(e -> {
-            values.put(e.key(), e.defaultValue());
-            sources.put(e.key(), "default");
+        List<String> warnings = new ArrayList<>();
+        schema.entries().values().forEach(s -> {
+            values.put(s.key(), s.format(s.defaultValue()));
+            sources.put(s.key(), "default");
         });
-        apply(schema, jobFile, "job file " + jobFileName, values, sources);
-        apply(schema, overrides, "the command line", values, sources);
-        return new JobConfig(values, sources);
+        apply(schema, jobFile, "job file " + jobFileName, values, sources, warnings);
+        apply(schema, overrides, "the command line", values, sources, warnings);
+        return new JobConfig(values, sources, warnings);
     }
 
     private static void apply(ConfigSchema schema, Map<String, String> layer, String source,
-                              Map<String, String> values, Map<String, String> sources) {
+                              Map<String, String> values, Map<String, String> sources, List<String> warnings) {
         for (Map.Entry<String, String> kv : layer.entrySet()) {
             String key = kv.getKey().trim();
             String value = kv.getValue().trim();
-            if (!key.startsWith("spark.")) {
-                ConfigSchema.Entry entry = schema.entry(key);
-                if (entry == null) {
+            if (!key.startsWith("spark.") || schema.entry(key) != null) {
+                Setting<?> setting = schema.entry(key);
+                if (setting == null && schema.replacementOf(key) != null) {
+                    setting = schema.replacementOf(key);
+                    warnings.add("configuration key " + key + " (from " + source + ") is deprecated and will be removed in the"
+                            + " next release: use " + setting.key() + " (this value is read as " + setting.key() + ")");
+                    key = setting.key();
+                }
+                if (setting == null) {
                     throw new IllegalArgumentException("unknown configuration key '" + key + "' (from " + source
                             + "); did you mean '" + schema.closest(key) + "'? See conf/sparkprop-defaults.conf for every key");
                 }
-                String problem = entry.type.check(value);
-                if (problem != null) {
+                try {
+                    setting.parse(value);
+                } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("configuration key " + key + " (from " + source + ") is '" + value
-                            + "', expected " + problem);
+                            + "', expected " + e.getMessage());
                 }
             }
             values.put(key, value);
             sources.put(key, source);
         }
+    }
+
+    /** Deprecation warnings of the keys read (one line each), for the command to print. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The training settings' values: what {@link io.sparkprop.driver.train.ModelFit} takes. */
+    public TrainingConfig trainingConfig() {
+        TrainingConfig.Builder b = TrainingConfig.builder();
+        for (Setting<?> s : TrainingSettings.ALL) {
+            b.parse(s, getString(s.key()));
+        }
+        return b.build();
+    }
+
+    /** The job's own keys (not the training settings, which a model records on their own), redacted. */
+    public Map<String, String> redactedJobSettings() {
+        Map<String, String> out = new LinkedHashMap<>(redacted());
+        TrainingSettings.ALL.forEach(s -> out.remove(s.key()));
+        return out;
     }
 
     public String getString(String key) {
@@ -96,7 +132,7 @@ public final class JobConfig {
     }
 
     public boolean getBoolean(String key) {
-        return Boolean.parseBoolean(getString(key));
+        return Boolean.parseBoolean(getString(key).trim());
     }
 
     public int[] getIntList(String key) {

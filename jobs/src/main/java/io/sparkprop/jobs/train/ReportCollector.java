@@ -25,7 +25,7 @@ final class ReportCollector implements TrainingListener {
     @Override
     public void onEpoch(EpochMetrics m) {
         epochs.add(new EpochRecord((int) m.epoch(), m.iteration(), m.trainingLoss(), learningRate,
-                m.examplesPerSecond(), m.seconds(), m.validation() == null ? Map.of() : metrics(m.validation())));
+                m.examplesPerSecond(), m.seconds(), m.validation() == null ? Map.of() : m.validation().toMap()));
     }
 
     List<EpochRecord> epochs() {
@@ -47,21 +47,8 @@ final class ReportCollector implements TrainingListener {
                 recall[k] = finalMetrics.recall(k);
             }
         }
-        return new TrainingReport(title, epochs, metrics(finalMetrics), confusion,
+        return new TrainingReport(title, epochs, finalMetrics.toMap(), confusion,
                 confusion == null ? List.of() : classLabels, precision, recall, configuration, timings);
     }
 
-    static Map<String, Double> metrics(EvaluationMetrics m) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        out.put("loss", m.loss());
-        if (m.isClassification()) {
-            out.put("accuracy", m.accuracy());
-        } else {
-            out.put("mse", m.mse());
-            out.put("rmse", m.rmse());
-            out.put("mae", m.mae());
-            out.put("r2", m.r2());
-        }
-        return out;
-    }
 }

@@ -1,31 +1,23 @@
 package io.sparkprop.jobs.train;
 
-import io.sparkprop.core.data.Standardizer;
-import io.sparkprop.core.nn.NetworkSpec;
-import io.sparkprop.driver.data.FeatureStandardization;
-import io.sparkprop.driver.data.BlockBuilder;
-import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.SavedModel;
-import io.sparkprop.driver.train.DistributedTrainer;
 import io.sparkprop.driver.train.EvaluationMetrics;
+import io.sparkprop.driver.train.ModelFit;
 import io.sparkprop.driver.train.TrainingConfig;
 import io.sparkprop.driver.train.TrainingResult;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.FeatureColumns;
 import io.sparkprop.jobs.report.ReportWriter;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -119,7 +111,6 @@ public final class TrainJob {
     /** Trains, as a retraining run when {@code retraining} is not null, without writing a model. */
     public Outcome train(Retraining retraining) throws IOException {
         SavedModel base = retraining == null ? null : retraining.base;
-        long start = System.nanoTime();
         DataSource source = new DataSource(spark);
         String format = config.getString("data.format");
         String label = config.getString("data.label");
@@ -157,201 +148,51 @@ public final class TrainJob {
             }
             train = train.union(replay.sample(false, retraining.replayFraction, seed));
         }
-        if (validation == null) {
-            double fraction = config.getDouble("data.validation.fraction");
-            if (fraction > 0) {
-                Dataset<Row>[] split = train.randomSplit(new double[] {1 - fraction, fraction}, seed);
-                train = split[0];
-                validation = split[1];
-            }
+        boolean classification = config.getString("model.task").equals("classification");
+        TrainingConfig settings = config.trainingConfig();
+        if (retraining != null) {
+            settings = settings.toBuilder().set(TrainingSettings.CHECKPOINT_DIR, retraining.checkpointDir).build();
         }
-        if (partitions > 0 && !format.equals("idx")) {
-            train = train.repartition(partitions);
-        }
-
-        int width = features.width(train);
-        List<String> featureNames = features.names(width);
-        String featureColumn = features.isVector() ? features.vectorColumn() : null;
-        List<String> scalarColumns = features.scalarColumns();
-
-        if (base != null) {
-            checkMatchesBase(base, retraining.baseName, width, featureNames);
-        }
-        boolean classification = base != null ? base.task() == SavedModel.Task.CLASSIFICATION
-                : config.getString("model.task").equals("classification");
-        List<String> classLabels = new ArrayList<>();
-        int outputs = 1;
-        if (classification) {
-            Dataset<Row> labels = validation == null ? train.select(label) : train.select(label).union(validation.select(label));
-            Row max = labels.agg(functions.max(functions.col(label).cast(DataTypes.DoubleType))).first();
-            if (max.isNullAt(0)) {
-                throw new IllegalArgumentException("the training data is empty (no labels in column '" + label + "')");
-            }
-            double top = max.getDouble(0);
-            if (top != Math.rint(top) || top < 1) {
-                throw new IllegalArgumentException("classification needs class indices 0, 1, ... in column '" + label
-                        + "'; its largest value is " + top + " (set model.task=regression for numeric targets)");
-            }
-            outputs = (int) top + 1;
-            if (base != null) {
-                int known = base.spec().width(base.spec().layers());
-                if (outputs > known) {
-                    throw new IllegalArgumentException("the new data has class index " + (int) top + " in column '" + label
-                            + "'; " + retraining.baseName + " knows classes 0.." + (known - 1));
-                }
-                outputs = known;
-            }
-            for (int k = 0; k < outputs; k++) {
-                classLabels.add(String.valueOf(k));
-            }
-        }
-
-        NetworkSpec spec = base != null ? base.spec() : networkSpec(width, outputs, classification);
-        TrainingConfig trainingConfig = trainingConfig(spec, retraining == null ? null : retraining.checkpointDir);
-        out.println("network: " + spec + " (" + spec.layout().size() + " parameters)");
-
-        BlockBuilder builder = BlockBuilder.forNetwork(spec).label(label);
-        builder = featureColumn != null ? builder.features(featureColumn) : builder.featureColumns(scalarColumns.toArray(new String[0]));
-        DataBlocks trainBlocks = builder.build(train);
-        DataBlocks validationBlocks = validation == null ? null : builder.build(validation);
-        float[] mean = null;
-        float[] std = null;
-        boolean standardize = base != null ? base.standardized() : config.getBoolean("data.standardize");
-        if (standardize) {
-            // A warm start keeps the statistics its parameters were trained with.
-            Standardizer standardizer = base != null ? new Standardizer(base.featureMean(), base.featureStd())
-                    : FeatureStandardization.fit(trainBlocks);
-            trainBlocks = FeatureStandardization.apply(trainBlocks, standardizer);
-            validationBlocks = validationBlocks == null ? null : FeatureStandardization.apply(validationBlocks, standardizer);
-            mean = standardizer.mean();
-            std = standardizer.std();
-        }
-        out.println("training on " + trainBlocks.rows() + " rows in " + trainBlocks.partitions() + " partitions ("
-                + trainBlocks.sizeInBytes() / (1024 * 1024) + " MiB cached)"
-                + (validationBlocks == null ? "" : ", validating on " + validationBlocks.rows() + " rows"));
-
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("dataTrain", config.getString("data.train"));
+        provenance.put("dataValidation", validationPath == null ? "" : validationPath);
+        provenance.put("job", config.redactedJobSettings());
         ReportCollector collector = new ReportCollector();
-        long trainStart = System.nanoTime();
-        DistributedTrainer trainer = new DistributedTrainer(jsc, trainingConfig).addListener(collector);
-        float[] initial = base == null ? null : base.params();
-        if (base != null) {
-            out.println("warm start from " + retraining.baseName);
+        ModelFit fit = new ModelFit(settings, classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION)
+                .label(label)
+                .partitions(format.equals("idx") ? 0 : partitions)
+                .resume(true)
+                .provenance(provenance)
+                .progress(out::println)
+                .listener(collector);
+        if (features.isVector()) {
+            fit.features(features.vectorColumn());
+        } else {
+            fit.featureColumns(features.scalarColumns());
         }
-        TrainingResult result = trainingConfig.checkpointDir() != null
-                ? trainer.resume(trainBlocks, validationBlocks, initial)
-                : trainer.fit(trainBlocks, validationBlocks, initial);
-        double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-        DataBlocks evalBlocks = validationBlocks != null ? validationBlocks : trainBlocks;
-        String evalOn = validationBlocks != null ? "validation" : "training";
-        EvaluationMetrics metrics = trainer.evaluate(result.parameters(), evalBlocks);
-        EvaluationMetrics baseMetrics = base == null ? null : trainer.evaluate(base.params(), evalBlocks);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        out.println(summary(metrics, evalOn) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
-                result.epochs(), result.iterations(), result.stopReason().replace('_', ' '), seconds));
+        if (base != null) {
+            fit.warmStart(base, retraining.baseName);
+        }
+        ModelFit.Result r = fit.run(train, validation);
+        out.println(summary(r.metrics(), r.metricsOn()) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
+                r.training().epochs(), r.training().iterations(), r.training().stopReason().replace('_', ' '), r.seconds()));
 
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("dataTrain", config.getString("data.train"));
-        training.put("dataValidation", validationPath == null ? "" : validationPath);
-        training.put("seed", seed);
-        training.put("iterations", result.iterations());
-        training.put("epochs", result.epochs());
-        training.put("stopReason", result.stopReason());
-        training.put("seconds", Math.round(seconds * 10) / 10.0);
-        training.put("metricsOn", evalOn);
-        training.put("metrics", metricsMap(metrics));
-        training.put("configuration", new LinkedHashMap<>(config.redacted()));
-        SavedModel model = new SavedModel(spec, result.parameters(),
-                classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
-                featureNames, classLabels, mean, std, training, Instant.now().toString(), version());
+        SavedModel model = r.model();
         Map<String, String> timings = new LinkedHashMap<>();
-        timings.put("total", String.format("%.1f s", seconds));
-        timings.put("training", String.format("%.1f s", trainSeconds));
-        timings.put("iterations", String.valueOf(result.iterations()));
-        timings.put("per iteration", String.format("%.1f ms", 1000 * trainSeconds / Math.max(1, result.iterations())));
-        timings.put("partitions", String.valueOf(trainBlocks.partitions()));
-        timings.put("cached training data", String.format("%.1f MiB", trainBlocks.sizeInBytes() / (1024.0 * 1024)));
+        timings.put("total", String.format("%.1f s", r.seconds()));
+        timings.put("training", String.format("%.1f s", r.trainSeconds()));
+        timings.put("iterations", String.valueOf(r.training().iterations()));
+        timings.put("per iteration", String.format("%.1f ms", 1000 * r.trainSeconds() / Math.max(1, r.training().iterations())));
+        timings.put("partitions", String.valueOf(r.partitions()));
+        timings.put("cached training data", String.format("%.1f MiB", r.cachedBytes() / (1024.0 * 1024)));
         timings.put("finished", model.createdAt());
         ReportWriter writer = new ReportWriter();
-        var report = collector.report("sparkprop: " + spec + " on " + config.getString("data.train"), metrics,
-                classLabels, config.redacted(), timings);
+        var report = collector.report("sparkprop: " + model.spec() + " on " + config.getString("data.train"), r.metrics(),
+                model.classLabels(), config.redacted(), timings);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(REPORT_HTML, writer.toHtml(report).getBytes(StandardCharsets.UTF_8));
         files.put(HISTORY_JSONL, writer.toJsonLines(report).getBytes(StandardCharsets.UTF_8));
-        trainBlocks.unpersist();
-        if (validationBlocks != null) {
-            validationBlocks.unpersist();
-        }
-        return new Outcome(model, result, metrics, evalOn, baseMetrics, files);
-    }
-
-    NetworkSpec networkSpec(int inputWidth, int outputs, boolean classification) {
-        int[] hidden = config.getIntList("model.hidden");
-        int[] widths = Arrays.copyOf(hidden, hidden.length + 1);
-        widths[hidden.length] = outputs;
-        String[] activations = new String[widths.length];
-        Arrays.fill(activations, config.getString("model.activation"));
-        activations[hidden.length] = classification ? "softmax" : "identity";
-        return new NetworkSpec(inputWidth, widths, activations, classification ? "softmax_cross_entropy" : "mse");
-    }
-
-    /** The new data must have the base model's feature width and, where both are known, names. */
-    private static void checkMatchesBase(SavedModel base, String baseName, int width, List<String> featureNames) {
-        if (width != base.spec().inputWidth()) {
-            throw new IllegalArgumentException("the new data has " + width + " features, " + baseName + " expects "
-                    + base.spec().inputWidth());
-        }
-        List<String> expected = base.featureNames();
-        if (!expected.isEmpty() && !expected.equals(featureNames)) {
-            for (int i = 0; i < width; i++) {
-                if (!expected.get(i).equals(featureNames.get(i))) {
-                    throw new IllegalArgumentException("the new data's feature " + (i + 1) + " is '" + featureNames.get(i)
-                            + "', " + baseName + " expects '" + expected.get(i) + "'");
-                }
-            }
-        }
-    }
-
-    TrainingConfig trainingConfig(NetworkSpec spec, String checkpointDirOverride) {
-        String schedule = config.getString("train.schedule");
-        String init = config.getString("model.init");
-        TrainingConfig.Builder b = TrainingConfig.builder(spec)
-                .optimizer(config.getString("train.optimizer"))
-                .learningRate(config.getDouble("train.learningRate"))
-                .momentum(config.getDouble("train.momentum"))
-                .adam(config.getDouble("train.beta1"), config.getDouble("train.beta2"), config.getDouble("train.epsilon"))
-                .schedule(schedule)
-                .warmupSteps(config.getLong("train.warmupSteps"))
-                .weightDecay(config.getDouble("train.weightDecay"))
-                .clipNorm(config.getDouble("train.clipNorm"))
-                .batchSize(config.getInt("train.batchSize"))
-                .epochs(config.getInt("train.epochs"))
-                .maxIterations(config.getLong("train.maxIterations"))
-                .seed(config.getLong("train.seed"))
-                .weightInit(init.equals("auto") ? "default" : init)
-                .patience(config.getInt("train.patience"))
-                .logInterval(config.getLong("train.logInterval"));
-        switch (schedule) {
-            case "step":
-                b.decaySteps(config.getLong("train.schedule.stepSize")).decayRate(config.getDouble("train.schedule.gamma"));
-                break;
-            case "exponential":
-                b.decayRate(config.getDouble("train.schedule.gamma"));
-                break;
-            case "inverse_time":
-                b.decayRate(config.getDouble("train.schedule.k"));
-                break;
-            case "cosine":
-                b.minLearningRate(config.getDouble("train.schedule.minRate"));
-                break;
-            default:
-                break;
-        }
-        String checkpoints = checkpointDirOverride != null ? checkpointDirOverride : config.getOptional("train.checkpoint.dir");
-        if (checkpoints != null) {
-            b.checkpointDir(checkpoints).checkpointInterval(config.getLong("train.checkpoint.interval"));
-        }
-        return b.build();
+        return new Outcome(model, r.training(), r.metrics(), r.metricsOn(), r.baseMetrics(), files);
     }
 
     static String summary(EvaluationMetrics m, String on) {
@@ -365,12 +206,7 @@ public final class TrainJob {
     static Map<String, Object> metricsMap(EvaluationMetrics m) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rows", m.rows());
-        out.putAll(ReportCollector.metrics(m));
+        out.putAll(m.toMap());
         return out;
-    }
-
-    static String version() {
-        String v = TrainJob.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

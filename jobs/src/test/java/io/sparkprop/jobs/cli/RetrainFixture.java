@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
 /**
  * Data and registries for the retraining tests: CSV tables x1..x4 -> label in {0, 1, 2} (the
  * arg-max of three fixed linear scores, learnable by a small network), and the common command line.
@@ -88,7 +90,7 @@ final class RetrainFixture {
      */
     static void seedVersionOne(Path registry) throws IOException {
         NetworkSpec spec = new NetworkSpec(4, new int[] {8, 3}, new String[] {"relu", "softmax"}, "softmax_cross_entropy");
-        float[] params = TrainingConfig.builder(spec).seed(5).build().initialParameters();
+        float[] params = TrainingConfig.builder(spec).set(SEED, 5L).build().initialParameters();
         SavedModel model = new SavedModel(spec, params, SavedModel.Task.CLASSIFICATION, FEATURES, List.of("0", "1", "2"),
                 new float[] {0, 1, 2, 3}, new float[] {1.15f, 1.15f, 1.15f, 1.15f}, Map.of("runId", "seed"),
                 "2026-01-01T00:00:00Z", "test");

@@ -60,6 +60,7 @@ class SparkSubmitIT {
         }
         SavedModel saved = new ModelStore(new Configuration()).read(model.toString());
         assertEquals(784, saved.spec().inputWidth());
-        assertTrue(saved.training().get("configuration").toString().contains("spark.master"), "configuration recorded");
+        assertTrue(saved.training().get("job").toString().contains("spark.master"), "job settings recorded");
+        assertTrue(saved.training().get("configuration").toString().contains("train.learningRate"), "training settings recorded");
     }
 }

@@ -2,7 +2,6 @@ package io.sparkprop.jobs.config;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +34,7 @@ class JobConfigTest {
                     new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         assertTrue(schema.entries().size() > 30);
-        schema.entries().values().forEach(e -> assertFalse(e.description().isEmpty(), e.key() + " has no description"));
+        schema.entries().values().forEach(e -> assertFalse(e.doc().isEmpty(), e.key() + " has no description"));
     }
 
     @Test
@@ -86,10 +85,45 @@ class JobConfigTest {
     }
 
     @Test
-    void schemaRejectsAMalformedDefaultsFile() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConfigSchema.parse(
-                new ByteArrayInputStream("# type: int >= 1\na.b = 0\n".getBytes(StandardCharsets.UTF_8))));
-        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    void anOldKeyIsReadAsItsReplacementWithOneWarning() {
+        JobConfig c = JobConfig.resolve(schema, map("train.schedule.stepSize", "250"), "job.conf",
+                map("train.schedule.gamma", "0.25"));
+        assertEquals(250, c.getLong("train.schedule.decaySteps"));
+        assertEquals(0.25, c.getDouble("train.schedule.decayRate"));
+        assertEquals(2, c.warnings().size(), c.warnings().toString());
+        assertEquals("configuration key train.schedule.stepSize (from job file job.conf) is deprecated and will be removed in"
+                + " the next release: use train.schedule.decaySteps (this value is read as train.schedule.decaySteps)",
+                c.warnings().get(0));
+        assertTrue(c.warnings().get(1).contains("train.schedule.gamma") && c.warnings().get(1).contains("use train.schedule.decayRate"),
+                c.warnings().get(1));
+        assertEquals(250L, c.trainingConfig().get(io.sparkprop.driver.config.TrainingSettings.DECAY_STEPS));
+        // an old key's value is checked against the new key's range
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.resolve(schema, map(), "-", map("train.schedule.k", "-1")));
+        assertTrue(e.getMessage().contains("train.schedule.decayRate") && e.getMessage().contains("> 0"), e.getMessage());
+        assertTrue(JobConfig.resolve(schema, map(), "-", map("train.epochs", "3")).warnings().isEmpty());
+    }
+
+    @Test
+    void nonFiniteNumbersAreRejected() {
+        for (String v : new String[] {"Infinity", "NaN", "-Infinity"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> JobConfig.resolve(schema, map(), "-", map("train.learningRate", v)));
+            assertTrue(e.getMessage().contains("train.learningRate") && e.getMessage().contains("'" + v + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void trainingSettingsAreReadTyped() {
+        JobConfig c = JobConfig.resolve(schema, map(), "-", map("model.hidden", "64,32", "train.checkpoint.kept", "7",
+                "train.evalBatchSize", "99", "train.treeAggregationThreshold", "4"));
+        var t = c.trainingConfig();
+        assertArrayEquals(new int[] {64, 32}, t.get(io.sparkprop.driver.config.TrainingSettings.HIDDEN));
+        assertEquals(7, t.get(io.sparkprop.driver.config.TrainingSettings.CHECKPOINTS_KEPT));
+        assertEquals(99, t.get(io.sparkprop.driver.config.TrainingSettings.EVAL_BATCH_SIZE));
+        assertEquals(4, t.get(io.sparkprop.driver.config.TrainingSettings.TREE_AGGREGATION_THRESHOLD));
+        assertFalse(c.redactedJobSettings().containsKey("model.hidden"));
+        assertTrue(c.redactedJobSettings().containsKey("data.train"));
     }
 
     @Test

@@ -1,10 +1,54 @@
 package io.sparkprop.core.optim;
 
+import java.util.List;
+
 /**
  * The learning rate as a function of the 0-based iteration t (one optimiser step per iteration).
  * Stateless, so a resumed run computes the same rates.
  */
 public interface LearningRateSchedule {
+    /** The schedules by configuration name. */
+    List<String> NAMES = List.of("constant", "step", "exponential", "inverse_time", "cosine");
+
+    /**
+     * The schedule called {@code name} (one of {@link #NAMES}), after {@code warmupSteps} of linear
+     * warm-up when that is positive:
+     * <pre>
+     *   constant      lr(t) = lr0
+     *   step          lr(t) = lr0 * decayRate^floor(t / decaySteps)
+     *   exponential   lr(t) = lr0 * decayRate^(t / decaySteps)
+     *   inverse_time  lr(t) = lr0 / (1 + decayRate * t / decaySteps)
+     *   cosine        lr0 down to minRate over decaySteps, then minRate
+     * </pre>
+     * {@code decaySteps = 0} means: one epoch ({@code iterationsPerEpoch}) for step, exponential and
+     * inverse_time; the whole run after warm-up ({@code totalIterations - warmupSteps}) for cosine.
+     */
+    static LearningRateSchedule named(String name, double lr0, long decaySteps, double decayRate, double minRate,
+                                      long warmupSteps, long iterationsPerEpoch, long totalIterations) {
+        long perDecay = decaySteps > 0 ? decaySteps : Math.max(1, iterationsPerEpoch);
+        LearningRateSchedule s;
+        switch (name) {
+            case "constant":
+                s = new ConstantRate(lr0);
+                break;
+            case "step":
+                s = new StepDecay(lr0, perDecay, decayRate);
+                break;
+            case "exponential":
+                s = new ExponentialDecay(lr0, perDecay, decayRate);
+                break;
+            case "inverse_time":
+                s = new InverseTimeDecay(lr0, perDecay, decayRate);
+                break;
+            case "cosine":
+                s = new CosineDecay(lr0, decaySteps > 0 ? decaySteps : Math.max(1, totalIterations - warmupSteps), minRate);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown learning-rate schedule '" + name + "': expected one of " + NAMES);
+        }
+        return warmupSteps > 0 ? new LinearWarmup(warmupSteps, s) : s;
+    }
+
 
     double rate(long t);
 

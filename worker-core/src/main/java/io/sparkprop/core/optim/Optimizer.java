@@ -1,5 +1,7 @@
 package io.sparkprop.core.optim;
 
+import java.util.List;
+
 /**
  * An update rule over the flat parameter array. Lifecycle:
  * <ol>
@@ -12,6 +14,31 @@ package io.sparkprop.core.optim;
  * configured instance can seed many runs.
  */
 public interface Optimizer {
+    /** The optimisers by configuration name, in the order the documentation lists them. */
+    List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adam", "adamw");
+
+    /**
+     * The optimiser called {@code name} (one of {@link #NAMES}) with its hyper-parameters: the
+     * momentum coefficient mu for momentum / nesterov, beta1, beta2 and epsilon for adam / adamw
+     * (the others ignore what they do not use).
+     */
+    static Optimizer named(String name, double momentum, double beta1, double beta2, double epsilon) {
+        switch (name) {
+            case "sgd":
+                return new Sgd();
+            case "momentum":
+                return new Momentum(momentum, false);
+            case "nesterov":
+                return new Momentum(momentum, true);
+            case "adam":
+                return new Adam(beta1, beta2, epsilon);
+            case "adamw":
+                return new AdamW(beta1, beta2, epsilon);
+            default:
+                throw new IllegalArgumentException("unknown optimizer '" + name + "': expected one of " + NAMES);
+        }
+    }
+
 
     /** The name used in configuration, e.g. {@code adam}. */
     String name();

@@ -30,23 +30,32 @@ class LearningRateScheduleTest {
     @Test
     void exponentialDecay() {
         // 0.2 * 0.9^t
-        ExponentialDecay s = new ExponentialDecay(0.2, 0.9);
+        ExponentialDecay s = new ExponentialDecay(0.2, 1, 0.9);
         assertEquals(0.2, s.rate(0), TOL);
         assertEquals(0.18, s.rate(1), TOL);
         assertEquals(0.162, s.rate(2), TOL);
         assertEquals(0.06973568802, s.rate(10), TOL); // 0.2 * 0.3486784401
-        assertEquals(0.2, new ExponentialDecay(0.2, 1.0).rate(50), TOL);
+        assertEquals(0.2, new ExponentialDecay(0.2, 1, 1.0).rate(50), TOL);
+        // per 4 iterations: 0.2 * 0.5^(t / 4)
+        ExponentialDecay slow = new ExponentialDecay(0.2, 4, 0.5);
+        assertEquals(0.1, slow.rate(4), TOL);
+        assertEquals(0.2 * Math.sqrt(0.5), slow.rate(2), TOL);
+        assertEquals(0.025, slow.rate(12), TOL);
     }
 
     @Test
     void inverseTimeDecay() {
         // 0.1 / (1 + 0.5 t)
-        InverseTimeDecay s = new InverseTimeDecay(0.1, 0.5);
+        InverseTimeDecay s = new InverseTimeDecay(0.1, 1, 0.5);
         assertEquals(0.1, s.rate(0), TOL);
         assertEquals(0.1 / 1.5, s.rate(1), TOL);
         assertEquals(0.05, s.rate(2), TOL);
         assertEquals(0.1 / 3, s.rate(4), TOL);
-        assertEquals(0.1, new InverseTimeDecay(0.1, 0).rate(100), TOL);
+        assertEquals(0.1, new InverseTimeDecay(0.1, 1, 0).rate(100), TOL);
+        // per 10 iterations: 0.1 / (1 + 0.5 t / 10)
+        InverseTimeDecay slow = new InverseTimeDecay(0.1, 10, 0.5);
+        assertEquals(0.05, slow.rate(20), TOL);
+        assertEquals(0.1 / 1.25, slow.rate(5), TOL);
     }
 
     @Test

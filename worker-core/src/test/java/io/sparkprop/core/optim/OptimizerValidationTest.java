@@ -29,8 +29,8 @@ class OptimizerValidationTest {
         rejects(() -> new ConstantRate(Double.NaN), "learning rate", "NaN");
         rejects(() -> new ConstantRate(Double.POSITIVE_INFINITY), "learning rate", "Infinity");
         rejects(() -> new StepDecay(-1, 10, 0.5), "learning rate", "-1.0");
-        rejects(() -> new ExponentialDecay(-0.5, 0.9), "learning rate", "-0.5");
-        rejects(() -> new InverseTimeDecay(-0.5, 1), "learning rate", "-0.5");
+        rejects(() -> new ExponentialDecay(-0.5, 1, 0.9), "learning rate", "-0.5");
+        rejects(() -> new InverseTimeDecay(-0.5, 1, 1), "learning rate", "-0.5");
         rejects(() -> new CosineDecay(-0.5, 10, 0), "learning rate", "-0.5");
         // a negative rate handed straight to step
         Sgd sgd = new Sgd();
@@ -48,9 +48,9 @@ class OptimizerValidationTest {
     void scheduleParameters() {
         rejects(() -> new StepDecay(0.1, 0, 0.5), "step size", "got 0");
         rejects(() -> new StepDecay(0.1, 5, 0), "gamma", "0.0");
-        rejects(() -> new ExponentialDecay(0.1, 1.5), "gamma", "1.5");
-        rejects(() -> new ExponentialDecay(0.1, 0), "gamma", "0.0");
-        rejects(() -> new InverseTimeDecay(0.1, -2), "inverse-time decay k", "-2.0");
+        rejects(() -> new ExponentialDecay(0.1, 1, 1.5), "gamma", "1.5");
+        rejects(() -> new ExponentialDecay(0.1, 1, 0), "gamma", "0.0");
+        rejects(() -> new InverseTimeDecay(0.1, 1, -2), "inverse-time decay k", "-2.0");
         rejects(() -> new CosineDecay(0.1, 0, 0), "total steps", "got 0");
         rejects(() -> new CosineDecay(0.1, 10, -0.01), "minimum learning rate", "-0.01");
         rejects(() -> new CosineDecay(0.1, 10, 0.2), "minimum learning rate 0.2", "0.1");

@@ -1,0 +1,149 @@
+package io.sparkprop.driver.config;
+
+import io.sparkprop.core.nn.Activation;
+import io.sparkprop.core.optim.LearningRateSchedule;
+import io.sparkprop.core.optim.Optimizer;
+import io.sparkprop.driver.config.Setting.Bounds;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of a fit, declared once: the network's hidden layers, feature standardisation and
+ * the validation split, the optimiser, the learning-rate schedule, the loop, checkpoints and
+ * evaluation. The command line reads them under their keys (conf/sparkprop-defaults.conf documents
+ * the same entries, and a test keeps the two equal), the Spark ML estimators expose them as Params
+ * under their param names, and {@link io.sparkprop.driver.train.TrainingConfig} holds their values.
+ */
+public final class TrainingSettings {
+    private TrainingSettings() {
+    }
+
+    // ---- model and data
+
+    public static final Setting<int[]> HIDDEN = Setting.intList("model.hidden", "layers", new int[] {128},
+            "Widths of the hidden layers, comma-separated (e.g. 256,128); empty for none.").fixedOnResume();
+    public static final Setting<String> ACTIVATION = Setting.choice("model.activation", "activation", "relu",
+            List.of("identity", "sigmoid", "tanh", "relu", "leaky_relu"),
+            "Activation of the hidden layers; leaky_relu(slope) sets the slope (default 0.01).")
+            .alsoAccepting(TrainingSettings::isHiddenActivation).fixedOnResume();
+    public static final Setting<String> INIT = Setting.choice("model.init", "weightInit", "auto",
+            List.of("auto", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal"),
+            "Initial weights: auto (He for ReLU-family activations, Glorot otherwise) or one scheme.")
+            .alsoAccepting("default"::equals);
+    public static final Setting<Boolean> STANDARDIZE = Setting.bool("data.standardize", "standardization", true,
+            "Standardise every feature to mean 0 and standard deviation 1, with statistics fitted on the training data"
+                    + " and stored in the model (prediction applies them).").fixedOnResume();
+    public static final Setting<Double> VALIDATION_FRACTION = Setting.number("data.validation.fraction", "validationFraction", 0.2,
+            Bounds.fromUntil(0, 1), "Fraction of the training rows held out for validation metrics and early stopping"
+                    + " when no separate validation data is given (seeded by train.seed); 0 to train on every row.").fixedOnResume();
+
+    // ---- the update rule
+
+    public static final Setting<String> OPTIMIZER = Setting.choice("train.optimizer", "solver", "adam", Optimizer.NAMES,
+            "Update rule: sgd, momentum, nesterov, adam, adamw.").fixedOnResume();
+    public static final Setting<Double> LEARNING_RATE = Setting.number("train.learningRate", "stepSize", 0.001, Bounds.above(0),
+            "Learning rate at the first iteration (the schedule changes it from there).").fixedOnResume();
+    public static final Setting<Double> MOMENTUM = Setting.number("train.momentum", "momentum", 0.9, Bounds.fromUntil(0, 1),
+            "Momentum coefficient for momentum and nesterov.").fixedOnResume();
+    public static final Setting<Double> BETA1 = Setting.number("train.beta1", "beta1", 0.9, Bounds.fromUntil(0, 1),
+            "Adam/AdamW: decay rate of the first-moment estimate.").fixedOnResume();
+    public static final Setting<Double> BETA2 = Setting.number("train.beta2", "beta2", 0.999, Bounds.fromUntil(0, 1),
+            "Adam/AdamW: decay rate of the second-moment estimate.").fixedOnResume();
+    public static final Setting<Double> EPSILON = Setting.number("train.epsilon", "epsilon", 1e-8, Bounds.above(0),
+            "Adam/AdamW: added to the denominator for numerical stability.").fixedOnResume();
+    public static final Setting<String> SCHEDULE = Setting.choice("train.schedule", "schedule", "constant", LearningRateSchedule.NAMES,
+            "Learning-rate schedule over iterations t: constant; step (x decayRate every decaySteps); exponential"
+                    + " (x decayRate per decaySteps, smoothly); inverse_time (lr / (1 + decayRate t / decaySteps));"
+                    + " cosine (to minRate over decaySteps).").fixedOnResume();
+    public static final Setting<Long> DECAY_STEPS = Setting.longInteger("train.schedule.decaySteps", "decaySteps", 0, Bounds.atLeast(0),
+            "Iterations per decay of the step, exponential and inverse_time schedules (0: one epoch); the length of"
+                    + " the cosine schedule (0: the whole run after warm-up).")
+            .replacing("train.schedule.stepSize").fixedOnResume();
+    public static final Setting<Double> DECAY_RATE = Setting.number("train.schedule.decayRate", "decayRate", 0.9, Bounds.above(0),
+            "step and exponential schedules: the factor per decaySteps, in (0, 1]; inverse_time: the k in"
+                    + " lr / (1 + k t / decaySteps).")
+            .replacing("train.schedule.gamma", "train.schedule.k").fixedOnResume();
+    public static final Setting<Double> MIN_RATE = Setting.number("train.schedule.minRate", "minStepSize", 0, Bounds.atLeast(0),
+            "cosine schedule: the final learning rate (at most train.learningRate).").fixedOnResume();
+    public static final Setting<Long> WARMUP_STEPS = Setting.longInteger("train.warmupSteps", "warmupSteps", 0, Bounds.atLeast(0),
+            "Iterations of linear warm-up before the schedule starts; 0 for none.").fixedOnResume();
+    public static final Setting<Double> WEIGHT_DECAY = Setting.number("train.weightDecay", "regParam", 0, Bounds.atLeast(0),
+            "L2 weight decay lambda on the weights (never the biases); decoupled for adamw.").fixedOnResume();
+    public static final Setting<Double> CLIP_NORM = Setting.number("train.clipNorm", "clipNorm", 0, Bounds.atLeast(0),
+            "Clip the gradient to this global L2 norm; 0 for no clipping.").fixedOnResume();
+
+    // ---- the loop
+
+    public static final Setting<Integer> BATCH_SIZE = Setting.integer("train.batchSize", "batchSize", 128, Bounds.atLeast(1),
+            "Examples per iteration across all partitions (each partition takes its share).").fixedOnResume();
+    public static final Setting<Integer> EPOCHS = Setting.integer("train.epochs", "maxIter", 10, Bounds.atLeast(1),
+            "Passes over the training data.").fixedOnResume();
+    public static final Setting<Long> MAX_ITERATIONS = Setting.longInteger("train.maxIterations", "maxSteps", 0, Bounds.atLeast(0),
+            "Stop after this many iterations (optimiser steps) in total, even mid-epoch; 0 for no limit.");
+    public static final Setting<Long> SEED = Setting.longInteger("train.seed", "seed", 42, Bounds.ANY,
+            "Seed for initial weights, the validation split and the per-epoch shuffles.").fixedOnResume();
+    public static final Setting<Integer> PATIENCE = Setting.integer("train.patience", "patience", 0, Bounds.atLeast(0),
+            "Early stopping: epochs without a better validation loss before stopping; 0 to never stop early."
+                    + " The best parameters seen are the ones saved.");
+    public static final Setting<Long> LOG_INTERVAL = Setting.longInteger("train.logInterval", "logInterval", 50, Bounds.atLeast(0),
+            "Log a progress line every this many iterations (and after every epoch); 0 for epochs only.");
+    public static final Setting<Integer> EVAL_BATCH_SIZE = Setting.integer("train.evalBatchSize", "evalBatchSize", 512, Bounds.atLeast(1),
+            "Rows per forward pass when evaluating (validation, metrics).");
+    public static final Setting<Integer> TREE_AGGREGATION_THRESHOLD = Setting.integer("train.treeAggregationThreshold",
+            "treeAggregationThreshold", 16, Bounds.atLeast(1),
+            "Above this many partitions, partial gradient sums are combined in a two-level tree instead of on the driver.");
+
+    // ---- checkpoints
+
+    public static final Setting<String> CHECKPOINT_DIR = Setting.string("train.checkpoint.dir", "checkpointDir", "",
+            "Directory URI for checkpoints; empty for none. A command-line run started again with the same directory"
+                    + " resumes from the latest checkpoint there.");
+    public static final Setting<Long> CHECKPOINT_INTERVAL = Setting.longInteger("train.checkpoint.interval", "checkpointInterval", 0,
+            Bounds.atLeast(0), "Write a checkpoint every this many iterations; 0 for once per epoch.");
+    public static final Setting<Integer> CHECKPOINTS_KEPT = Setting.integer("train.checkpoint.kept", "checkpointsKept", 3,
+            Bounds.atLeast(1), "Checkpoints kept in train.checkpoint.dir, newest first.");
+
+    /** Every setting, in the order the defaults file documents them. */
+    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, STANDARDIZE, VALIDATION_FRACTION,
+            OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
+            WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
+            CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, TREE_AGGREGATION_THRESHOLD);
+
+    private static final Map<String, Setting<?>> BY_KEY = index();
+
+    private static Map<String, Setting<?>> index() {
+        Map<String, Setting<?>> m = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            if (m.put(s.key(), s) != null) {
+                throw new IllegalStateException("two settings use the key " + s.key());
+            }
+        }
+        return m;
+    }
+
+    /** The setting with configuration key {@code key}, or null. */
+    public static Setting<?> byKey(String key) {
+        return BY_KEY.get(key);
+    }
+
+    /** The setting whose Spark ML parameter is called {@code param}, or null. */
+    public static Setting<?> byParam(String param) {
+        for (Setting<?> s : ALL) {
+            if (param.equals(s.param())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isHiddenActivation(String name) {
+        try {
+            Activation a = Activation.of(name);
+            return a != null && !a.name().equals("softmax");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package io.sparkprop.driver.train;
+
+import io.sparkprop.core.data.Standardizer;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.data.FeatureStandardization;
+import io.sparkprop.driver.model.SavedModel;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
+/**
+ * One fit, the same for every front door (the command line's {@code train} and {@code retrain}, the
+ * Spark ML estimators): from rows to a {@link SavedModel}.
+ * <pre>
+ *   validation split (when no validation rows are given and data.validation.fraction > 0, seeded)
+ *   feature width and, for classification, the class count K = max(label) + 1 over all labelled rows
+ *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or 1 identity output
+ *   cached blocks; standardisation fitted on the training blocks (data.standardize)
+ *   DistributedTrainer: fresh, warm-started from a base model, or resumed from checkpoints
+ *   metrics on the validation blocks (else the training blocks); the SavedModel with its provenance
+ * </pre>
+ * A warm start keeps the base model's network, task, class count and standardisation statistics.
+ * The cached blocks are released whatever happens.
+ */
+public final class ModelFit {
+    private final TrainingConfig settings;
+    private final SavedModel.Task task;
+    private String label = "label";
+    private String vectorColumn = "features";
+    private List<String> scalarColumns = List.of();
+    private int partitions;
+    private boolean resume;
+    private SavedModel base;
+    private String baseName;
+    private Map<String, Object> provenance = Map.of();
+    private Consumer<String> progress = line -> { };
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    /** What a fit produced. */
+    public record Result(SavedModel model, TrainingResult training, EvaluationMetrics metrics, String metricsOn,
+                         EvaluationMetrics baseMetrics, long trainRows, int partitions, long cachedBytes,
+                         double trainSeconds, double seconds) {
+    }
+
+    /** @param settings the fit's settings (no network yet: the fit derives it) */
+    public ModelFit(TrainingConfig settings, SavedModel.Task task) {
+        this.settings = settings;
+        this.task = task;
+    }
+
+    public ModelFit label(String column) {
+        this.label = column;
+        return this;
+    }
+
+    /** Features from one vector or array column. */
+    public ModelFit features(String column) {
+        this.vectorColumn = column;
+        this.scalarColumns = List.of();
+        return this;
+    }
+
+    /** Features from numeric columns, one feature each. */
+    public ModelFit featureColumns(List<String> columns) {
+        this.vectorColumn = null;
+        this.scalarColumns = List.copyOf(columns);
+        return this;
+    }
+
+    /** Repartition the training rows (after the validation split) into this many partitions; 0 keeps them. */
+    public ModelFit partitions(int n) {
+        this.partitions = n;
+        return this;
+    }
+
+    /** Continue from the newest checkpoint in train.checkpoint.dir when there is one. */
+    public ModelFit resume(boolean resume) {
+        this.resume = resume;
+        return this;
+    }
+
+    /** Start from {@code model}'s parameters, network and standardisation (a retraining run). */
+    public ModelFit warmStart(SavedModel model, String name) {
+        this.base = model;
+        this.baseName = name;
+        return this;
+    }
+
+    /** Entries the caller records first in the model's {@code training} metadata (data paths, estimator). */
+    public ModelFit provenance(Map<String, Object> entries) {
+        this.provenance = new LinkedHashMap<>(entries);
+        return this;
+    }
+
+    /** Where the fit's few progress lines go (network, data, warm start). */
+    public ModelFit progress(Consumer<String> sink) {
+        this.progress = sink;
+        return this;
+    }
+
+    public ModelFit listener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Fits on {@code train}; {@code validation} may be null (then data.validation.fraction splits one off). */
+    public Result run(Dataset<Row> train, Dataset<Row> validation) {
+        long start = System.nanoTime();
+        double fraction = settings.get(VALIDATION_FRACTION);
+        if (validation == null && fraction > 0) {
+            Dataset<Row>[] split = train.randomSplit(new double[] {1 - fraction, fraction}, settings.get(SEED));
+            train = split[0];
+            validation = split[1];
+        }
+        if (partitions > 0) {
+            train = train.repartition(partitions);
+        }
+        int width = featureWidth(train);
+        List<String> featureNames = featureNames(width);
+        boolean classification = (base != null ? base.task() : task) == SavedModel.Task.CLASSIFICATION;
+        int outputs = 1;
+        if (classification) {
+            outputs = classCount(validation == null ? train.select(label) : train.select(label).union(validation.select(label)));
+        }
+        if (base != null) {
+            checkMatchesBase(width, featureNames, outputs);
+        }
+        NetworkSpec spec = base != null ? base.spec() : networkSpec(width, outputs, classification);
+        List<String> classLabels = new ArrayList<>();
+        for (int k = 0; classification && k < spec.outputWidth(); k++) {
+            classLabels.add(String.valueOf(k));
+        }
+        TrainingConfig config = settings.toBuilder().network(spec).build();
+        progress.accept("network: " + spec + " (" + spec.layout().size() + " parameters)");
+
+        BlockBuilder builder = BlockBuilder.forNetwork(spec).label(label);
+        builder = vectorColumn != null ? builder.features(vectorColumn) : builder.featureColumns(scalarColumns.toArray(new String[0]));
+        DataBlocks trainBlocks = null;
+        DataBlocks validationBlocks = null;
+        try {
+            trainBlocks = builder.build(train);
+            validationBlocks = validation == null ? null : builder.build(validation);
+            float[] mean = null;
+            float[] std = null;
+            if (base != null ? base.standardized() : config.get(STANDARDIZE)) {
+                Standardizer standardizer = base != null ? new Standardizer(base.featureMean(), base.featureStd())
+                        : FeatureStandardization.fit(trainBlocks);
+                trainBlocks = FeatureStandardization.apply(trainBlocks, standardizer);
+                validationBlocks = validationBlocks == null ? null : FeatureStandardization.apply(validationBlocks, standardizer);
+                mean = standardizer.mean();
+                std = standardizer.std();
+            }
+            progress.accept("training on " + trainBlocks.rows() + " rows in " + trainBlocks.partitions() + " partitions ("
+                    + trainBlocks.sizeInBytes() / (1024 * 1024) + " MiB cached)"
+                    + (validationBlocks == null ? "" : ", validating on " + validationBlocks.rows() + " rows"));
+            if (base != null) {
+                progress.accept("warm start from " + baseName);
+            }
+
+            DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()), config);
+            listeners.forEach(trainer::addListener);
+            float[] initial = base == null ? null : base.params();
+            long trainStart = System.nanoTime();
+            TrainingResult result = resume && config.checkpointDir() != null
+                    ? trainer.resume(trainBlocks, validationBlocks, initial)
+                    : trainer.fit(trainBlocks, validationBlocks, initial);
+            double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+            DataBlocks evalBlocks = validationBlocks != null ? validationBlocks : trainBlocks;
+            String metricsOn = validationBlocks != null ? "validation" : "training";
+            EvaluationMetrics metrics = trainer.evaluate(result.parameters(), evalBlocks);
+            EvaluationMetrics baseMetrics = base == null ? null : trainer.evaluate(base.params(), evalBlocks);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            Map<String, Object> training = new LinkedHashMap<>(provenance);
+            training.put("seed", config.get(SEED));
+            training.put("iterations", result.iterations());
+            training.put("epochs", result.epochs());
+            training.put("stopReason", result.stopReason());
+            training.put("seconds", Math.round(seconds * 10) / 10.0);
+            training.put("metricsOn", metricsOn);
+            Map<String, Object> metricsMap = new LinkedHashMap<>();
+            metricsMap.put("rows", metrics.rows());
+            metricsMap.putAll(metrics.toMap());
+            training.put("metrics", metricsMap);
+            training.put("configuration", config.toMap());
+            SavedModel model = new SavedModel(spec, result.parameters(),
+                    classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
+                    featureNames, classLabels, mean, std, training, Instant.now().toString(), version());
+            return new Result(model, result, metrics, metricsOn, baseMetrics, trainBlocks.rows(), trainBlocks.partitions(),
+                    trainBlocks.sizeInBytes(), trainSeconds, seconds);
+        } finally {
+            if (trainBlocks != null) {
+                trainBlocks.unpersist();
+            }
+            if (validationBlocks != null) {
+                validationBlocks.unpersist();
+            }
+        }
+    }
+
+    /** sparkprop's version, as the jar's manifest records it ("dev" outside a jar). */
+    public static String version() {
+        String v = ModelFit.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** input -> hidden layers (model.hidden, model.activation) -> outputs (softmax or identity). */
+    private NetworkSpec networkSpec(int inputWidth, int outputs, boolean classification) {
+        int[] hidden = settings.get(HIDDEN);
+        int[] widths = Arrays.copyOf(hidden, hidden.length + 1);
+        widths[hidden.length] = outputs;
+        String[] activations = new String[widths.length];
+        Arrays.fill(activations, settings.get(ACTIVATION));
+        activations[hidden.length] = classification ? "softmax" : "identity";
+        return new NetworkSpec(inputWidth, widths, activations, classification ? "softmax_cross_entropy" : "mse");
+    }
+
+    /** The vector width (declared in the column's metadata, else the first row's), or the scalar column count. */
+    private int featureWidth(Dataset<Row> data) {
+        if (vectorColumn == null) {
+            return scalarColumns.size();
+        }
+        StructField field = data.schema().apply(vectorColumn);
+        int declared = field.dataType() instanceof VectorUDT ? AttributeGroup.fromStructField(field).size() : -1;
+        if (declared >= 0) {
+            return declared;
+        }
+        List<Row> first = data.select(column(vectorColumn)).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("the training data is empty");
+        }
+        Object v = first.get(0).get(0);
+        if (v instanceof Vector vector) {
+            return vector.size();
+        }
+        if (v instanceof scala.collection.Seq<?> seq) {
+            return seq.size();
+        }
+        if (v instanceof List<?> list) {
+            return list.size();
+        }
+        throw new IllegalArgumentException("features column '" + vectorColumn + "' holds " + (v == null ? "null"
+                : v.getClass().getSimpleName()) + " in its first row, expected a vector or an array of numbers");
+    }
+
+    /** Names of the features: the scalar columns, or {@code column[i]} for a vector column. */
+    private List<String> featureNames(int width) {
+        if (vectorColumn == null) {
+            return scalarColumns;
+        }
+        List<String> out = new ArrayList<>(width);
+        for (int i = 0; i < width; i++) {
+            out.add(vectorColumn + "[" + i + "]");
+        }
+        return out;
+    }
+
+    /** Classes 0 .. max(label): K = max + 1, at least 2. */
+    private int classCount(Dataset<Row> labels) {
+        Row max = labels.agg(functions.max(column(label).cast(DataTypes.DoubleType))).first();
+        if (max.isNullAt(0)) {
+            throw new IllegalArgumentException("the training data is empty (no labels in column '" + label + "')");
+        }
+        double top = max.getDouble(0);
+        if (top != Math.rint(top) || top < 1) {
+            throw new IllegalArgumentException("classification needs class indices 0, 1, ... in column '" + label
+                    + "'; its largest value is " + top + " (for numeric targets train a regression: model.task=regression"
+                    + " on the command line, SparkpropRegressor in Spark ML)");
+        }
+        return (int) top + 1;
+    }
+
+    /** The new data must have the base model's feature width, names (where known) and at most its classes. */
+    private void checkMatchesBase(int width, List<String> featureNames, int outputs) {
+        if (width != base.spec().inputWidth()) {
+            throw new IllegalArgumentException("the new data has " + width + " features, " + baseName + " expects "
+                    + base.spec().inputWidth());
+        }
+        List<String> expected = base.featureNames();
+        if (!expected.isEmpty() && !expected.equals(featureNames)) {
+            for (int i = 0; i < width; i++) {
+                if (!expected.get(i).equals(featureNames.get(i))) {
+                    throw new IllegalArgumentException("the new data's feature " + (i + 1) + " is '" + featureNames.get(i)
+                            + "', " + baseName + " expects '" + expected.get(i) + "'");
+                }
+            }
+        }
+        int known = base.spec().outputWidth();
+        if (base.task() == SavedModel.Task.CLASSIFICATION && outputs > known) {
+            throw new IllegalArgumentException("the new data has class index " + (outputs - 1) + " in column '" + label
+                    + "'; " + baseName + " knows classes 0.." + (known - 1));
+        }
+    }
+
+    private static org.apache.spark.sql.Column column(String name) {
+        return functions.col("`" + name.replace("`", "``") + "`");
+    }
+}

@@ -1,0 +1,62 @@
+package io.sparkprop.jobs.config;
+
+import io.sparkprop.driver.config.Setting;
+import io.sparkprop.driver.config.Setting.Bounds;
+
+import java.util.List;
+
+/**
+ * The command line's own settings, declared once like {@link io.sparkprop.driver.config.TrainingSettings}:
+ * where the data is and how to read it, the task, the output, Spark's master and the retraining
+ * registry. Spark ML has no parameters for these (a Dataset, the estimator's class and
+ * {@code save} take their place).
+ */
+public final class JobSettings {
+    private JobSettings() {
+    }
+
+    public static final List<Setting<?>> ALL = List.of(
+            Setting.choice("data.format", null, "idx", List.of("idx", "parquet", "csv", "libsvm", "orc", "json"),
+                    "Format of the training data: idx (the MNIST family: a folder holding *-images-idx3-ubyte[.gz] and"
+                            + " *-labels-idx1-ubyte[.gz]), or any Spark source: parquet, csv, libsvm, orc, json."),
+            Setting.string("data.train", null, "builtin:mnist-10k",
+                    "Path or URI of the training data (file://, hdfs://, s3a://); relative paths are relative to the"
+                            + " working directory. The default, builtin:mnist-10k, is the MNIST-10k data (10,000 28x28 digits)"
+                            + " embedded in the job jar, the same files as data/mnist-10k in the project."),
+            Setting.string("data.validation", null, "",
+                    "Path or URI of a separate validation set in the same format; empty to split one off the training"
+                            + " data with data.validation.fraction."),
+            Setting.string("data.features", null, "features",
+                    "The features: the name of one vector or array column, a comma-separated list of numeric columns,"
+                            + " or * for every column but the label. For idx and libsvm data the column is \"features\"."),
+            Setting.string("data.label", null, "label",
+                    "The label column: a class index for classification, a number for regression."),
+            Setting.integer("data.partitions", null, 0, Bounds.atLeast(0),
+                    "Number of partitions (cached blocks) to train on; 0 uses Spark's default parallelism."),
+            Setting.bool("data.csv.header", null, true, "CSV: whether the first line is a header naming the columns."),
+            Setting.string("data.csv.delimiter", null, ",", "CSV: the field delimiter."),
+            Setting.choice("model.task", null, "classification", List.of("classification", "regression"),
+                    "What the model predicts: classification (softmax output, cross-entropy loss; labels are class"
+                            + " indices 0..k-1) or regression (identity output, squared-error loss)."),
+            Setting.string("output.model", null, "models/mnist", "Where the trained model is written (a directory URI)."),
+            Setting.bool("output.overwrite", null, false, "Replace an existing model at output.model."),
+            Setting.string("spark.master", null, "local[*]",
+                    "Master URL when sparkprop starts Spark itself (bin/sparkprop); spark-submit's --master wins."),
+            Setting.string("retrain.registry", null, "",
+                    "The model registry: a directory URI (file://, hdfs://, s3a://) that must exist."),
+            Setting.string("retrain.model", null, "", "The model's name in the registry: letters, digits, '-', '_' and '.'."),
+            Setting.string("retrain.replay.data", null, "",
+                    "Older data to mix into the new training data (same format and columns); empty for none."),
+            Setting.number("retrain.replay.fraction", null, 0.1, Bounds.closed(0, 1),
+                    "Fraction of retrain.replay.data sampled (seeded by train.seed) into each run's training data."),
+            Setting.choice("retrain.metric", null, "loss", List.of("accuracy", "loss", "rmse", "mae", "r2"),
+                    "The holdout metric that decides promotion."),
+            Setting.number("retrain.tolerance", null, 0, Bounds.atLeast(0),
+                    "The candidate is promoted unless it is worse than CURRENT by more than this on retrain.metric."),
+            Setting.integer("retrain.keep", null, 5, Bounds.atLeast(1),
+                    "Versions kept in the registry, newest first; CURRENT is never deleted."),
+            Setting.integer("retrain.lock.heartbeat", null, 10, Bounds.atLeast(1),
+                    "Seconds between refreshes of the lock's heartbeat while a run holds it."),
+            Setting.integer("retrain.lock.staleAfter", null, 120, Bounds.atLeast(1),
+                    "A lock whose heartbeat is older than this many seconds is taken over (its owner is presumed dead)."));
+}
