@@ -14,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,16 +38,7 @@ class FrontDoorsAgreeTest {
     @Test
     void commandLineAndEstimatorWithDefaultSettingsWriteTheSameModel() throws Exception {
         Path csv = tmp.resolve("table.csv");
-        StringBuilder sb = new StringBuilder("x1,x2,x3,label\n");
-        SplittableRandom rng = new SplittableRandom(5);
-        for (int i = 0; i < 600; i++) {
-            double x1 = rng.nextDouble() * 2 - 1;
-            double x2 = rng.nextDouble() * 2 - 1;
-            double x3 = rng.nextDouble() * 50; // a wide range: standardisation (on by default) matters
-            int label = x1 + x2 < 0 ? 0 : x3 < 25 ? 1 : 2;
-            sb.append(String.format(Locale.ROOT, "%.6f,%.6f,%.6f,%d%n", x1, x2, x3, label));
-        }
-        Files.writeString(csv, sb.toString());
+        ThreeClassTable.writeCsv(csv, 600, 5);
         Path data = tmp.resolve("data.parquet");
         try (SparkSession spark = localSpark()) {
             Dataset<Row> table = spark.read().option("header", true).option("inferSchema", true).csv(csv.toString());

@@ -15,13 +15,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,16 +36,7 @@ class SparkMlInteropTest {
     @Test
     void transformerPredictAndOnnxAgree() throws Exception {
         Path csv = tmp.resolve("table.csv");
-        StringBuilder sb = new StringBuilder("id,x1,x2,x3,label\n");
-        SplittableRandom rng = new SplittableRandom(11);
-        for (int i = 0; i < 400; i++) {
-            double x1 = rng.nextDouble() * 2 - 1;
-            double x2 = rng.nextDouble() * 2 - 1;
-            double x3 = rng.nextDouble() * 50; // a wide range, so standardisation matters
-            int label = x1 + x2 < 0 ? 0 : x3 < 25 ? 1 : 2;
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%d%n", i, x1, x2, x3, label));
-        }
-        Files.writeString(csv, sb.toString());
+        ThreeClassTable.writeCsv(csv, 400, 11);
         Path data = tmp.resolve("data.parquet");
         Path model = tmp.resolve("model");
         Map<Integer, double[]> features = new HashMap<>();
