@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  */
 public final class Setting<T> {
     /** The value types; the text after {@code # type:} in the defaults file is {@link #typeText()}. */
-    public enum Kind { INT, LONG, DOUBLE, BOOL, STRING, ENUM, INT_LIST }
+    public enum Kind { INT, LONG, DOUBLE, BOOL, STRING, ENUM, INT_LIST, AUTO_OR_INT }
 
     private final String key;
     private final String param;
@@ -143,6 +143,14 @@ public final class Setting<T> {
         return new Setting<>(key, param, Kind.INT_LIST, def.clone(), Bounds.atLeast(1), List.of(), null, doc, true, List.of());
     }
 
+    /**
+     * "auto" or a positive integer, held as text ("auto", "16"): a count sparkprop may choose itself.
+     */
+    public static Setting<String> autoOrCount(String key, String param, String def, String doc) {
+        return new Setting<>(key, param, Kind.AUTO_OR_INT, def, Bounds.closed(1, Integer.MAX_VALUE), List.of("auto"), null, doc,
+                true, List.of());
+    }
+
     /** This setting, fixed for a run: a resumed run must use the checkpointed value. */
     public Setting<T> fixedOnResume() {
         return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, false, deprecatedKeys);
@@ -214,6 +222,8 @@ public final class Setting<T> {
                 return "enum " + String.join("|", choices);
             case INT_LIST:
                 return "int-list";
+            case AUTO_OR_INT:
+                return "auto or int >= 1";
             default:
                 return "string";
         }
@@ -233,6 +243,8 @@ public final class Setting<T> {
                 return "one of " + String.join(", ", choices);
             case INT_LIST:
                 return "comma-separated positive integers";
+            case AUTO_OR_INT:
+                return "auto or an integer >= 1";
             default:
                 return "a string";
         }
@@ -256,6 +268,8 @@ public final class Setting<T> {
                 return value instanceof String s && (choices.contains(s) || (accepts != null && accepts.test(s))) ? null : expected();
             case INT_LIST:
                 return value instanceof int[] a && Arrays.stream(a).allMatch(w -> w >= 1) ? null : expected();
+            case AUTO_OR_INT:
+                return value instanceof String s && (s.equals("auto") || s.matches("[1-9][0-9]{0,8}")) ? null : expected();
             default:
                 return value instanceof String ? null : expected();
         }
@@ -285,6 +299,7 @@ public final class Setting<T> {
                     value = v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
                     break;
                 case ENUM:
+                case AUTO_OR_INT:
                     value = v.toLowerCase(Locale.ROOT);
                     break;
                 case INT_LIST:

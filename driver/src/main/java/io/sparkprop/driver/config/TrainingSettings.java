@@ -95,6 +95,27 @@ public final class TrainingSettings {
             "treeAggregationThreshold", 16, Bounds.atLeast(1),
             "Above this many partitions, partial gradient sums are combined in a two-level tree instead of on the driver.");
 
+    // ---- local steps between synchronisations
+
+    public static final Setting<String> LOCAL_STEPS = Setting.autoOrCount("train.localSteps", "localSteps", "1",
+            "Mini-batch steps each partition takes on its own between two synchronisations (K). 1: synchronous"
+                    + " data-parallel SGD, every step's gradient averaged; K > 1: each partition runs K steps of the"
+                    + " optimiser from the broadcast weights and the driver averages the parameter changes (weighted by"
+                    + " rows) and applies the outer step; auto: K chosen from the measured cost of a round and of one local"
+                    + " step, so that Spark's fixed cost stays under 10 % of a round (the choice is logged and recorded).")
+            .fixedOnResume();
+    public static final Setting<String> LOCAL_OPTIMIZER_STATE = Setting.choice("train.localSteps.optimizerState",
+            "localOptimizerState", "reset", List.of("reset", "averaged"),
+            "K > 1: the optimiser's state (momentum, Adam's moments) at the start of each round: reset (zeroed) or"
+                    + " averaged (the partitions' end states averaged by rows and broadcast with the weights).")
+            .fixedOnResume();
+    public static final Setting<Double> OUTER_LEARNING_RATE = Setting.number("train.outerLearningRate", "outerStepSize", 1.0,
+            Bounds.above(0), "K > 1: the driver's step along the averaged parameter change; 1 with no momentum is plain"
+                    + " averaging (SparkNet, federated averaging).").fixedOnResume();
+    public static final Setting<Double> OUTER_MOMENTUM = Setting.number("train.outerMomentum", "outerMomentum", 0,
+            Bounds.fromUntil(0, 1), "K > 1: Nesterov momentum of the driver's outer step (DiLoCo: outer learning rate"
+                    + " 0.7, momentum 0.9); 0 for none.").fixedOnResume();
+
     // ---- checkpoints
 
     public static final Setting<String> CHECKPOINT_DIR = Setting.string("train.checkpoint.dir", "checkpointDir", "",
@@ -109,7 +130,7 @@ public final class TrainingSettings {
     public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, STANDARDIZE, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
-            CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, TREE_AGGREGATION_THRESHOLD);
+            LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, TREE_AGGREGATION_THRESHOLD);
 
     private static final Map<String, Setting<?>> BY_KEY = index();
 

@@ -313,6 +313,22 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
         return (LongParam) param(LOG_INTERVAL);
     }
 
+    public Param<String> localSteps() {
+        return (Param<String>) param(LOCAL_STEPS);
+    }
+
+    public Param<String> localOptimizerState() {
+        return (Param<String>) param(LOCAL_OPTIMIZER_STATE);
+    }
+
+    public DoubleParam outerStepSize() {
+        return (DoubleParam) param(OUTER_LEARNING_RATE);
+    }
+
+    public DoubleParam outerMomentum() {
+        return (DoubleParam) param(OUTER_MOMENTUM);
+    }
+
     public Param<String> checkpointDir() {
         return (Param<String>) param(CHECKPOINT_DIR);
     }
@@ -439,6 +455,22 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
 
     public long getLogInterval() {
         return value(LOG_INTERVAL);
+    }
+
+    public String getLocalSteps() {
+        return value(LOCAL_STEPS);
+    }
+
+    public String getLocalOptimizerState() {
+        return value(LOCAL_OPTIMIZER_STATE);
+    }
+
+    public double getOuterStepSize() {
+        return value(OUTER_LEARNING_RATE);
+    }
+
+    public double getOuterMomentum() {
+        return value(OUTER_MOMENTUM);
     }
 
     public String getCheckpointDir() {
@@ -571,6 +603,28 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
 
     public E setLogInterval(long value) {
         return setting(LOG_INTERVAL, value);
+    }
+
+    /** "auto" or K >= 1 local steps between synchronisations. */
+    public E setLocalSteps(String value) {
+        return setting(LOCAL_STEPS, value);
+    }
+
+    /** K >= 1 local steps between synchronisations. */
+    public E setLocalSteps(int value) {
+        return setting(LOCAL_STEPS, String.valueOf(value));
+    }
+
+    public E setLocalOptimizerState(String value) {
+        return setting(LOCAL_OPTIMIZER_STATE, value);
+    }
+
+    public E setOuterStepSize(double value) {
+        return setting(OUTER_LEARNING_RATE, value);
+    }
+
+    public E setOuterMomentum(double value) {
+        return setting(OUTER_MOMENTUM, value);
     }
 
     public E setCheckpointDir(String value) {

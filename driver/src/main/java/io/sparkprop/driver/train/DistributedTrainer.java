@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
+import io.sparkprop.core.optim.GradientClipping;
+import io.sparkprop.core.optim.Momentum;
+import io.sparkprop.core.optim.Optimizer;
 import io.sparkprop.core.optim.UpdateRule;
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
@@ -16,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +48,13 @@ public final class DistributedTrainer {
     /** Keys of the recorded configuration besides the settings. */
     private static final String NETWORK = "network";
     private static final String PARTITION_ROWS = "partition_rows";
+    /** The local steps per round a run used (train.localSteps, or what auto chose), so a resume keeps it. */
+    private static final String LOCAL_STEPS_CHOSEN = "local_steps_chosen";
+
+    /** Runs one round of local steps through the aggregator. */
+    private interface RoundFactory {
+        void run(float[] value, long epoch, int first, int steps, long globalStep);
+    }
 
     private final JavaSparkContext sc;
     private final TrainingConfig config;
@@ -144,27 +155,49 @@ public final class DistributedTrainer {
         }
         UpdateRule rule = config.newUpdateRule(layout, perEpoch, epochs * perEpoch);
         Map<String, Object> recorded = recorded(train);
+        boolean averagedState = config.get(LOCAL_OPTIMIZER_STATE).equals("averaged");
+        int stateArrays = averagedState ? rule.optimizer().state().length : 0;
+        GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), plan.partitions(),
+                config.get(TREE_AGGREGATION_THRESHOLD));
+        String runId = UUID.randomUUID().toString();
+        RoundFactory local = (value, epoch, first, steps, globalStep) -> aggregator.run(value, b ->
+                new LocalSteps(spec, b, plan, config, runId, epoch, first, steps, globalStep, stateArrays, epochs * perEpoch));
 
-        TrainingState state;
+        int k;
         if (from != null) {
             checkCompatible(from, recorded);
-            state = TrainingState.restore(from, rule, layout);
+            k = ((Number) from.config().getOrDefault(LOCAL_STEPS_CHOSEN, 1)).intValue();
+        } else {
+            k = localSteps(local, initialParameters != null ? initialParameters : config.initialParameters(), layout.size(),
+                    stateArrays, plan);
+        }
+        recorded.put(LOCAL_STEPS_CHOSEN, k);
+        Optimizer outer = null;
+        if (k > 1) {
+            outer = new Momentum(config.get(OUTER_MOMENTUM), true);
+            outer.initialise(layout.size());
+        }
+        TrainingState state;
+        if (from != null) {
+            state = TrainingState.restore(from, rule, outer, layout);
         } else if (initialParameters != null) {
             layout.checkLength(initialParameters, "initial parameters");
-            state = TrainingState.start(initialParameters, rule);
+            state = TrainingState.start(initialParameters, rule, outer);
         } else {
-            state = TrainingState.start(config.initialParameters(), rule);
+            state = TrainingState.start(config.initialParameters(), rule, outer);
         }
         float[] params = state.params;
         LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached): batch {}, {} iterations per epoch,"
-                        + " {} epochs, optimizer {}, learning rate {}", spec, layout.size(), train.rows(), train.partitions(),
+                        + " {} epochs, optimizer {}, learning rate {}{}", spec, layout.size(), train.rows(), train.partitions(),
                 train.sizeInBytes() >> 20, config.get(BATCH_SIZE), perEpoch, epochs, config.get(OPTIMIZER),
-                rule.schedule().describe());
+                rule.schedule().describe(), k == 1 ? ", synchronous" : String.format(Locale.ROOT,
+                        ", %d local steps per round (outer step %s, momentum %s, optimizer state %s)", k,
+                        config.get(OUTER_LEARNING_RATE), config.get(OUTER_MOMENTUM), config.get(LOCAL_OPTIMIZER_STATE)));
 
         CheckpointStore store = config.checkpointDir() == null ? null : openStore();
-        GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), spec, plan, config.get(SEED),
-                config.get(TREE_AGGREGATION_THRESHOLD));
         Evaluator evaluator = new Evaluator(sc, spec, config.get(EVAL_BATCH_SIZE));
+        float[] delta = k > 1 ? new float[layout.size()] : null;
+        float outerRate = config.get(OUTER_LEARNING_RATE).floatValue();
         List<EpochMetrics> history = new ArrayList<>();
         String stopReason = "epochs";
         String lastCheckpoint = null;
@@ -172,7 +205,7 @@ public final class DistributedTrainer {
         long startSteps = state.steps();
         long runStart = System.nanoTime();
         long rowsSeen = 0;
-        sc.setJobGroup("sparkprop-" + UUID.randomUUID(), "sparkprop training " + spec, false);
+        sc.setJobGroup("sparkprop-" + runId, "sparkprop training " + spec, false);
         try {
             epochs:
             while (state.epoch < epochs) {
@@ -180,35 +213,69 @@ public final class DistributedTrainer {
                 double epochLoss = 0;
                 long epochRows = 0;
                 while (state.position < perEpoch) {
-                    if (maxIterations > 0 && state.steps() >= maxIterations) {
+                    long before = state.steps();
+                    if (maxIterations > 0 && before >= maxIterations) {
                         stopReason = "max_iterations";
                         break epochs;
                     }
-                    sc.setJobDescription("sparkprop epoch " + state.epoch + " iteration " + state.position);
+                    // A round: one synchronous iteration, or up to k local steps (never past the epoch or maxIterations).
+                    int n = (int) Math.min(k, perEpoch - state.position);
+                    if (maxIterations > 0) {
+                        n = (int) Math.min(n, maxIterations - before);
+                    }
+                    sc.setJobDescription("sparkprop epoch " + state.epoch + " iteration " + state.position
+                            + (n > 1 ? "-" + (state.position + n - 1) : ""));
                     long t0 = System.nanoTime();
-                    aggregator.run(params, state.epoch, state.position);
+                    double rate;
+                    double norm;
+                    if (k == 1) {
+                        long epoch = state.epoch;
+                        int position = state.position;
+                        aggregator.run(params, b -> new GradientStep(spec, b, plan, config.get(SEED), epoch, position));
+                        checkFinite(aggregator.lossSum() / aggregator.rows(), aggregator.mean(), state, lastCheckpoint);
+                        rule.apply(params, aggregator.mean());
+                        rate = rule.lastRate();
+                        norm = rule.lastGradientNorm();
+                    } else {
+                        float[] value = stateArrays == 0 ? params : withState(params, rule.optimizer().state());
+                        local.run(value, state.epoch, state.position, n, before);
+                        float[] mean = aggregator.mean();
+                        checkFinite(aggregator.lossSum() / aggregator.rows(), mean, state, lastCheckpoint);
+                        System.arraycopy(mean, 0, delta, 0, delta.length);
+                        rate = rule.schedule().rate(before);
+                        norm = GradientClipping.globalNorm(delta);
+                        // outer step: v <- mu v + delta; theta <- theta - eta (delta + mu v)  (Nesterov; mu = 0: theta - eta delta)
+                        outer.step(params, delta, outerRate, before / k + 1);
+                        if (stateArrays > 0) {
+                            float[][] averaged = new float[stateArrays][];
+                            for (int i = 0; i < stateArrays; i++) {
+                                averaged[i] = Arrays.copyOfRange(mean, delta.length * (i + 1), delta.length * (i + 2));
+                            }
+                            rule.restore(before + n, averaged);
+                        } else {
+                            rule.resetTo(before + n);
+                        }
+                    }
                     double loss = aggregator.lossSum() / aggregator.rows();
-                    checkFinite(loss, aggregator.meanGradient(), state, lastCheckpoint);
-                    rule.apply(params, aggregator.meanGradient());
                     checkFinite(params, state, lastCheckpoint);
-                    state.position++;
+                    state.position += n;
                     epochLoss += aggregator.lossSum();
                     epochRows += aggregator.rows();
                     rowsSeen += aggregator.rows();
                     IterationMetrics m = new IterationMetrics(state.steps(), state.epoch, state.position - 1, loss,
-                            aggregator.rows(), rule.lastRate(), rule.lastGradientNorm(), (System.nanoTime() - t0) * 1e-9);
+                            aggregator.rows(), rate, norm, (System.nanoTime() - t0) * 1e-9);
                     for (TrainingListener l : listeners) {
                         l.onIteration(m);
                     }
-                    if (logInterval > 0 && state.steps() % logInterval == 0) {
+                    if (logInterval > 0 && state.steps() / logInterval > before / logInterval) {
                         double elapsed = (System.nanoTime() - runStart) * 1e-9;
                         double perIteration = elapsed / (state.steps() - startSteps);
                         LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f, lr %.3g,"
-                                        + " |g| %.3g, %.0f examples/s, ETA %s", state.epoch + 1, epochs, state.position, perEpoch,
-                                state.steps(), planned, loss, rule.lastRate(), rule.lastGradientNorm(), rowsSeen / elapsed,
+                                        + " |%s| %.3g, %.0f examples/s, ETA %s", state.epoch + 1, epochs, state.position, perEpoch,
+                                state.steps(), planned, loss, rate, k == 1 ? "g" : "delta", norm, rowsSeen / elapsed,
                                 duration(perIteration * (planned - state.steps()))));
                     }
-                    if (store != null && checkpointInterval > 0 && state.steps() % checkpointInterval == 0
+                    if (store != null && checkpointInterval > 0 && state.steps() / checkpointInterval > before / checkpointInterval
                             && state.position < perEpoch) {
                         lastCheckpoint = save(store, state, recorded);
                         lastCheckpointIteration = state.steps();
@@ -254,11 +321,68 @@ public final class DistributedTrainer {
         }
         boolean useBest = patience > 0 && state.best != null;
         TrainingResult result = new TrainingResult(useBest ? state.best.clone() : params.clone(), params, state.steps(),
-                state.epoch, stopReason, history);
+                state.epoch, stopReason, history, k);
         for (TrainingListener l : listeners) {
             l.onFinish(result);
         }
         return result;
+    }
+
+    /**
+     * K, the local steps per round: train.localSteps, or for auto the smallest power of two that keeps
+     * Spark's fixed cost of a round at most 10 % of it, from rounds timed on the starting parameters
+     * (results discarded): T(1) = F + C and T(m) = F + m C give the fixed cost F and one local step's
+     * C, and F <= 0.1 (F + K C) means K >= 9 F / C; at most one epoch's iterations.
+     */
+    private int localSteps(RoundFactory local, float[] start, int parameters, int stateArrays, IterationPlan plan) {
+        String setting = config.get(LOCAL_STEPS);
+        if (!setting.equals("auto")) {
+            return Integer.parseInt(setting);
+        }
+        int perEpoch = plan.iterationsPerEpoch();
+        int probe = Math.min(4, perEpoch);
+        if (probe < 2) {
+            LOG.info("local steps auto: K = 1 (an epoch is a single iteration)");
+            return 1;
+        }
+        float[] value = stateArrays == 0 ? start : withState(start, new float[stateArrays][parameters]);
+        double one = Double.MAX_VALUE;
+        double many = Double.MAX_VALUE;
+        sc.setJobDescription("sparkprop: timing rounds to choose the local steps");
+        // the first pair warms up the JIT and the executors' buffers; the minimum of the rest is the cost
+        for (int r = 0; r < 6; r++) {
+            long t = System.nanoTime();
+            local.run(value, 0, 0, 1, 0);
+            double t1 = (System.nanoTime() - t) * 1e-9;
+            t = System.nanoTime();
+            local.run(value, 0, 0, probe, 0);
+            double tm = (System.nanoTime() - t) * 1e-9;
+            if (r > 0) {
+                one = Math.min(one, t1);
+                many = Math.min(many, tm);
+            }
+        }
+        double step = Math.max((many - one) / (probe - 1), 1e-6);
+        double fixed = Math.max(one - step, 0);
+        double wanted = Math.ceil(9 * fixed / step);
+        int k = 1;
+        while (k < wanted && k < perEpoch) {
+            k <<= 1;
+        }
+        k = Math.min(k, perEpoch);
+        LOG.info(String.format(Locale.ROOT, "local steps auto: K = %d (a round's fixed cost %.1f ms, one local step %.3g ms:"
+                + " the fixed cost is %.0f %% of a round of K steps; at most the %d iterations of an epoch)", k, fixed * 1e3,
+                step * 1e3, 100 * fixed / (fixed + k * step), perEpoch));
+        return k;
+    }
+
+    /** {@code [params | state_1 | ... | state_S]}: what a round with averaged optimiser state broadcasts. */
+    private static float[] withState(float[] params, float[][] state) {
+        float[] out = Arrays.copyOf(params, params.length * (1 + state.length));
+        for (int i = 0; i < state.length; i++) {
+            System.arraycopy(state[i], 0, out, params.length * (i + 1), params.length);
+        }
+        return out;
     }
 
     /** What a checkpoint records and a resume compares: every setting, the network and the data layout. */

@@ -1,5 +1,7 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.core.optim.UpdateRule;
+
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.EpochOrder;
 import io.sparkprop.core.nn.Batch;
@@ -81,6 +83,11 @@ final class ExecutorWorkspaces {
         final Workspace workspace;
         final float[] gradient;
         final int[] indices;
+        /** A partition's own copy of the parameters during a round of local steps. */
+        final float[] parameters;
+        /** The inner update rule of local steps, reused by the tasks of one run ({@link #innerRun}). */
+        UpdateRule inner;
+        String innerRun;
 
         private Scratch(NetworkSpec spec, int capacity) {
             this.spec = spec;
@@ -89,7 +96,20 @@ final class ExecutorWorkspaces {
             workspace = network.newWorkspace(capacity);
             gradient = new float[network.layout().size()];
             indices = new int[capacity];
+            parameters = new float[network.layout().size()];
         }
+    }
+
+    /**
+     * This thread's inner update rule for the run {@code run} (built once from {@code config}); its
+     * step count and state are set by the caller at the start of every task.
+     */
+    static UpdateRule innerRule(Scratch s, String run, TrainingConfig config, long iterationsPerEpoch, long totalIterations) {
+        if (s.inner == null || !run.equals(s.innerRun)) {
+            s.inner = config.newUpdateRule(s.network.layout(), iterationsPerEpoch, totalIterations);
+            s.innerRun = run;
+        }
+        return s.inner;
     }
 
     private static final class PartitionOrder {

@@ -1,24 +1,28 @@
 package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
-import io.sparkprop.core.nn.NetworkSpec;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Runs one iteration as a Spark job and adds the partitions' partial sums DETERMINISTICALLY:
+ * Runs one round (an iteration, or K local steps) as a Spark job: broadcasts one array, runs a
+ * {@link PartitionTask} on every cached block, and adds the partitions' partial sums
+ * {@code [payload_1..payload_L, lossSum, rows]} DETERMINISTICALLY:
  * always in partition-id order, whatever order the tasks finish in. (Spark's reduce and
  * treeAggregate merge in completion order, and float addition is not associative, so they would
  * give different bits from run to run.)
@@ -29,48 +33,61 @@ import java.util.List;
  *       each group sorts its arrays by partition id and sums them; the driver sums the groups in
  *       group order. The driver then receives ~sqrt(n) arrays instead of n.</li>
  * </ul>
- * The driver accumulates in double; the mean gradient is {@code sum / count} rounded to float.
+ * The driver accumulates in double; the mean payload is {@code sum / rows} rounded to float (the
+ * mean gradient of a synchronous iteration; the row-weighted mean parameter change of a round of
+ * local steps, whose partitions send their change times their rows).
  */
 final class GradientAggregator {
+    /** One partition's share of a round, run on the executor. */
+    interface PartitionTask extends Serializable {
+        /** {@code [payload_1..payload_L, lossSum, rows]} of this partition's block. */
+        float[] partial(int partition, DataBlock block);
+    }
+
     private final JavaSparkContext sc;
     private final JavaRDD<DataBlock> blocks;
-    private final NetworkSpec spec;
-    private final IterationPlan plan;
-    private final long seed;
     private final int groupSize;
     private final int groups;
-    private final double[] sum;
-    private final float[] mean;
+    private double[] sum;
+    private float[] mean;
     private Broadcast<float[]> previous;
 
-    GradientAggregator(JavaSparkContext sc, JavaRDD<DataBlock> blocks, NetworkSpec spec, IterationPlan plan,
-                       long seed, int treeThreshold) {
+    /**
+     * @param partitions    the number of cached blocks
+     * @param treeThreshold above this many partitions, the two-level tree
+     */
+    GradientAggregator(JavaSparkContext sc, JavaRDD<DataBlock> blocks, int partitions, int treeThreshold) {
         this.sc = sc;
         this.blocks = blocks;
-        this.spec = spec;
-        this.plan = plan;
-        this.seed = seed;
-        int n = plan.partitions();
-        this.groupSize = n > treeThreshold ? (int) Math.ceil(Math.sqrt(n)) : 0;
-        this.groups = groupSize > 0 ? (n + groupSize - 1) / groupSize : 0;
-        int p = spec.layout().size();
-        this.sum = new double[p + 2];
-        this.mean = new float[p];
+        this.groupSize = partitions > treeThreshold ? (int) Math.ceil(Math.sqrt(partitions)) : 0;
+        this.groups = groupSize > 0 ? (partitions + groupSize - 1) / groupSize : 0;
+        this.sum = new double[2];
+        this.mean = new float[0];
     }
 
     /**
-     * Computes the gradient for (epoch, iteration) at {@code params} (copied into a broadcast).
-     * Afterwards {@link #meanGradient()}, {@link #lossSum()} and {@link #rows()} describe it.
+     * Broadcasts {@code value} (copied), runs {@code task} (made for that broadcast) on every
+     * partition and sums the partials. Afterwards {@link #mean()}, {@link #lossSum()} and
+     * {@link #rows()} describe the round; the broadcast is destroyed on the next run or on close.
      */
-    void run(float[] params, long epoch, int iteration) {
-        Broadcast<float[]> b = sc.broadcast(params.clone());
-        GradientStep step = new GradientStep(spec, b, plan, seed, epoch, iteration);
+    void run(float[] value, Function<Broadcast<float[]>, PartitionTask> task) {
+        Broadcast<float[]> b = sc.broadcast(value.clone());
+        PartitionTask t = task.apply(b);
         List<float[]> partials;
         if (groupSize == 0) {
-            partials = blocks.mapPartitionsWithIndex(step, true).collect();
+            partials = blocks.mapPartitionsWithIndex((Function2<Integer, Iterator<DataBlock>, Iterator<float[]>>)
+                    (partition, it) -> Collections.singletonList(t.partial(partition, it.next())).iterator(), true).collect();
         } else {
-            JavaPairRDD<Integer, float[]> keyed = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(step.keyed(), true));
+            JavaPairRDD<Integer, float[]> keyed = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(
+                    (Function2<Integer, Iterator<DataBlock>, Iterator<Tuple2<Integer, float[]>>>) (partition, it) ->
+                            Collections.singletonList(new Tuple2<>(partition, t.partial(partition, it.next()))).iterator(), true));
             partials = keyed.partitionBy(new GroupPartitioner(groupSize, groups)).mapPartitions(new GroupSum(), true).collect();
+        }
+        int length = partials.get(0).length;
+        if (sum.length != length) {
+            // the payload's length L is fixed for a run's rounds (it changes only after auto's timing rounds)
+            sum = new double[length];
+            mean = new float[length - 2];
         }
         Arrays.fill(sum, 0);
         for (float[] a : partials) {
@@ -89,8 +106,8 @@ final class GradientAggregator {
         previous = b;
     }
 
-    /** The mean gradient of the last iteration (a reused buffer; the update rule may modify it). */
-    float[] meanGradient() {
+    /** The mean payload of the last round (a reused buffer; the update rule may modify it). */
+    float[] mean() {
         return mean;
     }
 

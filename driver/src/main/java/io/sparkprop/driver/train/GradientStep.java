@@ -3,13 +3,9 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
-import scala.Tuple2;
 
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Iterator;
 
 /**
  * One partition's share of one iteration, run on the executor: take the next local mini-batch of
@@ -20,7 +16,7 @@ import java.util.Iterator;
  * <p>Serialised with each task: it carries only small values and the broadcast handle; all buffers
  * come from {@link ExecutorWorkspaces}.
  */
-final class GradientStep implements Function2<Integer, Iterator<DataBlock>, Iterator<float[]>> {
+final class GradientStep implements GradientAggregator.PartitionTask {
     private static final long serialVersionUID = 1L;
 
     private final NetworkSpec spec;
@@ -39,13 +35,9 @@ final class GradientStep implements Function2<Integer, Iterator<DataBlock>, Iter
         this.iteration = iteration;
     }
 
-    @Override
-    public Iterator<float[]> call(Integer partition, Iterator<DataBlock> blocks) {
-        return Collections.singletonList(partial(partition, blocks.next())).iterator();
-    }
-
     /** The partial sums {@code [g_1..g_P, lossSum, rows]} of this partition. */
-    float[] partial(int partition, DataBlock block) {
+    @Override
+    public float[] partial(int partition, DataBlock block) {
         if (block.rows() != plan.rows(partition)) {
             throw new IllegalStateException("partition " + partition + " holds " + block.rows() + " rows, the plan expects "
                     + plan.rows(partition) + ": the cached data changed under the trainer");
@@ -66,24 +58,5 @@ final class GradientStep implements Function2<Integer, Iterator<DataBlock>, Iter
         out[p] = (float) loss;
         out[p + 1] = to - from;
         return out;
-    }
-
-    /** The same partial sums keyed by partition id, for the two-level tree. */
-    Function2<Integer, Iterator<DataBlock>, Iterator<Tuple2<Integer, float[]>>> keyed() {
-        return new Keyed(this);
-    }
-
-    private static final class Keyed implements Function2<Integer, Iterator<DataBlock>, Iterator<Tuple2<Integer, float[]>>> {
-        private static final long serialVersionUID = 1L;
-        private final GradientStep step;
-
-        Keyed(GradientStep step) {
-            this.step = step;
-        }
-
-        @Override
-        public Iterator<Tuple2<Integer, float[]>> call(Integer partition, Iterator<DataBlock> blocks) {
-            return Collections.singletonList(new Tuple2<>(partition, step.partial(partition, blocks.next()))).iterator();
-        }
     }
 }

@@ -194,6 +194,7 @@ public final class ModelFit {
             training.put("iterations", result.iterations());
             training.put("epochs", result.epochs());
             training.put("stopReason", result.stopReason());
+            training.put("localSteps", result.localSteps());
             training.put("seconds", Math.round(seconds * 10) / 10.0);
             training.put("metricsOn", metricsOn);
             Map<String, Object> metricsMap = new LinkedHashMap<>();

@@ -131,7 +131,7 @@ public final class TrainingConfig implements Serializable {
 
         /** Sets {@code setting}; an enum's value is taken in lower case. */
         public <T> Builder set(Setting<T> setting, T value) {
-            Object v = value instanceof String str && setting.kind() == Setting.Kind.ENUM
+            Object v = value instanceof String str && (setting.kind() == Setting.Kind.ENUM || setting.kind() == Setting.Kind.AUTO_OR_INT)
                     ? str.trim().toLowerCase(java.util.Locale.ROOT) : value;
             String problem = setting.problem(v);
             if (problem != null) {

@@ -12,9 +12,10 @@ import java.util.List;
  * @param epochs         completed epochs
  * @param stopReason     "epochs", "max_iterations" or "early_stopping"
  * @param history        epochs run by this trainer (not those before a resume)
+ * @param localSteps     K, the local steps per round (1: synchronous), as set or as auto chose it
  */
 public record TrainingResult(float[] parameters, float[] lastParameters, long iterations, long epochs, String stopReason,
-                             List<EpochMetrics> history) {
+                             List<EpochMetrics> history, int localSteps) {
     public TrainingResult {
         history = List.copyOf(history);
     }

@@ -34,19 +34,36 @@ public class DeterminismTest {
         }
     }
 
-    /** In one session: flat aggregation over 4 partitions, then the tree over 7. */
-    public static float[][] trainTwice(String master) {
+    /**
+     * In one session: flat aggregation over 4 partitions, the tree over 7, and rounds of 4 local steps
+     * (Nesterov outer step, averaged Adam state) over 4.
+     */
+    public static float[][] trainEachWay(String master) {
         SparkSession spark = TestSpark.start(master);
         try {
-            return trainTwice(spark);
+            return trainEachWay(spark);
         } finally {
             spark.stop();
         }
     }
 
-    /** As {@link #trainTwice(String)} in a running session (e.g. on a standalone cluster). */
-    public static float[][] trainTwice(SparkSession spark) {
-        return new float[][] {train(spark, 4, 16), train(spark, 7, 2)};
+    /** As {@link #trainEachWay(String)} in a running session (e.g. on a standalone cluster). */
+    public static float[][] trainEachWay(SparkSession spark) {
+        return new float[][] {train(spark, 4, 16), train(spark, 7, 2), trainLocalSteps(spark, 4)};
+    }
+
+    /** Rounds of 4 local steps: 3 rounds per epoch of 12 iterations, stopped after 22 steps (mid-round caps). */
+    static float[] trainLocalSteps(SparkSession spark, int partitions) {
+        DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
+                TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, partitions));
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+                .set(EPOCHS, 3).set(MAX_ITERATIONS, 22L).set(SEED, 3L).set(LOCAL_STEPS, "4")
+                .set(LOCAL_OPTIMIZER_STATE, "averaged").set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null);
+        assertEquals(22, r.iterations());
+        assertEquals(4, r.localSteps());
+        data.unpersist();
+        return r.parameters();
     }
 
     private static float[] train(SparkSession spark, int partitions, int treeThreshold) {
@@ -84,6 +101,41 @@ public class DeterminismTest {
         assertArrayEquals(one, two);
         assertArrayEquals(two, twoAgain);
         assertArrayEquals(two, four);
+    }
+
+    @Test
+    void localStepsGiveTheSameBitsOnOneTwoAndFourThreads() {
+        float[][] runs = new float[3][];
+        String[] masters = {"local[1]", "local[2]", "local[4]"};
+        for (int i = 0; i < 3; i++) {
+            SparkSession spark = TestSpark.start(masters[i]);
+            try {
+                runs[i] = trainLocalSteps(spark, 4);
+            } finally {
+                spark.stop();
+            }
+        }
+        assertFalse(Arrays.equals(runs[0], train("local[2]", 4, 16)), "local steps differ from synchronous steps");
+        assertArrayEquals(runs[0], runs[1]);
+        assertArrayEquals(runs[1], runs[2]);
+    }
+
+    @Test
+    void oneLocalStepIsTheSynchronousPath() {
+        SparkSession spark = TestSpark.start("local[2]");
+        try {
+            DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
+                    TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
+            TrainingConfig.Builder b = TrainingConfig.builder(SPEC).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40).set(EPOCHS, 2)
+                    .set(SEED, 3L).set(OUTER_LEARNING_RATE, 0.5).set(OUTER_MOMENTUM, 0.9).set(LOCAL_OPTIMIZER_STATE, "averaged");
+            TrainingResult sync = new DistributedTrainer(TestSpark.jsc(spark), b.build()).fit(data, null);
+            TrainingResult one = new DistributedTrainer(TestSpark.jsc(spark), b.set(LOCAL_STEPS, "1").build()).fit(data, null);
+            assertEquals(1, one.localSteps());
+            assertArrayEquals(sync.parameters(), one.parameters(), "K = 1 ignores the outer settings: today's synchronous SGD");
+            data.unpersist();
+        } finally {
+            spark.stop();
+        }
     }
 
     @Test

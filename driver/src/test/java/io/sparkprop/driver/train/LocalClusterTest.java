@@ -16,9 +16,10 @@ class LocalClusterTest {
         float[][] local = trainBoth("local[2]");
         assertArrayEquals(local[0], cluster[0]);
         assertArrayEquals(local[1], cluster[1]);
+        assertArrayEquals(local[2], cluster[2], "local steps");
     }
 
     private static float[][] trainBoth(String master) {
-        return DeterminismTest.trainTwice(master);
+        return DeterminismTest.trainEachWay(master);
     }
 }

@@ -78,6 +78,12 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public void reset() {
+        java.util.Arrays.fill(m, 0f);
+        java.util.Arrays.fill(v, 0f);
+    }
+
+    @Override
     public float[][] state() {
         return new float[][] {m.clone(), v.clone()};
     }

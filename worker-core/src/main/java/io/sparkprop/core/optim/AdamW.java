@@ -38,6 +38,11 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
+    public void reset() {
+        adam.reset();
+    }
+
+    @Override
     public float[][] state() {
         return adam.state();
     }

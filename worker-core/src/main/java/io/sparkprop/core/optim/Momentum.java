@@ -58,6 +58,11 @@ public final class Momentum implements Optimizer {
     }
 
     @Override
+    public void reset() {
+        java.util.Arrays.fill(velocity, 0f);
+    }
+
+    @Override
     public float[][] state() {
         return new float[][] {velocity.clone()};
     }

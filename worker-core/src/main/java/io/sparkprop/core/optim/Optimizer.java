@@ -55,6 +55,9 @@ public interface Optimizer {
      */
     void step(float[] params, float[] grad, double lr, long t);
 
+    /** Zeroes the state in place, as {@link #initialise} left it, allocating nothing. */
+    void reset();
+
     /** The optimiser's state as flat arrays of length P (none for SGD; velocity; Adam's m and v). */
     float[][] state();
 

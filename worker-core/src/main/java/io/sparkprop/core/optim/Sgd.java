@@ -25,6 +25,11 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public void reset() {
+        // SGD keeps no state.
+    }
+
+    @Override
     public float[][] state() {
         return new float[0][];
     }

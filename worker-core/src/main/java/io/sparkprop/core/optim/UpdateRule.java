@@ -109,6 +109,15 @@ public final class UpdateRule {
         return schedule;
     }
 
+    /** Continues at step {@code steps} with fresh (zeroed) optimiser state, allocating nothing. */
+    public void resetTo(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
+        }
+        optimizer.reset();
+        this.steps = steps;
+    }
+
     /** Restores a checkpointed position: the completed step count and the optimiser state. */
     public void restore(long steps, float[][] optimizerState) {
         if (steps < 0) {

@@ -37,6 +37,10 @@ class UpdateRuleTest {
         }
 
         @Override
+        public void reset() {
+        }
+
+        @Override
         public float[][] state() {
             return new float[0][];
         }

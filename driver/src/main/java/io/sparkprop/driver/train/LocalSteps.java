@@ -1,0 +1,128 @@
+package io.sparkprop.driver.train;
+
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.core.nn.Workspace;
+import io.sparkprop.core.optim.UpdateRule;
+import io.sparkprop.driver.config.TrainingSettings;
+import org.apache.spark.broadcast.Broadcast;
+
+import java.util.Arrays;
+
+/**
+ * One partition's round of K local steps, run on the executor. From the broadcast start parameters
+ * theta_0 [P] (and, with averaged optimiser state, the S state arrays [P] each after them) it runs
+ * the inner update rule (clip, weight decay, optimiser at lr(t), t = globalStep + k) on its own next
+ * K mini-batches of the epoch (rows per {@link IterationPlan}, iterations first .. first + K - 1):
+ * <pre>
+ *   theta_{k+1} = UpdateRule(theta_k, g_k),  g_k = mean gradient of the partition's batch k at theta_k
+ * </pre>
+ * and emits {@code float[L + 2]}: {@code n * (theta_0 - theta_K)}, then with averaged state
+ * {@code n * state_i} for each state array, then the loss sum and the n rows it used. The driver's
+ * sum divided by the total rows is the row-weighted mean change (and state). A partition that runs out
+ * of rows this epoch stops early; one with none left emits zeros.
+ *
+ * <p>Everything the round needs comes with the task or the broadcast, so a recomputed task (a lost
+ * executor) produces the same bits. Buffers and the inner rule come from {@link ExecutorWorkspaces}.
+ */
+final class LocalSteps implements GradientAggregator.PartitionTask {
+    private static final long serialVersionUID = 1L;
+
+    private final NetworkSpec spec;
+    private final Broadcast<float[]> start;
+    private final IterationPlan plan;
+    private final TrainingConfig config;
+    private final String run;
+    private final long epoch;
+    private final int first;
+    private final int steps;
+    private final long globalStep;
+    private final int stateArrays;
+    private final long totalIterations;
+    private final long seed;
+
+    /**
+     * @param run             an id of the training run, so executors reuse one inner rule per run
+     * @param first           the epoch's iteration the round starts at
+     * @param steps           K, local steps in this round
+     * @param globalStep      optimiser steps before the round (the schedule's t of the first local step)
+     * @param stateArrays     S, optimiser state arrays carried in the broadcast and the result (0: reset)
+     * @param totalIterations the run's planned iterations (the cosine schedule's default length)
+     */
+    LocalSteps(NetworkSpec spec, Broadcast<float[]> start, IterationPlan plan, TrainingConfig config, String run, long epoch,
+               int first, int steps, long globalStep, int stateArrays, long totalIterations) {
+        this.spec = spec;
+        this.start = start;
+        this.plan = plan;
+        this.config = config;
+        this.run = run;
+        this.epoch = epoch;
+        this.first = first;
+        this.steps = steps;
+        this.globalStep = globalStep;
+        this.stateArrays = stateArrays;
+        this.totalIterations = totalIterations;
+        this.seed = config.get(TrainingSettings.SEED);
+    }
+
+    @Override
+    public float[] partial(int partition, DataBlock block) {
+        if (block.rows() != plan.rows(partition)) {
+            throw new IllegalStateException("partition " + partition + " holds " + block.rows() + " rows, the plan expects "
+                    + plan.rows(partition) + ": the cached data changed under the trainer");
+        }
+        ExecutorWorkspaces.Scratch s = ExecutorWorkspaces.scratch(spec, plan.maxBatch());
+        UpdateRule rule = ExecutorWorkspaces.innerRule(s, run, config, plan.iterationsPerEpoch(), totalIterations);
+        float[] theta0 = start.value();
+        float[] theta = s.parameters;
+        int p = theta.length;
+        System.arraycopy(theta0, 0, theta, 0, p);
+        if (stateArrays > 0) {
+            float[][] state = new float[stateArrays][];
+            for (int i = 0; i < stateArrays; i++) {
+                state[i] = Arrays.copyOfRange(theta0, p * (i + 1), p * (i + 2));
+            }
+            rule.restore(globalStep, state);
+        } else {
+            rule.resetTo(globalStep);
+        }
+        Workspace ws = s.workspace;
+        double loss = 0;
+        int rows = 0;
+        for (int k = 0; k < steps; k++) {
+            int from = plan.from(partition, first + k);
+            int to = plan.to(partition, first + k);
+            if (from == to) {
+                break;
+            }
+            ExecutorWorkspaces.gatherEpochSlice(block, seed, epoch, partition, from, to, ws.batch());
+            Arrays.fill(s.gradient, 0f);
+            loss += s.network.forwardBackward(theta, ws, s.gradient);
+            float n = to - from;
+            for (int j = 0; j < p; j++) {
+                s.gradient[j] /= n;
+            }
+            rule.apply(theta, s.gradient);
+            rows += to - from;
+        }
+        int payload = p * (1 + stateArrays);
+        float[] out = new float[payload + 2];
+        if (rows > 0) {
+            float w = rows;
+            for (int j = 0; j < p; j++) {
+                out[j] = (theta0[j] - theta[j]) * w;
+            }
+            if (stateArrays > 0) {
+                float[][] state = rule.optimizer().state();
+                for (int i = 0; i < stateArrays; i++) {
+                    for (int j = 0; j < p; j++) {
+                        out[p * (i + 1) + j] = state[i][j] * w;
+                    }
+                }
+            }
+        }
+        out[payload] = (float) loss;
+        out[payload + 1] = rows;
+        return out;
+    }
+}
