@@ -62,6 +62,8 @@ public final class FashionMnistEndToEnd {
         String mllib = args.length > 3 ? args[3] : "50,100,200";
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 1024;
         double learningRate = args.length > 5 ? Double.parseDouble(args[5]) : 3e-3;
+        // sparkprop runs as K/batch/lr, comma-separated (K: local steps per round, 1 = synchronous, or auto)
+        String variants = args.length > 6 ? args[6] : "1/" + batch + "/" + learningRate;
         DataBlock train = read(dir, "train");
         DataBlock test = read(dir, "t10k");
         System.out.printf("data: %d train, %d test rows of %d features from %s%n", train.rows(), test.rows(), train.cols(), dir);
@@ -74,27 +76,31 @@ public final class FashionMnistEndToEnd {
             JobTimes jobTimes = new JobTimes();
             spark.sparkContext().addSparkListener(jobTimes);
             List<String> rows = new ArrayList<>();
-            rows.add(sparkprop(jsc, train, test, epochs, partitions, batch, learningRate, jobTimes));
+            for (String v : variants.split(",")) {
+                String[] kbl = v.trim().split("/");
+                rows.add(sparkprop(jsc, train, test, epochs, partitions, kbl[0], Integer.parseInt(kbl[1]),
+                        Double.parseDouble(kbl[2]), jobTimes));
+            }
             if (!mllib.equals("none")) {
                 for (String iters : mllib.split(",")) {
                     rows.add(mllib(spark, train, test, partitions, Integer.parseInt(iters.trim())));
                 }
             }
             System.out.println();
-            System.out.println("| trainer | s/epoch | examples/s | time to 85% | time to 88% | fit time | test accuracy | cached bytes | outside compute / iteration |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            System.out.println("| trainer | s/epoch | examples/s | time to 85% | time to 88% | fit time | test accuracy | cached bytes | rounds | outside compute / round |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             rows.forEach(System.out::println);
         }
     }
 
     private static String sparkprop(JavaSparkContext jsc, DataBlock train, DataBlock test, int epochs, int partitions,
-                                    int batch, double learningRate, JobTimes jobTimes) {
+                                    String localSteps, int batch, double learningRate, JobTimes jobTimes) {
         DataBlocks trainBlocks = DataBlocks.cache(slices(jsc, "train", partitions));
         DataBlocks testBlocks = DataBlocks.cache(slices(jsc, "t10k", partitions));
         NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
                 .loss("softmax_cross_entropy");
         TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, learningRate).set(BATCH_SIZE, batch)
-                .set(EPOCHS, epochs).set(SEED, 1L).set(LOG_INTERVAL, 0L).build();
+                .set(EPOCHS, epochs).set(SEED, 1L).set(LOG_INTERVAL, 0L).set(LOCAL_STEPS, localSteps).build();
         long cached = cachedBytes(jsc, trainBlocks);
         double[] trainSeconds = {0};
         double[] reached = {Double.NaN, Double.NaN};
@@ -127,9 +133,13 @@ public final class FashionMnistEndToEnd {
         double perEpoch = trainSeconds[0] / result.epochs();
         overheads.sort(Double::compare);
         double medianOverheadMs = overheads.isEmpty() ? Double.NaN : 1000 * overheads.get(overheads.size() / 2);
-        return String.format("| sparkprop 784-256-128-10 Adam lr %s, batch %d, %d epochs | %.2f | %.0f | %s | %s | %.1f s | %.4f | %s (float32: %s) | %.1f ms |",
-                learningRate, batch, result.epochs(), perEpoch, train.rows() / perEpoch, seconds(reached[0]), seconds(reached[1]), trainSeconds[0],
-                accuracy, mb(cached), mb(4L * train.rows() * (train.cols() + 1)), medianOverheadMs);
+        trainBlocks.unpersist();
+        testBlocks.unpersist();
+        String steps = result.localSteps() == 1 ? "synchronous" : "K = " + result.localSteps()
+                + (localSteps.equals("auto") ? " (auto)" : "") + " local steps";
+        return String.format("| sparkprop 784-256-128-10 Adam lr %s, batch %d, %s, %d epochs | %.2f | %.0f | %s | %s | %.1f s | %.4f | %s (float32: %s) | %d | %.1f ms |",
+                learningRate, batch, steps, result.epochs(), perEpoch, train.rows() / perEpoch, seconds(reached[0]), seconds(reached[1]),
+                trainSeconds[0], accuracy, mb(cached), mb(4L * train.rows() * (train.cols() + 1)), overheads.size(), medianOverheadMs);
     }
 
     private static String mllib(SparkSession spark, DataBlock train, DataBlock test, int partitions, int iterations) {
@@ -148,7 +158,7 @@ public final class FashionMnistEndToEnd {
         System.out.printf("MLlib MLPC %d iterations: %.1f s, test accuracy %.4f%n", iterations, fit, accuracy);
         trainDf.unpersist();
         testDf.unpersist();
-        return String.format("| MLlib MLPC 784-128-10 l-bfgs, blockSize 128, %d iterations | | | | | %.1f s | %.4f | %s | |",
+        return String.format("| MLlib MLPC 784-128-10 l-bfgs, blockSize 128, %d iterations | | | | | %.1f s | %.4f | %s | | |",
                 iterations, fit, accuracy, mb(cached));
     }
 

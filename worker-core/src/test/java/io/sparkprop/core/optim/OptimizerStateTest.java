@@ -43,6 +43,29 @@ class OptimizerStateTest {
                 Arguments.of("sgd", (Supplier<Optimizer>) Sgd::new));
     }
 
+    /** reset() is a fresh start in place: the steps after it equal a new optimiser's, bit for bit. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimisers")
+    void resetStartsAfreshInPlace(String name, Supplier<Optimizer> make) {
+        Optimizer used = make.get();
+        used.initialise(P);
+        float[] scratch = start();
+        for (int t = 1; t <= 3; t++) {
+            used.step(scratch, grad(t), 0.01, t);
+        }
+        used.reset();
+        Optimizer fresh = make.get();
+        fresh.initialise(P);
+        assertBitIdentical(fresh.state(), used.state(), name + " state after reset");
+        float[] pa = start();
+        float[] pb = start();
+        for (int t = 1; t <= N; t++) {
+            used.step(pa, grad(t), 0.01, t);
+            fresh.step(pb, grad(t), 0.01, t);
+        }
+        assertBitIdentical(pb, pa, name + " params after reset");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("optimisers")
     void interruptedAndRestoredContinuesBitIdentically(String name, Supplier<Optimizer> make) {
