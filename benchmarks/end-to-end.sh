@@ -2,8 +2,8 @@
 # End-to-end benchmark: sparkprop vs Spark MLlib's MultilayerPerceptronClassifier on Fashion-MNIST,
 # local[2], same data and cached partitions, one invocation. Prints a Markdown table.
 #   benchmarks/end-to-end.sh [dataDir] [epochs] [partitions] [mllibIterations|none] [batch] [learningRate] [variants]
-# variants: sparkprop runs as K/batch/lr, comma-separated, K = local steps per round (1: synchronous) or auto,
-# e.g. 1/1024/0.003,16/128/0.001,auto/128/0.001
+# variants: sparkprop runs as K/batch/lr[/state[/outerLr/outerMomentum]], comma-separated; K = local steps per
+# round (1: synchronous) or auto; state reset or averaged; e.g. 1/1024/0.003,16/128/0.001/averaged,auto/128/0.001
 # Needs: apt-get install -y dataset-fashion-mnist libopenblas0-pthread (MLlib's best setting uses
 # OpenBLAS with one thread per task, OPENBLAS_NUM_THREADS=1).
 set -euo pipefail

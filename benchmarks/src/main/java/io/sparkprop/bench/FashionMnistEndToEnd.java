@@ -62,7 +62,8 @@ public final class FashionMnistEndToEnd {
         String mllib = args.length > 3 ? args[3] : "50,100,200";
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 1024;
         double learningRate = args.length > 5 ? Double.parseDouble(args[5]) : 3e-3;
-        // sparkprop runs as K/batch/lr, comma-separated (K: local steps per round, 1 = synchronous, or auto)
+        // sparkprop runs as K/batch/lr[/state[/outerLr/outerMomentum]], comma-separated (K: local steps per
+        // round, 1 = synchronous, or auto; state: reset or averaged)
         String variants = args.length > 6 ? args[6] : "1/" + batch + "/" + learningRate;
         DataBlock train = read(dir, "train");
         DataBlock test = read(dir, "t10k");
@@ -78,8 +79,7 @@ public final class FashionMnistEndToEnd {
             List<String> rows = new ArrayList<>();
             for (String v : variants.split(",")) {
                 String[] kbl = v.trim().split("/");
-                rows.add(sparkprop(jsc, train, test, epochs, partitions, kbl[0], Integer.parseInt(kbl[1]),
-                        Double.parseDouble(kbl[2]), jobTimes));
+                rows.add(sparkprop(jsc, train, test, epochs, partitions, kbl, jobTimes));
             }
             if (!mllib.equals("none")) {
                 for (String iters : mllib.split(",")) {
@@ -94,13 +94,20 @@ public final class FashionMnistEndToEnd {
     }
 
     private static String sparkprop(JavaSparkContext jsc, DataBlock train, DataBlock test, int epochs, int partitions,
-                                    String localSteps, int batch, double learningRate, JobTimes jobTimes) {
+                                    String[] variant, JobTimes jobTimes) {
+        String localSteps = variant[0];
+        int batch = Integer.parseInt(variant[1]);
+        double learningRate = Double.parseDouble(variant[2]);
+        String state = variant.length > 3 ? variant[3] : "reset";
+        double outerRate = variant.length > 5 ? Double.parseDouble(variant[4]) : 1.0;
+        double outerMomentum = variant.length > 5 ? Double.parseDouble(variant[5]) : 0.0;
         DataBlocks trainBlocks = DataBlocks.cache(slices(jsc, "train", partitions));
         DataBlocks testBlocks = DataBlocks.cache(slices(jsc, "t10k", partitions));
         NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
                 .loss("softmax_cross_entropy");
         TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, learningRate).set(BATCH_SIZE, batch)
-                .set(EPOCHS, epochs).set(SEED, 1L).set(LOG_INTERVAL, 0L).set(LOCAL_STEPS, localSteps).build();
+                .set(EPOCHS, epochs).set(SEED, 1L).set(LOG_INTERVAL, 0L).set(LOCAL_STEPS, localSteps)
+                .set(LOCAL_OPTIMIZER_STATE, state).set(OUTER_LEARNING_RATE, outerRate).set(OUTER_MOMENTUM, outerMomentum).build();
         long cached = cachedBytes(jsc, trainBlocks);
         double[] trainSeconds = {0};
         double[] reached = {Double.NaN, Double.NaN};
@@ -136,7 +143,8 @@ public final class FashionMnistEndToEnd {
         trainBlocks.unpersist();
         testBlocks.unpersist();
         String steps = result.localSteps() == 1 ? "synchronous" : "K = " + result.localSteps()
-                + (localSteps.equals("auto") ? " (auto)" : "") + " local steps";
+                + (localSteps.equals("auto") ? " (auto)" : "") + " local steps, state " + state
+                + (outerMomentum > 0 || outerRate != 1 ? ", outer " + outerRate + "/" + outerMomentum : "");
         return String.format("| sparkprop 784-256-128-10 Adam lr %s, batch %d, %s, %d epochs | %.2f | %.0f | %s | %s | %.1f s | %.4f | %s (float32: %s) | %d | %.1f ms |",
                 learningRate, batch, steps, result.epochs(), perEpoch, train.rows() / perEpoch, seconds(reached[0]), seconds(reached[1]),
                 trainSeconds[0], accuracy, mb(cached), mb(4L * train.rows() * (train.cols() + 1)), overheads.size(), medianOverheadMs);

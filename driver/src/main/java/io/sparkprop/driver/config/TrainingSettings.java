@@ -105,7 +105,7 @@ public final class TrainingSettings {
                     + " step, so that Spark's fixed cost stays under 10 % of a round (the choice is logged and recorded).")
             .fixedOnResume();
     public static final Setting<String> LOCAL_OPTIMIZER_STATE = Setting.choice("train.localSteps.optimizerState",
-            "localOptimizerState", "reset", List.of("reset", "averaged"),
+            "localOptimizerState", "averaged", List.of("reset", "averaged"),
             "K > 1: the optimiser's state (momentum, Adam's moments) at the start of each round: reset (zeroed) or"
                     + " averaged (the partitions' end states averaged by rows and broadcast with the weights).")
             .fixedOnResume();

@@ -40,6 +40,33 @@ class ExecutorLossTest {
             .loss("softmax_cross_entropy");
     private static final int KILL_AFTER = 6;
 
+    /** Trains with {@code config}, SIGKILLing one executor JVM after step {@link #KILL_AFTER}. */
+    private static float[] trainKillingAnExecutor(StandaloneCluster cluster, SparkSession spark, DataBlocks data,
+                                                  TrainingConfig config)
+            throws InterruptedException {
+        // the master replaces a killed executor: wait until both workers have one again
+        for (int i = 0; i < 600 && cluster.executors().size() < 2; i++) {
+            Thread.sleep(100);
+        }
+        List<ProcessHandle> executors = cluster.executors();
+        assertEquals(2, executors.size(), "one executor JVM per worker");
+        ProcessHandle victim = executors.get(0);
+        long[] killedAt = {-1};
+        float[] disturbed = new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
+            @Override
+            public void onIteration(IterationMetrics m) {
+                if (m.iteration() == KILL_AFTER) {
+                    victim.destroyForcibly();
+                    victim.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+                    killedAt[0] = m.iteration();
+                }
+            }
+        }).fit(data, null).parameters();
+        assertEquals(KILL_AFTER, killedAt[0]);
+        assertFalse(victim.isAlive());
+        return disturbed;
+    }
+
     @Test
     void killingAnExecutorMidTrainingChangesNoBit() throws Exception {
         Path run = Files.createTempDirectory("sparkprop-executor-loss");
@@ -61,26 +88,17 @@ class ExecutorLossTest {
 
                 float[] undisturbed = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null).parameters();
                 assertEquals(0, removed.get());
-
-                List<ProcessHandle> executors = cluster.executors();
-                assertEquals(2, executors.size(), "one executor JVM per worker");
-                ProcessHandle victim = executors.get(0);
-                long[] killedAt = {-1};
-                float[] disturbed = new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
-                    @Override
-                    public void onIteration(IterationMetrics m) {
-                        if (m.iteration() == KILL_AFTER) {
-                            victim.destroyForcibly();
-                            victim.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-                            killedAt[0] = m.iteration();
-                        }
-                    }
-                }).fit(data, null).parameters();
-
-                assertEquals(KILL_AFTER, killedAt[0]);
-                assertFalse(victim.isAlive());
+                assertArrayEquals(undisturbed, trainKillingAnExecutor(cluster, spark, data, config), "synchronous steps");
                 assertTrue(removed.get() >= 1, "Spark noticed the lost executor");
-                assertArrayEquals(undisturbed, disturbed, "same bits with and without the executor loss");
+
+                // Rounds of 3 local steps (averaged Adam state, Nesterov outer step): a recomputed round
+                // starts from the same broadcast and gives the same change.
+                TrainingConfig local = config.toBuilder().set(LOCAL_STEPS, "3").set(LOCAL_OPTIMIZER_STATE, "averaged")
+                        .set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
+                float[] undisturbedLocal = new DistributedTrainer(TestSpark.jsc(spark), local).fit(data, null).parameters();
+                int before = removed.get();
+                assertArrayEquals(undisturbedLocal, trainKillingAnExecutor(cluster, spark, data, local), "local steps");
+                assertTrue(removed.get() > before, "Spark noticed the second lost executor");
                 data.unpersist();
             } finally {
                 spark.stop();
