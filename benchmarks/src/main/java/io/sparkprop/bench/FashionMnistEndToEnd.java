@@ -112,6 +112,8 @@ public final class FashionMnistEndToEnd {
         double[] trainSeconds = {0};
         double[] reached = {Double.NaN, Double.NaN};
         List<Double> overheads = new ArrayList<>();
+        // per round: broadcast creation, job minus its longest task (scheduling, launch, fetch), sum, update
+        List<double[]> parts = new ArrayList<>();
         TrainingListener listener = new TrainingListener() {
             @Override
             public void onIteration(IterationMetrics m) {
@@ -119,6 +121,8 @@ public final class FashionMnistEndToEnd {
                 Double compute = jobTimes.lastJobMaxTaskSeconds();
                 if (compute != null) {
                     overheads.add(m.seconds() - compute);
+                    parts.add(new double[] {m.broadcastSeconds(), m.jobSeconds() - compute, m.sumSeconds(),
+                            m.seconds() - m.broadcastSeconds() - m.jobSeconds() - m.sumSeconds()});
                 }
             }
 
@@ -138,16 +142,30 @@ public final class FashionMnistEndToEnd {
         TrainingResult result = new DistributedTrainer(jsc, config).addListener(listener).fit(trainBlocks, testBlocks);
         double accuracy = new DistributedTrainer(jsc, config).evaluate(result.lastParameters(), testBlocks).accuracy();
         double perEpoch = trainSeconds[0] / result.epochs();
-        overheads.sort(Double::compare);
-        double medianOverheadMs = overheads.isEmpty() ? Double.NaN : 1000 * overheads.get(overheads.size() / 2);
+        double medianOverheadMs = medianOverheadMs(overheads);
         trainBlocks.unpersist();
         testBlocks.unpersist();
+        double[] medians = new double[4];
+        for (int i = 0; i < 4; i++) {
+            int c = i;
+            double[] column = parts.stream().mapToDouble(a -> a[c]).sorted().toArray();
+            medians[i] = column.length == 0 ? Double.NaN : 1000 * column[column.length / 2];
+        }
+        System.out.printf("round outside compute, medians: broadcast %.2f ms, job outside its longest task %.2f ms,"
+                + " ordered sum %.2f ms, driver update %.2f ms (total %.1f ms)%n", medians[0], medians[1], medians[2], medians[3],
+                medianOverheadMs(overheads));
         String steps = result.localSteps() == 1 ? "synchronous" : "K = " + result.localSteps()
                 + (localSteps.equals("auto") ? " (auto)" : "") + " local steps, state " + state
                 + (outerMomentum > 0 || outerRate != 1 ? ", outer " + outerRate + "/" + outerMomentum : "");
         return String.format("| sparkprop 784-256-128-10 Adam lr %s, batch %d, %s, %d epochs | %.2f | %.0f | %s | %s | %.1f s | %.4f | %s (float32: %s) | %d | %.1f ms |",
                 learningRate, batch, steps, result.epochs(), perEpoch, train.rows() / perEpoch, seconds(reached[0]), seconds(reached[1]),
                 trainSeconds[0], accuracy, mb(cached), mb(4L * train.rows() * (train.cols() + 1)), overheads.size(), medianOverheadMs);
+    }
+
+    private static double medianOverheadMs(List<Double> overheads) {
+        List<Double> sorted = new ArrayList<>(overheads);
+        sorted.sort(Double::compare);
+        return sorted.isEmpty() ? Double.NaN : 1000 * sorted.get(sorted.size() / 2);
     }
 
     private static String mllib(SparkSession spark, DataBlock train, DataBlock test, int partitions, int iterations) {

@@ -263,7 +263,8 @@ public final class DistributedTrainer {
                     epochRows += aggregator.rows();
                     rowsSeen += aggregator.rows();
                     IterationMetrics m = new IterationMetrics(state.steps(), state.epoch, state.position - 1, loss,
-                            aggregator.rows(), rate, norm, (System.nanoTime() - t0) * 1e-9);
+                            aggregator.rows(), rate, norm, (System.nanoTime() - t0) * 1e-9, aggregator.broadcastSeconds(),
+                            aggregator.jobSeconds(), aggregator.sumSeconds());
                     for (TrainingListener l : listeners) {
                         l.onIteration(m);
                     }

@@ -51,6 +51,9 @@ final class GradientAggregator {
     private double[] sum;
     private float[] mean;
     private Broadcast<float[]> previous;
+    private double broadcastSeconds;
+    private double jobSeconds;
+    private double sumSeconds;
 
     /**
      * @param partitions    the number of cached blocks
@@ -71,8 +74,10 @@ final class GradientAggregator {
      * {@link #rows()} describe the round; the broadcast is destroyed on the next run or on close.
      */
     void run(float[] value, Function<Broadcast<float[]>, PartitionTask> task) {
+        long t0 = System.nanoTime();
         Broadcast<float[]> b = sc.broadcast(value.clone());
         PartitionTask t = task.apply(b);
+        long t1 = System.nanoTime();
         List<float[]> partials;
         if (groupSize == 0) {
             partials = blocks.mapPartitionsWithIndex((Function2<Integer, Iterator<DataBlock>, Iterator<float[]>>)
@@ -83,6 +88,7 @@ final class GradientAggregator {
                             Collections.singletonList(new Tuple2<>(partition, t.partial(partition, it.next()))).iterator(), true));
             partials = keyed.partitionBy(new GroupPartitioner(groupSize, groups)).mapPartitions(new GroupSum(), true).collect();
         }
+        long t2 = System.nanoTime();
         int length = partials.get(0).length;
         if (sum.length != length) {
             // the payload's length L is fixed for a run's rounds (it changes only after auto's timing rounds)
@@ -104,6 +110,25 @@ final class GradientAggregator {
             previous.destroy();
         }
         previous = b;
+        long t3 = System.nanoTime();
+        broadcastSeconds = (t1 - t0) * 1e-9;
+        jobSeconds = (t2 - t1) * 1e-9;
+        sumSeconds = (t3 - t2) * 1e-9;
+    }
+
+    /** The last round's wall time creating the broadcast (copy, serialisation, compression). */
+    double broadcastSeconds() {
+        return broadcastSeconds;
+    }
+
+    /** The last round's Spark job: scheduling, task serialisation and launch, the tasks, result fetch. */
+    double jobSeconds() {
+        return jobSeconds;
+    }
+
+    /** The last round's partition-order sum, mean and the previous broadcast's destruction on the driver. */
+    double sumSeconds() {
+        return sumSeconds;
     }
 
     /** The mean payload of the last round (a reused buffer; the update rule may modify it). */
