@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.io.OutputSwap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Reads and writes the model format on any Hadoop FileSystem URI (file://, hdfs://, s3a://):
@@ -65,6 +65,14 @@ public final class ModelStore {
     }
 
     /**
+     * Fails now, naming {@code dir}, when a model could not be written there later: it exists and
+     * {@code overwrite} is false, it is a file, or its folder is not writable.
+     */
+    public void checkWritable(String dir, boolean overwrite) throws IOException {
+        OutputSwap.check(fileSystem(new Path(dir)), new Path(dir), overwrite);
+    }
+
+    /**
      * Writes {@code model} to {@code dir}. Refuses an existing model unless {@code overwrite}; with
      * it, the old model is replaced only once the new one is complete.
      */
@@ -77,30 +85,19 @@ public final class ModelStore {
      * written into the model directory inside the same atomic step.
      */
     public void write(SavedModel model, String dir, boolean overwrite, Map<String, byte[]> extraFiles) throws IOException {
-        Path target = new Path(dir);
-        FileSystem fs = fileSystem(target);
-        target = fs.makeQualified(target);
-        if (fs.exists(target)) {
-            if (!overwrite) {
-                throw new IllegalArgumentException("output path " + target + " already exists; pass --overwrite to replace it");
-            }
-            if (fs.getFileStatus(target).isFile()) {
-                throw new IllegalArgumentException("output path " + target + " is a file, expected a model directory");
+        for (String name : extraFiles.keySet()) {
+            if (name.equals(MODEL_JSON) || name.equals(PARAMS_BIN) || name.contains("/")) {
+                throw new IllegalArgumentException("extra model file name '" + name + "' is reserved or not a plain name");
             }
         }
-        Path parent = target.getParent();
-        fs.mkdirs(parent);
-        Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        try {
+        FileSystem fs = fileSystem(new Path(dir));
+        OutputSwap.replace(fs, new Path(dir), overwrite, tmp -> {
             fs.mkdirs(tmp);
             byte[] paramBytes = toLittleEndian(model.params());
             try (FSDataOutputStream out = fs.create(new Path(tmp, PARAMS_BIN), false)) {
                 out.write(paramBytes);
             }
             for (Map.Entry<String, byte[]> file : extraFiles.entrySet()) {
-                if (file.getKey().equals(MODEL_JSON) || file.getKey().equals(PARAMS_BIN) || file.getKey().contains("/")) {
-                    throw new IllegalArgumentException("extra model file name '" + file.getKey() + "' is reserved or not a plain name");
-                }
                 try (FSDataOutputStream out = fs.create(new Path(tmp, file.getKey()), false)) {
                     out.write(file.getValue());
                 }
@@ -109,19 +106,7 @@ public final class ModelStore {
             try (FSDataOutputStream out = fs.create(new Path(tmp, MODEL_JSON), false)) {
                 out.write(JSON.writeValueAsBytes(toJson(model, sha256(paramBytes))));
             }
-            if (fs.exists(target)) {
-                Path old = new Path(parent, "." + target.getName() + ".old-" + UUID.randomUUID());
-                rename(fs, target, old);
-                rename(fs, tmp, target);
-                fs.delete(old, true);
-            } else {
-                rename(fs, tmp, target);
-            }
-        } finally {
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, true);
-            }
-        }
+        });
     }
 
     /**
@@ -276,12 +261,6 @@ public final class ModelStore {
             return new NetworkSpec(network.path("inputWidth").asInt(-1), widths, activations, network.path("loss").asText());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": invalid network: " + e.getMessage(), e);
-        }
-    }
-
-    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-        if (!fs.rename(from, to)) {
-            throw new IOException("could not rename " + from + " to " + to);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.driver.io.OutputSwap;
 import io.sparkprop.driver.model.ModelScorer;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.ModelInput;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
@@ -53,9 +55,8 @@ final class PredictCommand implements Callable<Integer> {
         JobConfig config = configOptions.resolve(dataOptions.shortcuts(new LinkedHashMap<>()));
         try (SparkSession spark = SparkSessions.start(config, "sparkprop predict")) {
             org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
-            if (!overwrite && out.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(out)) {
-                throw new IllegalArgumentException("output path " + output + " already exists; pass --overwrite to replace it");
-            }
+            FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            OutputSwap.check(fs, out, overwrite);
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
             ModelInput input = ModelInput.read(new DataSource(spark), config, model, false);
             Dataset<Row> scored = new ModelScorer(model).transform(input.data(), input.featureColumns(),
@@ -63,8 +64,10 @@ final class PredictCommand implements Callable<Integer> {
             if (outputFormat.equals("csv")) {
                 scored = flattenForCsv(scored, model.classLabels().size());
             }
-            scored.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).option("header", true)
-                    .format(outputFormat).save(output);
+            // written beside the output and swapped in whole: a failed job leaves the old output as it was
+            Dataset<Row> rows = scored;
+            OutputSwap.replace(fs, out, overwrite, tmp -> rows.write().mode(SaveMode.ErrorIfExists).option("header", true)
+                    .format(outputFormat).save(tmp.toString()));
             spec.commandLine().getOut().println("predictions written to " + output + " (" + outputFormat + ")");
         }
         return SparkpropCommand.EXIT_OK;

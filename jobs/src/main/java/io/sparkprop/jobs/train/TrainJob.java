@@ -75,6 +75,7 @@ public final class TrainJob {
         if (!overwrite && store.exists(output)) {
             throw new IllegalArgumentException("output path " + output + " already holds a model; pass --overwrite to replace it");
         }
+        store.checkWritable(output, overwrite);
         Outcome outcome = train();
         store.write(outcome.model, output, overwrite, outcome.reportFiles);
         out.println("model written to " + output + " (report: " + output + "/" + REPORT_HTML + ")");

@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +106,45 @@ class TrainPredictEvaluateTest {
             double mse = p.selectExpr("avg((cast(target as double) - prediction) * (cast(target as double) - prediction))").first().getDouble(0);
             // the targets' variance is about 3^2/3 + 2^2/3 + 0.25 * 16/12 = 4.67; a fit must do far better
             assertTrue(mse < 0.05, "prediction MSE " + mse);
+        }
+
+        // A job that fails inside its tasks (a NaN cell, found by the scoring tasks while writing) leaves the
+        // previous predictions byte for byte, and creates nothing where there was nothing.
+        Map<Path, byte[]> before = snapshot(predictions);
+        Path bad = tmp.resolve("bad.csv");
+        Files.writeString(bad, "id,x1,x2,x3,target\n0,0.5,0.25,1,2\n1,NaN,0.5,2,1\n");
+        CommandLineRun overwrite = CommandLineRun.run("predict", model.toString(), "--format", "csv", "--data", bad.toString(),
+                "-o", predictions.toString(), "--overwrite");
+        assertEquals(1, overwrite.exitCode, overwrite.toString());
+        assertEquals(before.keySet(), snapshot(predictions).keySet(), "the old output's files");
+        before.forEach((file, bytes) -> assertArrayEquals(bytes, readBytes(file), file.toString()));
+        Path fresh = tmp.resolve("fresh-predictions");
+        CommandLineRun failed = CommandLineRun.run("predict", model.toString(), "--format", "csv", "--data", bad.toString(),
+                "-o", fresh.toString());
+        assertEquals(1, failed.exitCode, failed.toString());
+        assertFalse(Files.exists(fresh), "no output folder after a failed predict");
+        try (var left = Files.list(tmp)) {
+            List<String> hidden = left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+            assertEquals(List.of(), hidden, "no temporary folders left beside the outputs");
+        }
+    }
+
+    private static Map<Path, byte[]> snapshot(Path dir) throws IOException {
+        Map<Path, byte[]> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(dir)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                files.put(f, Files.readAllBytes(f));
+            }
+        }
+        assertFalse(files.isEmpty(), "predictions were written");
+        return files;
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
