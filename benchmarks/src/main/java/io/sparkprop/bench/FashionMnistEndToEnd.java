@@ -69,8 +69,15 @@ public final class FashionMnistEndToEnd {
         DataBlock test = read(dir, "t10k");
         System.out.printf("data: %d train, %d test rows of %d features from %s%n", train.rows(), test.rows(), train.cols(), dir);
 
-        SparkConf conf = new SparkConf().setMaster("local[" + partitions + "]").setAppName("sparkprop end-to-end")
+        // local[partitions], or the cluster benchmarks/standalone.sh started (then our classes travel in the jar)
+        String master = System.getenv().getOrDefault("SPARKPROP_BENCH_MASTER", "local[" + partitions + "]");
+        System.out.printf("master: %s%n", master);
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("sparkprop end-to-end")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+        if (System.getenv("SPARKPROP_BENCH_JAR") != null) {
+            conf.set("spark.jars", System.getenv("SPARKPROP_BENCH_JAR")).set("spark.executor.memory", "2g")
+                    .set("spark.locality.wait", "0");
+        }
         KryoSettings.apply(conf, false);
         try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

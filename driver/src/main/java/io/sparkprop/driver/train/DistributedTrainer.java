@@ -332,7 +332,8 @@ public final class DistributedTrainer {
     /**
      * K, the local steps per round: train.localSteps, or for auto the smallest power of two that keeps
      * Spark's fixed cost of a round at most 10 % of it, from rounds timed on the starting parameters
-     * (results discarded): T(1) = F + C and T(m) = F + m C give the fixed cost F and one local step's
+     * (results discarded): T(1) = F + C and T(m) = F + m C (m = 16, or an epoch if shorter), each the
+     * fastest of four timings after three warm-ups, give the fixed cost F and one local step's
      * C, and F <= 0.1 (F + K C) means K >= 9 F / C; at most one epoch's iterations.
      */
     private int localSteps(RoundFactory local, float[] start, int parameters, int stateArrays, IterationPlan plan) {
@@ -341,7 +342,8 @@ public final class DistributedTrainer {
             return Integer.parseInt(setting);
         }
         int perEpoch = plan.iterationsPerEpoch();
-        int probe = Math.min(4, perEpoch);
+        // 16 steps against 1: the compute difference must stand out of a round's timing noise
+        int probe = Math.min(16, perEpoch);
         if (probe < 2) {
             LOG.info("local steps auto: K = 1 (an epoch is a single iteration)");
             return 1;
@@ -350,15 +352,15 @@ public final class DistributedTrainer {
         double one = Double.MAX_VALUE;
         double many = Double.MAX_VALUE;
         sc.setJobDescription("sparkprop: timing rounds to choose the local steps");
-        // the first pair warms up the JIT and the executors' buffers; the minimum of the rest is the cost
-        for (int r = 0; r < 6; r++) {
+        // three pairs warm up the JIT, the cache and the executors' buffers; the fastest of the rest is the cost
+        for (int r = 0; r < 7; r++) {
             long t = System.nanoTime();
             local.run(value, 0, 0, 1, 0);
             double t1 = (System.nanoTime() - t) * 1e-9;
             t = System.nanoTime();
             local.run(value, 0, 0, probe, 0);
             double tm = (System.nanoTime() - t) * 1e-9;
-            if (r > 0) {
+            if (r >= 3) {
                 one = Math.min(one, t1);
                 many = Math.min(many, tm);
             }
