@@ -1,14 +1,14 @@
 package io.sparkprop.driver.train;
 
-import io.sparkprop.core.optim.UpdateRule;
-
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.EpochOrder;
 import io.sparkprop.core.nn.Batch;
 import io.sparkprop.core.nn.Network;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
+import io.sparkprop.core.optim.UpdateRule;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +62,17 @@ final class ExecutorWorkspaces {
             }
             block.gather(order.order, from, to, batch);
         }
+    }
+
+    /**
+     * The gradient sum over rows {@code [from, to)} of the epoch's shuffled order at {@code params},
+     * left in {@code s.gradient} [P]; returns the loss sum.
+     */
+    static double gradientSum(Scratch s, DataBlock block, long seed, long epoch, int partition, int from, int to, float[] params) {
+        Workspace ws = s.workspace;
+        gatherEpochSlice(block, seed, epoch, partition, from, to, ws.batch());
+        Arrays.fill(s.gradient, 0f);
+        return s.network.forwardBackward(params, ws, s.gradient);
     }
 
     /**

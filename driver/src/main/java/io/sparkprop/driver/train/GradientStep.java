@@ -2,10 +2,8 @@ package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.NetworkSpec;
-import io.sparkprop.core.nn.Workspace;
 import org.apache.spark.broadcast.Broadcast;
 
-import java.util.Arrays;
 
 /**
  * One partition's share of one iteration, run on the executor: take the next local mini-batch of
@@ -38,10 +36,7 @@ final class GradientStep implements GradientAggregator.PartitionTask {
     /** The partial sums {@code [g_1..g_P, lossSum, rows]} of this partition. */
     @Override
     public float[] partial(int partition, DataBlock block) {
-        if (block.rows() != plan.rows(partition)) {
-            throw new IllegalStateException("partition " + partition + " holds " + block.rows() + " rows, the plan expects "
-                    + plan.rows(partition) + ": the cached data changed under the trainer");
-        }
+        plan.checkBlock(partition, block);
         int from = plan.from(partition, iteration);
         int to = plan.to(partition, iteration);
         ExecutorWorkspaces.Scratch s = ExecutorWorkspaces.scratch(spec, plan.maxBatch());
@@ -50,10 +45,7 @@ final class GradientStep implements GradientAggregator.PartitionTask {
         if (from == to) {
             return out;
         }
-        Workspace ws = s.workspace;
-        ExecutorWorkspaces.gatherEpochSlice(block, seed, epoch, partition, from, to, ws.batch());
-        Arrays.fill(s.gradient, 0f);
-        double loss = s.network.forwardBackward(params.value(), ws, s.gradient);
+        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params.value());
         System.arraycopy(s.gradient, 0, out, 0, p);
         out[p] = (float) loss;
         out[p + 1] = to - from;

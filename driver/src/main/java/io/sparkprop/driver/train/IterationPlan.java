@@ -1,5 +1,7 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.core.data.DataBlock;
+
 import java.io.Serializable;
 
 /**
@@ -70,6 +72,14 @@ public final class IterationPlan implements Serializable {
 
     public int iterationsPerEpoch() {
         return iterationsPerEpoch;
+    }
+
+    /** Fails when partition p's cached block no longer holds the rows this plan was made for. */
+    public void checkBlock(int partition, DataBlock block) {
+        if (block.rows() != rows[partition]) {
+            throw new IllegalStateException("partition " + partition + " holds " + block.rows() + " rows, the plan expects "
+                    + rows[partition] + ": the cached data changed under the trainer");
+        }
     }
 
     /** First position (in the epoch's shuffled order) partition p uses in iteration i. */

@@ -2,7 +2,6 @@ package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.NetworkSpec;
-import io.sparkprop.core.nn.Workspace;
 import io.sparkprop.core.optim.UpdateRule;
 import io.sparkprop.driver.config.TrainingSettings;
 import org.apache.spark.broadcast.Broadcast;
@@ -67,10 +66,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
 
     @Override
     public float[] partial(int partition, DataBlock block) {
-        if (block.rows() != plan.rows(partition)) {
-            throw new IllegalStateException("partition " + partition + " holds " + block.rows() + " rows, the plan expects "
-                    + plan.rows(partition) + ": the cached data changed under the trainer");
-        }
+        plan.checkBlock(partition, block);
         ExecutorWorkspaces.Scratch s = ExecutorWorkspaces.scratch(spec, plan.maxBatch());
         UpdateRule rule = ExecutorWorkspaces.innerRule(s, run, config, plan.iterationsPerEpoch(), totalIterations);
         float[] theta0 = start.value();
@@ -86,7 +82,6 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
         } else {
             rule.resetTo(globalStep);
         }
-        Workspace ws = s.workspace;
         double loss = 0;
         int rows = 0;
         for (int k = 0; k < steps; k++) {
@@ -95,9 +90,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
             if (from == to) {
                 break;
             }
-            ExecutorWorkspaces.gatherEpochSlice(block, seed, epoch, partition, from, to, ws.batch());
-            Arrays.fill(s.gradient, 0f);
-            loss += s.network.forwardBackward(theta, ws, s.gradient);
+            loss += ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, theta);
             float n = to - from;
             for (int j = 0; j < p; j++) {
                 s.gradient[j] /= n;
