@@ -159,7 +159,7 @@ public final class OnnxExporter {
         return new Message()
                 .int64(1, IR_VERSION)
                 .string(2, "sparkprop")
-                .string(3, version())
+                .string(3, SavedModel.runningVersion())
                 .string(6, "sparkprop network " + spec)
                 .message(7, g)
                 .message(8, opset);
@@ -175,11 +175,6 @@ public final class OnnxExporter {
                 .message(1, new Message().int64(1, width));
         Message tensorType = new Message().int64(1, FLOAT).message(2, shape);
         return new Message().string(1, name).message(2, new Message().message(1, tensorType));
-    }
-
-    private static String version() {
-        String v = OnnxExporter.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     /** The graph under construction: nodes in execution order and the constant tensors. */

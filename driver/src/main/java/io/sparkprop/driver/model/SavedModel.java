@@ -59,6 +59,12 @@ public final class SavedModel {
         this.sparkpropVersion = sparkpropVersion;
     }
 
+    /** The running sparkprop's version, as the jar's manifest records it ("dev" outside a jar). */
+    public static String runningVersion() {
+        String v = SavedModel.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
     public NetworkSpec spec() {
         return spec;
     }

@@ -204,7 +204,7 @@ public final class ModelFit {
             training.put("configuration", config.toMap());
             SavedModel model = new SavedModel(spec, result.parameters(),
                     classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
-                    featureNames, classLabels, mean, std, training, Instant.now().toString(), version());
+                    featureNames, classLabels, mean, std, training, Instant.now().toString(), SavedModel.runningVersion());
             return new Result(model, result, metrics, metricsOn, baseMetrics, trainBlocks.rows(), trainBlocks.partitions(),
                     trainBlocks.sizeInBytes(), trainSeconds, seconds);
         } finally {
@@ -215,12 +215,6 @@ public final class ModelFit {
                 validationBlocks.unpersist();
             }
         }
-    }
-
-    /** sparkprop's version, as the jar's manifest records it ("dev" outside a jar). */
-    public static String version() {
-        String v = ModelFit.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     /** input -> hidden layers (model.hidden, model.activation) -> outputs (softmax or identity). */
