@@ -1,5 +1,6 @@
 package io.sparkprop.driver.model;
 
+
 import com.google.protobuf.CodedOutputStream;
 import io.sparkprop.core.nn.Activation;
 import io.sparkprop.core.nn.Identity;
@@ -10,6 +11,7 @@ import io.sparkprop.core.nn.Relu;
 import io.sparkprop.core.nn.Sigmoid;
 import io.sparkprop.core.nn.Softmax;
 import io.sparkprop.core.nn.Tanh;
+import io.sparkprop.driver.io.OutputSwap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -91,13 +93,13 @@ public final class OnnxExporter {
     public static void write(SavedModel model, String file, boolean overwrite, Configuration hadoopConf) throws IOException {
         Path path = new Path(file);
         FileSystem fs = path.getFileSystem(hadoopConf);
-        if (fs.exists(path) && !overwrite) {
-            throw new IllegalArgumentException("output file " + path + " already exists; pass --overwrite to replace it");
-        }
         byte[] bytes = toBytes(model);
-        try (FSDataOutputStream out = fs.create(path, true)) {
-            out.write(bytes);
-        }
+        // written beside the file and swapped in: a failed write leaves an older export as it was
+        OutputSwap.replaceFile(fs, path, overwrite, tmp -> {
+            try (FSDataOutputStream out = fs.create(tmp, false)) {
+                out.write(bytes);
+            }
+        });
     }
 
     /**
