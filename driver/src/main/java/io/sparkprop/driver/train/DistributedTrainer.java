@@ -163,13 +163,17 @@ public final class DistributedTrainer {
         RoundFactory local = (value, epoch, first, steps, globalStep) -> aggregator.run(value, b ->
                 new LocalSteps(spec, b, plan, config, runId, epoch, first, steps, globalStep, stateArrays, epochs * perEpoch));
 
+        float[] start = null;
         int k;
         if (from != null) {
             checkCompatible(from, recorded);
             k = ((Number) from.config().getOrDefault(LOCAL_STEPS_CHOSEN, 1)).intValue();
         } else {
-            k = localSteps(local, initialParameters != null ? initialParameters : config.initialParameters(), layout.size(),
-                    stateArrays, plan);
+            if (initialParameters != null) {
+                layout.checkLength(initialParameters, "initial parameters");
+            }
+            start = initialParameters != null ? initialParameters : config.initialParameters();
+            k = localSteps(local, start, layout.size(), stateArrays, plan);
         }
         recorded.put(LOCAL_STEPS_CHOSEN, k);
         Optimizer outer = null;
@@ -177,15 +181,8 @@ public final class DistributedTrainer {
             outer = new Momentum(config.get(OUTER_MOMENTUM), true);
             outer.initialise(layout.size());
         }
-        TrainingState state;
-        if (from != null) {
-            state = TrainingState.restore(from, rule, outer, layout);
-        } else if (initialParameters != null) {
-            layout.checkLength(initialParameters, "initial parameters");
-            state = TrainingState.start(initialParameters, rule, outer);
-        } else {
-            state = TrainingState.start(config.initialParameters(), rule, outer);
-        }
+        TrainingState state = from != null ? TrainingState.restore(from, rule, outer, layout)
+                : TrainingState.start(start, rule, outer);
         float[] params = state.params;
         LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached): batch {}, {} iterations per epoch,"
                         + " {} epochs, optimizer {}, learning rate {}{}", spec, layout.size(), train.rows(), train.partitions(),
