@@ -6,6 +6,7 @@ import io.sparkprop.core.nn.WeightInit;
 import io.sparkprop.core.optim.LearningRateSchedule;
 import io.sparkprop.core.optim.Optimizer;
 import io.sparkprop.core.optim.UpdateRule;
+import io.sparkprop.driver.config.ConfigurationException;
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
 
@@ -168,10 +169,10 @@ public final class TrainingConfig implements Serializable {
             return new TrainingConfig(new LinkedHashMap<>(values), network);
         }
 
-        private static IllegalArgumentException invalid(Setting<?> setting, Object value, String expected) {
+        private static ConfigurationException invalid(Setting<?> setting, Object value, String expected) {
             String shown = value instanceof int[] a ? setting.format(a) : value instanceof String s && !s.startsWith("'")
                     ? "'" + s + "'" : String.valueOf(value);
-            return new IllegalArgumentException("training configuration: " + setting.key() + " = " + shown
+            return new ConfigurationException("training configuration: " + setting.key() + " = " + shown
                     + " is invalid, expected " + expected);
         }
     }

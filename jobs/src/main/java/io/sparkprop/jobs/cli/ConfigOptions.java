@@ -33,6 +33,7 @@ final class ConfigOptions {
         cli.putAll(shortcuts);
         JobConfig config = JobConfig.resolve(ConfigSchema.shipped(), readJobFile(), jobFile == null ? "-" : jobFile, cli);
         config.warnings().forEach(w -> System.err.println("warning: " + w));
+        config.trainingConfig(); // the constraints between training settings, checked before Spark starts
         return config;
     }
 

@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.driver.config.ConfigurationException;
 import io.sparkprop.jobs.registry.RegistryLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,8 +43,8 @@ public final class SparkpropCommand implements Runnable {
         CommandLine cl = new CommandLine(new SparkpropCommand());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE
-                : e instanceof RegistryLock.HeldException ? EXIT_LOCKED : EXIT_FAILED);
+        cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException || e instanceof ConfigurationException
+                ? EXIT_USAGE : e instanceof RegistryLock.HeldException ? EXIT_LOCKED : EXIT_FAILED);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {

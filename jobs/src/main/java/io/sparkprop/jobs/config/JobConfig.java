@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.config;
 
+import io.sparkprop.driver.config.ConfigurationException;
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.train.TrainingConfig;
@@ -69,13 +70,13 @@ public final class JobConfig {
                     key = setting.key();
                 }
                 if (setting == null) {
-                    throw new IllegalArgumentException("unknown configuration key '" + key + "' (from " + source
+                    throw new ConfigurationException("unknown configuration key '" + key + "' (from " + source
                             + "); did you mean '" + schema.closest(key) + "'? See conf/sparkprop-defaults.conf for every key");
                 }
                 try {
                     setting.parse(value);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("configuration key " + key + " (from " + source + ") is '" + value
+                    throw new ConfigurationException("configuration key " + key + " (from " + source + ") is '" + value
                             + "', expected " + e.getMessage());
                 }
             }
