@@ -1,12 +1,15 @@
 package io.sparkprop.driver.data;
 
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.Serializable;
@@ -32,6 +35,15 @@ public final class RowFeatures implements Serializable {
         this.kind = kind;
         this.positions = positions;
         this.width = width;
+    }
+
+    /**
+     * The feature width a vector column declares in its ML attribute metadata (VectorAssembler and
+     * most feature transformers write it), or -1 when it declares none (or is an array column).
+     */
+    public static int declaredWidth(StructType schema, String column) {
+        StructField field = schema.apply(column);
+        return field.dataType() instanceof VectorUDT ? AttributeGroup.fromStructField(field).size() : -1;
     }
 
     /**

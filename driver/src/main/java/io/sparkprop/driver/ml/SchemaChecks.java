@@ -1,20 +1,13 @@
 package io.sparkprop.driver.ml;
 
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.Arrays;
-import java.util.List;
 
 /** Column checks shared by the estimators and models, with messages that name the column. */
 final class SchemaChecks {
@@ -45,14 +38,5 @@ final class SchemaChecks {
 
     static StructType addPrediction(StructType schema, String predictionCol) {
         return addColumn(schema, predictionCol, DataTypes.DoubleType);
-    }
-
-    /**
-     * The feature width a column declares in its ML attribute metadata (VectorAssembler and most
-     * feature transformers write it), or -1 when it declares none.
-     */
-    static int declaredWidth(StructType schema, String column) {
-        StructField field = schema.apply(column);
-        return field.dataType() instanceof VectorUDT ? AttributeGroup.fromStructField(field).size() : -1;
     }
 }

@@ -1,5 +1,6 @@
 package io.sparkprop.driver.ml;
 
+import io.sparkprop.driver.data.RowFeatures;
 import io.sparkprop.driver.model.ModelScorer;
 import io.sparkprop.driver.model.OnnxExporter;
 import io.sparkprop.driver.model.SavedModel;
@@ -92,7 +93,7 @@ public abstract class SparkpropModel<M extends SparkpropModel<M>> extends Model<
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema(), true);
-        int declared = SchemaChecks.declaredWidth(dataset.schema(), getFeaturesCol());
+        int declared = RowFeatures.declaredWidth(dataset.schema(), getFeaturesCol());
         if (declared >= 0 && declared != numFeatures()) {
             throw new IllegalArgumentException("features column '" + getFeaturesCol() + "' has " + declared
                     + " features, the model expects " + numFeatures());

@@ -195,6 +195,7 @@ public final class DistributedTrainer {
         Evaluator evaluator = new Evaluator(sc, spec, config.get(EVAL_BATCH_SIZE));
         float[] delta = k > 1 ? new float[layout.size()] : null;
         float outerRate = config.get(OUTER_LEARNING_RATE).floatValue();
+        long seed = config.get(SEED);
         List<EpochMetrics> history = new ArrayList<>();
         String stopReason = "epochs";
         String lastCheckpoint = null;
@@ -223,13 +224,15 @@ public final class DistributedTrainer {
                     sc.setJobDescription("sparkprop epoch " + state.epoch + " iteration " + state.position
                             + (n > 1 ? "-" + (state.position + n - 1) : ""));
                     long t0 = System.nanoTime();
+                    double loss;
                     double rate;
                     double norm;
                     if (k == 1) {
                         long epoch = state.epoch;
                         int position = state.position;
-                        aggregator.run(params, b -> new GradientStep(spec, b, plan, config.get(SEED), epoch, position));
-                        checkFinite(aggregator.lossSum() / aggregator.rows(), aggregator.mean(), state, lastCheckpoint);
+                        aggregator.run(params, b -> new GradientStep(spec, b, plan, seed, epoch, position));
+                        loss = aggregator.lossSum() / aggregator.rows();
+                        checkFinite(loss, aggregator.mean(), state, lastCheckpoint);
                         rule.apply(params, aggregator.mean());
                         rate = rule.lastRate();
                         norm = rule.lastGradientNorm();
@@ -237,7 +240,8 @@ public final class DistributedTrainer {
                         float[] value = stateArrays == 0 ? params : withState(params, rule.optimizer().state());
                         local.run(value, state.epoch, state.position, n, before);
                         float[] mean = aggregator.mean();
-                        checkFinite(aggregator.lossSum() / aggregator.rows(), mean, state, lastCheckpoint);
+                        loss = aggregator.lossSum() / aggregator.rows();
+                        checkFinite(loss, mean, state, lastCheckpoint);
                         System.arraycopy(mean, 0, delta, 0, delta.length);
                         rate = rule.schedule().rate(before);
                         norm = GradientClipping.globalNorm(delta);
@@ -253,7 +257,6 @@ public final class DistributedTrainer {
                             rule.resetTo(before + n);
                         }
                     }
-                    double loss = aggregator.lossSum() / aggregator.rows();
                     checkFinite(params, state, lastCheckpoint);
                     state.position += n;
                     epochLoss += aggregator.lossSum();

@@ -98,6 +98,14 @@ public final class EvaluationMetrics implements Serializable {
         return r2;
     }
 
+    /** Rows, then {@link #toMap()}: what model metadata and retraining history lines record. */
+    public Map<String, Object> toMapWithRows() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rows", rows());
+        out.putAll(toMap());
+        return out;
+    }
+
     /** Loss and the task's metrics by name: loss, accuracy; or loss, mse, rmse, mae, r2. */
     public Map<String, Double> toMap() {
         Map<String, Double> out = new LinkedHashMap<>();

@@ -5,16 +5,14 @@ import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.data.FeatureStandardization;
+import io.sparkprop.driver.data.RowFeatures;
 import io.sparkprop.driver.model.SavedModel;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -197,10 +195,7 @@ public final class ModelFit {
             training.put("localSteps", result.localSteps());
             training.put("seconds", Math.round(seconds * 10) / 10.0);
             training.put("metricsOn", metricsOn);
-            Map<String, Object> metricsMap = new LinkedHashMap<>();
-            metricsMap.put("rows", metrics.rows());
-            metricsMap.putAll(metrics.toMap());
-            training.put("metrics", metricsMap);
+            training.put("metrics", metrics.toMapWithRows());
             training.put("configuration", config.toMap());
             SavedModel model = new SavedModel(spec, result.parameters(),
                     classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
@@ -233,8 +228,7 @@ public final class ModelFit {
         if (vectorColumn == null) {
             return scalarColumns.size();
         }
-        StructField field = data.schema().apply(vectorColumn);
-        int declared = field.dataType() instanceof VectorUDT ? AttributeGroup.fromStructField(field).size() : -1;
+        int declared = RowFeatures.declaredWidth(data.schema(), vectorColumn);
         if (declared >= 0) {
             return declared;
         }

@@ -8,7 +8,6 @@ import io.sparkprop.jobs.report.EpochRecord;
 import io.sparkprop.jobs.report.TrainingReport;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 

@@ -125,8 +125,8 @@ public final class RetrainJob {
         entry.put("metric", metric);
         entry.put("tolerance", tolerance);
         entry.put("previousVersion", current.isPresent() ? current.getAsInt() : null);
-        entry.put("candidateMetrics", TrainJob.metricsMap(outcome.metrics));
-        entry.put("currentMetrics", base == null ? null : TrainJob.metricsMap(outcome.baseMetrics));
+        entry.put("candidateMetrics", outcome.metrics.toMapWithRows());
+        entry.put("currentMetrics", base == null ? null : outcome.baseMetrics.toMapWithRows());
         if (base != null) {
             out.printf("holdout %s: candidate %.6g, current %.6g (tolerance %s, %s is better)%n", metric, candidateValue,
                     value(metric, outcome.baseMetrics), tolerance, higherIsBetter(metric) ? "higher" : "lower");

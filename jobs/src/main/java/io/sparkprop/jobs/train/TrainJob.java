@@ -202,12 +202,4 @@ public final class TrainJob {
         }
         return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (%d rows)", on, m.rmse(), m.mae(), m.r2(), m.rows());
     }
-
-    /** Rows and metrics, as model metadata and history lines record them. */
-    static Map<String, Object> metricsMap(EvaluationMetrics m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rows", m.rows());
-        out.putAll(m.toMap());
-        return out;
-    }
 }
