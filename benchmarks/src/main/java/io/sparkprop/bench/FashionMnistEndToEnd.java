@@ -47,7 +47,9 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * (784-128-10, l-bfgs, blockSize 128), on the same data in the same cached partitions, in one
  * invocation. Prints a Markdown table for BENCHMARKS.md. Not a test: run benchmarks/end-to-end.sh.
  *
- * <p>Arguments: [dataDir] [epochs] [partitions] [mllibIterations,comma-separated or "none"] [batch] [learningRate].
+ * <p>Arguments: [dataDir] [epochs] [partitions] [mllibIterations,comma-separated or "none"] [batch] [learningRate]
+ * [variants] [peer: pytorch or none]. The PyTorch peer (DJL, single process) runs when the jar was built
+ * with the {@code peers} profile.
  */
 public final class FashionMnistEndToEnd {
     private static String DATA_DIR;
@@ -65,6 +67,7 @@ public final class FashionMnistEndToEnd {
         // sparkprop runs as K/batch/lr[/state[/outerLr/outerMomentum]], comma-separated (K: local steps per
         // round, 1 = synchronous, or auto; state: reset or averaged)
         String variants = args.length > 6 ? args[6] : "1/" + batch + "/" + learningRate;
+        PeerTrainer peer = args.length > 7 && args[7].equals("none") ? null : PeerTrainer.pyTorch();
         DataBlock train = read(dir, "train");
         DataBlock test = read(dir, "t10k");
         System.out.printf("data: %d train, %d test rows of %d features from %s%n", train.rows(), test.rows(), train.cols(), dir);
@@ -79,6 +82,14 @@ public final class FashionMnistEndToEnd {
                     .set("spark.locality.wait", "0");
         }
         KryoSettings.apply(conf, false);
+        conf.set("spark.broadcast.compress", "false"); // as bin/sparkprop sets it
+        // extra Spark settings to compare, e.g. SPARKPROP_BENCH_SPARK_CONF=spark.broadcast.compress=true
+        for (String kv : System.getenv().getOrDefault("SPARKPROP_BENCH_SPARK_CONF", "").split(",")) {
+            if (kv.contains("=")) {
+                conf.set(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        System.out.printf("spark.broadcast.compress: %s%n", conf.get("spark.broadcast.compress"));
         try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JobTimes jobTimes = new JobTimes();
@@ -87,6 +98,9 @@ public final class FashionMnistEndToEnd {
             for (String v : variants.split(",")) {
                 String[] kbl = v.trim().split("/");
                 rows.add(sparkprop(jsc, train, test, epochs, partitions, kbl, jobTimes));
+            }
+            if (peer != null) {
+                rows.add(peer.run(train, test, epochs));
             }
             if (!mllib.equals("none")) {
                 for (String iters : mllib.split(",")) {
@@ -261,7 +275,7 @@ public final class FashionMnistEndToEnd {
         return -1;
     }
 
-    private static String seconds(double s) {
+    static String seconds(double s) {
         return Double.isNaN(s) ? "not reached" : String.format("%.1f s", s);
     }
 

@@ -144,10 +144,11 @@ public final class Setting<T> {
     }
 
     /**
-     * "auto" or a positive integer, held as text ("auto", "16"): a count sparkprop may choose itself.
+     * A positive integer or one of a few words, held as text ("auto", "16"): a count sparkprop may choose itself.
      */
-    public static Setting<String> autoOrCount(String key, String param, String def, String doc) {
-        return new Setting<>(key, param, Kind.AUTO_OR_INT, def, Bounds.closed(1, Integer.MAX_VALUE), List.of("auto"), null, doc,
+    /** A count, or one of {@code words} (e.g. auto) that asks for it to be chosen. */
+    public static Setting<String> autoOrCount(String key, String param, String def, List<String> words, String doc) {
+        return new Setting<>(key, param, Kind.AUTO_OR_INT, def, Bounds.closed(1, Integer.MAX_VALUE), List.copyOf(words), null, doc,
                 true, List.of());
     }
 
@@ -223,7 +224,7 @@ public final class Setting<T> {
             case INT_LIST:
                 return "int-list";
             case AUTO_OR_INT:
-                return "auto or int >= 1";
+                return String.join("|", choices) + " or int >= 1";
             default:
                 return "string";
         }
@@ -244,7 +245,7 @@ public final class Setting<T> {
             case INT_LIST:
                 return "comma-separated positive integers";
             case AUTO_OR_INT:
-                return "auto or an integer >= 1";
+                return String.join(", ", choices) + " or an integer >= 1";
             default:
                 return "a string";
         }
@@ -269,7 +270,7 @@ public final class Setting<T> {
             case INT_LIST:
                 return value instanceof int[] a && Arrays.stream(a).allMatch(w -> w >= 1) ? null : expected();
             case AUTO_OR_INT:
-                return value instanceof String s && (s.equals("auto") || s.matches("[1-9][0-9]{0,8}")) ? null : expected();
+                return value instanceof String s && (choices.contains(s) || s.matches("[1-9][0-9]{0,8}")) ? null : expected();
             default:
                 return value instanceof String ? null : expected();
         }

@@ -97,12 +97,16 @@ public final class TrainingSettings {
 
     // ---- local steps between synchronisations
 
-    public static final Setting<String> LOCAL_STEPS = Setting.autoOrCount("train.localSteps", "localSteps", "1",
+    public static final Setting<String> LOCAL_STEPS = Setting.autoOrCount("train.localSteps", "localSteps", "auto",
+            List.of("auto", "timed"),
             "Mini-batch steps each partition takes on its own between two synchronisations (K). 1: synchronous"
                     + " data-parallel SGD, every step's gradient averaged; K > 1: each partition runs K steps of the"
                     + " optimiser from the broadcast weights and the driver averages the parameter changes (weighted by"
-                    + " rows) and applies the outer step; auto: K chosen from the measured cost of a round and of one local"
-                    + " step, so that Spark's fixed cost stays under 10 % of a round (the choice is logged and recorded).")
+                    + " rows) and applies the outer step; auto: K from an estimate of a round's cost made from the network,"
+                    + " the batch and the partitions alone (the same K, and bits, on every machine), so that Spark's fixed"
+                    + " cost stays under 10 % of a round; timed: the same rule on the cost of rounds timed on this cluster"
+                    + " (faster where the estimate is off, but the bits then depend on the machine). The choice is logged"
+                    + " and recorded.")
             .fixedOnResume();
     public static final Setting<String> LOCAL_OPTIMIZER_STATE = Setting.choice("train.localSteps.optimizerState",
             "localOptimizerState", "averaged", List.of("reset", "averaged"),

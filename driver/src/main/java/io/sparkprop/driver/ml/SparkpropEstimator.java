@@ -605,7 +605,7 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
         return setting(LOG_INTERVAL, value);
     }
 
-    /** "auto" or K >= 1 local steps between synchronisations. */
+    /** "auto", "timed" or K >= 1 local steps between synchronisations. */
     public E setLocalSteps(String value) {
         return setting(LOCAL_STEPS, value);
     }

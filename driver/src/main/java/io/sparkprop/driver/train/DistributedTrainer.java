@@ -50,6 +50,10 @@ public final class DistributedTrainer {
     private static final String PARTITION_ROWS = "partition_rows";
     /** The local steps per round a run used (train.localSteps, or what auto chose), so a resume keeps it. */
     private static final String LOCAL_STEPS_CHOSEN = "local_steps_chosen";
+    /** auto's cost model (see localSteps): one core's rate, a round's fixed cost and its cost per byte moved. */
+    private static final double ESTIMATED_FLOPS_PER_SECOND = 80e9;
+    private static final double ESTIMATED_ROUND_SECONDS = 10e-3;
+    private static final double ESTIMATED_SECONDS_PER_BYTE = 3e-9;
 
     /** Runs one round of local steps through the aggregator. */
     private interface RoundFactory {
@@ -330,24 +334,37 @@ public final class DistributedTrainer {
     }
 
     /**
-     * K, the local steps per round: train.localSteps, or for auto the smallest power of two that keeps
-     * Spark's fixed cost of a round at most 10 % of it, from rounds timed on the starting parameters
-     * (results discarded): T(1) = F + C and T(m) = F + m C (m = 16, or an epoch if shorter), each the
-     * fastest of four timings after three warm-ups, give the fixed cost F and one local step's
-     * C, and F <= 0.1 (F + K C) means K >= 9 F / C; at most one epoch's iterations.
+     * K, the local steps per round: train.localSteps, or the smallest power of two that keeps Spark's
+     * fixed cost F of a round at most 10 % of it, at most one epoch's iterations. With one local step
+     * costing C, F <= 0.1 (F + K C) means K >= 9 F / C. Where F and C come from:
+     * <ul>
+     *   <li>auto, an estimate from the run's shape alone, so that every machine picks the same K (and
+     *       gives the same bits): C = 6 P b / R (forward and backward are three products of 2 P b FLOPs
+     *       for P parameters and the largest local batch b; R = 80 GFLOP/s, one core's measured rate on
+     *       the benchmark machine), F = 10 ms + 3 ns x the bytes a round moves (4 P (1 + S) broadcast and
+     *       as many returned per partition, S the optimiser state arrays that travel): the fit of
+     *       BENCHMARKS.md's round breakdown in local[2] (15 ms synchronous, 27 ms with Adam's state at
+     *       235k parameters);</li>
+     *   <li>timed, from rounds timed on the starting parameters (results discarded): T(1) = F + C and
+     *       T(m) = F + m C (m = 16, or an epoch if shorter), each the fastest of four timings after three
+     *       warm-ups.</li>
+     * </ul>
      */
     private int localSteps(RoundFactory local, float[] start, int parameters, int stateArrays, IterationPlan plan) {
         String setting = config.get(LOCAL_STEPS);
-        if (!setting.equals("auto")) {
+        if (!setting.equals("auto") && !setting.equals("timed")) {
             return Integer.parseInt(setting);
         }
         int perEpoch = plan.iterationsPerEpoch();
-        // 16 steps against 1: the compute difference must stand out of a round's timing noise
-        int probe = Math.min(16, perEpoch);
-        if (probe < 2) {
-            LOG.info("local steps auto: K = 1 (an epoch is a single iteration)");
+        if (perEpoch < 2) {
+            LOG.info("local steps {}: K = 1 (an epoch is a single iteration)", setting);
             return 1;
         }
+        if (setting.equals("auto")) {
+            return estimatedLocalSteps(parameters, plan.maxBatch(), stateArrays, perEpoch, true);
+        }
+        // 16 steps against 1: the compute difference must stand out of a round's timing noise
+        int probe = Math.min(16, perEpoch);
         float[] value = stateArrays == 0 ? start : withState(start, new float[stateArrays][parameters]);
         double one = Double.MAX_VALUE;
         double many = Double.MAX_VALUE;
@@ -366,15 +383,32 @@ public final class DistributedTrainer {
             }
         }
         double step = Math.max((many - one) / (probe - 1), 1e-6);
-        double fixed = Math.max(one - step, 0);
+        return chooseLocalSteps("timed", Math.max(one - step, 0), step, perEpoch);
+    }
+
+    /** auto's K for P parameters, a largest local batch b, S travelling state arrays and an epoch's iterations. */
+    static int estimatedLocalSteps(int parameters, int maxBatch, int stateArrays, int perEpoch, boolean log) {
+        double step = 6.0 * parameters * maxBatch / ESTIMATED_FLOPS_PER_SECOND;
+        double fixed = ESTIMATED_ROUND_SECONDS + ESTIMATED_SECONDS_PER_BYTE * 2 * 4.0 * parameters * (1 + stateArrays);
+        return chooseLocalSteps(log ? "auto (estimated from the network and the batch)" : null, fixed, step, perEpoch);
+    }
+
+    /**
+     * The smallest power of two K with {@code fixed <= 0.1 (fixed + K step)}, at most {@code perEpoch};
+     * logged as {@code how} unless null.
+     */
+    private static int chooseLocalSteps(String how, double fixed, double step, int perEpoch) {
         double wanted = Math.ceil(9 * fixed / step);
         int k = 1;
         while (k < wanted && k < perEpoch) {
             k <<= 1;
         }
         k = Math.min(k, perEpoch);
-        LOG.info(String.format(Locale.ROOT, "local steps auto: K = %d (a round's fixed cost %.1f ms, one local step %.3g ms:"
-                + " the fixed cost is %.0f %% of a round of K steps; at most the %d iterations of an epoch)", k, fixed * 1e3,
+        if (how == null) {
+            return k;
+        }
+        LOG.info(String.format(Locale.ROOT, "local steps %s: K = %d (a round's fixed cost %.1f ms, one local step %.3g ms:"
+                + " the fixed cost is %.0f %% of a round of K steps; at most the %d iterations of an epoch)", how, k, fixed * 1e3,
                 step * 1e3, 100 * fixed / (fixed + k * step), perEpoch));
         return k;
     }

@@ -90,12 +90,39 @@ class LocalStepsTest {
     }
 
     @Test
-    void autoChoosesAPowerOfTwoWithinAnEpochAndRecordsIt() {
-        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config().set(LOCAL_STEPS, "auto").set(EPOCHS, 2).build())
+    void timedChoosesAPowerOfTwoWithinAnEpochAndRecordsIt() {
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config().set(LOCAL_STEPS, "timed").set(EPOCHS, 2).build())
                 .fit(data, null);
         int k = r.localSteps();
         assertTrue(k >= 1 && k <= 10 && Integer.bitCount(k) == 1 || k == 10, "K = " + k);
         assertEquals(20, r.iterations());
+    }
+
+    /**
+     * auto's estimate, worked by hand: a step costs C = 6 P b / 80e9 s, a round F = 10 ms + 3 ns x 8 P (1 + S)
+     * bytes, and K is the smallest power of two >= 9 F / C, at most an epoch.
+     */
+    @Test
+    void autoEstimatesTheSameKOnEveryMachine() {
+        // Fashion-MNIST 784-256-128-10 (P = 235,146), batch 128 on 2 partitions (b = 64), Adam's two moments
+        // travelling: C = 1.1288 ms, F = 26.93 ms, 9 F / C = 214.7 -> 256 (the fastest K measured in BENCHMARKS.md)
+        assertEquals(256, DistributedTrainer.estimatedLocalSteps(235_146, 64, 2, 469, false));
+        // the same without travelling state (S = 0): F = 15.64 ms, 9 F / C = 124.7 -> 128
+        assertEquals(128, DistributedTrainer.estimatedLocalSteps(235_146, 64, 0, 469, false));
+        // the MNIST-10k default 784-128-10 (P = 101,770) on 8,000 rows: 318 wanted, but one epoch is 63 iterations
+        assertEquals(63, DistributedTrainer.estimatedLocalSteps(101_770, 64, 2, 63, false));
+        // a wide model on a large local batch: P = 10M, b = 4096: C = 3.072 s, F = 0.73 s, 9 F / C = 2.14 -> 4
+        assertEquals(4, DistributedTrainer.estimatedLocalSteps(10_000_000, 4096, 2, 1000, false));
+        // and the data decides nothing else: the same shape gives the same K however the epoch is timed
+        assertEquals(1, DistributedTrainer.estimatedLocalSteps(235_146, 64, 2, 1, false));
+    }
+
+    @Test
+    void autoIsTheDefaultAndChoosesFromTheShape() {
+        TrainingConfig c = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 80).set(EPOCHS, 1)
+                .set(SEED, 4L).set(LOG_INTERVAL, 0L).build();
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), c).fit(data, null);
+        assertEquals(10, r.localSteps(), "a tiny network: the estimate wants more steps than one epoch's 10");
     }
 
     private static String failure(Executable e) {
@@ -104,9 +131,9 @@ class LocalStepsTest {
 
     @Test
     void badSettingsNameTheSettingAndItsRange() {
-        assertEquals("training configuration: train.localSteps = '0' is invalid, expected auto or an integer >= 1",
+        assertEquals("training configuration: train.localSteps = '0' is invalid, expected auto, timed or an integer >= 1",
                 failure(() -> config().set(LOCAL_STEPS, "0")));
-        assertEquals("training configuration: train.localSteps = '2.5' is invalid, expected auto or an integer >= 1",
+        assertEquals("training configuration: train.localSteps = '2.5' is invalid, expected auto, timed or an integer >= 1",
                 failure(() -> config().set(LOCAL_STEPS, "2.5")));
         assertEquals("training configuration: train.outerLearningRate = 0.0 is invalid, expected a number > 0",
                 failure(() -> config().set(OUTER_LEARNING_RATE, 0.0)));

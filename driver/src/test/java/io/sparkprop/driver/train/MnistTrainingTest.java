@@ -44,7 +44,7 @@ class MnistTrainingTest {
 
     @Test
     void reachesNinetySixPercentValidationAccuracy() throws Exception {
-        reachesNinetySixPercent(config -> config);
+        reachesNinetySixPercent(config -> config.set(LOCAL_STEPS, "1"));
     }
 
     /** Rounds of 8 local steps per partition between synchronisations (averaged Adam state, plain averaging). */

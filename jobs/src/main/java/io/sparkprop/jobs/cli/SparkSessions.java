@@ -34,6 +34,9 @@ final class SparkSessions {
         // Kryo with our registrator; registration is not required by default because Spark SQL ships
         // some of its own classes unregistered (spark.kryo.registrationRequired=true turns it on).
         KryoSettings.apply(conf, false);
+        // Every round broadcasts the weights as a float array, which LZ4 cannot shrink: compressing it
+        // only costs time on the driver and every executor (a spark.broadcast.compress the user sets wins).
+        conf.set("spark.broadcast.compress", "false");
         config.sparkSettings().forEach((key, value) -> {
             if (key.equals("spark.master")) {
                 conf.setIfMissing(key, value);
