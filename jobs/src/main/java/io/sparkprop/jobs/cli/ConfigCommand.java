@@ -10,9 +10,10 @@ import java.util.concurrent.Callable;
  * {@code --job}, {@code --conf} and options, every key with its value and source; runs nothing.
  */
 @Command(name = "config", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the effective configuration for the given --job, --conf and options without running anything:",
-                "every key, its value and where it came from (default, the job file, --conf or the option); credentials redacted.",
-                "The same checks as a run: an unknown key or a bad value is a usage error (exit 2)."},
+        description = {"Print the effective configuration for the given --job, --conf and options,",
+                "without running anything: every key, its value and where it came from (default,",
+                "the job file, --conf or the option); credentials redacted. The same checks as",
+                "train: an unknown key or a bad value is a usage error (exit 2)."},
         footer = {"", "Example: sparkprop config --job conf/jobs/fashion-mnist.conf --epochs 5 --conf train.optimizer=adamw"})
 final class ConfigCommand implements Callable<Integer> {
     @Mixin
