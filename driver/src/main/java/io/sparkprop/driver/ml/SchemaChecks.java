@@ -28,15 +28,46 @@ final class SchemaChecks {
         }
     }
 
-    /** The output column does not exist yet, and is added with {@code type}. */
+    /** The label column exists and holds numbers. */
+    static void requireLabel(StructType schema, String column) {
+        if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+            throw new IllegalArgumentException("label column '" + column + "' is missing; the data has columns "
+                    + Arrays.toString(schema.fieldNames()));
+        }
+        if (!(schema.apply(column).dataType() instanceof NumericType)) {
+            throw new IllegalArgumentException("label column '" + column + "' has type "
+                    + schema.apply(column).dataType().simpleString() + ", expected a number");
+        }
+    }
+
+    /** The output column does not exist yet, and is added with {@code type}; an empty name adds nothing. */
     static StructType addColumn(StructType schema, String column, DataType type) {
+        if (column.isEmpty()) {
+            return schema;
+        }
         if (Arrays.asList(schema.fieldNames()).contains(column)) {
             throw new IllegalArgumentException("output column '" + column + "' already exists in the data");
         }
         return schema.add(column, type, false);
     }
 
-    static StructType addPrediction(StructType schema, String predictionCol) {
-        return addColumn(schema, predictionCol, DataTypes.DoubleType);
+    /**
+     * What Spark's validateAndTransformSchema does for a predictor, with features as a Vector or an
+     * array of numbers and messages that name the column: checks the features (and, when fitting,
+     * the label) and appends prediction (a double), then rawPrediction and probability (vectors) for
+     * a classifier (null names: a regressor). Spark's transformSchema then adds the columns' metadata.
+     */
+    static StructType predictorSchema(StructType schema, boolean fitting, String featuresCol, String labelCol,
+                                      String predictionCol, String rawPredictionCol, String probabilityCol) {
+        requireFeatures(schema, featuresCol);
+        if (fitting) {
+            requireLabel(schema, labelCol);
+        }
+        StructType out = addColumn(schema, predictionCol, DataTypes.DoubleType);
+        if (rawPredictionCol != null) {
+            out = addColumn(out, rawPredictionCol, SQLDataTypes.VectorType());
+            out = addColumn(out, probabilityCol, SQLDataTypes.VectorType());
+        }
+        return out;
     }
 }

@@ -1,83 +1,87 @@
 package io.sparkprop.driver.ml;
 
+import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.model.SavedModel;
-import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A Spark ML estimator for a feed-forward classifier trained with sparkprop: hidden layers
- * ({@code layers}, {@code activation}), a softmax output over the classes 0 .. max(label), softmax
- * cross-entropy loss. The fitted {@link SparkpropClassificationModel} appends prediction (class index),
- * rawPrediction (logits) and probability columns. All parameters: {@link SparkpropEstimator}.
+ * A Spark ML probabilistic classifier trained with sparkprop: hidden layers ({@code layers},
+ * {@code activation}), a softmax output over the classes 0 .. max(label), softmax cross-entropy
+ * loss. As a {@link ProbabilisticClassifier} it has Spark's column parameters (featuresCol, labelCol,
+ * predictionCol, rawPredictionCol, probabilityCol) and thresholds, and works wherever MLlib's
+ * classifiers do (Pipeline, CrossValidator, OneVsRest, the evaluators). The fitted
+ * {@link SparkpropClassificationModel} appends prediction (class index), rawPrediction (logits) and
+ * probability. The training parameters: {@link SparkpropParams}.
  * <pre>
  *   SparkpropClassificationModel model = new SparkpropClassifier()
  *       .setLayers(64, 32).setMaxIter(20).setStepSize(1e-3).fit(train);
  * </pre>
  */
-public final class SparkpropClassifier extends SparkpropEstimator<SparkpropClassifier, SparkpropClassificationModel> {
-    private static final long serialVersionUID = 1L;
+public final class SparkpropClassifier
+        extends ProbabilisticClassifier<Vector, SparkpropClassifier, SparkpropClassificationModel>
+        implements SparkpropParams<SparkpropClassifier>, MLWritable {
+    private static final long serialVersionUID = 2L;
 
-    private final Param<String> probabilityCol;
-    private final Param<String> rawPredictionCol;
+    private final String uid;
+    private final SettingParams settings;
 
     public SparkpropClassifier() {
         this(Identifiable.randomUID("sparkpropClassifier"));
     }
 
     public SparkpropClassifier(String uid) {
-        super(uid);
-        probabilityCol = new Param<>(this, "probabilityCol", "class probability column (softmax output) the model appends",
-                new ParamRange<String>("probabilityCol", "a column name", s -> !s.isEmpty()));
-        rawPredictionCol = new Param<>(this, "rawPredictionCol", "raw prediction column (the logits) the model appends",
-                new ParamRange<String>("rawPredictionCol", "a column name", s -> !s.isEmpty()));
-        setDefault(probabilityCol, "probability");
-        setDefault(rawPredictionCol, "rawPrediction");
+        this(StageUid.hold(uid));
+    }
+
+    private SparkpropClassifier(StageUid.Held uid) {
+        this.uid = uid.release();
+        this.settings = new SettingParams(this);
     }
 
     @Override
-    protected SavedModel.Task task() {
-        return SavedModel.Task.CLASSIFICATION;
+    public String uid() {
+        return uid != null ? uid : StageUid.pending();
     }
 
     @Override
-    protected SparkpropClassificationModel newModel(String uid, SavedModel model) {
-        return new SparkpropClassificationModel(uid, model);
+    public Param<?> param(Setting<?> setting) {
+        return settings.param(setting);
+    }
+
+    /** Trains through {@link io.sparkprop.driver.train.ModelFit}; Spark's fit has checked the schema and cast the label to double. */
+    @Override
+    public SparkpropClassificationModel train(Dataset<?> dataset) {
+        SettingParams.Fitted fit = SettingParams.fit(this, SavedModel.Task.CLASSIFICATION, dataset, getFeaturesCol(), getLabelCol());
+        SparkpropClassificationModel model = new SparkpropClassificationModel(uid(), fit.model());
+        model.setSummary(fit.summary());
+        return model;
+    }
+
+    /** Features a Vector or an array of numbers; messages that name the column (see {@link SchemaChecks}). */
+    @Override
+    public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
+        return SchemaChecks.predictorSchema(schema, fitting, getFeaturesCol(), getLabelCol(), getPredictionCol(),
+                getRawPredictionCol(), getProbabilityCol());
     }
 
     @Override
-    protected StructType addOutputColumns(StructType schema) {
-        StructType out = SchemaChecks.addPrediction(schema, getPredictionCol());
-        out = SchemaChecks.addColumn(out, getRawPredictionCol(), SQLDataTypes.VectorType());
-        return SchemaChecks.addColumn(out, getProbabilityCol(), SQLDataTypes.VectorType());
+    public SparkpropClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
     }
 
-    public Param<String> probabilityCol() {
-        return probabilityCol;
-    }
-
-    public Param<String> rawPredictionCol() {
-        return rawPredictionCol;
-    }
-
-    public String getProbabilityCol() {
-        return getOrDefault(probabilityCol);
-    }
-
-    public String getRawPredictionCol() {
-        return getOrDefault(rawPredictionCol);
-    }
-
-    public SparkpropClassifier setProbabilityCol(String value) {
-        set(probabilityCol, value);
-        return this;
-    }
-
-    public SparkpropClassifier setRawPredictionCol(String value) {
-        set(rawPredictionCol, value);
-        return this;
+    @Override
+    public MLWriter write() {
+        return new StageWriter(this, null);
     }
 
     public static MLReader<SparkpropClassifier> read() {

@@ -1,14 +1,33 @@
 package io.sparkprop.driver.ml;
 
+import io.sparkprop.driver.model.ModelScorer;
 import io.sparkprop.driver.model.SavedModel;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A fitted sparkprop regressor: appends the prediction column (the network's first output). */
-public final class SparkpropRegressionModel extends SparkpropModel<SparkpropRegressionModel> {
-    private static final long serialVersionUID = 1L;
+/**
+ * A fitted sparkprop regressor, a Spark {@link RegressionModel}: appends the prediction column (the
+ * network's output), scoring a batch of rows per forward pass ({@link BatchTransform}).
+ */
+public final class SparkpropRegressionModel extends RegressionModel<Vector, SparkpropRegressionModel>
+        implements SparkpropModel, MLWritable {
+    private static final long serialVersionUID = 2L;
+    private static final Logger LOG = LoggerFactory.getLogger(SparkpropRegressionModel.class);
+
+    private final String uid;
+    private final SavedModel model;
+    private TrainingSummary summary;
 
     /** Wraps a saved regression model, e.g. one the command line trained. */
     public SparkpropRegressionModel(SavedModel model) {
@@ -16,30 +35,82 @@ public final class SparkpropRegressionModel extends SparkpropModel<SparkpropRegr
     }
 
     public SparkpropRegressionModel(String uid, SavedModel model) {
-        super(uid, model);
+        this(StageUid.hold(uid), model);
+    }
+
+    private SparkpropRegressionModel(StageUid.Held uid, SavedModel model) {
+        this.uid = uid.release();
         if (model.task() != SavedModel.Task.REGRESSION) {
             throw new IllegalArgumentException("a " + model.task() + " model is not a regressor; use SparkpropClassificationModel");
         }
+        this.model = model;
     }
 
     @Override
-    String probabilityColumn() {
-        return null;
+    public String uid() {
+        return uid != null ? uid : StageUid.pending();
     }
 
     @Override
-    String rawPredictionColumn() {
-        return null;
+    public SavedModel savedModel() {
+        return model;
+    }
+
+    /** Features per row the network takes. */
+    @Override
+    public int numFeatures() {
+        return model.spec().inputWidth();
     }
 
     @Override
-    protected StructType addOutputColumns(StructType schema) {
-        return SchemaChecks.addPrediction(schema, getPredictionCol());
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    @Override
+    public TrainingSummary summary() {
+        if (summary == null) {
+            throw new IllegalStateException(uid + " has no training summary: it was loaded or copied, not fitted in this session");
+        }
+        return summary;
+    }
+
+    void setSummary(TrainingSummary summary) {
+        this.summary = summary;
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType outputSchema = transformSchema(dataset.schema(), true);
+        if (getPredictionCol().isEmpty()) {
+            LOG.warn("{}: transform appends nothing: predictionCol is empty", uid);
+            return dataset.toDF();
+        }
+        return BatchTransform.apply(model, dataset, outputSchema, getFeaturesCol(),
+                new ModelScorer.Outputs(getPredictionCol(), null, null, null));
+    }
+
+    @Override
+    public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
+        return SchemaChecks.predictorSchema(schema, fitting, getFeaturesCol(), getLabelCol(), getPredictionCol(), null, null);
+    }
+
+    /** The prediction for one row (a single-row forward pass). */
+    @Override
+    public double predict(Vector features) {
+        return new ModelScorer(model).predict(features.toArray());
     }
 
     @Override
     public SparkpropRegressionModel copy(ParamMap extra) {
-        return copyWith(new SparkpropRegressionModel(uid(), savedModel()), extra);
+        SparkpropRegressionModel copy = copyValues(new SparkpropRegressionModel(uid, model), extra);
+        copy.setSummary(summary);
+        return hasParent() ? copy.setParent(parent()) : copy;
+    }
+
+    @Override
+    public MLWriter write() {
+        return new StageWriter(this, model);
     }
 
     public static MLReader<SparkpropRegressionModel> read() {

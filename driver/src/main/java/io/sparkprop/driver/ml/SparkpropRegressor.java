@@ -1,40 +1,81 @@
 package io.sparkprop.driver.ml;
 
+import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.model.SavedModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A Spark ML estimator for a feed-forward regressor trained with sparkprop: hidden layers
- * ({@code layers}, {@code activation}), one identity output, squared-error loss on a numeric label.
- * The fitted {@link SparkpropRegressionModel} appends the prediction column. All parameters:
- * {@link SparkpropEstimator}.
+ * A Spark ML regressor trained with sparkprop: hidden layers ({@code layers}, {@code activation}),
+ * one identity output, squared-error loss on a numeric label. As a {@link Regressor} it has Spark's
+ * column parameters (featuresCol, labelCol, predictionCol). The fitted
+ * {@link SparkpropRegressionModel} appends the prediction column. The training parameters:
+ * {@link SparkpropParams}.
  */
-public final class SparkpropRegressor extends SparkpropEstimator<SparkpropRegressor, SparkpropRegressionModel> {
-    private static final long serialVersionUID = 1L;
+public final class SparkpropRegressor
+        extends Regressor<Vector, SparkpropRegressor, SparkpropRegressionModel>
+        implements SparkpropParams<SparkpropRegressor>, MLWritable {
+    private static final long serialVersionUID = 2L;
+
+    private final String uid;
+    private final SettingParams settings;
 
     public SparkpropRegressor() {
         this(Identifiable.randomUID("sparkpropRegressor"));
     }
 
     public SparkpropRegressor(String uid) {
-        super(uid);
+        this(StageUid.hold(uid));
+    }
+
+    private SparkpropRegressor(StageUid.Held uid) {
+        this.uid = uid.release();
+        this.settings = new SettingParams(this);
     }
 
     @Override
-    protected SavedModel.Task task() {
-        return SavedModel.Task.REGRESSION;
+    public String uid() {
+        return uid != null ? uid : StageUid.pending();
     }
 
     @Override
-    protected SparkpropRegressionModel newModel(String uid, SavedModel model) {
-        return new SparkpropRegressionModel(uid, model);
+    public Param<?> param(Setting<?> setting) {
+        return settings.param(setting);
+    }
+
+    /** Trains through {@link io.sparkprop.driver.train.ModelFit}; Spark's fit has checked the schema and cast the label to double. */
+    @Override
+    public SparkpropRegressionModel train(Dataset<?> dataset) {
+        SettingParams.Fitted fit = SettingParams.fit(this, SavedModel.Task.REGRESSION, dataset, getFeaturesCol(), getLabelCol());
+        SparkpropRegressionModel model = new SparkpropRegressionModel(uid(), fit.model());
+        model.setSummary(fit.summary());
+        return model;
+    }
+
+    /** Features a Vector or an array of numbers; messages that name the column (see {@link SchemaChecks}). */
+    @Override
+    public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
+        return SchemaChecks.predictorSchema(schema, fitting, getFeaturesCol(), getLabelCol(), getPredictionCol(),
+                null, null);
     }
 
     @Override
-    protected StructType addOutputColumns(StructType schema) {
-        return SchemaChecks.addPrediction(schema, getPredictionCol());
+    public SparkpropRegressor copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    @Override
+    public MLWriter write() {
+        return new StageWriter(this, null);
     }
 
     public static MLReader<SparkpropRegressor> read() {

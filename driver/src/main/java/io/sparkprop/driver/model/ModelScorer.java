@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,6 +31,14 @@ import java.util.List;
  * output) and {@code rawPrediction} (the logits), as Spark ML classifiers do. Features come from one
  * vector or array column, or from scalar columns, and are standardised with the model's statistics.
  * Rows keep their order within each partition.
+ *
+ * <p>Two classes: rawPrediction is the logits centred, [-m/2, m/2] with m = z_1 - z_0 the log-odds
+ * (softmax is unchanged by the shift), so rawPrediction[1] is a score monotone in P(class 1) and
+ * comparable between models: the score BinaryClassificationEvaluator and OneVsRest read. A network
+ * with one sigmoid output (p = sigmoid(z)) is the same two-class model with m = z.
+ *
+ * <p>Thresholds (Spark's rule): the prediction is argmax_k p_k / t_k, a zero threshold counting as
+ * infinity; without them, argmax_k p_k (the first on ties).
  */
 public final class ModelScorer {
     /** Rows scored per forward pass. */
@@ -46,19 +55,135 @@ public final class ModelScorer {
      */
     public Dataset<Row> transform(Dataset<Row> data, List<String> featureColumns, String predictionCol,
                                   String probabilityCol, String rawPredictionCol) {
+        return transform(data, featureColumns, new Outputs(predictionCol, rawPredictionCol, probabilityCol, null));
+    }
+
+    /**
+     * Which columns to append and how to predict: a null or empty name is a column not produced;
+     * {@code thresholds} (one per class, or null) as Spark defines them.
+     */
+    public record Outputs(String prediction, String rawPrediction, String probability, double[] thresholds)
+            implements Serializable {
+        boolean has(String column) {
+            return column != null && !column.isEmpty();
+        }
+    }
+
+    /** Appends the {@code outputs} columns (classifier columns only for a classifier). */
+    public Dataset<Row> transform(Dataset<Row> data, List<String> featureColumns, Outputs outputs) {
         String[] columns = featureColumns.toArray(new String[0]);
         boolean columnList = columns.length > 1 || data.schema().apply(columns[0]).dataType() instanceof NumericType;
         RowFeatures features = RowFeatures.of(data.schema(), columns, columnList, model.spec().inputWidth());
         boolean classifier = model.task() == SavedModel.Task.CLASSIFICATION;
-        StructType schema = data.schema().add(predictionCol, DataTypes.DoubleType, false);
-        if (classifier) {
-            schema = schema.add(rawPredictionCol, SQLDataTypes.VectorType(), false)
-                    .add(probabilityCol, SQLDataTypes.VectorType(), false);
+        if (!classifier) {
+            outputs = new Outputs(outputs.prediction(), null, null, null);
+        }
+        if (outputs.thresholds() != null && outputs.thresholds().length != classes()) {
+            throw new IllegalArgumentException(outputs.thresholds().length + " thresholds for a model of " + classes() + " classes");
+        }
+        StructType schema = data.schema();
+        if (outputs.has(outputs.prediction())) {
+            schema = schema.add(outputs.prediction(), DataTypes.DoubleType, false);
+        }
+        if (outputs.has(outputs.rawPrediction())) {
+            schema = schema.add(outputs.rawPrediction(), SQLDataTypes.VectorType(), false);
+        }
+        if (outputs.has(outputs.probability())) {
+            schema = schema.add(outputs.probability(), SQLDataTypes.VectorType(), false);
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         Broadcast<float[]> params = jsc.broadcast(model.params());
-        Standardizer standardizer = model.standardized() ? new Standardizer(model.featureMean(), model.featureStd()) : null;
-        return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer, features, classifier), Encoders.row(schema));
+        return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer(), features, classifier, outputs),
+                Encoders.row(schema));
+    }
+
+    /** K, the classes of a classifier: its outputs, or 2 for one sigmoid output. */
+    public int classes() {
+        return classes(model.spec());
+    }
+
+    private static int classes(NetworkSpec spec) {
+        return spec.outputWidth() == 1 ? 2 : spec.outputWidth();
+    }
+
+    /**
+     * The raw prediction of one row of a classifier (a vector of K, as in {@link #transform}); a
+     * single-row forward pass, for callers that score rows one by one.
+     */
+    public double[] rawPrediction(double[] x) {
+        Workspace ws = forwardOne(x);
+        double[] raw = new double[classes()];
+        double[] probability = new double[raw.length];
+        classOutputs(ws.outputLogits(), ws.output(), 0, model.spec().outputWidth(), raw, probability);
+        return raw;
+    }
+
+    /** The regression output of one row (single-row forward pass). */
+    public double predict(double[] x) {
+        return forwardOne(x).output()[0];
+    }
+
+    private Workspace forwardOne(double[] x) {
+        NetworkSpec spec = model.spec();
+        if (x.length != spec.inputWidth()) {
+            throw new IllegalArgumentException(x.length + " features, expected " + spec.inputWidth() + " (the network's input width)");
+        }
+        Network network = new Network(spec);
+        Workspace ws = network.newWorkspace(1);
+        float[] in = ws.batch().dense();
+        for (int j = 0; j < x.length; j++) {
+            in[j] = (float) x[j];
+        }
+        Standardizer standardizer = standardizer();
+        if (standardizer != null) {
+            standardizer.apply(in, 0);
+        }
+        ws.batch().setDense(1);
+        network.forward(model.params(), ws);
+        return ws;
+    }
+
+    private Standardizer standardizer() {
+        return model.standardized() ? new Standardizer(model.featureMean(), model.featureStd()) : null;
+    }
+
+    /**
+     * Row r's raw prediction and probability (vectors of K) from the output layer's logits z and
+     * activations a, [rows x outputs]: K outputs as they are, except the two-class centring above.
+     */
+    static void classOutputs(float[] z, float[] a, int r, int outputs, double[] raw, double[] probability) {
+        if (outputs == 1) {
+            double m = z[r];
+            raw[0] = -m / 2;
+            raw[1] = m / 2;
+            probability[0] = 1 - (double) a[r];
+            probability[1] = a[r];
+            return;
+        }
+        for (int k = 0; k < outputs; k++) {
+            raw[k] = z[r * outputs + k];
+            probability[k] = a[r * outputs + k];
+        }
+        if (outputs == 2) {
+            double m = raw[1] - raw[0];
+            raw[0] = -m / 2;
+            raw[1] = m / 2;
+        }
+    }
+
+    /** argmax_k p_k / t_k (t_k = 0: infinity), or argmax_k p_k without thresholds; the first on ties. */
+    static int predictedClass(double[] probability, double[] thresholds) {
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < probability.length; k++) {
+            double score = thresholds == null ? probability[k]
+                    : thresholds[k] == 0 ? Double.POSITIVE_INFINITY : probability[k] / thresholds[k];
+            if (score > bestScore) {
+                best = k;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     /** Runs on the executors: batches rows, one forward pass per batch, rows out in order. */
@@ -69,13 +194,16 @@ public final class ModelScorer {
         private final Standardizer standardizer;
         private final RowFeatures features;
         private final boolean classifier;
+        private final Outputs columns;
 
-        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, RowFeatures features, boolean classifier) {
+        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, RowFeatures features,
+                       boolean classifier, Outputs columns) {
             this.spec = spec;
             this.params = params;
             this.standardizer = standardizer;
             this.features = features;
             this.classifier = classifier;
+            this.columns = columns;
         }
 
         @Override
@@ -85,6 +213,12 @@ public final class ModelScorer {
             float[] p = params.value();
             int width = spec.inputWidth();
             int outputs = spec.outputWidth();
+            int classes = classes(spec);
+            boolean prediction = columns.has(columns.prediction());
+            boolean rawPrediction = columns.has(columns.rawPrediction());
+            boolean probability = columns.has(columns.probability());
+            int appended = (prediction ? 1 : 0) + (rawPrediction ? 1 : 0) + (probability ? 1 : 0);
+            double[] thresholds = columns.thresholds();
             int partition = TaskContext.getPartitionId();
             return new Iterator<>() {
                 private final List<Row> pending = new ArrayList<>(BATCH);
@@ -132,26 +266,26 @@ public final class ModelScorer {
                     float[] logits = ws.outputLogits();
                     for (int r = 0; r < pending.size(); r++) {
                         Row row = pending.get(r);
-                        Object[] values = new Object[row.length() + (classifier ? 3 : 1)];
+                        Object[] values = new Object[row.length() + appended];
                         for (int i = 0; i < row.length(); i++) {
                             values[i] = row.get(i);
                         }
+                        int at = row.length();
                         if (classifier) {
-                            double[] prob = new double[outputs];
-                            double[] raw = new double[outputs];
-                            int best = 0;
-                            for (int k = 0; k < outputs; k++) {
-                                prob[k] = out[r * outputs + k];
-                                raw[k] = logits[r * outputs + k];
-                                if (prob[k] > prob[best]) {
-                                    best = k;
-                                }
+                            double[] raw = new double[classes];
+                            double[] prob = new double[classes];
+                            classOutputs(logits, out, r, outputs, raw, prob);
+                            if (prediction) {
+                                values[at++] = (double) predictedClass(prob, thresholds);
                             }
-                            values[row.length()] = (double) best;
-                            values[row.length() + 1] = Vectors.dense(raw);
-                            values[row.length() + 2] = Vectors.dense(prob);
-                        } else {
-                            values[row.length()] = (double) out[r * outputs];
+                            if (rawPrediction) {
+                                values[at++] = Vectors.dense(raw);
+                            }
+                            if (probability) {
+                                values[at] = Vectors.dense(prob);
+                            }
+                        } else if (prediction) {
+                            values[at] = (double) out[r * outputs];
                         }
                         ready.add(RowFactory.create(values));
                     }

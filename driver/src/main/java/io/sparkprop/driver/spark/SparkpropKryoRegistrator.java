@@ -41,5 +41,9 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
                 throw new IllegalStateException("Scala's " + map + " is missing", e);
             }
         }
+        // BinaryClassificationEvaluator (areaUnderROC/PR on a classifier's rawPrediction) shuffles
+        // per-score label counts; Spark does not register them.
+        kryo.register(org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter.class);
+        kryo.register(org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter[].class);
     }
 }

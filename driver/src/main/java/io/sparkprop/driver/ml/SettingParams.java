@@ -1,0 +1,107 @@
+package io.sparkprop.driver.ml;
+
+import io.sparkprop.driver.config.Setting;
+import io.sparkprop.driver.config.TrainingSettings;
+import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.driver.train.ModelFit;
+import io.sparkprop.driver.train.TrainingConfig;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Dataset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One Spark ML parameter per setting of {@link TrainingSettings}, created from its declaration (name,
+ * documentation, default, valid range) for one estimator, so the command line and Spark ML cannot
+ * disagree; and the fit with them, through {@link ModelFit}, the fit the command line runs too. The
+ * column parameters are Spark's own (featuresCol, labelCol, ... from the Predictor classes), so no
+ * name is declared twice.
+ */
+final class SettingParams implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SettingParams.class);
+
+    /** What a fit gives the estimator. */
+    record Fitted(SavedModel model, TrainingSummary summary) {
+    }
+
+    private final Map<String, Param<?>> byKey = new LinkedHashMap<>();
+
+    /** The Params of {@code owner} (its uid must be set) and their defaults. */
+    SettingParams(SparkpropParams<?> owner) {
+        for (Setting<?> s : TrainingSettings.ALL) {
+            Param<Object> p = settingParam(owner, s);
+            byKey.put(s.key(), p);
+            owner.setDefault(p, s.defaultValue());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Param<Object> settingParam(Params owner, Setting<?> s) {
+        String key = s.key();
+        String doc = s.doc() + " (" + key + " on the command line)";
+        ParamRange<Object> range = new ParamRange<>(s.param(), s.expected(), v -> TrainingSettings.byKey(key).problem(v) == null);
+        switch (s.kind()) {
+            case INT:
+                return (Param<Object>) (Param<?>) new IntParam(owner, s.param(), doc, range);
+            case LONG:
+                return (Param<Object>) (Param<?>) new LongParam(owner, s.param(), doc, range);
+            case DOUBLE:
+                return (Param<Object>) (Param<?>) new DoubleParam(owner, s.param(), doc, range);
+            case BOOL:
+                return (Param<Object>) (Param<?>) new BooleanParam(owner, s.param(), doc);
+            case INT_LIST:
+                return (Param<Object>) (Param<?>) new IntArrayParam(owner, s.param(), doc, (ParamRange<int[]>) (ParamRange<?>) range);
+            default:
+                return (Param<Object>) (Param<?>) new Param<String>(owner, s.param(), doc, (ParamRange<String>) (ParamRange<?>) range);
+        }
+    }
+
+    Param<?> param(Setting<?> setting) {
+        return byKey.get(setting.key());
+    }
+
+    /** The parameters of {@code stage} as a {@link TrainingConfig}; its build() checks the constraints between them. */
+    static TrainingConfig trainingConfig(SparkpropParams<?> stage) {
+        TrainingConfig.Builder b = TrainingConfig.builder();
+        for (Setting<?> s : TrainingSettings.ALL) {
+            set(b, stage, s);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(stage.uid() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> void set(TrainingConfig.Builder b, SparkpropParams<?> stage, Setting<T> s) {
+        b.set(s, stage.value(s));
+    }
+
+    /**
+     * Trains on {@code dataset} (its features column: vectors of one width; its label column) through
+     * {@link ModelFit}. For a classifier the classes are 0 .. max(label); a validation fraction splits
+     * the rows with the seed and adds validation metrics to the summary (and enables early stopping).
+     */
+    static Fitted fit(SparkpropParams<?> stage, SavedModel.Task task, Dataset<?> dataset, String featuresCol, String labelCol) {
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("estimator", stage.getClass().getName());
+        ModelFit.Result fit = new ModelFit(trainingConfig(stage), task)
+                .features(featuresCol)
+                .label(labelCol)
+                .provenance(provenance)
+                .progress(line -> LOG.info("{}: {}", stage.uid(), line))
+                .run(dataset.toDF(), null);
+        return new Fitted(fit.model(), new TrainingSummary(fit.training(), fit.metricsOn().equals("validation") ? fit.metrics() : null));
+    }
+}
