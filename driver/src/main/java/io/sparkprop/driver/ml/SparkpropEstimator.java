@@ -229,6 +229,10 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
         return (Param<String>) param(INIT);
     }
 
+    public DoubleParam dropout() {
+        return (DoubleParam) param(DROPOUT);
+    }
+
     public BooleanParam standardization() {
         return (BooleanParam) param(STANDARDIZE);
     }
@@ -371,6 +375,10 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
 
     public String getWeightInit() {
         return value(INIT);
+    }
+
+    public double getDropout() {
+        return value(DROPOUT);
     }
 
     public boolean getStandardization() {
@@ -519,6 +527,11 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
 
     public E setWeightInit(String value) {
         return setting(INIT, value);
+    }
+
+    /** Dropout rate of every hidden layer while training, in [0, 1); 0 for none. */
+    public E setDropout(double value) {
+        return setting(DROPOUT, value);
     }
 
     public E setStandardization(boolean value) {
