@@ -32,6 +32,10 @@ public final class TrainingSettings {
             List.of("auto", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal"),
             "Initial weights: auto (He for ReLU-family activations, Glorot otherwise) or one scheme.")
             .alsoAccepting("default"::equals);
+    public static final Setting<Double> DROPOUT = Setting.number("model.dropout", "dropout", 0, Bounds.fromUntil(0, 1),
+            "Inverted dropout while training: the probability p of zeroing each hidden unit of each example at each"
+                    + " step (kept units are scaled by 1 / (1 - p)), one rate for every hidden layer; 0 for none."
+                    + " Evaluation, validation, prediction and ONNX use the plain network.").fixedOnResume();
     public static final Setting<Boolean> STANDARDIZE = Setting.bool("data.standardize", "standardization", true,
             "Standardise every feature to mean 0 and standard deviation 1, with statistics fitted on the training data"
                     + " and stored in the model (prediction applies them).").fixedOnResume();
@@ -131,7 +135,7 @@ public final class TrainingSettings {
             Bounds.atLeast(1), "Checkpoints kept in train.checkpoint.dir, newest first.");
 
     /** Every setting, in the order the defaults file documents them. */
-    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, STANDARDIZE, VALIDATION_FRACTION,
+    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, STANDARDIZE, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
             LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, TREE_AGGREGATION_THRESHOLD);

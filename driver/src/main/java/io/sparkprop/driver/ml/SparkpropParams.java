@@ -53,6 +53,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (Param<String>) param(ACTIVATION);
     }
 
+    default DoubleParam dropout() {
+        return (DoubleParam) param(DROPOUT);
+    }
+
     @SuppressWarnings("unchecked")
     default Param<String> weightInit() {
         return (Param<String>) param(INIT);
@@ -195,6 +199,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return value(INIT);
     }
 
+    default double getDropout() {
+        return value(DROPOUT);
+    }
+
     default boolean getStandardization() {
         return value(STANDARDIZE);
     }
@@ -326,6 +334,11 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default E setWeightInit(String value) {
         return setting(INIT, value);
+    }
+
+    /** Dropout rate of every hidden layer while training, in [0, 1); 0 for none. */
+    default E setDropout(double value) {
+        return setting(DROPOUT, value);
     }
 
     default E setStandardization(boolean value) {

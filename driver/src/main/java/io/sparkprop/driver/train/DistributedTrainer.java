@@ -2,6 +2,7 @@ package io.sparkprop.driver.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.core.optim.GradientClipping;
@@ -199,9 +200,10 @@ public final class DistributedTrainer {
                 : TrainingState.start(start, rule, outer);
         float[] params = state.params;
         LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached): batch {}, {} iterations per epoch,"
-                        + " {} epochs, optimizer {}, learning rate {}{}", spec, layout.size(), train.rows(), train.partitions(),
+                        + " {} epochs, optimizer {}, learning rate {}{}{}", spec, layout.size(), train.rows(), train.partitions(),
                 train.sizeInBytes() >> 20, config.get(BATCH_SIZE), perEpoch, epochs, config.get(OPTIMIZER),
-                rule.schedule().describe(), k == 1 ? ", synchronous" : String.format(Locale.ROOT,
+                rule.schedule().describe(), config.get(DROPOUT) > 0 ? ", dropout " + config.get(DROPOUT) : "",
+                k == 1 ? ", synchronous" : String.format(Locale.ROOT,
                         ", %d local steps per round (outer step %s, momentum %s, optimizer state %s)", k,
                         config.get(OUTER_LEARNING_RATE), config.get(OUTER_MOMENTUM), config.get(LOCAL_OPTIMIZER_STATE)));
 
@@ -210,6 +212,7 @@ public final class DistributedTrainer {
         float[] delta = k > 1 ? new float[layout.size()] : null;
         float outerRate = config.get(OUTER_LEARNING_RATE).floatValue();
         long seed = config.get(SEED);
+        Dropout dropout = config.dropout();
         List<EpochMetrics> history = new ArrayList<>();
         String stopReason = "epochs";
         String lastCheckpoint = null;
@@ -247,7 +250,7 @@ public final class DistributedTrainer {
                     if (k == 1) {
                         long epoch = state.epoch;
                         int position = state.position;
-                        aggregator.run(params, b -> new GradientStep(spec, b, plan, seed, epoch, position));
+                        aggregator.run(params, b -> new GradientStep(spec, b, plan, seed, epoch, position, dropout, before));
                         loss = aggregator.lossSum() / aggregator.rows();
                         checkFinite(loss, aggregator.mean(), state, lastCheckpoint);
                         rule.apply(params, aggregator.mean());

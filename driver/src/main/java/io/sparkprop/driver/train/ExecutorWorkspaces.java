@@ -3,6 +3,7 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.EpochOrder;
 import io.sparkprop.core.nn.Batch;
+import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.Network;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
@@ -66,13 +67,16 @@ final class ExecutorWorkspaces {
 
     /**
      * The gradient sum over rows {@code [from, to)} of the epoch's shuffled order at {@code params},
-     * left in {@code s.gradient} [P]; returns the loss sum.
+     * left in {@code s.gradient} [P]; returns the loss sum. Hidden units are dropped with the masks of
+     * (global optimiser step {@code step}, {@code partition}, each row's index in the block): the
+     * same in every recomputation of the task.
      */
-    static double gradientSum(Scratch s, DataBlock block, long seed, long epoch, int partition, int from, int to, float[] params) {
+    static double gradientSum(Scratch s, DataBlock block, long seed, long epoch, int partition, int from, int to, float[] params,
+                              Dropout dropout, long step) {
         Workspace ws = s.workspace;
         gatherEpochSlice(block, seed, epoch, partition, from, to, ws.batch());
         Arrays.fill(s.gradient, 0f);
-        return s.network.forwardBackward(params, ws, s.gradient);
+        return s.network.forwardBackward(params, ws, s.gradient, dropout, step, partition);
     }
 
     /**

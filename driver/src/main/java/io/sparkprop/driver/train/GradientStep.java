@@ -1,6 +1,7 @@
 package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.NetworkSpec;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -9,7 +10,9 @@ import org.apache.spark.broadcast.Broadcast;
  * One partition's share of one iteration, run on the executor: take the next local mini-batch of
  * the epoch's shuffled order (rows [from, to) per {@link IterationPlan}), forward and backward, and
  * emit one {@code float[P + 2]}: the gradient sum over the mini-batch, then the loss sum, then the
- * row count. A partition that has run out of rows this epoch emits zeros.
+ * row count. A partition that has run out of rows this epoch emits zeros. With dropout the hidden
+ * units are masked by (seed, global step, partition, row in the block), so a recomputed task emits the
+ * same bits.
  *
  * <p>Serialised with each task: it carries only small values and the broadcast handle; all buffers
  * come from {@link ExecutorWorkspaces}.
@@ -23,14 +26,20 @@ final class GradientStep implements GradientAggregator.PartitionTask {
     private final long seed;
     private final long epoch;
     private final int iteration;
+    private final Dropout dropout;
+    private final long step;
 
-    GradientStep(NetworkSpec spec, Broadcast<float[]> params, IterationPlan plan, long seed, long epoch, int iteration) {
+    /** @param step the global optimiser step this iteration computes the gradient for (dropout's key) */
+    GradientStep(NetworkSpec spec, Broadcast<float[]> params, IterationPlan plan, long seed, long epoch, int iteration,
+                 Dropout dropout, long step) {
         this.spec = spec;
         this.params = params;
         this.plan = plan;
         this.seed = seed;
         this.epoch = epoch;
         this.iteration = iteration;
+        this.dropout = dropout;
+        this.step = step;
     }
 
     /** The partial sums {@code [g_1..g_P, lossSum, rows]} of this partition. */
@@ -45,7 +54,7 @@ final class GradientStep implements GradientAggregator.PartitionTask {
         if (from == to) {
             return out;
         }
-        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params.value());
+        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params.value(), dropout, step);
         System.arraycopy(s.gradient, 0, out, 0, p);
         out[p] = (float) loss;
         out[p + 1] = to - from;

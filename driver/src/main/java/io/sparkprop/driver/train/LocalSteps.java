@@ -1,6 +1,7 @@
 package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.optim.UpdateRule;
 import io.sparkprop.driver.config.TrainingSettings;
@@ -19,7 +20,9 @@ import java.util.Arrays;
  * and emits {@code float[L + 2]}: {@code n * (theta_0 - theta_K)}, then with averaged state
  * {@code n * state_i} for each state array, then the loss sum and the n rows it used. The driver's
  * sum divided by the total rows is the row-weighted mean change (and state). A partition that runs out
- * of rows this epoch stops early; one with none left emits zeros.
+ * of rows this epoch stops early; one with none left emits zeros. Local step k drops hidden units
+ * with the masks of global step globalStep + k, so the inner steps of different rounds draw
+ * different masks.
  *
  * <p>Everything the round needs comes with the task or the broadcast, so a recomputed task (a lost
  * executor) produces the same bits. Buffers and the inner rule come from {@link ExecutorWorkspaces}.
@@ -39,6 +42,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
     private final int stateArrays;
     private final long totalIterations;
     private final long seed;
+    private final Dropout dropout;
 
     /**
      * @param run             an id of the training run, so executors reuse one inner rule per run
@@ -62,6 +66,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
         this.stateArrays = stateArrays;
         this.totalIterations = totalIterations;
         this.seed = config.get(TrainingSettings.SEED);
+        this.dropout = config.dropout();
     }
 
     @Override
@@ -90,7 +95,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
             if (from == to) {
                 break;
             }
-            loss += ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, theta);
+            loss += ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, theta, dropout, globalStep + k);
             float n = to - from;
             for (int j = 0; j < p; j++) {
                 s.gradient[j] /= n;

@@ -1,5 +1,6 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.core.nn.WeightInit;
@@ -77,6 +78,11 @@ public final class TrainingConfig implements Serializable {
         String init = get(INIT);
         WeightInit scheme = init.equals("auto") || init.equals("default") ? WeightInit.defaultFor(network()) : WeightInit.of(init);
         return scheme.initialise(network().layout(), get(SEED));
+    }
+
+    /** Training's dropout: model.dropout on every hidden layer, its masks keyed by train.seed. */
+    public Dropout dropout() {
+        return new Dropout(get(DROPOUT), get(SEED));
     }
 
     /**

@@ -91,13 +91,14 @@ class ExecutorLossTest {
                 assertArrayEquals(undisturbed, trainKillingAnExecutor(cluster, spark, data, config), "synchronous steps");
                 assertTrue(removed.get() >= 1, "Spark noticed the lost executor");
 
-                // Rounds of 3 local steps (averaged Adam state, Nesterov outer step): a recomputed round
-                // starts from the same broadcast and gives the same change.
+                // Rounds of 3 local steps (averaged Adam state, Nesterov outer step) with dropout: a
+                // recomputed round starts from the same broadcast, draws the same masks (keyed by step,
+                // partition and row, not by a random stream) and gives the same change.
                 TrainingConfig local = config.toBuilder().set(LOCAL_STEPS, "3").set(LOCAL_OPTIMIZER_STATE, "averaged")
-                        .set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
+                        .set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).set(DROPOUT, 0.2).build();
                 float[] undisturbedLocal = new DistributedTrainer(TestSpark.jsc(spark), local).fit(data, null).parameters();
                 int before = removed.get();
-                assertArrayEquals(undisturbedLocal, trainKillingAnExecutor(cluster, spark, data, local), "local steps");
+                assertArrayEquals(undisturbedLocal, trainKillingAnExecutor(cluster, spark, data, local), "local steps with dropout");
                 assertTrue(removed.get() > before, "Spark noticed the second lost executor");
                 data.unpersist();
             } finally {

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real Spark standalone cluster: a Master and two Worker JVMs on 127.0.0.1 started from the Maven
  * jars, executors launched by the workers as further JVMs, Kryo registration required. Training there
  * gives the same bits as local[2] with the same partition count, for the flat and the tree aggregation
- * and for rounds of local steps.
+ * for rounds of local steps and with dropout.
  */
 class StandaloneClusterTrainingTest {
     @Test
@@ -32,6 +32,7 @@ class StandaloneClusterTrainingTest {
                 assertArrayEquals(local[0], remote[0], "flat aggregation, 4 partitions");
                 assertArrayEquals(local[1], remote[1], "two-level tree aggregation, 7 partitions");
                 assertArrayEquals(local[2], remote[2], "rounds of 4 local steps, 4 partitions");
+                assertArrayEquals(local[3], remote[3], "synchronous steps with dropout, 4 partitions");
             } finally {
                 spark.stop();
             }

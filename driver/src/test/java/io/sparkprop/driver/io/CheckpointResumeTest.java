@@ -77,6 +77,29 @@ class CheckpointResumeTest {
                 "ckpt-000000000028.json", "ckpt-000000000030.bin", "ckpt-000000000030.json"), names);
     }
 
+    /**
+     * Dropout's masks are keyed by the global step, which the checkpoint restores: a run with dropout
+     * stopped at step 13 and resumed ends with the same bits as one that never stopped, synchronous
+     * and in rounds of 3 local steps; a resume with another rate is refused, naming model.dropout.
+     */
+    @Test
+    void aResumedRunWithDropoutEndsWithTheSameBits(@TempDir Path dir) {
+        for (String k : new String[] {"1", "3"}) {
+            TrainingConfig.Builder b = config().set(DROPOUT, 0.25).set(LOCAL_STEPS, k);
+            TrainingResult straight = new DistributedTrainer(TestSpark.jsc(spark), b.build()).fit(data, null);
+            String uri = dir.resolve("k" + k).toUri().toString();
+            TrainingResult first = new DistributedTrainer(TestSpark.jsc(spark),
+                    b.set(MAX_ITERATIONS, 13L).set(CHECKPOINT_DIR, uri).set(CHECKPOINT_INTERVAL, 4L).build()).fit(data, null);
+            assertTrue(first.iterations() < 30, "stopped early: " + first.iterations());
+            String refused = assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(TestSpark.jsc(spark),
+                    b.set(MAX_ITERATIONS, 0L).set(DROPOUT, 0.5).build()).resume(data, null)).getMessage();
+            assertTrue(refused.contains("model.dropout was 0.25 in the checkpointed run, now 0.5"), refused);
+            TrainingResult resumed = new DistributedTrainer(TestSpark.jsc(spark), b.set(DROPOUT, 0.25).build()).resume(data, null);
+            assertEquals(30, resumed.iterations());
+            assertArrayEquals(straight.parameters(), resumed.parameters(), "local steps " + k);
+        }
+    }
+
     @Test
     void aResumeMayChangeOnlyResumableSettingsAndTheErrorNamesBothValues(@TempDir Path dir) {
         String uri = dir.toUri().toString();

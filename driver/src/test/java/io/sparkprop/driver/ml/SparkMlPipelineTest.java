@@ -1,6 +1,11 @@
 package io.sparkprop.driver.ml;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkprop.core.nn.Network;
+import io.sparkprop.core.nn.Workspace;
 import io.sparkprop.driver.TestData;
+import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.TestSpark;
 import org.apache.spark.SparkException;
 import org.apache.spark.ml.Pipeline;
@@ -167,6 +172,45 @@ class SparkMlPipelineTest {
         assertTrue(Files.exists(tmp.resolve("regressor").resolve("model").resolve("model.json")), "the sparkprop model inside the stage");
     }
 
+    /**
+     * Dropout is for training only: a model trained with dropout 0.5 scores with the plain network.
+     * Transforming twice gives the same rows, each row's logits are those of a plain forward pass of
+     * the saved parameters (a dropped unit, or the 1 / (1 - p) = 2 scaling, would move them by far
+     * more than the 1e-5 allowed for a different batch size), and model.json records the rate under
+     * training.configuration while its network is the plain one.
+     */
+    @Test
+    void aDropoutTrainedModelScoresWithThePlainNetwork() throws IOException {
+        Dataset<Row> train = assembler().transform(table(400, 3));
+        SparkpropClassificationModel model = new SparkpropClassifier().setLayers(16, 8).setActivation("relu").setDropout(0.5)
+                .setStandardization(false).setMaxIter(3).setStepSize(0.01).setBatchSize(32).setValidationFraction(0.2)
+                .setSeed(7).fit(train);
+        Dataset<Row> test = assembler().transform(table(60, 4));
+        List<Row> first = model.transform(test).select("features", "rawPrediction").collectAsList();
+        assertEquals(first, model.transform(test).select("features", "rawPrediction").collectAsList(), "scoring is deterministic");
+        SavedModel saved = model.savedModel();
+        Network plain = new Network(saved.spec());
+        Workspace ws = plain.newWorkspace(1);
+        for (Row r : first) {
+            double[] x = ((Vector) r.get(0)).toArray();
+            for (int j = 0; j < x.length; j++) {
+                ws.batch().dense()[j] = (float) x[j];
+            }
+            ws.batch().setDense(1);
+            plain.forward(saved.params(), ws);
+            double[] logits = ((Vector) r.get(1)).toArray();
+            for (int k = 0; k < logits.length; k++) {
+                assertEquals(ws.outputLogits()[k], logits[k], 1e-5 * Math.max(1, Math.abs(logits[k])), "logit " + k + " of " + r);
+            }
+        }
+        String dir = tmp.resolve("dropout-model").toString();
+        model.write().overwrite().save(dir);
+        JsonNode json = new ObjectMapper().readTree(tmp.resolve("dropout-model").resolve("model").resolve("model.json").toFile());
+        assertEquals(0.5, json.at("/training/configuration/model.dropout").asDouble(-1), json.toString());
+        assertFalse(json.at("/network").toString().contains("dropout"), "the saved network is the plain one: " + json.at("/network"));
+        assertEquals(saved.spec(), SparkpropClassificationModel.load(dir).savedModel().spec());
+    }
+
     @Test
     void invalidParameterValuesFailWhenSetAndNameTheRange() {
         SparkpropClassifier c = new SparkpropClassifier();
@@ -177,6 +221,10 @@ class SparkMlPipelineTest {
         assertMessage(() -> c.setSolver("lbfgs"), "solver = 'lbfgs'", "one of sgd, momentum, nesterov, adam, adamw");
         assertMessage(() -> c.setRegParam(Double.NaN), "regParam = NaN", ">= 0");
         assertMessage(() -> c.setValidationFraction(1.0), "validationFraction = 1.0", "a number >= 0 and < 1");
+        assertMessage(() -> c.setDropout(1.0), "dropout = 1.0", "a number >= 0 and < 1");
+        assertMessage(() -> c.setDropout(-0.1), "dropout = -0.1", "a number >= 0 and < 1");
+        assertMessage(() -> c.setDropout(Double.NaN), "dropout = NaN", "a number >= 0 and < 1");
+        assertEquals(0.0, c.getDropout(), "dropout is off by default");
         assertMessage(() -> new ParamGridBuilder().addGrid(c.batchSize(), new int[] {32, -1}).build(), "batchSize = -1", ">= 1");
         assertEquals(1e-3, c.getStepSize(), "a rejected value leaves the parameter as it was");
     }

@@ -35,8 +35,8 @@ public class DeterminismTest {
     }
 
     /**
-     * In one session: flat aggregation over 4 partitions, the tree over 7, and rounds of 4 local steps
-     * (Nesterov outer step, averaged Adam state) over 4.
+     * In one session: flat aggregation over 4 partitions, the tree over 7, rounds of 4 local steps
+     * (Nesterov outer step, averaged Adam state) over 4, and synchronous steps with dropout over 4.
      */
     public static float[][] trainEachWay(String master) {
         SparkSession spark = TestSpark.start(master);
@@ -49,7 +49,23 @@ public class DeterminismTest {
 
     /** As {@link #trainEachWay(String)} in a running session (e.g. on a standalone cluster). */
     public static float[][] trainEachWay(SparkSession spark) {
-        return new float[][] {train(spark, 4, 16), train(spark, 7, 2), trainLocalSteps(spark, 4)};
+        return new float[][] {train(spark, 4, 16), train(spark, 7, 2), trainLocalSteps(spark, 4), trainDropout(spark, "1")};
+    }
+
+    /**
+     * Dropout 0.3 on both hidden layers, 4 partitions, 22 steps: synchronous ({@code localSteps} 1) or
+     * in rounds of {@code localSteps} local steps. Every step's masks are keyed by (seed, global step,
+     * partition, row in the block), so the bits cannot depend on the master or the task order.
+     */
+    static float[] trainDropout(SparkSession spark, String localSteps) {
+        DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
+                TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+                .set(EPOCHS, 3).set(MAX_ITERATIONS, 22L).set(SEED, 3L).set(DROPOUT, 0.3).set(LOCAL_STEPS, localSteps).build();
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null);
+        assertEquals(22, r.iterations());
+        data.unpersist();
+        return r.parameters();
     }
 
     /** Rounds of 4 local steps: 3 rounds per epoch of 12 iterations, stopped after 22 steps (mid-round caps). */
@@ -133,6 +149,38 @@ public class DeterminismTest {
                     .set(OUTER_MOMENTUM, 0.9).set(LOCAL_OPTIMIZER_STATE, "averaged").build()).fit(data, null);
             assertEquals(1, one.localSteps());
             assertArrayEquals(sync.parameters(), one.parameters(), "K = 1 ignores the outer settings: today's synchronous SGD");
+            data.unpersist();
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void dropoutGivesTheSameBitsOnOneAndTwoThreadsSynchronousAndInLocalSteps() {
+        float[][][] runs = new float[2][][];
+        String[] masters = {"local[1]", "local[2]"};
+        for (int i = 0; i < 2; i++) {
+            SparkSession spark = TestSpark.start(masters[i]);
+            try {
+                runs[i] = new float[][] {trainDropout(spark, "1"), trainDropout(spark, "4"), trainDropout(spark, "4")};
+            } finally {
+                spark.stop();
+            }
+        }
+        assertArrayEquals(runs[0][0], runs[1][0], "synchronous");
+        assertArrayEquals(runs[0][1], runs[1][1], "local steps");
+        assertArrayEquals(runs[1][1], runs[1][2], "local steps, the same session again");
+        assertFalse(Arrays.equals(runs[0][0], runs[0][1]), "local steps differ from synchronous steps");
+        SparkSession spark = TestSpark.start("local[2]");
+        try {
+            DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
+                    TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
+            TrainingConfig.Builder b = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+                    .set(EPOCHS, 3).set(MAX_ITERATIONS, 22L).set(SEED, 3L);
+            float[] plain = new DistributedTrainer(TestSpark.jsc(spark), b.build()).fit(data, null).parameters();
+            float[] zero = new DistributedTrainer(TestSpark.jsc(spark), b.set(DROPOUT, 0.0).build()).fit(data, null).parameters();
+            assertArrayEquals(plain, zero, "dropout 0 is the plain training");
+            assertFalse(Arrays.equals(plain, runs[1][0]), "dropout changed the training");
             data.unpersist();
         } finally {
             spark.stop();

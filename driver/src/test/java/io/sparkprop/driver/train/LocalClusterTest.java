@@ -17,6 +17,7 @@ class LocalClusterTest {
         assertArrayEquals(local[0], cluster[0]);
         assertArrayEquals(local[1], cluster[1]);
         assertArrayEquals(local[2], cluster[2], "local steps");
+        assertArrayEquals(local[3], cluster[3], "dropout");
     }
 
     private static float[][] trainBoth(String master) {

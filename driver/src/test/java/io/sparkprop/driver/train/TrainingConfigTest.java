@@ -38,6 +38,20 @@ class TrainingConfigTest {
     }
 
     @Test
+    void dropoutMustBeInZeroToOne() {
+        for (double bad : new double[] {1.0, -0.1, Double.NaN}) {
+            assertEquals("training configuration: model.dropout = " + bad + " is invalid, expected a number >= 0 and < 1",
+                    failure(() -> TrainingConfig.builder(SPEC).set(DROPOUT, bad)));
+        }
+        assertEquals("training configuration: model.dropout = '1' is invalid, expected a number >= 0 and < 1",
+                failure(() -> TrainingConfig.builder(SPEC).parse(DROPOUT, "1")));
+        TrainingConfig c = TrainingConfig.builder(SPEC).parse(DROPOUT, "0.5").set(SEED, 4L).build();
+        assertEquals(0.5, c.dropout().rate());
+        assertEquals(4L, c.dropout().seed());
+        assertEquals(0.0, TrainingConfig.builder(SPEC).build().get(DROPOUT), "off by default");
+    }
+
+    @Test
     void constraintsBetweenSettingsAreCheckedAtBuild() {
         assertEquals("training configuration: train.schedule.decayRate = 1.5 is invalid, expected a number in (0, 1] for the"
                         + " exponential schedule",

@@ -74,6 +74,7 @@ class BadInputTest {
                 "unknown configuration key 'train.learnigRate'", "did you mean 'train.learningRate'");
         assertFails(CommandLineRun.run("train", "--epochs", "0"), 2, "train.epochs", "expected an integer >= 1");
         assertFails(CommandLineRun.run("train", "--lr", "Infinity"), 2, "train.learningRate", "'Infinity'", "expected a number > 0");
+        assertFails(CommandLineRun.run("train", "--conf", "model.dropout=1"), 2, "model.dropout", "'1'", "expected a number >= 0 and < 1");
         assertFails(CommandLineRun.run("train", "--conf", "train.schedule=step", "--conf", "train.schedule.decayRate=1.5"), 2,
                 "train.schedule.decayRate = 1.5", "(0, 1] for the step schedule");
         assertFails(CommandLineRun.run("train", "--job", tmp.resolve("missing.conf").toString()), 1, "job file", "does not exist");

@@ -82,6 +82,13 @@ class JobConfigTest {
         assertTrue(e.getMessage().contains("one of sgd, momentum, nesterov, adam, adamw"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("train.beta1", "1")));
         assertTrue(e.getMessage().contains("expected a number >= 0 and < 1"), e.getMessage());
+        for (String bad : new String[] {"1", "-0.1", "NaN"}) {
+            e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("model.dropout", bad)));
+            assertEquals("configuration key model.dropout (from the command line) is '" + bad + "', expected a number >= 0 and < 1",
+                    e.getMessage());
+        }
+        assertEquals(0.3, JobConfig.resolve(schema, map(), "-", map("model.dropout", "0.3")).trainingConfig()
+                .get(io.sparkprop.driver.config.TrainingSettings.DROPOUT));
         e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("model.hidden", "256,0")));
         assertTrue(e.getMessage().contains("comma-separated positive integers"), e.getMessage());
     }

@@ -104,7 +104,8 @@ public final class DataBlock implements Serializable {
 
     /**
      * Copies the examples {@code order[from..to)} into {@code batch} (features and targets), in that
-     * order. Allocates nothing unless a sparse batch buffer has to grow.
+     * order, and records each one's index in this block as its {@link Batch#rowIds() row identity}.
+     * Allocates nothing unless a sparse batch buffer has to grow.
      */
     public void gather(int[] order, int from, int to, Batch batch) {
         int n = to - from;
@@ -133,6 +134,7 @@ public final class DataBlock implements Serializable {
             }
             batch.setSparse();
         }
+        System.arraycopy(order, from, batch.rowIds(), 0, n);
     }
 
     /** Copies rows {@code [from, to)} in stored order (evaluation). */

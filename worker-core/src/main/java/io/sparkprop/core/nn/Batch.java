@@ -5,7 +5,8 @@ import io.sparkprop.core.matrix.CsrMatrix;
 /**
  * A reusable mini-batch buffer: up to {@code capacity} examples, features either dense
  * ({@code dense} [rows x inputWidth] row-major) or sparse ({@code sparse}, CSR), and targets
- * [rows x targetWidth]. Filled by the data layer, read by {@link Network}.
+ * [rows x targetWidth], and each row's identity for {@link Dropout} masks. Filled by the data layer,
+ * read by {@link Network}.
  */
 public final class Batch {
     private final int capacity;
@@ -14,6 +15,7 @@ public final class Batch {
     private final float[] dense;
     private final CsrMatrix sparse;
     private final float[] targets;
+    private final int[] rowIds;
     private int rows;
     private boolean isSparse;
 
@@ -27,6 +29,7 @@ public final class Batch {
         this.dense = new float[capacity * inputWidth];
         this.sparse = CsrMatrix.buffer(capacity, inputWidth, capacity * 16);
         this.targets = new float[capacity * targetWidth];
+        this.rowIds = new int[capacity];
     }
 
     public int capacity() {
@@ -63,11 +66,22 @@ public final class Batch {
         return targets;
     }
 
+    /**
+     * The identity of each row [capacity], which keys its dropout masks: {@link #setDense} and
+     * {@link #setSparse} set the first {@link #rows()} to 0..rows-1, their position in the batch; a
+     * caller that knows a stabler identity writes it after them ({@code DataBlock.gather}: the row's
+     * index in its block, the same in every recomputation of a partition whatever the epoch's order).
+     */
+    public int[] rowIds() {
+        return rowIds;
+    }
+
     /** Declares the batch filled with {@code rows} dense rows (already written to {@link #dense()}). */
     public void setDense(int rows) {
         checkRows(rows);
         this.rows = rows;
         this.isSparse = false;
+        positionsAsRowIds();
     }
 
     /** Declares the batch filled from {@link #sparse()}, whose row count is taken. */
@@ -75,6 +89,13 @@ public final class Batch {
         checkRows(sparse.rows());
         this.rows = sparse.rows();
         this.isSparse = true;
+        positionsAsRowIds();
+    }
+
+    private void positionsAsRowIds() {
+        for (int i = 0; i < rows; i++) {
+            rowIds[i] = i;
+        }
     }
 
     private void checkRows(int n) {

@@ -18,7 +18,8 @@ import io.sparkprop.core.matrix.RowOps;
  *           gb_l += colsum(D_l)                   [n_l]
  *           D_{l-1} = (D_l W_l) * f'_{l-1}(Z_{l-1})  [b x n_{l-1}]  (gemm NN)
  * </pre>
- * A sparse (CSR) input is multiplied directly in layer 1 and never densified.
+ * A sparse (CSR) input is multiplied directly in layer 1 and never densified. Training may drop
+ * hidden units ({@link Dropout}); {@link #forward} and {@link #loss} never do.
  */
 public final class Network {
     private final NetworkSpec spec;
@@ -61,21 +62,43 @@ public final class Network {
 
     /** Forward pass over the workspace's batch; the output is {@link Workspace#output()}. */
     public void forward(float[] params, Workspace ws) {
+        forward(params, ws, null, 0, 0);
+    }
+
+    /**
+     * Forward pass; with {@code dropout} (null: none) every hidden layer's A_l is also masked into
+     * H'_l = A_l * M_l, which the next layer reads instead of A_l.
+     */
+    private void forward(float[] params, Workspace ws, Dropout dropout, long step, int partition) {
         layout.checkLength(params, "parameter array");
         Batch batch = ws.batch;
         int rows = batch.rows();
-        for (int l = 1; l <= layout.layers(); l++) {
+        int layers = layout.layers();
+        for (int l = 1; l <= layers; l++) {
             int in = layout.width(l - 1);
             int out = layout.width(l);
             if (l == 1 && batch.isSparse()) {
                 batch.sparse().multiplyTransposed(params, layout.weightOffset(1), out, ws.z[1]);
             } else {
-                float[] input = l == 1 ? batch.dense() : ws.a[l - 1];
-                gemm.gemm(false, true, rows, out, in, input, 0, in, params, layout.weightOffset(l), in,
-                        0f, ws.z[l], 0, out);
+                gemm.gemm(false, true, rows, out, in, input(ws, l - 1, dropout != null), 0, in, params,
+                        layout.weightOffset(l), in, 0f, ws.z[l], 0, out);
             }
             activations[l].forward(ws.z[l], params, layout.biasOffset(l), ws.a[l], rows, out);
+            if (dropout != null && l < layers) {
+                float[] m = ws.mask[l];
+                float[] h = ws.dropped[l];
+                float[] a = ws.a[l];
+                dropout.fill(step, partition, batch.rowIds(), rows, l, out, m);
+                for (int i = 0, n = rows * out; i < n; i++) {
+                    h[i] = a[i] * m[i];
+                }
+            }
         }
+    }
+
+    /** What layer {@code l + 1} reads: X for l = 0, else A_l, or H'_l under dropout. */
+    private static float[] input(Workspace ws, int l, boolean dropout) {
+        return l == 0 ? ws.batch.dense() : dropout ? ws.dropped[l] : ws.a[l];
     }
 
     /**
@@ -83,11 +106,34 @@ public final class Network {
      * not yet a mean) into {@code grad} and returns that loss sum.
      */
     public double forwardBackward(float[] params, Workspace ws, float[] grad) {
+        return forwardBackward(params, ws, grad, Dropout.NONE, 0, 0);
+    }
+
+    /**
+     * A training pass with inverted dropout on every hidden layer: as {@link #forwardBackward(float[],
+     * Workspace, float[])} for the network whose hidden activations are H'_l = A_l * M_l, the masks
+     * drawn for (this step, this partition, each row's {@link Batch#rowIds() identity}). Backward
+     * goes through the same masks:
+     * <pre>
+     *   gW_{l+1} += D_{l+1}^T H'_l                     (H'_l in place of A_l)
+     *   D_l = ((D_{l+1} W_{l+1}) * M_l) * f'_l(Z_l)    [b x n_l]
+     * </pre>
+     * The loss returned is that of the masked network. With a rate of 0 this is the plain pass: no
+     * draws, no mask buffers, the same bits.
+     *
+     * @param step      the global optimiser step (new masks every step)
+     * @param partition the partition the batch comes from
+     */
+    public double forwardBackward(float[] params, Workspace ws, float[] grad, Dropout dropout, long step, int partition) {
         layout.checkLength(grad, "gradient array");
-        forward(params, ws);
+        int layers = layout.layers();
+        boolean drop = dropout.active() && layers > 1;
+        if (drop) {
+            ws.ensureDropoutBuffers();
+        }
+        forward(params, ws, drop ? dropout : null, step, partition);
         Batch batch = ws.batch;
         int rows = batch.rows();
-        int layers = layout.layers();
         double lossSum = loss.lossAndDelta(activations[layers], ws.z[layers], ws.a[layers], batch.targets(),
                 ws.delta[layers], rows, layout.outputWidth());
         for (int l = layers; l >= 1; l--) {
@@ -97,14 +143,21 @@ public final class Network {
             if (l == 1 && batch.isSparse()) {
                 batch.sparse().addTransposedProduct(d, out, grad, layout.weightOffset(1));
             } else {
-                float[] input = l == 1 ? batch.dense() : ws.a[l - 1];
-                gemm.gemm(true, false, out, in, rows, d, 0, out, input, 0, in, 1f, grad, layout.weightOffset(l), in);
+                gemm.gemm(true, false, out, in, rows, d, 0, out, input(ws, l - 1, drop), 0, in, 1f, grad,
+                        layout.weightOffset(l), in);
             }
             RowOps.addColumnSums(d, rows, out, grad, layout.biasOffset(l));
             if (l > 1) {
+                float[] below = ws.delta[l - 1];
                 gemm.gemm(false, false, rows, in, out, d, 0, out, params, layout.weightOffset(l), in,
-                        0f, ws.delta[l - 1], 0, in);
-                activations[l - 1].backward(ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows, in);
+                        0f, below, 0, in);
+                if (drop) {
+                    float[] m = ws.mask[l - 1];
+                    for (int i = 0, n = rows * in; i < n; i++) {
+                        below[i] *= m[i];
+                    }
+                }
+                activations[l - 1].backward(ws.z[l - 1], ws.a[l - 1], below, rows, in);
             }
         }
         return lossSum;
