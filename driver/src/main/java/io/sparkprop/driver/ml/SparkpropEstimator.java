@@ -51,6 +51,7 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
     private final Param<String> featuresCol;
     private final Param<String> labelCol;
     private final Param<String> predictionCol;
+    private final Param<String> weightCol;
     /** The Params of the settings, by configuration key. */
     private final Map<String, Param<?>> settingParams = new LinkedHashMap<>();
 
@@ -60,6 +61,10 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
         featuresCol = stringParam("featuresCol", "features column: an ML Vector (or array<double>) per row");
         labelCol = stringParam("labelCol", "label column: a class index 0..K-1 (classifier) or a number (regressor)");
         predictionCol = stringParam("predictionCol", "prediction column the model appends");
+        weightCol = new Param<>(this, "weightCol", "weight column name: a number >= 0 per row that weighs its loss,"
+                + " gradient and metrics; empty (the default) for all weights 1 (data.weight on the command line)",
+                new ParamRange<String>("weightCol", "a column name, or empty for none", s -> true));
+        setDefault(weightCol, "");
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(predictionCol, "prediction");
@@ -131,6 +136,7 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
         ModelFit.Result fit = new ModelFit(trainingConfig(), task())
                 .features(getFeaturesCol())
                 .label(getLabelCol())
+                .weight(getWeightCol())
                 .provenance(provenance)
                 .progress(line -> LOG.info("{}: {}", uid, line))
                 .run(dataset.toDF(), null);
@@ -168,6 +174,17 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
         if (!(schema.apply(getLabelCol()).dataType() instanceof NumericType)) {
             throw new IllegalArgumentException("label column '" + getLabelCol() + "' has type "
                     + schema.apply(getLabelCol()).dataType().simpleString() + ", expected a number");
+        }
+        String weight = getWeightCol();
+        if (!weight.isEmpty()) {
+            if (!Arrays.asList(schema.fieldNames()).contains(weight)) {
+                throw new IllegalArgumentException("weight column '" + weight + "' is missing; the data has columns "
+                        + Arrays.toString(schema.fieldNames()));
+            }
+            if (!(schema.apply(weight).dataType() instanceof NumericType)) {
+                throw new IllegalArgumentException("weight column '" + weight + "' has type "
+                        + schema.apply(weight).dataType().simpleString() + ", expected a number >= 0 per row");
+            }
         }
         return addOutputColumns(schema);
     }
@@ -215,6 +232,15 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
 
     public Param<String> predictionCol() {
         return predictionCol;
+    }
+
+    /** Spark's standard name: row weights from this column; empty for none. */
+    public Param<String> weightCol() {
+        return weightCol;
+    }
+
+    public Param<String> classWeights() {
+        return (Param<String>) param(CLASS_WEIGHTS);
     }
 
     public IntArrayParam layers() {
@@ -359,6 +385,14 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
 
     public String getPredictionCol() {
         return getOrDefault(predictionCol);
+    }
+
+    public String getWeightCol() {
+        return getOrDefault(weightCol);
+    }
+
+    public String getClassWeights() {
+        return value(CLASS_WEIGHTS);
     }
 
     public int[] getLayers() {
@@ -506,6 +540,26 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
     public E setPredictionCol(String value) {
         set(predictionCol, value);
         return self();
+    }
+
+    /** Row weights from column {@code value}; empty for none. */
+    public E setWeightCol(String value) {
+        set(weightCol, value);
+        return self();
+    }
+
+    /** none, balanced, one weight per class ("1,19") or class:weight pairs ("1:19"). */
+    public E setClassWeights(String value) {
+        return setting(CLASS_WEIGHTS, value);
+    }
+
+    /** One weight >= 0 per class 0..K-1. */
+    public E setClassWeights(double... value) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < value.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(value[i]);
+        }
+        return setting(CLASS_WEIGHTS, sb.toString());
     }
 
     /** Hidden layer widths, e.g. {@code setLayers(64, 32)}; no argument for no hidden layer. */

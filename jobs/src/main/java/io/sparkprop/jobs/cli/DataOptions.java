@@ -12,6 +12,8 @@ final class DataOptions {
     String format;
     @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
     String label;
+    @Option(names = "--weight", paramLabel = "COL", description = "The row weight column (data.weight).")
+    String weight;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master).")
     String master;
 
@@ -19,6 +21,7 @@ final class DataOptions {
         ConfigOptions.put(s, "data.train", data);
         ConfigOptions.put(s, "data.format", format);
         ConfigOptions.put(s, "data.label", label);
+        ConfigOptions.put(s, "data.weight", weight);
         ConfigOptions.put(s, "spark.master", master);
         return s;
     }

@@ -16,6 +16,8 @@ final class TrainingDataOptions {
     String features;
     @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
     String label;
+    @Option(names = "--weight", paramLabel = "COL", description = "The row weight column (data.weight).")
+    String weight;
     @Option(names = "--epochs", description = "Passes over the data (train.epochs).")
     Integer epochs;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master), default local[*].")
@@ -27,6 +29,7 @@ final class TrainingDataOptions {
         ConfigOptions.put(s, "data.format", format);
         ConfigOptions.put(s, "data.features", features);
         ConfigOptions.put(s, "data.label", label);
+        ConfigOptions.put(s, "data.weight", weight);
         ConfigOptions.put(s, "train.epochs", epochs);
         ConfigOptions.put(s, "spark.master", master);
     }

@@ -5,7 +5,8 @@ import io.sparkprop.core.matrix.CsrMatrix;
 /**
  * A reusable mini-batch buffer: up to {@code capacity} examples, features either dense
  * ({@code dense} [rows x inputWidth] row-major) or sparse ({@code sparse}, CSR), and targets
- * [rows x targetWidth]. Filled by the data layer, read by {@link Network}.
+ * [rows x targetWidth], and optionally a weight per row ({@code weights} [rows]; unweighted, every row
+ * counts 1). Filled by the data layer, read by {@link Network}.
  */
 public final class Batch {
     private final int capacity;
@@ -14,8 +15,10 @@ public final class Batch {
     private final float[] dense;
     private final CsrMatrix sparse;
     private final float[] targets;
+    private final float[] weights;
     private int rows;
     private boolean isSparse;
+    private boolean weighted;
 
     public Batch(int capacity, int inputWidth, int targetWidth) {
         if (capacity <= 0) {
@@ -27,6 +30,7 @@ public final class Batch {
         this.dense = new float[capacity * inputWidth];
         this.sparse = CsrMatrix.buffer(capacity, inputWidth, capacity * 16);
         this.targets = new float[capacity * targetWidth];
+        this.weights = new float[capacity];
     }
 
     public int capacity() {
@@ -61,6 +65,32 @@ public final class Batch {
     /** Targets [capacity x targetWidth]; the first {@link #rows()} rows are this batch. */
     public float[] targets() {
         return targets;
+    }
+
+    /** Row weights [capacity]; the first {@link #rows()} are this batch's when {@link #isWeighted()}. */
+    public float[] weights() {
+        return weights;
+    }
+
+    public boolean isWeighted() {
+        return weighted;
+    }
+
+    /** Declares whether {@link #weights()} holds this batch's row weights (else every row weighs 1). */
+    public void setWeighted(boolean weighted) {
+        this.weighted = weighted;
+    }
+
+    /** {@code sum_r w_r} over the batch's rows: its row count when unweighted. */
+    public double weightSum() {
+        if (!weighted) {
+            return rows;
+        }
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            sum += weights[r];
+        }
+        return sum;
     }
 
     /** Declares the batch filled with {@code rows} dense rows (already written to {@link #dense()}). */
