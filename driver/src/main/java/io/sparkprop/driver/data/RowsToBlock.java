@@ -91,7 +91,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
         float w = 1f;
         if (weightColumn != null) {
             if (row.isNullAt(i)) {
-                throw bad(weightColumn, partition, r, "weight is null, expected a finite number >= 0");
+                throw bad(weightColumn, partition, r, "weight is null, expected a finite float32 number >= 0");
             }
             double v = ((Number) row.get(i)).doubleValue();
             w = (float) v;
