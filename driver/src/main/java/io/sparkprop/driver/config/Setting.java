@@ -33,9 +33,16 @@ public final class Setting<T> {
     private final String doc;
     private final boolean resumable;
     private final List<String> deprecatedKeys;
+    /** For a validated string: what a valid value is, as messages say it (null otherwise). */
+    private final String expectedText;
 
     private Setting(String key, String param, Kind kind, T defaultValue, Bounds bounds, List<String> choices,
                     Predicate<String> accepts, String doc, boolean resumable, List<String> deprecatedKeys) {
+        this(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, deprecatedKeys, null);
+    }
+
+    private Setting(String key, String param, Kind kind, T defaultValue, Bounds bounds, List<String> choices,
+                    Predicate<String> accepts, String doc, boolean resumable, List<String> deprecatedKeys, String expectedText) {
         this.key = key;
         this.param = param;
         this.kind = kind;
@@ -46,6 +53,7 @@ public final class Setting<T> {
         this.doc = doc;
         this.resumable = resumable;
         this.deprecatedKeys = deprecatedKeys;
+        this.expectedText = expectedText;
         String problem = problem(defaultValue);
         if (problem != null) {
             throw new IllegalStateException("the default of " + key + " is not " + problem);
@@ -133,6 +141,15 @@ public final class Setting<T> {
         return new Setting<>(key, param, Kind.STRING, def, Bounds.ANY, List.of(), null, doc, true, List.of());
     }
 
+    /**
+     * A string that {@code accepts} must accept (trimmed); {@code expected} says what a valid value is,
+     * for messages ("none, balanced or one weight >= 0 per class").
+     */
+    public static Setting<String> validatedString(String key, String param, String def, String expected,
+                                                  Predicate<String> accepts, String doc) {
+        return new Setting<>(key, param, Kind.STRING, def, Bounds.ANY, List.of(), accepts, doc, true, List.of(), expected);
+    }
+
     /** One of {@code choices} (case-insensitive on input, stored in lower case). */
     public static Setting<String> choice(String key, String param, String def, List<String> choices, String doc) {
         return new Setting<>(key, param, Kind.ENUM, def, Bounds.ANY, List.copyOf(choices), null, doc, true, List.of());
@@ -154,12 +171,13 @@ public final class Setting<T> {
 
     /** This setting, fixed for a run: a resumed run must use the checkpointed value. */
     public Setting<T> fixedOnResume() {
-        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, false, deprecatedKeys);
+        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, false, deprecatedKeys, expectedText);
     }
 
     /** This setting, also read under {@code oldKeys} (with a warning naming the new key). */
     public Setting<T> replacing(String... oldKeys) {
-        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, List.of(oldKeys));
+        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, List.of(oldKeys),
+                expectedText);
     }
 
     /**
@@ -167,7 +185,8 @@ public final class Setting<T> {
      * the choices remain what the documentation lists.
      */
     public Setting<T> alsoAccepting(Predicate<String> accepts) {
-        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, deprecatedKeys);
+        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, deprecatedKeys,
+                expectedText);
     }
 
     // ---- what a setting is
@@ -247,7 +266,7 @@ public final class Setting<T> {
             case AUTO_OR_INT:
                 return String.join(", ", choices) + " or an integer >= 1";
             default:
-                return "a string";
+                return expectedText != null ? expectedText : "a string";
         }
     }
 
@@ -272,7 +291,7 @@ public final class Setting<T> {
             case AUTO_OR_INT:
                 return value instanceof String s && (choices.contains(s) || s.matches("[1-9][0-9]{0,8}")) ? null : expected();
             default:
-                return value instanceof String ? null : expected();
+                return value instanceof String s && (accepts == null || accepts.test(s)) ? null : expected();
         }
     }
 

@@ -78,6 +78,14 @@ public final class TrainingSettings {
     public static final Setting<Double> CLIP_NORM = Setting.number("train.clipNorm", "clipNorm", 0, Bounds.atLeast(0),
             "Clip the gradient to this global L2 norm; 0 for no clipping.").fixedOnResume();
 
+    public static final Setting<String> CLASS_WEIGHTS = Setting.validatedString("train.classWeights", "classWeights", "none",
+            ClassWeights.EXPECTED, ClassWeights::isValid,
+            "Classification: a weight per class that multiplies each training row's weight (data.weight; Spark ML"
+                    + " weightCol) in the loss and its gradient: none; balanced (n / (k n_c), the inverse class frequency"
+                    + " on the training rows, as scikit-learn's); one weight >= 0 per class 0..k-1, comma-separated (1,19);"
+                    + " or class:weight pairs (1:19, other classes 1). The model's metadata records the resolved weights;"
+                    + " validation metrics weigh rows by data.weight only.").fixedOnResume();
+
     // ---- the loop
 
     public static final Setting<Integer> BATCH_SIZE = Setting.integer("train.batchSize", "batchSize", 128, Bounds.atLeast(1),
@@ -137,7 +145,7 @@ public final class TrainingSettings {
     /** Every setting, in the order the defaults file documents them. */
     public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, STANDARDIZE, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
-            WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
+            WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
             LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, TREE_AGGREGATION_THRESHOLD);
 
     private static final Map<String, Setting<?>> BY_KEY = index();

@@ -24,6 +24,8 @@ import java.util.Objects;
  *   label:    softmax_cross_entropy -> a class index in [0, classes) (numeric column)
  *             otherwise             -> one number (numeric column, one output)
  *                                      or a Vector / array with one value per output
+ *   weight:   optional, a numeric column: w_r >= 0, finite, times the class weight c_{y_r} when
+ *             class weights are given; unweighted blocks (neither) carry no weights at all
  * </pre>
  * Schema problems are reported here on the driver; bad values (NaN, wrong width, bad label) are
  * found while the blocks are built, before training starts, and reported as an
@@ -47,6 +49,8 @@ public final class BlockBuilder {
     private String[] featureColumns = {"features"};
     private boolean featureColumnList;
     private String labelColumn = "label";
+    private String weightColumn;
+    private float[] classWeights;
     private Storage storage = Storage.AUTO;
 
     private BlockBuilder(NetworkSpec spec) {
@@ -81,6 +85,18 @@ public final class BlockBuilder {
         return this;
     }
 
+    /** Row weights from this numeric column; null or empty for none. */
+    public BlockBuilder weight(String column) {
+        this.weightColumn = column == null || column.isEmpty() ? null : column;
+        return this;
+    }
+
+    /** A weight per class index that multiplies each row's weight (classification); null for none. */
+    public BlockBuilder classWeights(float[] weights) {
+        this.classWeights = weights == null ? null : weights.clone();
+        return this;
+    }
+
     public BlockBuilder storage(Storage storage) {
         this.storage = Objects.requireNonNull(storage);
         return this;
@@ -93,19 +109,45 @@ public final class BlockBuilder {
             requireColumn(schema, c);
         }
         requireColumn(schema, labelColumn);
+        if (weightColumn != null) {
+            if (!Arrays.asList(schema.fieldNames()).contains(weightColumn)) {
+                throw new IllegalArgumentException("weight column '" + weightColumn + "' not found; available columns: "
+                        + Arrays.toString(schema.fieldNames()));
+            }
+            DataType t = schema.apply(weightColumn).dataType();
+            if (!(t instanceof NumericType)) {
+                throw new IllegalArgumentException("weight column '" + weightColumn + "' has type " + t.simpleString()
+                        + ", expected a number >= 0 per row");
+            }
+        }
+        if (classWeights != null && !"softmax_cross_entropy".equals(spec.loss())) {
+            throw new IllegalArgumentException("class weights apply to classification only, the network's loss is " + spec.loss());
+        }
 
         LabelKind labelKind = labelKind(schema);
-        Column[] selected = new Column[featureColumns.length + 1];
+        Column[] selected = new Column[featureColumns.length + (weightColumn == null ? 1 : 2)];
         for (int i = 0; i < featureColumns.length; i++) {
             selected[i] = functions.col(quote(featureColumns[i]));
         }
         selected[featureColumns.length] = functions.col(quote(labelColumn));
+        if (weightColumn != null) {
+            selected[featureColumns.length + 1] = functions.col(quote(weightColumn));
+        }
 
         Dataset<Row> rows = data.select(selected);
         RowFeatures features = RowFeatures.of(rows.schema(), featureColumns, featureColumnList, spec.inputWidth());
-        RowsToBlock convert = new RowsToBlock(features, labelColumn, labelKind, spec.targetWidth(), spec.outputWidth(), storage);
+        RowsToBlock convert = new RowsToBlock(features, labelColumn, labelKind, spec.targetWidth(), spec.outputWidth(), storage,
+                weightColumn, classWeights);
         JavaRDD<DataBlock> blocks = rows.toJavaRDD().mapPartitionsWithIndex(convert, true);
-        return DataBlocks.cache(blocks);
+        DataBlocks cached = DataBlocks.cache(blocks);
+        if (cached.weighted() && !(cached.weightSum() > 0)) {
+            cached.unpersist();
+            throw new IllegalArgumentException((weightColumn == null ? "" : "weight column '" + weightColumn + "'"
+                    + (classWeights == null ? "" : " times ")) + (classWeights == null ? "" : "the class weights "
+                    + Arrays.toString(classWeights)) + ": every one of the " + cached.rows() + " rows has weight 0,"
+                    + " expected at least one row with a positive weight");
+        }
+        return cached;
     }
 
     private static String quote(String column) {

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * A cached {@code JavaRDD<DataBlock>} with exactly one block per partition, and what the trainer needs
  * to know about it without touching the data again: the rows of each partition (n_p), the feature and
- * target widths. Creating one runs a single Spark job that materialises the cache and checks the
+ * target widths, whether its rows are weighted and the sum of their weights. Creating one runs a single Spark job that materialises the cache and checks the
  * one-block-per-partition shape.
  */
 public final class DataBlocks {
@@ -23,8 +23,11 @@ public final class DataBlocks {
     private final int cols;
     private final int targetWidth;
     private final long bytes;
+    private final boolean weighted;
+    private final double weightSum;
 
-    private DataBlocks(JavaRDD<DataBlock> rdd, long[] partitionRows, int cols, int targetWidth, long bytes) {
+    private DataBlocks(JavaRDD<DataBlock> rdd, long[] partitionRows, int cols, int targetWidth, long bytes,
+                       boolean weighted, double weightSum) {
         this.rdd = rdd;
         this.partitionRows = partitionRows;
         long sum = 0;
@@ -35,6 +38,8 @@ public final class DataBlocks {
         this.cols = cols;
         this.targetWidth = targetWidth;
         this.bytes = bytes;
+        this.weighted = weighted;
+        this.weightSum = weightSum;
     }
 
     /**
@@ -45,7 +50,7 @@ public final class DataBlocks {
         if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
             blocks.persist(StorageLevel.MEMORY_ONLY());
         }
-        List<long[]> summaries;
+        List<double[]> summaries;
         try {
             summaries = blocks.mapPartitionsWithIndex(new Summary(), true).collect();
         } catch (Exception e) {
@@ -58,10 +63,14 @@ public final class DataBlocks {
         long[] rows = new long[n];
         long total = 0;
         long bytes = 0;
+        boolean weighted = false;
+        double weightSum = 0;
         for (int p = 0; p < n; p++) {
-            rows[p] = summaries.get(p)[1];
+            rows[p] = (long) summaries.get(p)[1];
             total += rows[p];
-            bytes += summaries.get(p)[4];
+            bytes += (long) summaries.get(p)[4];
+            weighted |= summaries.get(p)[5] != 0;
+            weightSum += summaries.get(p)[6];
         }
         if (total == 0) {
             blocks.unpersist(false);
@@ -70,7 +79,7 @@ public final class DataBlocks {
         int cols = -1;
         int targetWidth = -1;
         for (int p = 0; p < n; p++) {
-            long[] s = summaries.get(p);
+            double[] s = summaries.get(p);
             if (s[0] != 1 || s[1] == 0) {
                 blocks.unpersist(false);
                 if (s[1] == 0) {
@@ -78,18 +87,18 @@ public final class DataBlocks {
                             + " at least one row; repartition the data (e.g. dataset.repartition(k) with k <= "
                             + total + " rows) before training");
                 }
-                throw new IllegalArgumentException("partition " + p + " holds " + s[0] + " data blocks, expected exactly one");
+                throw new IllegalArgumentException("partition " + p + " holds " + (long) s[0] + " data blocks, expected exactly one");
             }
             if (cols < 0) {
                 cols = (int) s[2];
                 targetWidth = (int) s[3];
             } else if (s[2] != cols || s[3] != targetWidth) {
                 blocks.unpersist(false);
-                throw new IllegalArgumentException("partition " + p + " has " + s[2] + " features and " + s[3]
+                throw new IllegalArgumentException("partition " + p + " has " + (long) s[2] + " features and " + (long) s[3]
                         + " targets per row, partition 0 has " + cols + " and " + targetWidth);
             }
         }
-        return new DataBlocks(blocks, rows, cols, targetWidth, bytes);
+        return new DataBlocks(blocks, rows, cols, targetWidth, bytes, weighted, weightSum);
     }
 
     public JavaRDD<DataBlock> rdd() {
@@ -119,6 +128,16 @@ public final class DataBlocks {
         return targetWidth;
     }
 
+    /** Whether the blocks carry row weights. */
+    public boolean weighted() {
+        return weighted;
+    }
+
+    /** {@code sum_r w_r} over all rows: {@link #rows()} when unweighted. */
+    public double weightSum() {
+        return weighted ? weightSum : totalRows;
+    }
+
     /** Bytes held by the cached blocks' arrays. */
     public long sizeInBytes() {
         return bytes;
@@ -129,13 +148,16 @@ public final class DataBlocks {
         rdd.unpersist(false);
     }
 
-    /** Per partition: {blocks, rows, cols, targetWidth, bytes}; materialises the cache on the way. */
-    private static final class Summary implements Function2<Integer, Iterator<DataBlock>, Iterator<long[]>> {
+    /**
+     * Per partition: {blocks, rows, cols, targetWidth, bytes, weighted (0 or 1), weight sum};
+     * materialises the cache on the way.
+     */
+    private static final class Summary implements Function2<Integer, Iterator<DataBlock>, Iterator<double[]>> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Iterator<long[]> call(Integer partition, Iterator<DataBlock> blocks) {
-            long[] s = new long[5];
+        public Iterator<double[]> call(Integer partition, Iterator<DataBlock> blocks) {
+            double[] s = new double[7];
             while (blocks.hasNext()) {
                 DataBlock b = blocks.next();
                 s[0]++;
@@ -143,6 +165,12 @@ public final class DataBlocks {
                 s[2] = b.cols();
                 s[3] = b.targetWidth();
                 s[4] += b.sizeInBytes();
+                if (b.isWeighted()) {
+                    s[5] = 1;
+                    for (float w : b.weights()) {
+                        s[6] += w;
+                    }
+                }
             }
             return Collections.singletonList(s).iterator();
         }

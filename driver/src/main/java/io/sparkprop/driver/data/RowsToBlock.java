@@ -21,7 +21,9 @@ import static io.sparkprop.driver.data.RowFeatures.number;
  * Executor side of {@link BlockBuilder}: all rows of one partition into one {@link DataBlock}.
  * The rows are buffered first (references only) so the block's arrays are allocated once at their
  * final size and the dense/sparse choice can look at the whole partition. Every value is checked on
- * the way in; an error names column, partition, row (index within the partition) and value.
+ * the way in; an error names column, partition, row (index within the partition) and value. A row's
+ * weight is its weight column's value times its class's weight (either may be absent); a block with
+ * neither has no weights.
  */
 final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<DataBlock>> {
     private static final long serialVersionUID = 1L;
@@ -33,9 +35,13 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
     private final int targetWidth;
     private final int classes;
     private final BlockBuilder.Storage storage;
+    /** Null for no weight column. */
+    private final String weightColumn;
+    /** Null for no class weights. */
+    private final float[] classWeights;
 
     RowsToBlock(RowFeatures features, String labelColumn, BlockBuilder.LabelKind labelKind, int targetWidth, int classes,
-                BlockBuilder.Storage storage) {
+                BlockBuilder.Storage storage, String weightColumn, float[] classWeights) {
         this.features = features;
         this.labelColumn = labelColumn;
         this.labelKind = labelKind;
@@ -43,6 +49,8 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
         this.targetWidth = targetWidth;
         this.classes = classes;
         this.storage = storage;
+        this.weightColumn = weightColumn;
+        this.classWeights = classWeights;
     }
 
     @Override
@@ -68,7 +76,37 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
         boolean sparse = storage == BlockBuilder.Storage.SPARSE
                 || (storage == BlockBuilder.Storage.AUTO && 2 * sparseVectors > n);
         DataBlock block = sparse ? sparseBlock(rows, partition, targets) : denseBlock(rows, partition, targets);
+        if (weightColumn != null || classWeights != null) {
+            float[] weights = new float[n];
+            for (int r = 0; r < n; r++) {
+                weights[r] = weight(rows.get(r), labelIndex + 1, partition, r, targets[r]);
+            }
+            block = block.withWeights(weights);
+        }
         return Collections.singletonList(block).iterator();
+    }
+
+    /** The weight column's value (1 without one) times the class weight of label {@code y} (1 without them). */
+    private float weight(Row row, int i, int partition, int r, float y) {
+        float w = 1f;
+        if (weightColumn != null) {
+            if (row.isNullAt(i)) {
+                throw bad(weightColumn, partition, r, "weight is null, expected a finite float32 number >= 0");
+            }
+            double v = ((Number) row.get(i)).doubleValue();
+            w = (float) v;
+            if (!(w >= 0) || Float.isInfinite(w)) {
+                throw bad(weightColumn, partition, r, "weight is " + v + ", expected a finite float32 number >= 0");
+            }
+        }
+        if (classWeights != null) {
+            w *= classWeights[(int) y];
+            if (Float.isInfinite(w)) {
+                throw bad(weightColumn == null ? labelColumn : weightColumn, partition, r, "weight times the class weight "
+                        + classWeights[(int) y] + " of class " + (int) y + " overflows float32");
+            }
+        }
+        return w;
     }
 
     private DataBlock denseBlock(List<Row> rows, int partition, float[] targets) {

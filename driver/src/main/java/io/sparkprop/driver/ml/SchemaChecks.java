@@ -70,4 +70,19 @@ final class SchemaChecks {
         }
         return out;
     }
+
+    /** A set row-weight column must exist and be numeric (empty: no weights). */
+    static void weightColumn(StructType schema, String weight) {
+        if (weight.isEmpty()) {
+            return;
+        }
+        if (!Arrays.asList(schema.fieldNames()).contains(weight)) {
+            throw new IllegalArgumentException("weight column '" + weight + "' is missing; the data has columns "
+                    + Arrays.toString(schema.fieldNames()));
+        }
+        if (!(schema.apply(weight).dataType() instanceof NumericType)) {
+            throw new IllegalArgumentException("weight column '" + weight + "' has type "
+                    + schema.apply(weight).dataType().simpleString() + ", expected a number >= 0 per row");
+        }
+    }
 }

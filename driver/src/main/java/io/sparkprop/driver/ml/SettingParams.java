@@ -36,9 +36,15 @@ final class SettingParams implements Serializable {
     }
 
     private final Map<String, Param<?>> byKey = new LinkedHashMap<>();
+    /** Spark's standard name for row weights (data.weight on the command line; Spark's Predictor has none). */
+    private final Param<String> weightCol;
 
     /** The Params of {@code owner} (its uid must be set) and their defaults. */
     SettingParams(SparkpropParams<?> owner) {
+        weightCol = new Param<>(owner, "weightCol", "weight column name: a number >= 0 per row that weighs its loss,"
+                + " gradient and metrics; empty (the default) for all weights 1 (data.weight on the command line)",
+                new ParamRange<String>("weightCol", "a column name, or empty for none", v -> v != null));
+        owner.setDefault(weightCol, "");
         for (Setting<?> s : TrainingSettings.ALL) {
             Param<Object> p = settingParam(owner, s);
             byKey.put(s.key(), p);
@@ -71,6 +77,10 @@ final class SettingParams implements Serializable {
         return byKey.get(setting.key());
     }
 
+    Param<String> weightCol() {
+        return weightCol;
+    }
+
     /** The parameters of {@code stage} as a {@link TrainingConfig}; its build() checks the constraints between them. */
     static TrainingConfig trainingConfig(SparkpropParams<?> stage) {
         TrainingConfig.Builder b = TrainingConfig.builder();
@@ -96,9 +106,12 @@ final class SettingParams implements Serializable {
     static Fitted fit(SparkpropParams<?> stage, SavedModel.Task task, Dataset<?> dataset, String featuresCol, String labelCol) {
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("estimator", stage.getClass().getName());
+        String weight = stage.getWeightCol();
+        SchemaChecks.weightColumn(dataset.schema(), weight);
         ModelFit.Result fit = new ModelFit(trainingConfig(stage), task)
                 .features(featuresCol)
                 .label(labelCol)
+                .weight(weight)
                 .provenance(provenance)
                 .progress(line -> LOG.info("{}: {}", stage.uid(), line))
                 .run(dataset.toDF(), null);

@@ -58,6 +58,11 @@ public final class SparkpropClassifier
         return settings.param(setting);
     }
 
+    @Override
+    public Param<String> weightCol() {
+        return settings.weightCol();
+    }
+
     /** Trains through {@link io.sparkprop.driver.train.ModelFit}; Spark's fit has checked the schema and cast the label to double. */
     @Override
     public SparkpropClassificationModel train(Dataset<?> dataset) {

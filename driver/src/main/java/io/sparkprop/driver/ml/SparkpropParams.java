@@ -44,6 +44,43 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (E) this;
     }
 
+    /** Spark's standard name: row weights from this column; empty for none. */
+    Param<String> weightCol();
+
+    default String getWeightCol() {
+        return getOrDefault(weightCol());
+    }
+
+    /** Row weights from column {@code value}; empty for none. */
+    @SuppressWarnings("unchecked")
+    default E setWeightCol(String value) {
+        set(weightCol(), value);
+        return (E) this;
+    }
+
+    @SuppressWarnings("unchecked")
+    default Param<String> classWeights() {
+        return (Param<String>) param(CLASS_WEIGHTS);
+    }
+
+    default String getClassWeights() {
+        return value(CLASS_WEIGHTS);
+    }
+
+    /** none, balanced, one weight per class ("1,19") or class:weight pairs ("1:19"). */
+    default E setClassWeights(String value) {
+        return setting(CLASS_WEIGHTS, value);
+    }
+
+    /** One weight >= 0 per class 0..K-1. */
+    default E setClassWeights(double... value) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < value.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(value[i]);
+        }
+        return setting(CLASS_WEIGHTS, sb.toString());
+    }
+
     default IntArrayParam layers() {
         return (IntArrayParam) param(HIDDEN);
     }

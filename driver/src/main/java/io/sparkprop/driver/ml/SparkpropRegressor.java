@@ -52,6 +52,11 @@ public final class SparkpropRegressor
         return settings.param(setting);
     }
 
+    @Override
+    public Param<String> weightCol() {
+        return settings.weightCol();
+    }
+
     /** Trains through {@link io.sparkprop.driver.train.ModelFit}; Spark's fit has checked the schema and cast the label to double. */
     @Override
     public SparkpropRegressionModel train(Dataset<?> dataset) {

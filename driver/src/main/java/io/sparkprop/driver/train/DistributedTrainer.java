@@ -34,7 +34,7 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * <pre>
  *   for each epoch e, for each iteration i of the epoch (see {@link IterationPlan}):
  *     broadcast params; every partition computes its mini-batch's gradient and loss sums;
- *     sum them in partition order; g = sum / rows
+ *     sum them in partition order; g = sum / rows   (weighted rows: sum_i w_i grad_i / sum_i w_i)
  *     params <- UpdateRule.apply(params, g)        (clip -> weight decay -> optimiser at lr(t))
  *   after each epoch: validation metrics, early stopping on validation loss, a checkpoint
  * </pre>
@@ -229,6 +229,7 @@ public final class DistributedTrainer {
             while (state.epoch < epochs) {
                 long epochStart = System.nanoTime();
                 double epochLoss = 0;
+                double epochWeight = 0;
                 long epochRows = 0;
                 while (state.position < perEpoch) {
                     long before = state.steps();
@@ -251,7 +252,7 @@ public final class DistributedTrainer {
                         long epoch = state.epoch;
                         int position = state.position;
                         aggregator.run(params, b -> new GradientStep(spec, b, plan, seed, epoch, position, dropout, before));
-                        loss = aggregator.lossSum() / aggregator.rows();
+                        loss = aggregator.meanLoss();
                         checkFinite(loss, aggregator.mean(), state, lastCheckpoint);
                         rule.apply(params, aggregator.mean());
                         rate = rule.lastRate();
@@ -260,7 +261,7 @@ public final class DistributedTrainer {
                         float[] value = stateArrays == 0 ? params : withState(params, rule.optimizer().state());
                         local.run(value, state.epoch, state.position, n, before);
                         float[] mean = aggregator.mean();
-                        loss = aggregator.lossSum() / aggregator.rows();
+                        loss = aggregator.meanLoss();
                         checkFinite(loss, mean, state, lastCheckpoint);
                         System.arraycopy(mean, 0, delta, 0, delta.length);
                         rate = rule.schedule().rate(before);
@@ -280,6 +281,7 @@ public final class DistributedTrainer {
                     checkFinite(params, state, lastCheckpoint);
                     state.position += n;
                     epochLoss += aggregator.lossSum();
+                    epochWeight += aggregator.weightSum();
                     epochRows += aggregator.rows();
                     rowsSeen += aggregator.rows();
                     IterationMetrics m = new IterationMetrics(state.steps(), state.epoch, state.position - 1, loss,
@@ -309,7 +311,7 @@ public final class DistributedTrainer {
                     state.recordValidationLoss(v.loss());
                 }
                 double seconds = (System.nanoTime() - epochStart) * 1e-9;
-                EpochMetrics em = new EpochMetrics(state.epoch, state.steps(), epochRows == 0 ? Double.NaN : epochLoss / epochRows,
+                EpochMetrics em = new EpochMetrics(state.epoch, state.steps(), epochWeight == 0 ? Double.NaN : epochLoss / epochWeight,
                         epochRows / seconds, seconds, v);
                 history.add(em);
                 if (logProgress) {

@@ -14,21 +14,32 @@ import java.util.Map;
  *   MAE  = sum |yhat - y| / (n * outputs)
  *   R^2  = 1 - SSE / SST,  SST = sum_j sum_r (y_rj - mean_j)^2   (per-output means)
  * </pre>
+ * With row weights w_r every sum weighs row r by w_r and n becomes W = sum_r w_r: the loss is
+ * {@code sum w_r L_r / W}, accuracy, precision and recall count weight instead of rows, and the means
+ * of R^2 are weighted. The confusion matrix counts rows either way.
  */
 public final class EvaluationMetrics implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final long rows;
+    private final boolean weighted;
+    private final double weight;
     private final double loss;
     private final long[][] confusion;
+    /** confusion[actual][predicted] in weight (equal to {@link #confusion} when unweighted). */
+    private final double[][] weightedConfusion;
     private final double mse;
     private final double mae;
     private final double r2;
 
-    EvaluationMetrics(long rows, double loss, long[][] confusion, double mse, double mae, double r2) {
+    EvaluationMetrics(long rows, boolean weighted, double weight, double loss, long[][] confusion, double[][] weightedConfusion,
+                      double mse, double mae, double r2) {
         this.rows = rows;
+        this.weighted = weighted;
+        this.weight = weight;
         this.loss = loss;
         this.confusion = confusion;
+        this.weightedConfusion = weightedConfusion;
         this.mse = mse;
         this.mae = mae;
         this.r2 = r2;
@@ -38,7 +49,17 @@ public final class EvaluationMetrics implements Serializable {
         return rows;
     }
 
-    /** Mean loss per row. */
+    /** Whether the rows were weighted. */
+    public boolean isWeighted() {
+        return weighted;
+    }
+
+    /** W = sum_r w_r: {@link #rows()} when unweighted. */
+    public double weightSum() {
+        return weight;
+    }
+
+    /** Mean loss per row (weighted: per unit of weight). */
     public double loss() {
         return loss;
     }
@@ -56,30 +77,31 @@ public final class EvaluationMetrics implements Serializable {
         return c;
     }
 
+    /** The (weighted) fraction of rows predicted right. */
     public double accuracy() {
-        long correct = 0;
-        for (int k = 0; k < confusion.length; k++) {
-            correct += confusion[k][k];
+        double correct = 0;
+        for (int k = 0; k < weightedConfusion.length; k++) {
+            correct += weightedConfusion[k][k];
         }
-        return (double) correct / rows;
+        return correct / weight;
     }
 
-    /** Of the rows predicted as class k, the fraction that are k (NaN if none was predicted k). */
+    /** Of the rows predicted as class k, the (weighted) fraction that are k (NaN if none was predicted k). */
     public double precision(int k) {
-        long predicted = 0;
-        for (long[] row : confusion) {
+        double predicted = 0;
+        for (double[] row : weightedConfusion) {
             predicted += row[k];
         }
-        return (double) confusion[k][k] / predicted;
+        return weightedConfusion[k][k] / predicted;
     }
 
-    /** Of the rows of class k, the fraction predicted as k (NaN if there are none). */
+    /** Of the rows of class k, the (weighted) fraction predicted as k (NaN if there are none). */
     public double recall(int k) {
-        long actual = 0;
-        for (long c : confusion[k]) {
+        double actual = 0;
+        for (double c : weightedConfusion[k]) {
             actual += c;
         }
-        return (double) confusion[k][k] / actual;
+        return weightedConfusion[k][k] / actual;
     }
 
     public double mse() {
@@ -102,6 +124,9 @@ public final class EvaluationMetrics implements Serializable {
     public Map<String, Object> toMapWithRows() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rows", rows());
+        if (weighted) {
+            out.put("weightSum", weight);
+        }
         out.putAll(toMap());
         return out;
     }
@@ -123,9 +148,10 @@ public final class EvaluationMetrics implements Serializable {
 
     @Override
     public String toString() {
+        String rowsText = weighted ? String.format(Locale.ROOT, "%d rows, weight %.6g", rows, weight) : rows + " rows";
         return isClassification()
-                ? String.format(Locale.ROOT, "loss %.5f, accuracy %.4f (%d rows)", loss, accuracy(), rows)
-                : String.format(Locale.ROOT, "loss %.5f, mse %.5g, rmse %.5g, mae %.5g, r2 %.4f (%d rows)",
-                        loss, mse, rmse(), mae, r2, rows);
+                ? String.format(Locale.ROOT, "loss %.5f, accuracy %.4f (%s)", loss, accuracy(), rowsText)
+                : String.format(Locale.ROOT, "loss %.5f, mse %.5g, rmse %.5g, mae %.5g, r2 %.4f (%s)",
+                        loss, mse, rmse(), mae, r2, rowsText);
     }
 }

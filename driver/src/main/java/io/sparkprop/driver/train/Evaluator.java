@@ -17,10 +17,12 @@ import java.util.List;
 /**
  * Loss and metrics of some parameters over a whole cached dataset: one pass, each partition forward
  * in chunks of {@code evalBatchSize} rows in stored order, emitting a {@code double[]} of sums; the
- * driver adds the partitions' sums in partition-id order, so the result is deterministic.
+ * driver adds the partitions' sums in partition-id order, so the result is deterministic. Every sum
+ * but the row count weighs row r by w_r (1 for unweighted blocks, where the sums are the plain ones):
  * <pre>
- *   classification: [lossSum, rows, confusion K x K]
- *   regression:     [lossSum, rows, SSE, SAE, sum y_j (O), sum y_j^2 (O)]
+ *   [lossSum, rows, W = sum w, weighted (0 or 1), then
+ *   classification: confusion K x K in rows, confusion K x K in weight]
+ *   regression:     SSE, SAE, sum y_j (O), sum y_j^2 (O)]
  * </pre>
  */
 public final class Evaluator {
@@ -61,25 +63,34 @@ public final class Evaluator {
 
     private EvaluationMetrics metrics(double[] s) {
         long rows = (long) s[1];
-        double loss = s[0] / rows;
+        double weight = s[2];
+        boolean weighted = s[3] != 0;
+        if (!(weight > 0)) {
+            throw new IllegalArgumentException("cannot evaluate: every one of the " + rows + " rows has weight 0");
+        }
+        double loss = s[0] / weight;
         int k = spec.outputWidth();
         if (classification(spec)) {
             long[][] confusion = new long[k][k];
+            double[][] weightedConfusion = new double[k][k];
             for (int a = 0; a < k; a++) {
                 for (int p = 0; p < k; p++) {
-                    confusion[a][p] = (long) s[2 + a * k + p];
+                    confusion[a][p] = (long) s[4 + a * k + p];
+                    weightedConfusion[a][p] = s[4 + k * k + a * k + p];
                 }
             }
-            return new EvaluationMetrics(rows, loss, confusion, Double.NaN, Double.NaN, Double.NaN);
+            return new EvaluationMetrics(rows, weighted, weight, loss, confusion, weightedConfusion, Double.NaN, Double.NaN,
+                    Double.NaN);
         }
-        double values = (double) rows * k;
+        // weighted: MSE = sum w e^2 / (W O), SST = sum_j (sum w y_j^2 - (sum w y_j)^2 / W)
+        double values = weight * k;
         double sst = 0;
         for (int j = 0; j < k; j++) {
-            double sumY = s[4 + j];
-            double sumY2 = s[4 + k + j];
-            sst += sumY2 - sumY * sumY / rows;
+            double sumY = s[6 + j];
+            double sumY2 = s[6 + k + j];
+            sst += sumY2 - sumY * sumY / weight;
         }
-        return new EvaluationMetrics(rows, loss, null, s[2] / values, s[3] / values, 1 - s[2] / sst);
+        return new EvaluationMetrics(rows, weighted, weight, loss, null, null, s[4] / values, s[5] / values, 1 - s[4] / sst);
     }
 
     static boolean classification(NetworkSpec spec) {
@@ -103,7 +114,7 @@ public final class Evaluator {
         public Iterator<double[]> call(Integer partition, Iterator<DataBlock> blocks) {
             int k = spec.outputWidth();
             boolean classification = classification(spec);
-            double[] s = new double[classification ? 2 + k * k : 4 + 2 * k];
+            double[] s = new double[classification ? 4 + 2 * k * k : 6 + 2 * k];
             ExecutorWorkspaces.Scratch scratch = ExecutorWorkspaces.scratch(spec, batchSize);
             Workspace ws = scratch.workspace;
             float[] p = params.value();
@@ -114,18 +125,23 @@ public final class Evaluator {
                     block.gatherRange(from, to, scratch.indices, ws.batch());
                     s[0] += scratch.network.loss(p, ws);
                     s[1] += to - from;
+                    s[2] += ws.batch().weightSum();
+                    s[3] = block.isWeighted() ? 1 : s[3];
                     accumulate(ws, s, k, classification);
                 }
             }
             return Collections.singletonList(s).iterator();
         }
 
+        /** Adds the batch's rows to the sums; an unweighted row has w = 1, and x * 1.0 = x exactly. */
         private static void accumulate(Workspace ws, double[] s, int k, boolean classification) {
             Batch batch = ws.batch();
             float[] out = ws.output();
             float[] y = batch.targets();
+            float[] weights = batch.isWeighted() ? batch.weights() : null;
             for (int r = 0; r < batch.rows(); r++) {
                 int row = r * k;
+                double w = weights == null ? 1.0 : weights[r];
                 if (classification) {
                     int predicted = 0;
                     for (int j = 1; j < k; j++) {
@@ -133,15 +149,16 @@ public final class Evaluator {
                             predicted = j;
                         }
                     }
-                    s[2 + (int) y[r] * k + predicted]++;
+                    s[4 + (int) y[r] * k + predicted]++;
+                    s[4 + k * k + (int) y[r] * k + predicted] += w;
                 } else {
                     for (int j = 0; j < k; j++) {
                         double t = y[row + j];
                         double e = out[row + j] - t;
-                        s[2] += e * e;
-                        s[3] += Math.abs(e);
-                        s[4 + j] += t;
-                        s[4 + k + j] += t * t;
+                        s[4] += w * (e * e);
+                        s[5] += w * Math.abs(e);
+                        s[6 + j] += w * t;
+                        s[6 + k + j] += w * (t * t);
                     }
                 }
             }

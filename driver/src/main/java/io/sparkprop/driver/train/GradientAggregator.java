@@ -22,7 +22,7 @@ import java.util.function.Function;
 /**
  * Runs one round (an iteration, or K local steps) as a Spark job: broadcasts one array, runs a
  * {@link PartitionTask} on every cached block, and adds the partitions' partial sums
- * {@code [payload_1..payload_L, lossSum, rows]} DETERMINISTICALLY:
+ * {@code [payload_1..payload_L, lossSum, weightSum, rows]} DETERMINISTICALLY:
  * always in partition-id order, whatever order the tasks finish in. (Spark's reduce and
  * treeAggregate merge in completion order, and float addition is not associative, so they would
  * give different bits from run to run.)
@@ -33,14 +33,16 @@ import java.util.function.Function;
  *       each group sorts its arrays by partition id and sums them; the driver sums the groups in
  *       group order. The driver then receives ~sqrt(n) arrays instead of n.</li>
  * </ul>
- * The driver accumulates in double; the mean payload is {@code sum / rows} rounded to float (the
- * mean gradient of a synchronous iteration; the row-weighted mean parameter change of a round of
- * local steps, whose partitions send their change times their rows).
+ * The driver accumulates in double; the mean payload is {@code sum / weightSum} rounded to float (the
+ * weighted mean gradient {@code sum_i w_i grad_i / sum_i w_i} of a synchronous iteration; the weighted
+ * mean parameter change of a round of local steps, whose partitions send their change times their
+ * weight). Unweighted, every w_i = 1 and weightSum is the row count. A round of total weight 0 has
+ * mean 0.
  */
 final class GradientAggregator {
     /** One partition's share of a round, run on the executor. */
     interface PartitionTask extends Serializable {
-        /** {@code [payload_1..payload_L, lossSum, rows]} of this partition's block. */
+        /** {@code [payload_1..payload_L, lossSum, weightSum, rows]} of this partition's block. */
         float[] partial(int partition, DataBlock block);
     }
 
@@ -64,7 +66,7 @@ final class GradientAggregator {
         this.blocks = blocks;
         this.groupSize = partitions > treeThreshold ? (int) Math.ceil(Math.sqrt(partitions)) : 0;
         this.groups = groupSize > 0 ? (partitions + groupSize - 1) / groupSize : 0;
-        this.sum = new double[2];
+        this.sum = new double[3];
         this.mean = new float[0];
     }
 
@@ -93,7 +95,7 @@ final class GradientAggregator {
         if (sum.length != length) {
             // the payload's length L is fixed for a run's rounds (it changes only after auto's timing rounds)
             sum = new double[length];
-            mean = new float[length - 2];
+            mean = new float[length - 3];
         }
         Arrays.fill(sum, 0);
         for (float[] a : partials) {
@@ -104,7 +106,7 @@ final class GradientAggregator {
         int p = mean.length;
         double count = sum[p + 1];
         for (int j = 0; j < p; j++) {
-            mean[j] = (float) (sum[j] / count);
+            mean[j] = count > 0 ? (float) (sum[j] / count) : 0f;
         }
         if (previous != null) {
             previous.destroy();
@@ -140,8 +142,19 @@ final class GradientAggregator {
         return sum[mean.length];
     }
 
+    /** {@code sum_i w_i} over the round's rows: their count when unweighted. */
+    double weightSum() {
+        return sum[mean.length + 1];
+    }
+
+    /** The weighted mean loss of the round's rows (0 when they weigh 0). */
+    double meanLoss() {
+        double w = weightSum();
+        return w > 0 ? lossSum() / w : 0;
+    }
+
     long rows() {
-        return (long) sum[mean.length + 1];
+        return (long) sum[mean.length + 2];
     }
 
     /** Destroys the last broadcast. */

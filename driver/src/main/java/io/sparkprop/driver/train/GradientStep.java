@@ -9,8 +9,9 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * One partition's share of one iteration, run on the executor: take the next local mini-batch of
  * the epoch's shuffled order (rows [from, to) per {@link IterationPlan}), forward and backward, and
- * emit one {@code float[P + 2]}: the gradient sum over the mini-batch, then the loss sum, then the
- * row count. A partition that has run out of rows this epoch emits zeros. With dropout the hidden
+ * emit one {@code float[P + 3]}: the gradient sum {@code sum_r w_r grad_r} over the mini-batch, then the
+ * loss sum {@code sum_r w_r L_r}, the weight sum {@code sum_r w_r} (the row count when unweighted) and
+ * the row count. A partition that has run out of rows this epoch emits zeros. With dropout the hidden
  * units are masked by (seed, global step, partition, row in the block), so a recomputed task emits the
  * same bits.
  *
@@ -42,7 +43,7 @@ final class GradientStep implements GradientAggregator.PartitionTask {
         this.step = step;
     }
 
-    /** The partial sums {@code [g_1..g_P, lossSum, rows]} of this partition. */
+    /** The partial sums {@code [g_1..g_P, lossSum, weightSum, rows]} of this partition. */
     @Override
     public float[] partial(int partition, DataBlock block) {
         plan.checkBlock(partition, block);
@@ -50,14 +51,15 @@ final class GradientStep implements GradientAggregator.PartitionTask {
         int to = plan.to(partition, iteration);
         ExecutorWorkspaces.Scratch s = ExecutorWorkspaces.scratch(spec, plan.maxBatch());
         int p = s.gradient.length;
-        float[] out = new float[p + 2];
+        float[] out = new float[p + 3];
         if (from == to) {
             return out;
         }
         double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params.value(), dropout, step);
         System.arraycopy(s.gradient, 0, out, 0, p);
         out[p] = (float) loss;
-        out[p + 1] = to - from;
+        out[p + 1] = (float) s.workspace.batch().weightSum();
+        out[p + 2] = to - from;
         return out;
     }
 }

@@ -15,14 +15,15 @@ import java.util.Arrays;
  * the inner update rule (clip, weight decay, optimiser at lr(t), t = globalStep + k) on its own next
  * K mini-batches of the epoch (rows per {@link IterationPlan}, iterations first .. first + K - 1):
  * <pre>
- *   theta_{k+1} = UpdateRule(theta_k, g_k),  g_k = mean gradient of the partition's batch k at theta_k
+ *   theta_{k+1} = UpdateRule(theta_k, g_k),  g_k = sum_r w_r grad_r / sum_r w_r over the partition's batch k
+ *                                             at theta_k (w_r = 1 unweighted; 0 when the batch weighs 0)
  * </pre>
- * and emits {@code float[L + 2]}: {@code n * (theta_0 - theta_K)}, then with averaged state
- * {@code n * state_i} for each state array, then the loss sum and the n rows it used. The driver's
- * sum divided by the total rows is the row-weighted mean change (and state). A partition that runs out
- * of rows this epoch stops early; one with none left emits zeros. Local step k drops hidden units
- * with the masks of global step globalStep + k, so the inner steps of different rounds draw
- * different masks.
+ * and emits {@code float[L + 3]}: {@code W * (theta_0 - theta_K)}, then with averaged state
+ * {@code W * state_i} for each state array, then the loss sum, the weight W of the rows it used (their
+ * count n when unweighted) and n. The driver's sum divided by the total weight is the weighted mean
+ * change (and state). A partition that runs out of rows this epoch stops early; one with none left
+ * emits zeros. Local step k drops hidden units with the masks of global step globalStep + k, so the
+ * inner steps of different rounds draw different masks.
  *
  * <p>Everything the round needs comes with the task or the broadcast, so a recomputed task (a lost
  * executor) produces the same bits. Buffers and the inner rule come from {@link ExecutorWorkspaces}.
@@ -88,6 +89,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
             rule.resetTo(globalStep);
         }
         double loss = 0;
+        double weight = 0;
         int rows = 0;
         for (int k = 0; k < steps; k++) {
             int from = plan.from(partition, first + k);
@@ -96,17 +98,19 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
                 break;
             }
             loss += ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, theta, dropout, globalStep + k);
-            float n = to - from;
-            for (int j = 0; j < p; j++) {
+            float n = (float) s.workspace.batch().weightSum();
+            // a batch of zero weight has a zero gradient sum; its mean is taken as zero, not 0 / 0
+            for (int j = 0; n > 0 && j < p; j++) {
                 s.gradient[j] /= n;
             }
             rule.apply(theta, s.gradient);
+            weight += n;
             rows += to - from;
         }
         int payload = p * (1 + stateArrays);
-        float[] out = new float[payload + 2];
+        float[] out = new float[payload + 3];
         if (rows > 0) {
-            float w = rows;
+            float w = (float) weight;
             for (int j = 0; j < p; j++) {
                 out[j] = (theta0[j] - theta[j]) * w;
             }
@@ -120,7 +124,8 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
             }
         }
         out[payload] = (float) loss;
-        out[payload + 1] = rows;
+        out[payload + 1] = (float) weight;
+        out[payload + 2] = rows;
         return out;
     }
 }

@@ -2,6 +2,7 @@ package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.config.ClassWeights;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.data.FeatureStandardization;
@@ -31,7 +32,9 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *   validation split (when no validation rows are given and data.validation.fraction > 0, seeded)
  *   feature width and, for classification, the class count K = max(label) + 1 over all labelled rows
  *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or 1 identity output
- *   cached blocks; standardisation fitted on the training blocks (data.standardize)
+ *   class weights (train.classWeights) resolved against the training rows per class
+ *   cached blocks, rows weighted by the weight column times their class weight (validation rows by the
+ *   weight column only); standardisation fitted on the training blocks (data.standardize)
  *   DistributedTrainer: fresh, warm-started from a base model, or resumed from checkpoints
  *   metrics on the validation blocks (else the training blocks); the SavedModel with its provenance
  * </pre>
@@ -44,6 +47,7 @@ public final class ModelFit {
     private String label = "label";
     private String vectorColumn = "features";
     private List<String> scalarColumns = List.of();
+    private String weight;
     private int partitions;
     private boolean resume;
     private SavedModel base;
@@ -81,6 +85,12 @@ public final class ModelFit {
     public ModelFit featureColumns(List<String> columns) {
         this.vectorColumn = null;
         this.scalarColumns = List.copyOf(columns);
+        return this;
+    }
+
+    /** Row weights from this numeric column (w >= 0, finite); null or empty for none. */
+    public ModelFit weight(String column) {
+        this.weight = column == null || column.isEmpty() ? null : column;
         return this;
     }
 
@@ -156,13 +166,26 @@ public final class ModelFit {
         TrainingConfig config = settings.toBuilder().network(spec).build();
         progress.accept("network: " + spec + " (" + spec.layout().size() + " parameters)");
 
-        BlockBuilder builder = BlockBuilder.forNetwork(spec).label(label);
+        String classWeightsText = config.get(CLASS_WEIGHTS);
+        double[] classWeights = null;
+        long[] classRows = null;
+        if (!ClassWeights.isNone(classWeightsText)) {
+            if (!classification) {
+                throw new IllegalArgumentException(CLASS_WEIGHTS.key() + " = '" + classWeightsText + "' applies to classification"
+                        + " only, this fit is a regression (set it to none)");
+            }
+            classRows = classRows(train, spec.outputWidth());
+            classWeights = ClassWeights.resolve(classWeightsText, classRows);
+            progress.accept("class weights (" + CLASS_WEIGHTS.key() + " = " + classWeightsText + "): " + Arrays.toString(classWeights));
+        }
+
+        BlockBuilder builder = BlockBuilder.forNetwork(spec).label(label).weight(weight);
         builder = vectorColumn != null ? builder.features(vectorColumn) : builder.featureColumns(scalarColumns.toArray(new String[0]));
         DataBlocks trainBlocks = null;
         DataBlocks validationBlocks = null;
         try {
-            trainBlocks = builder.build(train);
-            validationBlocks = validation == null ? null : builder.build(validation);
+            trainBlocks = builder.classWeights(classWeights == null ? null : toFloats(classWeights)).build(train);
+            validationBlocks = validation == null ? null : builder.classWeights(null).build(validation);
             float[] mean = null;
             float[] std = null;
             if (base != null ? base.standardized() : config.get(STANDARDIZE)) {
@@ -202,6 +225,16 @@ public final class ModelFit {
             training.put("stopReason", result.stopReason());
             training.put("localSteps", result.localSteps());
             training.put("seconds", Math.round(seconds * 10) / 10.0);
+            if (weight != null) {
+                training.put("weightColumn", weight);
+            }
+            if (classWeights != null) {
+                Map<String, Object> cw = new LinkedHashMap<>();
+                cw.put("setting", classWeightsText);
+                cw.put("weights", classWeights);
+                cw.put("classRows", classRows);
+                training.put("classWeights", cw);
+            }
             training.put("metricsOn", metricsOn);
             training.put("metrics", metrics.toMapWithRows());
             training.put("configuration", config.toMap());
@@ -283,6 +316,28 @@ public final class ModelFit {
                     + " on the command line, SparkpropRegressor in Spark ML)");
         }
         return (int) top + 1;
+    }
+
+    /** n_k: the rows of each class k in [0, classes) (labels outside are rejected when the blocks are built). */
+    private long[] classRows(Dataset<Row> data, int classes) {
+        long[] counts = new long[classes];
+        for (Row r : data.groupBy(column(label).cast(DataTypes.DoubleType)).count().collectAsList()) {
+            if (!r.isNullAt(0)) {
+                double y = r.getDouble(0);
+                if (y >= 0 && y < classes && y == Math.rint(y)) {
+                    counts[(int) y] += r.getLong(1);
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     /** The new data must have the base model's feature width, names (where known) and at most its classes. */

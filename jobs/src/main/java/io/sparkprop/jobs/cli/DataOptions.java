@@ -10,6 +10,8 @@ final class DataOptions {
     String format;
     @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
     String label;
+    @Option(names = "--weight", paramLabel = "COL", description = "The row weight column (data.weight).")
+    String weight;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master).")
     String master;
 
@@ -17,6 +19,7 @@ final class DataOptions {
         s.put("--data", "data.train", data);
         s.put("--format", "data.format", format);
         s.put("--label", "data.label", label);
+        s.put("--weight", "data.weight", weight);
         s.put("--master", "spark.master", master);
         return s;
     }

@@ -44,7 +44,8 @@ final class EvaluateCommand implements Callable<Integer> {
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
             ModelInput input = ModelInput.read(new DataSource(spark), config, model, true);
             List<String> columns = input.featureColumns();
-            BlockBuilder builder = BlockBuilder.forNetwork(model.spec()).label(config.getString("data.label"));
+            BlockBuilder builder = BlockBuilder.forNetwork(model.spec()).label(config.getString("data.label"))
+                    .weight(config.getOptional("data.weight"));
             builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
                     : builder.featureColumns(columns.toArray(new String[0]));
             DataBlocks blocks = builder.build(input.data());
@@ -60,6 +61,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, EvaluationMetrics m, List<String> classLabels) {
         out.printf("rows:      %d%n", m.rows());
+        if (m.isWeighted()) {
+            out.printf("weight:    %.6g (metrics weigh each row by its weight)%n", m.weightSum());
+        }
         out.printf("loss:      %.6f%n", m.loss());
         if (!m.isClassification()) {
             out.printf("mse:       %.6g%nrmse:      %.6g%nmae:       %.6g%nr2:        %.6f%n", m.mse(), m.rmse(), m.mae(), m.r2());

@@ -14,6 +14,8 @@ final class TrainingDataOptions {
     String features;
     @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
     String label;
+    @Option(names = "--weight", paramLabel = "COL", description = "The row weight column (data.weight).")
+    String weight;
     @Option(names = "--epochs", description = "Passes over the data (train.epochs).")
     Integer epochs;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master), default local[*].")
@@ -25,6 +27,7 @@ final class TrainingDataOptions {
         s.put("--format", "data.format", format);
         s.put("--features", "data.features", features);
         s.put("--label", "data.label", label);
+        s.put("--weight", "data.weight", weight);
         s.put("--epochs", "train.epochs", epochs);
         s.put("--master", "spark.master", master);
     }

@@ -31,6 +31,9 @@ public final class JobSettings {
                             + " or * for every column but the label. For idx and libsvm data the column is \"features\"."),
             Setting.string("data.label", null, "label",
                     "The label column: a class index for classification, a number for regression."),
+            Setting.string("data.weight", null, "",
+                    "The row weight column (Spark ML: weightCol): a finite number >= 0 per row that weighs its loss, its"
+                            + " gradient and the metrics (train and evaluate); empty for all weights 1. Never a feature."),
             Setting.integer("data.partitions", null, 0, Bounds.atLeast(0),
                     "Number of partitions (cached blocks) to train on; 0 uses Spark's default parallelism."),
             Setting.bool("data.csv.header", null, true, "CSV: whether the first line is a header naming the columns."),

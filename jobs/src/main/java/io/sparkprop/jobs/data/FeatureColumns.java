@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Which columns hold the features: one vector or array column, or a list of scalar columns
- * ({@code a,b,c}, or {@code *} for every column but the label).
+ * ({@code a,b,c}, or {@code *} for every column but the label and the weight column).
  */
 public final class FeatureColumns {
     private final String vectorColumn;
@@ -27,8 +27,11 @@ public final class FeatureColumns {
         this.scalarColumns = scalarColumns;
     }
 
-    /** Resolves {@code spec} (the value of data.features) against the dataset's schema. */
-    public static FeatureColumns resolve(Dataset<Row> data, String spec, String label) {
+    /**
+     * Resolves {@code spec} (the value of data.features) against the dataset's schema; {@code weight} is
+     * the weight column (null for none), never a feature.
+     */
+    public static FeatureColumns resolve(Dataset<Row> data, String spec, String label, String weight) {
         List<String> available = Arrays.asList(data.columns());
         if (!available.contains(label)) {
             throw new IllegalArgumentException("label column '" + label + "' is missing; the data has columns " + available
@@ -38,6 +41,9 @@ public final class FeatureColumns {
         if (s.equals("*")) {
             List<String> cols = new ArrayList<>(available);
             cols.remove(label);
+            if (weight != null) {
+                cols.remove(weight);
+            }
             return new FeatureColumns(null, cols);
         }
         if (s.contains(",")) {

@@ -24,7 +24,7 @@ public final class ModelInput {
         this.featureColumns = featureColumns;
     }
 
-    /** @param withLabel also cast the label column (data.label) when it is text */
+    /** @param withLabel also cast the label column (data.label) and the weight column (data.weight) when they are text */
     public static ModelInput read(DataSource source, JobConfig config, SavedModel model, boolean withLabel) throws IOException {
         String format = config.getString("data.format");
         boolean header = config.getBoolean("data.csv.header");
@@ -45,6 +45,11 @@ public final class ModelInput {
             }
             if (data.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {
                 text.add(label);
+            }
+            String weight = config.getOptional("data.weight");
+            if (weight != null && Arrays.asList(data.columns()).contains(weight)
+                    && data.schema().apply(weight).dataType() instanceof org.apache.spark.sql.types.StringType) {
+                text.add(weight);
             }
         }
         if (!text.isEmpty()) {

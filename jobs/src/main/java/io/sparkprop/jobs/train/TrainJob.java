@@ -138,10 +138,15 @@ public final class TrainJob {
             validation = source.read(format, validationPath, header, delimiter, partitions);
         }
         String featureSpec = format.equals("idx") || format.equals("libsvm") ? "features" : config.getString("data.features");
-        FeatureColumns features = FeatureColumns.resolve(train, featureSpec, label);
+        String weight = config.getOptional("data.weight");
+        FeatureColumns features = FeatureColumns.resolve(train, featureSpec, label, weight);
         List<String> text = new ArrayList<>(features.textColumns(train));
         if (train.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {
             text.add(label);
+        }
+        if (weight != null && Arrays.asList(train.columns()).contains(weight)
+                && train.schema().apply(weight).dataType() instanceof org.apache.spark.sql.types.StringType) {
+            text.add(weight);
         }
         if (!text.isEmpty()) {
             train = source.numericCsvColumns(train, text, header, delimiter);
@@ -172,6 +177,7 @@ public final class TrainJob {
         ReportCollector collector = new ReportCollector();
         ModelFit fit = new ModelFit(settings, classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION)
                 .label(label)
+                .weight(weight)
                 .partitions(format.equals("idx") ? 0 : partitions)
                 .resume(true)
                 .provenance(provenance)

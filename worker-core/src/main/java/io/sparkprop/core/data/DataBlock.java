@@ -9,8 +9,9 @@ import java.util.Arrays;
 /**
  * A block of examples held in memory: what one Spark partition caches. Features are either dense
  * ({@code dense} [rows x cols] row-major float32, no per-row objects) or sparse (CSR), and targets are
- * [rows x targetWidth] (a class index per row for softmax cross-entropy). Its size is the raw float32
- * size plus a few bytes.
+ * [rows x targetWidth] (a class index per row for softmax cross-entropy). A weighted block also holds a
+ * weight w_r >= 0 per row ({@code weights} [rows], null when every row weighs 1): the loss, its gradient
+ * and the metrics count row r w_r times. Its size is the raw float32 size plus a few bytes.
  */
 public final class DataBlock implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -21,11 +22,15 @@ public final class DataBlock implements Serializable {
     private final float[] dense;
     private final CsrMatrix sparse;
     private final float[] targets;
+    private final float[] weights;
 
-    private DataBlock(int rows, int cols, int targetWidth, float[] dense, CsrMatrix sparse, float[] targets) {
+    private DataBlock(int rows, int cols, int targetWidth, float[] dense, CsrMatrix sparse, float[] targets, float[] weights) {
         if (targets.length != (long) rows * targetWidth) {
             throw new IllegalArgumentException("targets have length " + targets.length + ", expected rows * targetWidth = "
                     + rows + " * " + targetWidth);
+        }
+        if (weights != null && weights.length != rows) {
+            throw new IllegalArgumentException("weights have length " + weights.length + ", expected one per row (" + rows + ")");
         }
         this.rows = rows;
         this.cols = cols;
@@ -33,6 +38,7 @@ public final class DataBlock implements Serializable {
         this.dense = dense;
         this.sparse = sparse;
         this.targets = targets;
+        this.weights = weights;
     }
 
     /** Dense features [rows x cols] and targets [rows x targetWidth]. */
@@ -41,12 +47,17 @@ public final class DataBlock implements Serializable {
             throw new IllegalArgumentException("features have length " + features.length + ", expected rows * cols = "
                     + rows + " * " + cols);
         }
-        return new DataBlock(rows, cols, targetWidth, features, null, targets);
+        return new DataBlock(rows, cols, targetWidth, features, null, targets, null);
     }
 
     /** Sparse features and targets [rows x targetWidth]. */
     public static DataBlock sparse(CsrMatrix features, int targetWidth, float[] targets) {
-        return new DataBlock(features.rows(), features.cols(), targetWidth, null, features, targets);
+        return new DataBlock(features.rows(), features.cols(), targetWidth, null, features, targets, null);
+    }
+
+    /** This block with row weights {@code weights} [rows] (null: unweighted); the other arrays are shared. */
+    public DataBlock withWeights(float[] weights) {
+        return new DataBlock(rows, cols, targetWidth, dense, sparse, targets, weights);
     }
 
     public int rows() {
@@ -79,6 +90,15 @@ public final class DataBlock implements Serializable {
         return targets;
     }
 
+    /** Row weights [rows], or null when every row weighs 1. */
+    public float[] weights() {
+        return weights;
+    }
+
+    public boolean isWeighted() {
+        return weights != null;
+    }
+
     /** Rows {@code [from, to)} of a dense block as a new dense block (copies). */
     public DataBlock denseRows(int from, int to) {
         if (sparse != null) {
@@ -88,12 +108,13 @@ public final class DataBlock implements Serializable {
             throw new IllegalArgumentException("row range [" + from + ", " + to + ") is not inside [0, " + rows + "]");
         }
         return dense(to - from, cols, Arrays.copyOfRange(dense, from * cols, to * cols), targetWidth,
-                Arrays.copyOfRange(targets, from * targetWidth, to * targetWidth));
+                Arrays.copyOfRange(targets, from * targetWidth, to * targetWidth))
+                .withWeights(weights == null ? null : Arrays.copyOfRange(weights, from, to));
     }
 
     /** Approximate bytes held: the arrays' payloads. */
     public long sizeInBytes() {
-        long bytes = 4L * targets.length;
+        long bytes = 4L * targets.length + (weights == null ? 0 : 4L * weights.length);
         if (dense != null) {
             bytes += 4L * dense.length;
         } else {
@@ -103,8 +124,8 @@ public final class DataBlock implements Serializable {
     }
 
     /**
-     * Copies the examples {@code order[from..to)} into {@code batch} (features and targets), in that
-     * order, and records each one's index in this block as its {@link Batch#rowIds() row identity}.
+     * Copies the examples {@code order[from..to)} into {@code batch} (features, targets and weights), in
+     * that order, and records each one's index in this block as its {@link Batch#rowIds() row identity}.
      * Allocates nothing unless a sparse batch buffer has to grow.
      */
     public void gather(int[] order, int from, int to, Batch batch) {
@@ -135,6 +156,13 @@ public final class DataBlock implements Serializable {
             batch.setSparse();
         }
         System.arraycopy(order, from, batch.rowIds(), 0, n);
+        if (weights != null) {
+            float[] bw = batch.weights();
+            for (int i = 0; i < n; i++) {
+                bw[i] = weights[order[from + i]];
+            }
+        }
+        batch.setWeighted(weights != null);
     }
 
     /** Copies rows {@code [from, to)} in stored order (evaluation). */

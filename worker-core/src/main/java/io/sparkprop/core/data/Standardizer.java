@@ -115,12 +115,12 @@ public final class Standardizer implements Serializable {
                 values[k] = std[j] == 0f ? 0f : (values[k] - mean[j]) / std[j];
             }
             CsrMatrix scaled = new CsrMatrix(x.rows(), x.cols(), x.indptr().clone(), x.indices().clone(), values);
-            return DataBlock.sparse(scaled, block.targetWidth(), block.targets());
+            return DataBlock.sparse(scaled, block.targetWidth(), block.targets()).withWeights(block.weights());
         }
         float[] x = block.dense().clone();
         for (int r = 0; r < block.rows(); r++) {
             apply(x, r * block.cols());
         }
-        return DataBlock.dense(block.rows(), block.cols(), x, block.targetWidth(), block.targets());
+        return DataBlock.dense(block.rows(), block.cols(), x, block.targetWidth(), block.targets()).withWeights(block.weights());
     }
 }

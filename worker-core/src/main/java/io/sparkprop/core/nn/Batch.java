@@ -5,8 +5,9 @@ import io.sparkprop.core.matrix.CsrMatrix;
 /**
  * A reusable mini-batch buffer: up to {@code capacity} examples, features either dense
  * ({@code dense} [rows x inputWidth] row-major) or sparse ({@code sparse}, CSR), and targets
- * [rows x targetWidth], and each row's identity for {@link Dropout} masks. Filled by the data layer,
- * read by {@link Network}.
+ * [rows x targetWidth], optionally a weight per row ({@code weights} [rows]; unweighted, every row
+ * counts 1), and each row's identity for {@link Dropout} masks. Filled by the data layer, read by
+ * {@link Network}.
  */
 public final class Batch {
     private final int capacity;
@@ -16,8 +17,10 @@ public final class Batch {
     private final CsrMatrix sparse;
     private final float[] targets;
     private final int[] rowIds;
+    private final float[] weights;
     private int rows;
     private boolean isSparse;
+    private boolean weighted;
 
     public Batch(int capacity, int inputWidth, int targetWidth) {
         if (capacity <= 0) {
@@ -30,6 +33,7 @@ public final class Batch {
         this.sparse = CsrMatrix.buffer(capacity, inputWidth, capacity * 16);
         this.targets = new float[capacity * targetWidth];
         this.rowIds = new int[capacity];
+        this.weights = new float[capacity];
     }
 
     public int capacity() {
@@ -74,6 +78,32 @@ public final class Batch {
      */
     public int[] rowIds() {
         return rowIds;
+    }
+
+    /** Row weights [capacity]; the first {@link #rows()} are this batch's when {@link #isWeighted()}. */
+    public float[] weights() {
+        return weights;
+    }
+
+    public boolean isWeighted() {
+        return weighted;
+    }
+
+    /** Declares whether {@link #weights()} holds this batch's row weights (else every row weighs 1). */
+    public void setWeighted(boolean weighted) {
+        this.weighted = weighted;
+    }
+
+    /** {@code sum_r w_r} over the batch's rows: its row count when unweighted. */
+    public double weightSum() {
+        if (!weighted) {
+            return rows;
+        }
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            sum += weights[r];
+        }
+        return sum;
     }
 
     /** Declares the batch filled with {@code rows} dense rows (already written to {@link #dense()}). */

@@ -6,7 +6,9 @@ import java.util.Locale;
 /**
  * A loss over the network's output. Per example r it is a number L_r; a batch's loss and gradient are
  * the mean over its examples, which the caller forms from the sums returned here (so partial sums
- * from many partitions can be added first and divided once).
+ * from many partitions can be added first and divided once). With row weights w [rows] the sums are
+ * {@code sum_r w_r L_r} and the deltas {@code w_r dL_r/dZ[r]} (the caller divides by {@code sum_r w_r});
+ * {@code weights == null} means every w_r = 1, computed exactly as without weights.
  *
  * <p>Targets are stored row-major [rows x targetWidth(outputs)]: a class index per row for
  * {@link SoftmaxCrossEntropy}, one value per output otherwise.
@@ -24,15 +26,16 @@ public interface Loss {
 
     /**
      * Loss and output delta for a batch. In: Z and A = f(Z) of the output layer [rows x outputs],
-     * targets [rows x targetWidth]. Out: {@code delta[r][j] = dL_r / dZ[r][j]} [rows x outputs].
+     * targets [rows x targetWidth], weights [rows] or null. Out: {@code delta[r][j] = w_r dL_r / dZ[r][j]}
+     * [rows x outputs].
      *
-     * @return {@code sum_r L_r}
+     * @return {@code sum_r w_r L_r}
      */
-    double lossAndDelta(Activation output, float[] z, float[] a, float[] targets,
+    double lossAndDelta(Activation output, float[] z, float[] a, float[] targets, float[] weights,
                         float[] delta, int rows, int outputs);
 
-    /** {@code sum_r L_r} only, for evaluation. */
-    double loss(float[] z, float[] a, float[] targets, int rows, int outputs);
+    /** {@code sum_r w_r L_r} only, for evaluation; weights null for all 1. */
+    double loss(float[] z, float[] a, float[] targets, float[] weights, int rows, int outputs);
 
     /** The names {@link #of(String)} accepts. */
     List<String> NAMES = List.of("mse", "softmax_cross_entropy", "sigmoid_binary_cross_entropy");

@@ -102,8 +102,8 @@ public final class Network {
     }
 
     /**
-     * One forward and backward pass. Adds the gradient of {@code sum_r L_r} (a sum over the batch,
-     * not yet a mean) into {@code grad} and returns that loss sum.
+     * One forward and backward pass. Adds the gradient of {@code sum_r w_r L_r} (a sum over the batch,
+     * not yet a mean; w_r = 1 for an unweighted batch) into {@code grad} and returns that loss sum.
      */
     public double forwardBackward(float[] params, Workspace ws, float[] grad) {
         return forwardBackward(params, ws, grad, Dropout.NONE, 0, 0);
@@ -135,7 +135,7 @@ public final class Network {
         Batch batch = ws.batch;
         int rows = batch.rows();
         double lossSum = loss.lossAndDelta(activations[layers], ws.z[layers], ws.a[layers], batch.targets(),
-                ws.delta[layers], rows, layout.outputWidth());
+                batch.isWeighted() ? batch.weights() : null, ws.delta[layers], rows, layout.outputWidth());
         for (int l = layers; l >= 1; l--) {
             int in = layout.width(l - 1);
             int out = layout.width(l);
@@ -167,7 +167,9 @@ public final class Network {
     public double loss(float[] params, Workspace ws) {
         forward(params, ws);
         int layers = layout.layers();
-        return loss.loss(ws.z[layers], ws.a[layers], ws.batch.targets(), ws.batch.rows(), layout.outputWidth());
+        Batch batch = ws.batch;
+        return loss.loss(ws.z[layers], ws.a[layers], batch.targets(), batch.isWeighted() ? batch.weights() : null,
+                batch.rows(), layout.outputWidth());
     }
 
     /** Throws if any parameter is NaN or infinite, naming the first such index. */

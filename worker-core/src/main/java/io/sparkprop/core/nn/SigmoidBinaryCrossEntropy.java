@@ -25,23 +25,42 @@ public final class SigmoidBinaryCrossEntropy implements Loss {
     }
 
     @Override
-    public double lossAndDelta(Activation output, float[] z, float[] a, float[] targets,
+    public double lossAndDelta(Activation output, float[] z, float[] a, float[] targets, float[] weights,
                                float[] delta, int rows, int outputs) {
         int n = rows * outputs;
         for (int i = 0; i < n; i++) {
             delta[i] = a[i] - targets[i];
         }
-        return loss(z, a, targets, rows, outputs);
+        if (weights != null) {
+            for (int i = 0; i < n; i++) {
+                delta[i] *= weights[i / outputs];
+            }
+        }
+        return loss(z, a, targets, weights, rows, outputs);
     }
 
     @Override
-    public double loss(float[] z, float[] a, float[] targets, int rows, int outputs) {
+    public double loss(float[] z, float[] a, float[] targets, float[] weights, int rows, int outputs) {
         int n = rows * outputs;
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double x = z[i];
-            sum += Math.max(x, 0) - targets[i] * x + Math.log1p(Math.exp(-Math.abs(x)));
+        if (weights == null) {
+            for (int i = 0; i < n; i++) {
+                sum += outputLoss(z[i], targets[i]);
+            }
+            return sum;
+        }
+        for (int r = 0; r < rows; r++) {
+            double rowSum = 0;
+            for (int i = r * outputs; i < (r + 1) * outputs; i++) {
+                rowSum += outputLoss(z[i], targets[i]);
+            }
+            sum += weights[r] * rowSum;
         }
         return sum;
+    }
+
+    /** One output's loss from its logit x and target y. */
+    private static double outputLoss(double x, float y) {
+        return Math.max(x, 0) - y * x + Math.log1p(Math.exp(-Math.abs(x)));
     }
 }

@@ -27,8 +27,11 @@ public final class SoftmaxCrossEntropy implements Loss {
     }
 
     @Override
-    public double lossAndDelta(Activation output, float[] z, float[] a, float[] targets,
+    public double lossAndDelta(Activation output, float[] z, float[] a, float[] targets, float[] weights,
                                float[] delta, int rows, int outputs) {
+        if (weights != null) {
+            return weightedLossAndDelta(z, a, targets, weights, delta, rows, outputs);
+        }
         System.arraycopy(a, 0, delta, 0, rows * outputs);
         double sum = 0;
         for (int r = 0; r < rows; r++) {
@@ -40,12 +43,30 @@ public final class SoftmaxCrossEntropy implements Loss {
         return sum;
     }
 
-    @Override
-    public double loss(float[] z, float[] a, float[] targets, int rows, int outputs) {
+    /** {@code delta[r] = w_r (p[r] - q[r])}, {@code sum_r w_r L_r}. */
+    private static double weightedLossAndDelta(float[] z, float[] a, float[] targets, float[] weights,
+                                               float[] delta, int rows, int outputs) {
         double sum = 0;
         for (int r = 0; r < rows; r++) {
             int row = r * outputs;
-            sum += RowOps.logSumExp(z, row, outputs) - z[row + classIndex(targets[r], outputs, r)];
+            int y = classIndex(targets[r], outputs, r);
+            float w = weights[r];
+            for (int j = 0; j < outputs; j++) {
+                delta[row + j] = a[row + j] * w;
+            }
+            delta[row + y] -= w;
+            sum += w * (RowOps.logSumExp(z, row, outputs) - z[row + y]);
+        }
+        return sum;
+    }
+
+    @Override
+    public double loss(float[] z, float[] a, float[] targets, float[] weights, int rows, int outputs) {
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            int row = r * outputs;
+            double l = RowOps.logSumExp(z, row, outputs) - z[row + classIndex(targets[r], outputs, r)];
+            sum += weights == null ? l : weights[r] * l;
         }
         return sum;
     }

@@ -44,6 +44,10 @@ public final class LocalTrainer {
         if (train.rows() == 0) {
             throw new IllegalArgumentException("the training block has no rows");
         }
+        if (train.isWeighted()) {
+            // its means divide by rows; weighted rows train on Spark (DistributedTrainer), which divides by weight
+            throw new IllegalArgumentException("the local trainer takes unweighted blocks; this block has row weights");
+        }
         this.network = network;
         this.rule = rule;
         this.train = train;
