@@ -63,6 +63,7 @@ public final class DistributedTrainer {
     private final JavaSparkContext sc;
     private final TrainingConfig config;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private boolean logProgress = true;
 
     public DistributedTrainer(JavaSparkContext sc, TrainingConfig config) {
         this.sc = sc;
@@ -71,6 +72,15 @@ public final class DistributedTrainer {
 
     public DistributedTrainer addListener(TrainingListener listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Whether the progress lines (every train.logInterval iterations and after every epoch) go to the
+     * log; false when a listener shows the progress itself, e.g. on a terminal.
+     */
+    public DistributedTrainer logProgress(boolean enabled) {
+        this.logProgress = enabled;
         return this;
     }
 
@@ -208,6 +218,9 @@ public final class DistributedTrainer {
         long runStart = System.nanoTime();
         long rowsSeen = 0;
         sc.setJobGroup("sparkprop-" + runId, "sparkprop training " + spec, false);
+        for (TrainingListener l : listeners) {
+            l.onStart(epochs, perEpoch);
+        }
         try {
             epochs:
             while (state.epoch < epochs) {
@@ -272,7 +285,7 @@ public final class DistributedTrainer {
                     for (TrainingListener l : listeners) {
                         l.onIteration(m);
                     }
-                    if (logInterval > 0 && state.steps() / logInterval > before / logInterval) {
+                    if (logProgress && logInterval > 0 && state.steps() / logInterval > before / logInterval) {
                         double elapsed = (System.nanoTime() - runStart) * 1e-9;
                         double perIteration = elapsed / (state.steps() - startSteps);
                         LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f, lr %.3g,"
@@ -296,9 +309,11 @@ public final class DistributedTrainer {
                 EpochMetrics em = new EpochMetrics(state.epoch, state.steps(), epochRows == 0 ? Double.NaN : epochLoss / epochRows,
                         epochRows / seconds, seconds, v);
                 history.add(em);
-                LOG.info(String.format(Locale.ROOT, "epoch %d/%d done (step %d): training loss %.5f, validation %s, lr %.3g,"
-                                + " %.0f examples/s, %.1f s", state.epoch, epochs, state.steps(), em.trainingLoss(),
-                        v == null ? "-" : v.toString(), rule.nextRate(), em.examplesPerSecond(), seconds));
+                if (logProgress) {
+                    LOG.info(String.format(Locale.ROOT, "epoch %d/%d done (step %d): training loss %.5f, validation %s, lr %.3g,"
+                                    + " %.0f examples/s, %.1f s", state.epoch, epochs, state.steps(), em.trainingLoss(),
+                            v == null ? "-" : v.toString(), rule.nextRate(), em.examplesPerSecond(), seconds));
+                }
                 for (TrainingListener l : listeners) {
                     l.onEpoch(em);
                 }

@@ -50,6 +50,7 @@ public final class ModelFit {
     private String baseName;
     private Map<String, Object> provenance = Map.of();
     private Consumer<String> progress = line -> { };
+    private boolean logProgress = true;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     /** What a fit produced. */
@@ -114,6 +115,12 @@ public final class ModelFit {
         return this;
     }
 
+    /** Whether the trainer logs its progress lines; false when a listener shows progress instead. */
+    public ModelFit logProgress(boolean enabled) {
+        this.logProgress = enabled;
+        return this;
+    }
+
     public ModelFit listener(TrainingListener listener) {
         listeners.add(listener);
         return this;
@@ -175,6 +182,7 @@ public final class ModelFit {
 
             DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()), config);
             listeners.forEach(trainer::addListener);
+            trainer.logProgress(logProgress);
             float[] initial = base == null ? null : base.params();
             long trainStart = System.nanoTime();
             TrainingResult result = resume && config.checkpointDir() != null

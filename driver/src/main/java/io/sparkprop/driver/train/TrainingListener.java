@@ -6,6 +6,13 @@ package io.sparkprop.driver.train;
  */
 public interface TrainingListener {
 
+    /**
+     * Once before the first iteration (also when resuming): the epochs planned and the iterations in
+     * each, so a listener can show how far a run is.
+     */
+    default void onStart(int epochs, long iterationsPerEpoch) {
+    }
+
     /** After every iteration's update (not only every log interval). */
     default void onIteration(IterationMetrics metrics) {
     }

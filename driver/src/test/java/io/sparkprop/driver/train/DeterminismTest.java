@@ -127,9 +127,10 @@ public class DeterminismTest {
             DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                     TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
             TrainingConfig.Builder b = TrainingConfig.builder(SPEC).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40).set(EPOCHS, 2)
-                    .set(SEED, 3L).set(OUTER_LEARNING_RATE, 0.5).set(OUTER_MOMENTUM, 0.9).set(LOCAL_OPTIMIZER_STATE, "averaged");
+                    .set(SEED, 3L).set(LOCAL_STEPS, "1");
             TrainingResult sync = new DistributedTrainer(TestSpark.jsc(spark), b.build()).fit(data, null);
-            TrainingResult one = new DistributedTrainer(TestSpark.jsc(spark), b.set(LOCAL_STEPS, "1").build()).fit(data, null);
+            TrainingResult one = new DistributedTrainer(TestSpark.jsc(spark), b.set(OUTER_LEARNING_RATE, 0.5)
+                    .set(OUTER_MOMENTUM, 0.9).set(LOCAL_OPTIMIZER_STATE, "averaged").build()).fit(data, null);
             assertEquals(1, one.localSteps());
             assertArrayEquals(sync.parameters(), one.parameters(), "K = 1 ignores the outer settings: today's synchronous SGD");
             data.unpersist();

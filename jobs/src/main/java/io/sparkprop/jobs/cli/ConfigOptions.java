@@ -9,8 +9,11 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -28,13 +31,31 @@ final class ConfigOptions {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     /** Defaults, then the job file, then {@code --conf}, then the command's own shortcuts. */
-    JobConfig resolve(Map<String, String> shortcuts) throws IOException {
-        Map<String, String> cli = new LinkedHashMap<>(overrides);
-        cli.putAll(shortcuts);
+    JobConfig resolve(Shortcuts shortcuts) throws IOException {
+        List<JobConfig.Layer> cli = new ArrayList<>();
+        cli.add(new JobConfig.Layer("--conf", overrides));
+        cli.addAll(shortcuts.layers());
         JobConfig config = JobConfig.resolve(ConfigSchema.shipped(), readJobFile(), jobFile == null ? "-" : jobFile, cli);
         config.warnings().forEach(w -> System.err.println("warning: " + w));
         config.trainingConfig(); // the constraints between training settings, checked before Spark starts
         return config;
+    }
+
+    /**
+     * Prints the configuration a run uses: by default only the keys whose value differs from the
+     * shipped default, {@code verbose} every key; each with its source, credentials redacted.
+     */
+    static void print(PrintWriter out, JobConfig config, boolean verbose) {
+        List<String> lines = verbose ? config.describe() : config.describeChanged();
+        if (verbose) {
+            out.println("configuration (every key, with where its value came from):");
+        } else if (lines.isEmpty()) {
+            out.println("configuration: the defaults (--verbose or 'sparkprop config' lists every key)");
+        } else {
+            out.println("configuration (what differs from the defaults; --verbose or 'sparkprop config' lists every key):");
+        }
+        lines.forEach(line -> out.println("  " + line));
+        out.flush();
     }
 
     private Map<String, String> readJobFile() throws IOException {
@@ -59,12 +80,5 @@ final class ConfigOptions {
             p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
         }
         return out;
-    }
-
-    /** Adds {@code key = value} to {@code shortcuts} when the option was given. */
-    static void put(Map<String, String> shortcuts, String key, Object value) {
-        if (value != null) {
-            shortcuts.put(key, String.valueOf(value));
-        }
     }
 }

@@ -2,8 +2,6 @@ package io.sparkprop.jobs.cli;
 
 import picocli.CommandLine.Option;
 
-import java.util.Map;
-
 /** The data shortcuts that evaluate and predict share. */
 final class DataOptions {
     @Option(names = "--data", paramLabel = "PATH", required = true, description = "Data path or URI (data.train).")
@@ -15,11 +13,11 @@ final class DataOptions {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master).")
     String master;
 
-    Map<String, String> shortcuts(Map<String, String> s) {
-        ConfigOptions.put(s, "data.train", data);
-        ConfigOptions.put(s, "data.format", format);
-        ConfigOptions.put(s, "data.label", label);
-        ConfigOptions.put(s, "spark.master", master);
+    Shortcuts shortcuts(Shortcuts s) {
+        s.put("--data", "data.train", data);
+        s.put("--format", "data.format", format);
+        s.put("--label", "data.label", label);
+        s.put("--master", "spark.master", master);
         return s;
     }
 }

@@ -18,7 +18,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -39,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobConfig config = configOptions.resolve(dataOptions.shortcuts(new LinkedHashMap<>()));
+        JobConfig config = configOptions.resolve(dataOptions.shortcuts(new Shortcuts()));
         PrintWriter out = spec.commandLine().getOut();
         try (SparkSession spark = SparkSessions.start(config, "sparkprop evaluate")) {
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);

@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
@@ -36,7 +34,7 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> s = new LinkedHashMap<>();
+        Shortcuts s = new Shortcuts();
         registryOptions.put(s);
         JobConfig config = configOptions.resolve(s);
         ModelRegistry registry = open(config);

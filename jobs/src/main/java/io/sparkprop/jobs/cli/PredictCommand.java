@@ -22,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -52,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
         if (!outputFormat.equals("parquet") && !outputFormat.equals("csv")) {
             throw new IllegalArgumentException("--output-format must be parquet or csv, got '" + outputFormat + "'");
         }
-        JobConfig config = configOptions.resolve(dataOptions.shortcuts(new LinkedHashMap<>()));
+        JobConfig config = configOptions.resolve(dataOptions.shortcuts(new Shortcuts()));
         try (SparkSession spark = SparkSessions.start(config, "sparkprop predict")) {
             org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
             FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());

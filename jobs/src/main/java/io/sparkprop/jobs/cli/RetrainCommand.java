@@ -9,8 +9,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
@@ -49,27 +47,32 @@ final class RetrainCommand implements Callable<Integer> {
     Double tolerance;
     @Option(names = "--keep", description = "Versions kept (retrain.keep).")
     Integer keep;
+    @Option(names = "--verbose", description = "Print every configuration key with its value and source, not only those that differ from the defaults.")
+    boolean verbose;
+
+    @picocli.CommandLine.ParentCommand
+    SparkpropCommand root;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> s = new LinkedHashMap<>();
+        Shortcuts s = new Shortcuts();
         registryOptions.put(s);
         dataOptions.put(s);
-        ConfigOptions.put(s, "retrain.replay.data", replay);
-        ConfigOptions.put(s, "retrain.replay.fraction", replayFraction);
-        ConfigOptions.put(s, "retrain.metric", metric);
-        ConfigOptions.put(s, "retrain.tolerance", tolerance);
-        ConfigOptions.put(s, "retrain.keep", keep);
+        s.put("--replay", "retrain.replay.data", replay);
+        s.put("--replay-fraction", "retrain.replay.fraction", replayFraction);
+        s.put("--metric", "retrain.metric", metric);
+        s.put("--tolerance", "retrain.tolerance", tolerance);
+        s.put("--keep", "retrain.keep", keep);
         JobConfig config = configOptions.resolve(s);
         String id = runId != null ? runId
                 : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + UUID.randomUUID().toString().substring(0, 8);
         PrintWriter out = spec.commandLine().getOut();
         out.println("run id: " + id);
-        out.flush();
+        ConfigOptions.print(out, config, verbose);
         return new RetrainJob(config, SparkSessions.hadoopConfiguration(config),
-                () -> SparkSessions.start(config, "sparkprop retrain"), out).run(id);
+                () -> SparkSessions.start(config, "sparkprop retrain"), out).progressOnTerminal(root.terminal()).run(id);
     }
 }

@@ -35,7 +35,7 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> s = new LinkedHashMap<>();
+        Shortcuts s = new Shortcuts();
         registryOptions.put(s);
         JobConfig config = configOptions.resolve(s);
         PrintWriter out = spec.commandLine().getOut();

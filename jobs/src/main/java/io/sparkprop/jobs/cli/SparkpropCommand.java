@@ -17,7 +17,7 @@ import java.io.PrintWriter;
         versionProvider = SparkpropCommand.Version.class,
         description = "Data-parallel training of feed-forward neural networks on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, InfoCommand.class, ExportCommand.class,
-                RetrainCommand.class, RollbackCommand.class, ListCommand.class, CommandLine.HelpCommand.class},
+                RetrainCommand.class, RollbackCommand.class, ListCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'sparkprop COMMAND --help' for a command's options. Configuration keys and their defaults: conf/sparkprop-defaults.conf."})
 public final class SparkpropCommand implements Runnable {
     public static final int EXIT_OK = 0;
@@ -29,18 +29,35 @@ public final class SparkpropCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Whether stdout is a terminal: then training shows one updating progress line per epoch. */
+    private final boolean terminal;
+
+    private SparkpropCommand(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    boolean terminal() {
+        return terminal;
+    }
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, info, export, ...)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, evaluate, predict, info, export, config, ...)");
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // Java 17: a console exists only when stdin and stdout are both terminals (not redirected or piped).
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.console() != null));
     }
 
-    /** Runs a command line and returns its exit code; used by main and by tests. */
+    /** Runs a command line as for a log or a pipe (plain progress lines) and returns its exit code; used by tests. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new SparkpropCommand());
+        return execute(args, out, err, false);
+    }
+
+    /** Runs a command line and returns its exit code; {@code terminal}: stdout is a terminal. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
+        CommandLine cl = new CommandLine(new SparkpropCommand(terminal));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException || e instanceof ConfigurationException

@@ -6,16 +6,16 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code sparkprop train}: train a network on a dataset and write the model with its report. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network and write the model (model.json, params.bin, report.html, history.jsonl).",
-                "With no options: a 784-128-10 ReLU network on the embedded MNIST-10k digits, written to models/mnist."},
+                "With no options: a 784-128-10 ReLU network on the embedded MNIST-10k digits, written to models/mnist.",
+                "Prints the configuration keys that differ from the defaults (--verbose: every key), with their sources."},
         footer = {"", "Every option is a shortcut for a configuration key; --conf sets any key, --job reads a file of them.",
                 "Example: sparkprop train --format csv --data houses.csv --features '*' --label price --task regression --output models/houses"})
 final class TrainCommand implements Callable<Integer> {
@@ -23,46 +23,26 @@ final class TrainCommand implements Callable<Integer> {
     ConfigOptions configOptions;
     @Mixin
     TrainingDataOptions dataOptions;
+    @Mixin
+    TrainOptions trainOptions;
+    @Option(names = "--verbose", description = "Print every configuration key with its value and source, not only those that differ from the defaults.")
+    boolean verbose;
 
-    @Option(names = "--task", description = "classification or regression (model.task).")
-    String task;
-    @Option(names = "--hidden", paramLabel = "N,N", description = "Hidden layer widths, e.g. 256,128 (model.hidden).")
-    String hidden;
-    @Option(names = "--batch-size", description = "Examples per iteration (train.batchSize).")
-    Integer batchSize;
-    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam or adamw (train.optimizer).")
-    String optimizer;
-    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (train.learningRate).")
-    Double learningRate;
-    @Option(names = "--seed", description = "Seed (train.seed).")
-    Long seed;
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write the model (output.model).")
-    String output;
-    @Option(names = "--overwrite", description = "Replace an existing model at the output path (output.overwrite).")
-    Boolean overwrite;
-
+    @ParentCommand
+    SparkpropCommand root;
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> s = new LinkedHashMap<>();
+        Shortcuts s = new Shortcuts();
         dataOptions.put(s);
-        ConfigOptions.put(s, "model.task", task);
-        ConfigOptions.put(s, "model.hidden", hidden);
-        ConfigOptions.put(s, "train.batchSize", batchSize);
-        ConfigOptions.put(s, "train.optimizer", optimizer);
-        ConfigOptions.put(s, "train.learningRate", learningRate);
-        ConfigOptions.put(s, "train.seed", seed);
-        ConfigOptions.put(s, "output.model", output);
-        ConfigOptions.put(s, "output.overwrite", overwrite);
+        trainOptions.put(s);
         JobConfig config = configOptions.resolve(s);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("effective configuration:");
-        config.describe().forEach(line -> out.println("  " + line));
-        out.flush();
+        ConfigOptions.print(out, config, verbose);
         try (SparkSession spark = SparkSessions.start(config, "sparkprop train")) {
-            new TrainJob(spark, config, out).run();
+            new TrainJob(spark, config, out).progressOnTerminal(root.terminal()).run();
         }
         return SparkpropCommand.EXIT_OK;
     }

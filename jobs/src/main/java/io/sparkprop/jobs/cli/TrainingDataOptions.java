@@ -2,8 +2,6 @@ package io.sparkprop.jobs.cli;
 
 import picocli.CommandLine.Option;
 
-import java.util.Map;
-
 /** The data and Spark shortcuts that train and retrain share; each sets one configuration key. */
 final class TrainingDataOptions {
     @Option(names = "--data", paramLabel = "PATH", description = "Training data path or URI (data.train).")
@@ -21,13 +19,13 @@ final class TrainingDataOptions {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not under spark-submit (spark.master), default local[*].")
     String master;
 
-    void put(Map<String, String> s) {
-        ConfigOptions.put(s, "data.train", data);
-        ConfigOptions.put(s, "data.validation", validation);
-        ConfigOptions.put(s, "data.format", format);
-        ConfigOptions.put(s, "data.features", features);
-        ConfigOptions.put(s, "data.label", label);
-        ConfigOptions.put(s, "train.epochs", epochs);
-        ConfigOptions.put(s, "spark.master", master);
+    void put(Shortcuts s) {
+        s.put("--data", "data.train", data);
+        s.put("--validation", "data.validation", validation);
+        s.put("--format", "data.format", format);
+        s.put("--features", "data.features", features);
+        s.put("--label", "data.label", label);
+        s.put("--epochs", "train.epochs", epochs);
+        s.put("--master", "spark.master", master);
     }
 }

@@ -11,12 +11,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * The effective configuration of one job: shipped defaults, then a job file, then command-line
  * overrides, each layer replacing the one before. Every sparkprop key is checked against the schema
  * (unknown keys get a "did you mean"); keys under {@code spark.} pass through to Spark unchecked.
+ * Each key remembers the layer that set it ("default", "job file PATH", "--conf", "--epochs"), so
+ * what is printed can say where a value came from.
  */
 public final class JobConfig {
     /**
@@ -26,12 +29,24 @@ public final class JobConfig {
     static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|passwd|token|access[._-]?key|credential|private[._-]?key|auth).*");
     public static final String REDACTED = "*********(redacted)";
 
+    /** The source of a key nothing overrode. */
+    public static final String DEFAULT_SOURCE = "default";
+
+    private final ConfigSchema schema;
     private final Map<String, String> values;
     private final Map<String, String> sources;
 
     private final List<String> warnings;
 
-    private JobConfig(Map<String, String> values, Map<String, String> sources, List<String> warnings) {
+    /**
+     * One command-line layer: the entries one option set, and how to name it where the
+     * configuration is printed ("--conf", or the option, e.g. "--epochs").
+     */
+    public record Layer(String source, Map<String, String> entries) {
+    }
+
+    private JobConfig(ConfigSchema schema, Map<String, String> values, Map<String, String> sources, List<String> warnings) {
+        this.schema = schema;
         this.values = values;
         this.sources = sources;
         this.warnings = List.copyOf(warnings);
@@ -44,16 +59,28 @@ public final class JobConfig {
      */
     public static JobConfig resolve(ConfigSchema schema, Map<String, String> jobFile, String jobFileName,
                                     Map<String, String> overrides) {
+        return resolve(schema, jobFile, jobFileName, List.of(new Layer("the command line", overrides)));
+    }
+
+    /**
+     * @param jobFile     entries of the job file (may be empty), in file order
+     * @param jobFileName its name, for messages
+     * @param commandLine the command line's layers, in order of precedence (later ones win)
+     */
+    public static JobConfig resolve(ConfigSchema schema, Map<String, String> jobFile, String jobFileName,
+                                    List<Layer> commandLine) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         schema.entries().values().forEach(s -> {
             values.put(s.key(), s.format(s.defaultValue()));
-            sources.put(s.key(), "default");
+            sources.put(s.key(), DEFAULT_SOURCE);
         });
         apply(schema, jobFile, "job file " + jobFileName, values, sources, warnings);
-        apply(schema, overrides, "the command line", values, sources, warnings);
-        return new JobConfig(values, sources, warnings);
+        for (Layer layer : commandLine) {
+            apply(schema, layer.entries(), layer.source(), values, sources, warnings);
+        }
+        return new JobConfig(schema, values, sources, warnings);
     }
 
     private static void apply(ConfigSchema schema, Map<String, String> layer, String source,
@@ -165,8 +192,33 @@ public final class JobConfig {
 
     /** The effective configuration as lines {@code key = value   (source)}, redacted. */
     public List<String> describe() {
+        return lines(key -> true);
+    }
+
+    /**
+     * The lines of {@link #describe} whose value differs from the shipped default: what a run
+     * prints unless asked for every key. A key set to its default (in any spelling, e.g.
+     * {@code 0.0010}) is left out; a key without a declared default (most {@code spark.} keys) is in.
+     */
+    public List<String> describeChanged() {
+        return lines(this::differsFromDefault);
+    }
+
+    private List<String> lines(Predicate<String> which) {
         List<String> lines = new ArrayList<>();
-        redacted().forEach((k, v) -> lines.add(k + " = " + v + "   (" + sources.get(k) + ")"));
+        redacted().forEach((k, v) -> {
+            if (which.test(k)) {
+                lines.add(k + " = " + v + "   (" + sources.get(k) + ")");
+            }
+        });
         return lines;
+    }
+
+    private boolean differsFromDefault(String key) {
+        Setting<?> setting = schema.entry(key);
+        if (setting == null) {
+            return true;
+        }
+        return !setting.format(setting.parse(values.get(key))).equals(setting.format(setting.defaultValue()));
     }
 }

@@ -46,6 +46,7 @@ public final class RetrainJob {
     private final Configuration hadoopConf;
     private final Supplier<SparkSession> sparkStarter;
     private final PrintWriter out;
+    private boolean terminal;
 
     /**
      * @param hadoopConf   for the registry (Spark is started only once the lock is held)
@@ -56,6 +57,12 @@ public final class RetrainJob {
         this.hadoopConf = hadoopConf;
         this.sparkStarter = sparkStarter;
         this.out = out;
+    }
+
+    /** {@code true}: {@code out} is a terminal, so training shows one updating line per epoch (see {@link TrainJob}). */
+    public RetrainJob progressOnTerminal(boolean terminal) {
+        this.terminal = terminal;
+        return this;
     }
 
     /** Runs retraining as run {@code runId}; returns {@link #EXIT_PROMOTED} or {@link #EXIT_KEPT}. */
@@ -107,7 +114,7 @@ public final class RetrainJob {
         try (SparkSession spark = sparkStarter.get()) {
             TrainJob.Retraining retraining = new TrainJob.Retraining(base, baseName, registry.checkpointDir(runId),
                     config.getOptional("retrain.replay.data"), config.getDouble("retrain.replay.fraction"));
-            outcome = new TrainJob(spark, config, out).train(retraining);
+            outcome = new TrainJob(spark, config, out).progressOnTerminal(terminal).train(retraining);
         } catch (IOException | RuntimeException e) {
             registry.deleteRunIfNoCheckpoints(runId);
             throw e;

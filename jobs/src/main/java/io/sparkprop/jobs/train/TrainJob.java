@@ -38,6 +38,7 @@ public final class TrainJob {
     private final SparkSession spark;
     private final JobConfig config;
     private final PrintWriter out;
+    private boolean terminal;
 
     /** What a run produced. */
     public static final class Outcome {
@@ -65,6 +66,16 @@ public final class TrainJob {
         this.spark = spark;
         this.config = config;
         this.out = out;
+    }
+
+    /**
+     * {@code true}: {@code out} is a terminal, so training shows one line per epoch that updates in
+     * place ({@link TerminalProgress}) instead of the trainer's log lines; {@code false} (logs,
+     * schedulers, tests): plain lines only.
+     */
+    public TrainJob progressOnTerminal(boolean terminal) {
+        this.terminal = terminal;
+        return this;
     }
 
     /** Trains and writes the model to output.model; returns what was written. */
@@ -166,6 +177,10 @@ public final class TrainJob {
                 .provenance(provenance)
                 .progress(out::println)
                 .listener(collector);
+        TerminalProgress terminalProgress = terminal ? new TerminalProgress(out) : null;
+        if (terminalProgress != null) {
+            fit.logProgress(false).listener(terminalProgress);
+        }
         if (features.isVector()) {
             fit.features(features.vectorColumn());
         } else {
@@ -174,7 +189,14 @@ public final class TrainJob {
         if (base != null) {
             fit.warmStart(base, retraining.baseName);
         }
-        ModelFit.Result r = fit.run(train, validation);
+        ModelFit.Result r;
+        try {
+            r = fit.run(train, validation);
+        } finally {
+            if (terminalProgress != null) {
+                terminalProgress.endLine();
+            }
+        }
         out.println(summary(r.metrics(), r.metricsOn()) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
                 r.training().epochs(), r.training().iterations(), r.training().stopReason().replace('_', ' '), r.seconds()));
 

@@ -20,6 +20,11 @@ final class CommandLineRun {
 
     /** Runs {@code sparkprop args...} with Spark kept small and on loopback for tests. */
     static CommandLineRun run(String... args) {
+        return run(false, args);
+    }
+
+    /** As {@link #run}, with stdout taken for a terminal ({@code true}) or a log or pipe ({@code false}). */
+    static CommandLineRun run(boolean terminal, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         if (!all.isEmpty() && List.of("train", "evaluate", "predict", "retrain").contains(all.get(0))) {
             all.addAll(List.of("--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
@@ -35,7 +40,8 @@ final class CommandLineRun {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = SparkpropCommand.execute(all.toArray(new String[0]), new PrintWriter(out, true), new PrintWriter(err, true));
+        int code = SparkpropCommand.execute(all.toArray(new String[0]), new PrintWriter(out, true), new PrintWriter(err, true),
+                terminal);
         return new CommandLineRun(code, out.toString(), err.toString());
     }
 

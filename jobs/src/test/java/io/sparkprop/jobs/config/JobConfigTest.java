@@ -50,6 +50,19 @@ class JobConfigTest {
     }
 
     @Test
+    void changedLinesAreTheKeysThatDifferFromTheirDefaultsEachWithTheLayerThatSetIt() {
+        JobConfig c = JobConfig.resolve(schema, map("train.epochs", "3", "train.seed", "42"), "job.conf",
+                List.of(new JobConfig.Layer("--conf", map("train.learningRate", "0.0010", "spark.executor.memory", "2g")),
+                        new JobConfig.Layer("--epochs", map("train.epochs", "5"))));
+        // train.seed and train.learningRate are set, but to their defaults (42; 0.001 spelt 0.0010)
+        assertEquals(List.of("train.epochs = 5   (--epochs)", "spark.executor.memory = 2g   (--conf)"), c.describeChanged());
+        assertTrue(c.describe().contains("train.seed = 42   (job file job.conf)"), c.describe().toString());
+        assertTrue(c.describe().contains("train.learningRate = 0.0010   (--conf)"), c.describe().toString());
+        assertTrue(c.describe().contains("train.batchSize = 128   (default)"), c.describe().toString());
+        assertEquals(schema.entries().size() + 1, c.describe().size(), "every declared key and the one spark key");
+    }
+
+    @Test
     void unknownKeySuggestsTheClosest() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobConfig.resolve(schema, map("train.learnigRate", "0.1"), "job.conf", map()));
