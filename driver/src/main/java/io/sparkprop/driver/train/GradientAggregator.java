@@ -2,6 +2,7 @@ package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
 import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -9,6 +10,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -27,8 +31,10 @@ import java.util.function.Function;
  * treeAggregate merge in completion order, and float addition is not associative, so they would
  * give different bits from run to run.)
  * <ul>
- *   <li>up to {@code treeThreshold} partitions: {@code collect()} returns one array per partition,
- *       indexed by partition id; the driver sums them in that order;</li>
+ *   <li>up to {@code treeThreshold} partitions: each task's array is handed to the driver as it
+ *       arrives and added at once when every lower partition's has been; one that arrives early
+ *       waits in its partition's slot. The sum thus overlaps the slower tasks, and the driver holds
+ *       only the arrays that came out of order;</li>
  *   <li>more: a two-level tree. Partition p goes to group p / k (k = ceil(sqrt(n))) through a shuffle;
  *       each group sorts its arrays by partition id and sums them; the driver sums the groups in
  *       group order. The driver then receives ~sqrt(n) arrays instead of n.</li>
@@ -50,6 +56,11 @@ final class GradientAggregator {
     private final JavaRDD<DataBlock> blocks;
     private final int groupSize;
     private final int groups;
+    private final int partitions;
+    /** Arrived partials waiting for a lower partition's: slot p, or null. */
+    private final float[][] waiting;
+    /** The next partition to add to the sum. */
+    private int next;
     private double[] sum;
     private float[] mean;
     private Broadcast<float[]> previous;
@@ -64,6 +75,8 @@ final class GradientAggregator {
     GradientAggregator(JavaSparkContext sc, JavaRDD<DataBlock> blocks, int partitions, int treeThreshold) {
         this.sc = sc;
         this.blocks = blocks;
+        this.partitions = partitions;
+        this.waiting = new float[partitions][];
         this.groupSize = partitions > treeThreshold ? (int) Math.ceil(Math.sqrt(partitions)) : 0;
         this.groups = groupSize > 0 ? (partitions + groupSize - 1) / groupSize : 0;
         this.sum = new double[3];
@@ -80,29 +93,28 @@ final class GradientAggregator {
         Broadcast<float[]> b = sc.broadcast(value.clone());
         PartitionTask t = task.apply(b);
         long t1 = System.nanoTime();
-        List<float[]> partials;
+        Arrays.fill(sum, 0);
         if (groupSize == 0) {
-            partials = blocks.mapPartitionsWithIndex((Function2<Integer, Iterator<DataBlock>, Iterator<float[]>>)
-                    (partition, it) -> Collections.singletonList(t.partial(partition, it.next())).iterator(), true).collect();
+            next = 0;
+            sc.sc().runJob(blocks.rdd(), new OnePartition(t), new AbstractFunction2<Object, float[], BoxedUnit>() {
+                @Override
+                public BoxedUnit apply(Object partition, float[] partial) {
+                    arrived((Integer) partition, partial);
+                    return BoxedUnit.UNIT;
+                }
+            }, ClassTag$.MODULE$.apply(float[].class));
+            if (next != partitions) {
+                throw new IllegalStateException("round ended with partition " + next + "'s partial missing");
+            }
         } else {
             JavaPairRDD<Integer, float[]> keyed = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(
                     (Function2<Integer, Iterator<DataBlock>, Iterator<Tuple2<Integer, float[]>>>) (partition, it) ->
                             Collections.singletonList(new Tuple2<>(partition, t.partial(partition, it.next()))).iterator(), true));
-            partials = keyed.partitionBy(new GroupPartitioner(groupSize, groups)).mapPartitions(new GroupSum(), true).collect();
-        }
-        long t2 = System.nanoTime();
-        int length = partials.get(0).length;
-        if (sum.length != length) {
-            // the payload's length L is fixed for a run's rounds (it changes only after auto's timing rounds)
-            sum = new double[length];
-            mean = new float[length - 3];
-        }
-        Arrays.fill(sum, 0);
-        for (float[] a : partials) {
-            for (int j = 0; j < a.length; j++) {
-                sum[j] += a[j];
+            for (float[] group : keyed.partitionBy(new GroupPartitioner(groupSize, groups)).mapPartitions(new GroupSum(), true).collect()) {
+                add(group);
             }
         }
+        long t2 = System.nanoTime();
         int p = mean.length;
         double count = sum[p + 1];
         for (int j = 0; j < p; j++) {
@@ -118,6 +130,30 @@ final class GradientAggregator {
         sumSeconds = (t3 - t2) * 1e-9;
     }
 
+    /**
+     * Partition {@code partition}'s partial has arrived (on Spark's scheduler thread, one at a time):
+     * add it, and every waiting one after it, if all lower partitions' are in; else let it wait.
+     */
+    private void arrived(int partition, float[] partial) {
+        waiting[partition] = partial;
+        while (next < partitions && waiting[next] != null) {
+            add(waiting[next]);
+            waiting[next++] = null;
+        }
+    }
+
+    /** sum += a, in double; the first array of a round of another length L resizes the sum (zeroed). */
+    private void add(float[] a) {
+        if (sum.length != a.length) {
+            // the payload's length L is fixed for a run's rounds (it changes only after the timing rounds)
+            sum = new double[a.length];
+            mean = new float[a.length - 3];
+        }
+        for (int j = 0; j < a.length; j++) {
+            sum[j] += a[j];
+        }
+    }
+
     /** The last round's wall time creating the broadcast (copy, serialisation, compression). */
     double broadcastSeconds() {
         return broadcastSeconds;
@@ -128,7 +164,11 @@ final class GradientAggregator {
         return jobSeconds;
     }
 
-    /** The last round's partition-order sum, mean and the previous broadcast's destruction on the driver. */
+    /**
+     * The last round's work on the driver after its job: the mean, the previous broadcast's
+     * destruction (and with the tree, the sum of the groups); the partition-order sum of up to
+     * treeThreshold partitions happens while the job runs, as the partials arrive.
+     */
     double sumSeconds() {
         return sumSeconds;
     }
@@ -195,6 +235,22 @@ final class GradientAggregator {
         @Override
         public int hashCode() {
             return 31 * groupSize + groups;
+        }
+    }
+
+    /** A round's task: partition p's partial from its one cached block. */
+    private static final class OnePartition extends AbstractFunction2<TaskContext, scala.collection.Iterator<DataBlock>, float[]>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final PartitionTask task;
+
+        OnePartition(PartitionTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public float[] apply(TaskContext context, scala.collection.Iterator<DataBlock> blocks) {
+            return task.partial(context.partitionId(), blocks.next());
         }
     }
 
