@@ -229,6 +229,11 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
         return (Param<String>) param(INIT);
     }
 
+    /** model.classes: the class count K (0: max(label) + 1 from the data). */
+    public IntParam classCount() {
+        return (IntParam) param(CLASSES);
+    }
+
     public BooleanParam standardization() {
         return (BooleanParam) param(STANDARDIZE);
     }

@@ -2,6 +2,7 @@ package io.sparkprop.jobs.cli;
 
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.train.TrainJob;
+import io.sparkprop.jobs.train.SparkLease;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,8 +62,9 @@ final class TrainCommand implements Callable<Integer> {
         out.println("effective configuration:");
         config.describe().forEach(line -> out.println("  " + line));
         out.flush();
-        try (SparkSession spark = SparkSessions.start(config, "sparkprop train")) {
-            new TrainJob(spark, config, out).run();
+        try (SparkLease lease = SparkSessions.start(config, "sparkprop train")) {
+            SparkSession spark = lease.session();
+            new TrainJob(spark, config, out, spec.commandLine().getErr()).run();
         }
         return SparkpropCommand.EXIT_OK;
     }
