@@ -282,6 +282,13 @@ class BadInputSweepTest {
     }
 
     @Test
+    void helpIsNotAnError() {
+        CommandLineRun run = CommandLineRun.run("train", "--help");
+        assertEquals(0, run.exitCode, run.toString());
+        assertTrue(run.out.contains("--lr=RATE"), run.out);
+    }
+
+    @Test
     void classesThatNoRowHasAreAWarningNotAnError() throws IOException {
         Path model = root.resolve("stray-model");
         try {
