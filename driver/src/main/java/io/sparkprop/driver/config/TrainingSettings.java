@@ -36,6 +36,16 @@ public final class TrainingSettings {
             "Inverted dropout while training: the probability p of zeroing each hidden unit of each example at each"
                     + " step (kept units are scaled by 1 / (1 - p)), one rate for every hidden layer; 0 for none."
                     + " Evaluation, validation, prediction and ONNX use the plain network.").fixedOnResume();
+    /**
+     * The most classes a classifier may have. A label above it is almost surely a numeric target (or
+     * a mistake), and its network would not fit: 10,000 outputs behind a 128-wide layer are already
+     * 1.3 M parameters.
+     */
+    public static final int MAX_CLASSES = 10_000;
+    public static final Setting<Integer> CLASSES = Setting.integer("model.classes", "classCount", 0,
+            Bounds.closed(0, MAX_CLASSES), "Classification: the number of classes K (labels 0..K-1), at most 10000;"
+                    + " 0 takes K = max(label) + 1 from the data and warns about classes no row has. Set it when some"
+                    + " classes are absent from the training data on purpose.").fixedOnResume();
     public static final Setting<Boolean> STANDARDIZE = Setting.bool("data.standardize", "standardization", true,
             "Standardise every feature to mean 0 and standard deviation 1, with statistics fitted on the training data"
                     + " and stored in the model (prediction applies them).").fixedOnResume();
@@ -143,7 +153,7 @@ public final class TrainingSettings {
             Bounds.atLeast(1), "Checkpoints kept in train.checkpoint.dir, newest first.");
 
     /** Every setting, in the order the defaults file documents them. */
-    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, STANDARDIZE, VALIDATION_FRACTION,
+    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
             LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, TREE_AGGREGATION_THRESHOLD);

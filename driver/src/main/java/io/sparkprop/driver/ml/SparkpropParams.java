@@ -90,6 +90,11 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (Param<String>) param(ACTIVATION);
     }
 
+    /** model.classes: the class count K (0: max(label) + 1 from the data). */
+    default IntParam classCount() {
+        return (IntParam) param(CLASSES);
+    }
+
     default DoubleParam dropout() {
         return (DoubleParam) param(DROPOUT);
     }

@@ -30,7 +30,8 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * Spark ML estimators): from rows to a {@link SavedModel}.
  * <pre>
  *   validation split (when no validation rows are given and data.validation.fraction > 0, seeded)
- *   feature width and, for classification, the class count K = max(label) + 1 over all labelled rows
+ *   feature width and, for classification, the class count K (model.classes, else max(label) + 1 over all
+ *   labelled rows), bounded; the network's size and memory checked in long before anything is allocated
  *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or 1 identity output
  *   class weights (train.classWeights) resolved against the training rows per class
  *   cached blocks, rows weighted by the weight column times their class weight (validation rows by the
@@ -42,6 +43,8 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * The cached blocks are released whatever happens.
  */
 public final class ModelFit {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelFit.class);
+
     private final TrainingConfig settings;
     private final SavedModel.Task task;
     private String label = "label";
@@ -55,6 +58,7 @@ public final class ModelFit {
     private Map<String, Object> provenance = Map.of();
     private Consumer<String> progress = line -> { };
     private boolean logProgress = true;
+    private Consumer<String> warning = line -> LOG.warn(line);
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     /** What a fit produced. */
@@ -131,6 +135,12 @@ public final class ModelFit {
         return this;
     }
 
+    /** Where warnings about the data go (classes no row has), one line each; the log by default. */
+    public ModelFit warnings(Consumer<String> sink) {
+        this.warning = sink;
+        return this;
+    }
+
     public ModelFit listener(TrainingListener listener) {
         listeners.add(listener);
         return this;
@@ -157,6 +167,15 @@ public final class ModelFit {
         }
         if (base != null) {
             checkMatchesBase(width, featureNames, outputs);
+        }
+        if (base == null) {
+            int[] hidden = settings.get(HIDDEN);
+            int[] sizes = new int[hidden.length + 2];
+            sizes[0] = width;
+            System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+            sizes[sizes.length - 1] = outputs;
+            new NetworkMemory(sizes, settings.get(OPTIMIZER), settings.get(BATCH_SIZE))
+                    .check(Runtime.getRuntime().maxMemory(), HIDDEN.key(), BATCH_SIZE.key());
         }
         NetworkSpec spec = base != null ? base.spec() : networkSpec(width, outputs, classification);
         List<String> classLabels = new ArrayList<>();
@@ -303,19 +322,75 @@ public final class ModelFit {
         return out;
     }
 
-    /** Classes 0 .. max(label): K = max + 1, at least 2. */
+    /**
+     * The class count K, checked before any network is sized by it: model.classes when set (every
+     * label below it), else max(label) + 1, which must be at most {@link io.sparkprop.driver.config.TrainingSettings#MAX_CLASSES}
+     * and at most the number of labelled rows (a label far above the row count is a numeric target,
+     * not a class). Labels must be whole numbers >= 0. Classes 0..K-1 that no row has are named in
+     * a warning unless model.classes declared K. One Spark job: the distinct labels with their
+     * counts, at most MAX_CLASSES + 2 of them brought back.
+     */
     private int classCount(Dataset<Row> labels) {
-        Row max = labels.agg(functions.max(column(label).cast(DataTypes.DoubleType))).first();
-        if (max.isNullAt(0)) {
+        String regression = " (for numeric targets train a regression: model.task=regression on the command line,"
+                + " SparkpropRegressor in Spark ML)";
+        List<Row> distinct = labels.select(column(label).cast(DataTypes.DoubleType).as("k")).na().drop()
+                .groupBy("k").count().limit(MAX_CLASSES + 2).collectAsList();
+        if (distinct.isEmpty()) {
             throw new IllegalArgumentException("the training data is empty (no labels in column '" + label + "')");
         }
-        double top = max.getDouble(0);
-        if (top != Math.rint(top) || top < 1) {
-            throw new IllegalArgumentException("classification needs class indices 0, 1, ... in column '" + label
-                    + "'; its largest value is " + top + " (for numeric targets train a regression: model.task=regression"
-                    + " on the command line, SparkpropRegressor in Spark ML)");
+        if (distinct.size() > MAX_CLASSES + 1) {
+            throw new IllegalArgumentException("column '" + label + "' has more than " + (MAX_CLASSES + 1) + " distinct values;"
+                    + " a classifier takes at most " + MAX_CLASSES + " classes (" + CLASSES.key() + ")" + regression);
         }
-        return (int) top + 1;
+        double top = Double.NEGATIVE_INFINITY;
+        long rows = 0;
+        java.util.BitSet present = new java.util.BitSet();
+        for (Row r : distinct) {
+            double k = r.getDouble(0);
+            if (k != Math.rint(k) || k < 0) {
+                throw new IllegalArgumentException("classification needs class indices 0, 1, ... in column '" + label
+                        + "'; it holds " + k + regression);
+            }
+            top = Math.max(top, k);
+            rows += r.getLong(1);
+            if (k <= MAX_CLASSES) {
+                present.set((int) k);
+            }
+        }
+        int declared = settings.get(CLASSES);
+        if (declared > 0) {
+            if (top >= declared) {
+                throw new IllegalArgumentException("column '" + label + "' holds class index " + (long) top + " but "
+                        + CLASSES.key() + " = " + declared + " (classes 0.." + (declared - 1) + ")");
+            }
+            return declared;
+        }
+        if (top < 1) {
+            throw new IllegalArgumentException("classification needs class indices 0, 1, ... in column '" + label
+                    + "'; its largest value is " + top + ", so there is only one class" + regression);
+        }
+        if (top + 1 > MAX_CLASSES || top + 1 > rows) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "column '%s' holds the label %s: as a"
+                    + " class index that means %s classes, more than %s; a classifier takes at most %d classes"
+                    + " (%s) and at most one per labelled row (%d rows)%s", label, plain(top), plain(top + 1),
+                    top + 1 > MAX_CLASSES ? "the maximum" : "the labelled rows", MAX_CLASSES, CLASSES.key(), rows, regression));
+        }
+        int k = (int) top + 1;
+        List<Integer> absent = new ArrayList<>();
+        for (int c = present.nextClearBit(0); c < k; c = present.nextClearBit(c + 1)) {
+            absent.add(c);
+        }
+        if (!absent.isEmpty()) {
+            warning.accept("classes " + absent + " never occur in column '" + label + "' of the training and validation"
+                    + " data; the network gets K = " + k + " outputs from the largest label " + (k - 1) + ". Set "
+                    + CLASSES.key() + " (Spark ML classCount) to declare the class count on purpose, or check the labels");
+        }
+        return k;
+    }
+
+    /** A label as written: whole numbers without ".0" or an exponent (1e10 is 10000000000). */
+    private static String plain(double v) {
+        return new java.math.BigDecimal(v).toPlainString();
     }
 
     /** n_k: the rows of each class k in [0, classes) (labels outside are rejected when the blocks are built). */

@@ -172,6 +172,9 @@ public final class TrainingConfig implements Serializable {
             if (minRate > lr) {
                 throw invalid(MIN_RATE, minRate, "a number in [0, " + LEARNING_RATE.key() + " = " + lr + "]");
             }
+            if ((Integer) values.get(CLASSES.key()) == 1) {
+                throw invalid(CLASSES, 1, "0 (K from the labels) or a class count from 2 to " + MAX_CLASSES);
+            }
             return new TrainingConfig(new LinkedHashMap<>(values), network);
         }
 

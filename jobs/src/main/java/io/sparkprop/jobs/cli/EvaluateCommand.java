@@ -12,6 +12,7 @@ import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.ModelInput;
 import org.apache.spark.api.java.JavaSparkContext;
+import io.sparkprop.jobs.train.SparkLease;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +41,8 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobConfig config = configOptions.resolve(dataOptions.shortcuts(new Shortcuts()));
         PrintWriter out = spec.commandLine().getOut();
-        try (SparkSession spark = SparkSessions.start(config, "sparkprop evaluate")) {
+        try (SparkLease lease = SparkSessions.start(config, "sparkprop evaluate")) {
+            SparkSession spark = lease.session();
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
             ModelInput input = ModelInput.read(new DataSource(spark), config, model, true);
             List<String> columns = input.featureColumns();

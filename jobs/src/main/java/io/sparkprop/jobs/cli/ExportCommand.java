@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.driver.config.ConfigurationException;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.OnnxExporter;
 import io.sparkprop.driver.model.SavedModel;
@@ -31,7 +32,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!format.equals("onnx")) {
-            throw new IllegalArgumentException("--format must be onnx, got '" + format + "'");
+            throw new ConfigurationException("--format must be onnx, got '" + format + "'");
         }
         Configuration conf = new Configuration();
         SavedModel m = new ModelStore(conf).read(model);

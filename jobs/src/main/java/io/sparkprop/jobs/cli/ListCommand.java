@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.driver.config.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.jobs.config.JobConfig;
@@ -27,7 +28,7 @@ final class ListCommand implements Callable<Integer> {
         String registry = config.getOptional("retrain.registry");
         String name = config.getOptional("retrain.model");
         if (registry == null || name == null) {
-            throw new IllegalArgumentException("--registry and --name (retrain.registry, retrain.model) are required");
+            throw new ConfigurationException("--registry and --name (retrain.registry, retrain.model) are required");
         }
         return new ModelRegistry(registry, name, SparkSessions.hadoopConfiguration(config));
     }

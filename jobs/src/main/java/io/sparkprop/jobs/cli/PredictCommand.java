@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.driver.config.ConfigurationException;
 import io.sparkprop.driver.io.OutputSwap;
 import io.sparkprop.driver.model.ModelScorer;
 import io.sparkprop.driver.model.ModelStore;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import io.sparkprop.jobs.train.SparkLease;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Command;
@@ -49,10 +51,11 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!outputFormat.equals("parquet") && !outputFormat.equals("csv")) {
-            throw new IllegalArgumentException("--output-format must be parquet or csv, got '" + outputFormat + "'");
+            throw new ConfigurationException("--output-format must be parquet or csv, got '" + outputFormat + "'");
         }
         JobConfig config = configOptions.resolve(dataOptions.shortcuts(new Shortcuts()));
-        try (SparkSession spark = SparkSessions.start(config, "sparkprop predict")) {
+        try (SparkLease lease = SparkSessions.start(config, "sparkprop predict")) {
+            SparkSession spark = lease.session();
             org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
             FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
             OutputSwap.check(fs, out, overwrite);

@@ -4,6 +4,7 @@ import io.sparkprop.driver.spark.KryoSettings;
 import io.sparkprop.jobs.config.JobConfig;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import io.sparkprop.jobs.train.SparkLease;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -29,7 +30,13 @@ final class SparkSessions {
         return conf;
     }
 
-    static SparkSession start(JobConfig config, String appName) {
+    /**
+     * Spark for a command: the session already running in this JVM if there is one (its settings
+     * stay as they are; the lease leaves it running), else a new one from the configuration's
+     * spark.* keys (the lease stops it).
+     */
+    static SparkLease start(JobConfig config, String appName) {
+        boolean running = SparkSession.getDefaultSession().isDefined();
         SparkConf conf = new SparkConf();
         // Kryo with our registrator; registration is not required by default because Spark SQL ships
         // some of its own classes unregistered (spark.kryo.registrationRequired=true turns it on).
@@ -45,6 +52,6 @@ final class SparkSessions {
             }
         });
         conf.setIfMissing("spark.app.name", appName);
-        return SparkSession.builder().config(conf).getOrCreate();
+        return new SparkLease(SparkSession.builder().config(conf).getOrCreate(), !running);
     }
 }

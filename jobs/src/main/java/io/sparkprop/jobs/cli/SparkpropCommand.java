@@ -62,6 +62,14 @@ public final class SparkpropCommand implements Runnable {
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException || e instanceof ConfigurationException
                 ? EXIT_USAGE : e instanceof RegistryLock.HeldException ? EXIT_LOCKED : EXIT_FAILED);
+        // A command line picocli cannot parse: one line, the problem and where the help is (not the
+        // whole usage text, which would bury the problem).
+        cl.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine failed = e.getCommandLine();
+            String name = failed.getCommandSpec().qualifiedName();
+            failed.getErr().println(name + ": error: " + oneLine(e) + " (see '" + name + " --help')");
+            return EXIT_USAGE;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {

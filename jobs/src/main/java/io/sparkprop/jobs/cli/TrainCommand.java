@@ -2,6 +2,7 @@ package io.sparkprop.jobs.cli;
 
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.train.TrainJob;
+import io.sparkprop.jobs.train.SparkLease;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,8 +42,9 @@ final class TrainCommand implements Callable<Integer> {
         JobConfig config = configOptions.resolve(s);
         PrintWriter out = spec.commandLine().getOut();
         ConfigOptions.print(out, config, verbose);
-        try (SparkSession spark = SparkSessions.start(config, "sparkprop train")) {
-            new TrainJob(spark, config, out).progressOnTerminal(root.terminal()).run();
+        try (SparkLease lease = SparkSessions.start(config, "sparkprop train")) {
+            SparkSession spark = lease.session();
+            new TrainJob(spark, config, out, spec.commandLine().getErr()).progressOnTerminal(root.terminal()).run();
         }
         return SparkpropCommand.EXIT_OK;
     }

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The effective configuration of one job: shipped defaults, then a job file, then command-line
@@ -22,12 +21,9 @@ import java.util.regex.Pattern;
  * what is printed can say where a value came from.
  */
 public final class JobConfig {
-    /**
-     * Keys whose values are credentials; the same idea as Spark's {@code spark.redaction.regex}
-     * default, widened to access keys and credentials.
-     */
-    static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|passwd|token|access[._-]?key|credential|private[._-]?key|auth).*");
-    public static final String REDACTED = "*********(redacted)";
+    public static final String REDACTED = CredentialRedaction.REDACTED;
+    /** Keys handed to Hadoop by Spark; recorded in models and reports only when output.recordSparkConf asks. */
+    private static final String SPARK_HADOOP = "spark.hadoop.";
 
     /** The source of a key nothing overrode. */
     public static final String DEFAULT_SOURCE = "default";
@@ -35,6 +31,7 @@ public final class JobConfig {
     private final ConfigSchema schema;
     private final Map<String, String> values;
     private final Map<String, String> sources;
+    private final CredentialRedaction redaction;
 
     private final List<String> warnings;
 
@@ -50,6 +47,7 @@ public final class JobConfig {
         this.values = values;
         this.sources = sources;
         this.warnings = List.copyOf(warnings);
+        this.redaction = CredentialRedaction.of(values);
     }
 
     /**
@@ -126,11 +124,27 @@ public final class JobConfig {
         return b.build();
     }
 
-    /** The job's own keys (not the training settings, which a model records on their own), redacted. */
+    /**
+     * The job's own keys (not the training settings, which a model records on their own) as a model
+     * records them: {@link #recorded()}.
+     */
     public Map<String, String> redactedJobSettings() {
-        Map<String, String> out = new LinkedHashMap<>(redacted());
+        Map<String, String> out = new LinkedHashMap<>(recorded());
         TrainingSettings.ALL.forEach(s -> out.remove(s.key()));
         return out;
+    }
+
+    /**
+     * What model.json, report.html and the registry's history may hold: {@link #redacted()} without
+     * the {@code spark.hadoop.*} keys (file system settings, where credentials live), unless
+     * output.recordSparkConf asks for them (still redacted).
+     */
+    public Map<String, String> recorded() {
+        Map<String, String> out = new LinkedHashMap<>(redacted());
+        if (!getBoolean("output.recordSparkConf")) {
+            out.keySet().removeIf(k -> k.startsWith(SPARK_HADOOP));
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     public String getString(String key) {
@@ -179,14 +193,23 @@ public final class JobConfig {
         return out;
     }
 
-    public static boolean isSecret(String key) {
-        return SECRET_KEY.matcher(key).matches();
+    /** Whether {@code key}'s value is a credential (Spark's, Hadoop's and sparkprop's rules: {@link CredentialRedaction}). */
+    public boolean isSecret(String key) {
+        return redaction.isSecret(key);
     }
 
-    /** Every key and value, credentials replaced by {@link #REDACTED}: what may be printed or stored. */
+    /** {@code text} with the value of every sensitive {@code key=value} pair inside it replaced. */
+    public String redactInside(String text) {
+        return redaction.redactInside(text);
+    }
+
+    /**
+     * Every key and value, credentials replaced by {@link #REDACTED} (and secrets inside values by
+     * it too): what may be printed.
+     */
     public Map<String, String> redacted() {
         Map<String, String> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> out.put(k, isSecret(k) && !v.isEmpty() ? REDACTED : v));
+        values.forEach((k, v) -> out.put(k, redaction.redact(k, v)));
         return Collections.unmodifiableMap(out);
     }
 

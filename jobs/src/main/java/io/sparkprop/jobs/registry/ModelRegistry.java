@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.registry;
 
+import io.sparkprop.driver.config.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.driver.model.ModelStore;
@@ -95,12 +96,39 @@ public final class ModelRegistry {
         }
     }
 
-    /** Letters, digits, '-', '_' and '.', not only dots: safe as one path component anywhere. */
+    /** The longest plain name: well inside every file system's limit on one path component (255 bytes). */
+    public static final int MAX_NAME_LENGTH = 100;
+
+    /**
+     * 1 to {@link #MAX_NAME_LENGTH} ASCII letters, digits, '-', '_' and '.', not only dots: safe as
+     * one path component anywhere (non-ASCII letters are refused: object stores and HDFS differ on
+     * Unicode normalisation, so the same-looking name could be two models).
+     */
     public static void checkPlainName(String what, String value) {
-        if (value == null || !PLAIN_NAME.matcher(value).matches() || value.chars().allMatch(c -> c == '.')) {
-            throw new IllegalArgumentException(what + " '" + value + "' is not a plain name: use letters, digits, '-', '_'"
-                    + " and '.' (no path separators, not '.' or '..')");
+        if (value == null || value.isEmpty()) {
+            throw new ConfigurationException(what + " is empty: use 1 to " + MAX_NAME_LENGTH + " letters, digits, '-', '_' and '.'");
         }
+        if (value.length() > MAX_NAME_LENGTH) {
+            throw new ConfigurationException(what + " '" + value.substring(0, 20) + "...' is " + value.length()
+                    + " characters long; at most " + MAX_NAME_LENGTH + " are allowed");
+        }
+        if (!PLAIN_NAME.matcher(value).matches() || value.chars().allMatch(c -> c == '.')) {
+            throw new ConfigurationException(what + " '" + printable(value) + "' is not a plain name: use ASCII letters,"
+                    + " digits, '-', '_' and '.' (no path separators, no control characters, not '.' or '..')");
+        }
+    }
+
+    /** {@code value} with control characters shown as their code (u+XXXX), so the message stays one readable line. */
+    private static String printable(String value) {
+        StringBuilder sb = new StringBuilder();
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("u+%04X", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 
     public String name() {

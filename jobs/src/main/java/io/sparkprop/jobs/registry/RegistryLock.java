@@ -78,9 +78,8 @@ public final class RegistryLock implements AutoCloseable {
         owner.put("token", UUID.randomUUID().toString());
         owner.put("acquiredAt", Instant.now().toString());
         byte[] content = JSON.writeValueAsBytes(owner);
-        fs.mkdirs(registry.dir());
         for (int attempt = 0; attempt < 3; attempt++) {
-            if (tryCreate(fs, file, content)) {
+            if (create(registry, file, content)) {
                 RegistryLock lock = new RegistryLock(fs, file, content, heartbeatSeconds);
                 lock.heartbeat.start();
                 Runtime.getRuntime().addShutdownHook(lock.shutdownHook);
@@ -196,6 +195,28 @@ public final class RegistryLock implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("could not release lock {}: {}", file, e.toString());
+        }
+    }
+
+    /**
+     * {@link #tryCreate}, the model's folder made first; a failure to write (permissions, a read-only
+     * or full file system) names the registry and what was tried rather than just a path.
+     */
+    private static boolean create(ModelRegistry registry, Path file, byte[] content) throws IOException {
+        FileSystem fs = registry.fileSystem();
+        String step = "creating the model folder " + registry.dir();
+        try {
+            if (!fs.mkdirs(registry.dir())) {
+                throw new IOException("mkdirs returned false");
+            }
+            step = "creating the lock file " + file;
+            return tryCreate(fs, file, content);
+        } catch (IOException e) {
+            IOException failure = new IOException("cannot write to the registry " + registry.dir().getParent() + ": " + step
+                    + " failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); check that the registry exists and this user may write to it");
+            failure.addSuppressed(e);
+            throw failure;
         }
     }
 

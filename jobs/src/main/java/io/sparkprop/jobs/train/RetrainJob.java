@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.train;
 
+import io.sparkprop.driver.config.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.train.EvaluationMetrics;
@@ -44,15 +45,15 @@ public final class RetrainJob {
 
     private final JobConfig config;
     private final Configuration hadoopConf;
-    private final Supplier<SparkSession> sparkStarter;
+    private final Supplier<SparkLease> sparkStarter;
     private final PrintWriter out;
     private boolean terminal;
 
     /**
      * @param hadoopConf   for the registry (Spark is started only once the lock is held)
-     * @param sparkStarter starts Spark when there is training to do; the job stops it
+     * @param sparkStarter starts Spark when there is training to do; the job closes the lease
      */
-    public RetrainJob(JobConfig config, Configuration hadoopConf, Supplier<SparkSession> sparkStarter, PrintWriter out) {
+    public RetrainJob(JobConfig config, Configuration hadoopConf, Supplier<SparkLease> sparkStarter, PrintWriter out) {
         this.config = config;
         this.hadoopConf = hadoopConf;
         this.sparkStarter = sparkStarter;
@@ -72,7 +73,7 @@ public final class RetrainJob {
         ModelRegistry registry = new ModelRegistry(registryUri, required("retrain.model"), hadoopConf);
         String metric = config.getString("retrain.metric");
         if (config.getOptional("data.validation") == null && config.getDouble("data.validation.fraction") == 0) {
-            throw new IllegalArgumentException("retraining needs a holdout to compare the candidate with CURRENT: set"
+            throw new ConfigurationException("retraining needs a holdout to compare the candidate with CURRENT: set"
                     + " data.validation (--validation) or data.validation.fraction > 0");
         }
         boolean firstRun = !registry.hasFolder();
@@ -111,7 +112,8 @@ public final class RetrainJob {
             out.println("run " + runId + " was interrupted: resuming from its checkpoints in " + registry.checkpointDir(runId));
         }
         TrainJob.Outcome outcome;
-        try (SparkSession spark = sparkStarter.get()) {
+        try (SparkLease lease = sparkStarter.get()) {
+            SparkSession spark = lease.session();
             TrainJob.Retraining retraining = new TrainJob.Retraining(base, baseName, registry.checkpointDir(runId),
                     config.getOptional("retrain.replay.data"), config.getDouble("retrain.replay.fraction"));
             outcome = new TrainJob(spark, config, out).progressOnTerminal(terminal).train(retraining);
@@ -200,7 +202,7 @@ public final class RetrainJob {
     private String required(String key) {
         String v = config.getOptional(key);
         if (v == null) {
-            throw new IllegalArgumentException(key + " is not set (--" + (key.equals("retrain.registry") ? "registry" : "name") + ")");
+            throw new ConfigurationException(key + " is not set (--" + (key.equals("retrain.registry") ? "registry" : "name") + ")");
         }
         return v;
     }

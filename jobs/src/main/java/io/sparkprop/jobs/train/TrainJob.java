@@ -39,6 +39,7 @@ public final class TrainJob {
     private final JobConfig config;
     private final PrintWriter out;
     private boolean terminal;
+    private final PrintWriter err;
 
     /** What a run produced. */
     public static final class Outcome {
@@ -62,10 +63,17 @@ public final class TrainJob {
         }
     }
 
+    /** Warnings (one line each, prefixed "warning: ") go to the process's stderr. */
     public TrainJob(SparkSession spark, JobConfig config, PrintWriter out) {
+        this(spark, config, out, new PrintWriter(System.err, true));
+    }
+
+    /** @param err where warnings go, one line each, prefixed "warning: " */
+    public TrainJob(SparkSession spark, JobConfig config, PrintWriter out, PrintWriter err) {
         this.spark = spark;
         this.config = config;
         this.out = out;
+        this.err = err;
     }
 
     /**
@@ -182,6 +190,10 @@ public final class TrainJob {
                 .resume(true)
                 .provenance(provenance)
                 .progress(out::println)
+                .warnings(line -> {
+                    err.println("warning: " + line);
+                    err.flush();
+                })
                 .listener(collector);
         TerminalProgress terminalProgress = terminal ? new TerminalProgress(out) : null;
         if (terminalProgress != null) {
@@ -217,7 +229,7 @@ public final class TrainJob {
         timings.put("finished", model.createdAt());
         ReportWriter writer = new ReportWriter();
         var report = collector.report("sparkprop: " + model.spec() + " on " + config.getString("data.train"), r.metrics(),
-                model.classLabels(), config.redacted(), timings);
+                model.classLabels(), config.recorded(), timings);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(REPORT_HTML, writer.toHtml(report).getBytes(StandardCharsets.UTF_8));
         files.put(HISTORY_JSONL, writer.toJsonLines(report).getBytes(StandardCharsets.UTF_8));

@@ -12,8 +12,8 @@ import java.net.URI;
 
 /**
  * A real Hadoop FileSystem for storage-fault tests: the local file system under the scheme
- * {@code faulty:}, except that creating a file whose name starts with {@code fs.faulty.failOn}
- * fails with an IOException, as a full disk or a revoked permission would. Register with
+ * {@code faulty:}, except that creating a file or a directory whose name starts with
+ * {@code fs.faulty.failOn} fails with an IOException, as a full disk or a revoked permission would. Register with
  * {@code fs.faulty.impl} (and {@code fs.faulty.impl.disable.cache=true}, so each configuration's
  * fault is honoured).
  */
@@ -49,6 +49,18 @@ public final class FailingLocalFileSystem extends RawLocalFileSystem {
                                      long blockSize, Progressable progress) throws IOException {
         check(f);
         return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+    }
+
+    @Override
+    public boolean mkdirs(Path f) throws IOException {
+        check(f);
+        return super.mkdirs(f);
+    }
+
+    @Override
+    public boolean mkdirs(Path f, FsPermission permission) throws IOException {
+        check(f);
+        return super.mkdirs(f, permission);
     }
 
     private void check(Path f) throws IOException {

@@ -62,7 +62,7 @@ class RetrainBadInputTest {
         List<String> args = new java.util.ArrayList<>(List.of(RetrainFixture.retrain(registry.toString(), data, holdout)));
         args.set(args.indexOf(RetrainFixture.NAME), "../escape");
         run = CommandLineRun.run(args.toArray(new String[0]));
-        assertEquals(1, run.exitCode, run.toString());
+        assertEquals(2, run.exitCode, "a bad name is a usage error: " + run);
         assertTrue(run.err.contains("model name '../escape' is not a plain name"), run.err);
         assertEquals(List.of("/"), RetrainFixture.snapshot(registry), "the registry is still empty");
         assertFalse(Files.exists(tmp.resolve("escape")));

@@ -98,7 +98,7 @@ class SparkMlInteropTest {
         assertEquals(1, again.exitCode, again.toString());
         assertTrue(again.err.contains("already exists; pass --overwrite"), again.err);
         CommandLineRun badFormat = CommandLineRun.run("export", model.toString(), "--format", "pmml", "--output", onnx + "2");
-        assertEquals(1, badFormat.exitCode, badFormat.toString());
+        assertEquals(2, badFormat.exitCode, "a usage error: " + badFormat);
         assertTrue(badFormat.err.contains("--format must be onnx, got 'pmml'"), badFormat.err);
     }
 }

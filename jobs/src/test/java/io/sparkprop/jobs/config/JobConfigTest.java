@@ -105,6 +105,52 @@ class JobConfigTest {
     }
 
     @Test
+    void hadoopsSensitiveKeysSparksRegexAndSecretsInsideValuesAreRedacted() {
+        JobConfig c = JobConfig.resolve(schema, map(), "-", map(
+                "spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net", "AZ1",  // Hadoop: fs.azure.account.key.*
+                "spark.hadoop.fs.s3a.encryption.key", "ENC2",                           // Hadoop: fs.s3a.encryption.key
+                "spark.hadoop.fs.azure.sas.container.acct.blob.core.windows.net", "SAS3", // sparkprop: SAS tokens
+                "spark.hadoop.fs.gs.auth.service.account.json.keyfile", "GS4",          // Hadoop: fs.gs.auth.*
+                "spark.driver.extraJavaOptions", "-Xss4m -Dfs.s3a.secret.key=IN5",      // Spark: the value matches
+                "spark.executor.extraJavaOptions", "-Xss4m -Dfs.azure.account.key.a.b=IN6 -Dother=kept"));
+        Map<String, String> r = c.redacted();
+        for (String k : List.of("spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net", "spark.hadoop.fs.s3a.encryption.key",
+                "spark.hadoop.fs.azure.sas.container.acct.blob.core.windows.net", "spark.hadoop.fs.gs.auth.service.account.json.keyfile",
+                "spark.driver.extraJavaOptions")) {
+            assertEquals(JobConfig.REDACTED, r.get(k), k);
+        }
+        assertEquals("-Xss4m -Dfs.azure.account.key.a.b=" + JobConfig.REDACTED + " -Dother=kept", r.get("spark.executor.extraJavaOptions"));
+        assertEquals("-Xss4m -Dfs.azure.account.key.a.b=IN6 -Dother=kept", c.sparkSettings().get("spark.executor.extraJavaOptions"),
+                "Spark still gets the real value");
+        assertEquals("local[*]", r.get("spark.master"));
+    }
+
+    @Test
+    void theUsersRedactionRulesAddToTheDefaults() {
+        JobConfig c = JobConfig.resolve(schema, map(), "-", map("spark.redaction.regex", "(?i)mycorp",
+                "spark.hadoop.hadoop.security.sensitive-config-keys", "fs\\.internal\\.pin$",
+                "spark.mycorp.name", "V1", "spark.hadoop.fs.internal.pin", "V2", "spark.hadoop.fs.s3a.secret.key", "V3",
+                "spark.executor.memory", "2g"));
+        Map<String, String> r = c.redacted();
+        assertEquals(JobConfig.REDACTED, r.get("spark.mycorp.name"), "the user's spark.redaction.regex");
+        assertEquals(JobConfig.REDACTED, r.get("spark.hadoop.fs.internal.pin"), "the user's hadoop.security.sensitive-config-keys");
+        assertEquals(JobConfig.REDACTED, r.get("spark.hadoop.fs.s3a.secret.key"), "the defaults still apply");
+        assertEquals("2g", r.get("spark.executor.memory"));
+    }
+
+    @Test
+    void storedConfigurationLeavesOutSparkHadoopUnlessAsked() {
+        Map<String, String> plain = JobConfig.resolve(schema, map(), "-", map("spark.hadoop.fs.s3a.endpoint", "http://minio:9000",
+                "spark.executor.memory", "2g")).recorded();
+        assertFalse(plain.containsKey("spark.hadoop.fs.s3a.endpoint"));
+        assertEquals("2g", plain.get("spark.executor.memory"));
+        Map<String, String> asked = JobConfig.resolve(schema, map(), "-", map("spark.hadoop.fs.s3a.endpoint", "http://minio:9000",
+                "spark.hadoop.fs.s3a.secret.key", "S", "output.recordSparkConf", "true")).recorded();
+        assertEquals("http://minio:9000", asked.get("spark.hadoop.fs.s3a.endpoint"));
+        assertEquals(JobConfig.REDACTED, asked.get("spark.hadoop.fs.s3a.secret.key"));
+    }
+
+    @Test
     void anOldKeyIsReadAsItsReplacementWithOneWarning() {
         JobConfig c = JobConfig.resolve(schema, map("train.schedule.stepSize", "250"), "job.conf",
                 map("train.schedule.gamma", "0.25"));

@@ -94,11 +94,18 @@ class ModelRegistryTest {
 
     @Test
     void namesMustBePlain() {
-        for (String bad : List.of("..", ".", "a/b", "../up", "a\\b", "", "a b")) {
+        for (String bad : List.of("..", ".", "a/b", "../up", "a\\b", "a b", "modèle", "a\tb")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new ModelRegistry(tmp.toString(), bad, new Configuration()), bad);
             assertTrue(e.getMessage().contains("is not a plain name"), e.getMessage());
         }
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> new ModelRegistry(tmp.toString(), "", new Configuration()));
+        assertTrue(empty.getMessage().contains("model name is empty"), empty.getMessage());
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> ModelRegistry.checkPlainName("model name", "x".repeat(ModelRegistry.MAX_NAME_LENGTH + 1)));
+        assertTrue(tooLong.getMessage().contains("is 101 characters long; at most 100"), tooLong.getMessage());
+        ModelRegistry.checkPlainName("name", "x".repeat(ModelRegistry.MAX_NAME_LENGTH));
         ModelRegistry.checkPlainName("name", "digits-v2_final.1");
     }
 

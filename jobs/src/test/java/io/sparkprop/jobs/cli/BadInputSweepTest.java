@@ -1,0 +1,395 @@
+package io.sparkprop.jobs.cli;
+
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.config.TrainingSettings;
+import io.sparkprop.driver.model.ModelStore;
+import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.driver.train.TrainingConfig;
+import io.sparkprop.jobs.config.ConfigSchema;
+import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.train.SparkLease;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every kind of bad input through the real command line, one case each: the exit code (2 for a
+ * usage error, 1 for a failure), stderr one line naming the key, column, row or path, no stack trace,
+ * and the files exactly as they were (nothing created; the existing model byte for byte). One Spark
+ * session ({@code local[2]}) serves every case, so a case costs its own work, not a Spark start.
+ * Beside the refusals: the warning for classes no row has (not an error), and credentials, which
+ * must appear in nothing printed or stored.
+ */
+class BadInputSweepTest {
+    @TempDir
+    static Path root;
+    static Path good;
+    static Path existing;
+    static Path registry;
+    private static SparkLease spark;
+
+    private static final String[] SMALL = {"--conf", "model.hidden=4", "--conf", "train.epochs=1", "--conf", "train.logInterval=0",
+            "--conf", "train.batchSize=32"};
+    private static final String REGRESSION = "model.task=regression";
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.master", "local[2]");
+        conf.put("spark.ui.enabled", "false");
+        conf.put("spark.driver.host", "127.0.0.1");
+        conf.put("spark.driver.bindAddress", "127.0.0.1");
+        conf.put("spark.sql.shuffle.partitions", "2");
+        conf.put("spark.kryo.registrationRequired", "true");
+        spark = SparkSessions.start(JobConfig.resolve(ConfigSchema.shipped(), Map.of(), "-", conf), "BadInputSweepTest");
+        good = root.resolve("good.csv");
+        ThreeClassTable.writeCsv(good, 250, 3);
+        registry = Files.createDirectories(root.resolve("registry"));
+        existing = root.resolve("existing");
+        writeUntrainedModel(existing);
+    }
+
+    /** An untrained 3-4-3 classifier of x1..x3, written without Spark: the model that bad input must leave alone. */
+    private static void writeUntrainedModel(Path dir) throws IOException {
+        NetworkSpec spec = new NetworkSpec(3, new int[] {4, 3}, new String[] {"relu", "softmax"}, "softmax_cross_entropy");
+        float[] params = TrainingConfig.builder(spec).set(TrainingSettings.SEED, 5L).build().initialParameters();
+        SavedModel model = new SavedModel(spec, params, SavedModel.Task.CLASSIFICATION, List.of("x1", "x2", "x3"),
+                List.of("0", "1", "2"), null, null, Map.of("runId", "sweep"), "2026-01-01T00:00:00Z", "test");
+        new ModelStore(new Configuration()).write(model, dir.toString(), false);
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.close();
+    }
+
+    /** {@code sparkprop train} of a CSV with features x1..x3 and label {@code label}, small and fast, plus {@code extra}. */
+    static String[] train(Path data, Path out, String... extra) {
+        return train("csv", data, "x1,x2,x3", "label", out, extra);
+    }
+
+    static String[] train(String format, Path data, String features, String label, Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--format", format, "--data", data.toString(),
+                "--features", features, "--label", label, "-o", out.toString()));
+        args.addAll(List.of(SMALL));
+        args.addAll(List.of("--conf", "data.validation.fraction=0"));
+        args.addAll(Arrays.asList(extra));
+        return args.toArray(new String[0]);
+    }
+
+    /** {@code sparkprop retrain} of the good table into the registry as {@code name}, plus {@code extra}. */
+    static String[] retrain(String registryUri, String name, String... extra) {
+        List<String> args = new ArrayList<>(List.of("retrain", "--registry", registryUri, "--name", name, "--format", "csv",
+                "--data", good.toString(), "--features", "x1,x2,x3", "--label", "label"));
+        args.addAll(List.of(SMALL));
+        args.addAll(Arrays.asList(extra));
+        return args.toArray(new String[0]);
+    }
+
+    /** The good table with line {@code line} (1 = the header) replaced by {@code text}. */
+    static Path withLine(String name, int line, String text) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(good));
+        lines.set(line - 1, text);
+        return Files.write(root.resolve(name), lines);
+    }
+
+    /** The good table with every label replaced by {@code label}. */
+    static Path allLabels(String name, String label) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(good));
+        for (int i = 1; i < lines.size(); i++) {
+            lines.set(i, lines.get(i).substring(0, lines.get(i).lastIndexOf(',') + 1) + label);
+        }
+        return Files.write(root.resolve(name), lines);
+    }
+
+    /** One refusal: what the command line gets, the exit code and the fragments its one stderr line must hold. */
+    record Case(String name, int exitCode, List<String> expected, String[] args) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Case usage(String name, List<String> expected, String... args) {
+        return new Case(name, 2, expected, args);
+    }
+
+    private static Case failure(String name, List<String> expected, String... args) {
+        return new Case(name, 1, expected, args);
+    }
+
+    private static String[] trainGood(String... extra) {
+        return train(good, root.resolve("never"), extra);
+    }
+
+    static Stream<Case> cases() throws IOException {
+        Path out = root.resolve("never");
+        String reg = registry.toString();
+        String longName = "m".repeat(300);
+        List<Case> c = new ArrayList<>();
+
+        // ---- configuration: usage errors before Spark starts
+        c.add(usage("unknown key", List.of("unknown configuration key 'train.learnigRate'", "did you mean 'train.learningRate'"),
+                trainGood("--conf", "train.learnigRate=0.1")));
+        c.add(usage("epochs 0", List.of("train.epochs", "expected an integer >= 1"), trainGood("--epochs", "0")));
+        c.add(usage("learning rate Infinity", List.of("train.learningRate", "'Infinity'", "expected a number > 0"),
+                trainGood("--lr", "Infinity")));
+        c.add(usage("learning rate NaN", List.of("train.learningRate", "'NaN'"), trainGood("--lr", "NaN")));
+        c.add(usage("dropout of 1", List.of("model.dropout", "'1'", "expected a number >= 0 and < 1"),
+                trainGood("--conf", "model.dropout=1")));
+        c.add(usage("learning rate -Infinity in --conf", List.of("train.learningRate", "'-Infinity'"),
+                trainGood("--conf", "train.learningRate=-Infinity")));
+        c.add(usage("step decay rate above 1", List.of("train.schedule.decayRate = 1.5", "(0, 1] for the step schedule"),
+                trainGood("--conf", "train.schedule=step", "--conf", "train.schedule.decayRate=1.5")));
+        c.add(usage("cosine minimum above the learning rate", List.of("train.schedule.minRate"),
+                trainGood("--conf", "train.schedule=cosine", "--conf", "train.schedule.minRate=0.5", "--lr", "0.1")));
+        c.add(usage("hidden width 0", List.of("model.hidden", "comma-separated positive integers"),
+                trainGood("--hidden", "8,0")));
+        c.add(usage("unknown optimizer", List.of("train.optimizer", "one of sgd, momentum, nesterov, adam, adamw"),
+                trainGood("--optimizer", "adagrad")));
+        c.add(usage("unknown task", List.of("model.task", "'clustering'"), trainGood("--task", "clustering")));
+        c.add(usage("unknown format", List.of("data.format", "'xls'"), train("xls", good, "x1,x2,x3", "label", out)));
+        c.add(usage("beta1 of 1", List.of("train.beta1", "expected a number >= 0 and < 1"), trainGood("--conf", "train.beta1=1")));
+        c.add(usage("validation fraction of 1", List.of("data.validation.fraction"), trainGood("--conf", "data.validation.fraction=1")));
+        c.add(usage("batch size 0", List.of("train.batchSize", "expected an integer >= 1"), trainGood("--batch-size", "0")));
+        c.add(usage("batch size not a number", List.of("train.batchSize", "'many'"), trainGood("--conf", "train.batchSize=many")));
+        c.add(usage("one class declared", List.of("model.classes = 1", "a class count from 2 to 10000"),
+                trainGood("--conf", "model.classes=1")));
+        c.add(usage("too many classes declared", List.of("model.classes", "'10001'"), trainGood("--conf", "model.classes=10001")));
+        c.add(usage("replay fraction above 1", List.of("retrain.replay.fraction", "expected a number >= 0 and <= 1"),
+                retrain(reg, "clf", "--replay-fraction", "2")));
+        c.add(usage("unknown option", List.of("sparkprop train: error: Unknown option: '--no-such-option'", "sparkprop train --help"),
+                "train", "--no-such-option"));
+        c.add(usage("unknown command", List.of("'frobnicate'", "sparkprop --help"), "frobnicate"));
+        c.add(usage("option without its value", List.of("--epochs"), "train", "--epochs"));
+        c.add(usage("export format", List.of("--format must be onnx, got 'pmml'"),
+                "export", existing.toString(), "--format", "pmml", "--output", root.resolve("never.onnx").toString()));
+        c.add(usage("predict output format", List.of("--output-format must be parquet or csv, got 'xml'"),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", out.toString(),
+                "--output-format", "xml"));
+        c.add(usage("list without a registry", List.of("--registry and --name"), "list"));
+        c.add(usage("retrain without a registry", List.of("retrain.registry is not set (--registry)"),
+                "retrain", "--name", "clf", "--data", good.toString()));
+        c.add(usage("retrain without a holdout", List.of("retraining needs a holdout", "data.validation"),
+                retrain(reg, "clf", "--conf", "data.validation.fraction=0")));
+
+        // ---- registry names: usage errors naming the rule
+        c.add(usage("model name ..", List.of("model name '..' is not a plain name"), retrain(reg, "..")));
+        c.add(usage("model name with /", List.of("model name 'a/b' is not a plain name", "no path separators"), retrain(reg, "a/b")));
+        c.add(usage("model name empty", List.of("retrain.model is not set (--name)"), retrain(reg, "")));
+        c.add(usage("model name of 300 characters", List.of("is 300 characters long; at most 100"), retrain(reg, longName)));
+        c.add(usage("model name not ASCII", List.of("model name 'modèle' is not a plain name", "ASCII letters"),
+                retrain(reg, "modèle")));
+        c.add(usage("model name with a control character", List.of("model name 'au+0007b' is not a plain name"),
+                retrain(reg, "a\u0007b")));
+        c.add(usage("list a model name of 300 characters", List.of("is 300 characters long"),
+                "list", "--registry", reg, "--name", longName));
+        c.add(usage("rollback a model name ..", List.of("model name '..' is not a plain name"),
+                "rollback", "--registry", reg, "--name", ".."));
+        c.add(usage("run id with a path", List.of("run id '../x' is not a plain name"), retrain(reg, "clf", "--run-id", "../x")));
+
+        // ---- the registry itself
+        c.add(failure("registry that does not exist", List.of("registry " + root.resolve("nowhere") + " does not exist"),
+                retrain(root.resolve("nowhere").toString(), "clf")));
+        c.add(failure("registry that is a file", List.of("is a file, not a registry directory"),
+                retrain(good.toString(), "clf")));
+        c.add(failure("registry that cannot be written",
+                List.of("cannot write to the registry", "creating the model folder", "unwritable", "injected fault"),
+                retrain("faulty://" + registry, "unwritable", "--conf", "spark.hadoop.fs.faulty.impl=" + FailingLocalFileSystem.class.getName(),
+                        "--conf", "spark.hadoop.fs.faulty.impl.disable.cache=true", "--conf", "spark.hadoop.fs.faulty.failOn=unwritable")));
+
+        // ---- paths and columns
+        c.add(failure("training data that does not exist", List.of("nope.csv does not exist"),
+                train(root.resolve("nope.csv"), out)));
+        c.add(failure("validation data that does not exist", List.of("holdout.csv does not exist"),
+                trainGood("--validation", root.resolve("holdout.csv").toString())));
+        c.add(failure("job file that does not exist", List.of("job file", "missing.conf does not exist"),
+                trainGood("--job", root.resolve("missing.conf").toString())));
+        c.add(failure("label column absent", List.of("label column 'y' is missing", "x1"), train("csv", good, "x1,x2,x3", "y", out)));
+        c.add(failure("feature column absent", List.of("feature column 'x9' is missing", "x1"), train("csv", good, "x1,x9", "label", out)));
+        c.add(failure("evaluate: feature column absent", List.of("x3", "is missing"),
+                "evaluate", existing.toString(), "--data", withLine("no-x3.csv", 1, "id,x1,x2,z,label").toString(), "--format", "csv"));
+        c.add(failure("csv cell that is not a number", List.of("bad-cell.csv line 3, column x2: 'five' is not a number"),
+                train(withLine("bad-cell.csv", 3, "1,0.5,five,10,1"), out)));
+
+        // ---- class counts and network sizes: checked before anything is allocated
+        c.add(failure("label 1e9 in 250 rows", List.of("column 'label' holds the label 1000000000", "at most 10000 classes",
+                "model.task=regression"), train(withLine("label-1e9.csv", 10, "8,0.1,0.2,3,1000000000"), out)));
+        c.add(failure("label 1e10 in 250 rows", List.of("holds the label 10000000000", "model.task=regression"),
+                train(withLine("label-1e10.csv", 10, "8,0.1,0.2,3,1e10"), out)));
+        c.add(failure("label 500 in 250 rows", List.of("holds the label 500", "at most one per labelled row (250 rows)",
+                "model.task=regression"), train(withLine("label-500.csv", 10, "8,0.1,0.2,3,500"), out)));
+        c.add(failure("negative label", List.of("class indices 0, 1, ... in column 'label'", "-1.0", "model.task=regression"),
+                train(withLine("label-neg.csv", 10, "8,0.1,0.2,3,-1"), out)));
+        c.add(failure("fractional label", List.of("class indices 0, 1, ... in column 'label'", "1.5"),
+                train(withLine("label-frac.csv", 10, "8,0.1,0.2,3,1.5"), out)));
+        c.add(failure("one class only", List.of("only one class", "model.task=regression"), train(allLabels("one-class.csv", "0"), out)));
+        c.add(failure("label above the declared classes", List.of("holds class index 7 but model.classes = 3"),
+                train(withLine("label-7.csv", 10, "8,0.1,0.2,3,7"), out, "--conf", "model.classes=3")));
+        c.add(failure("more parameters than one vector holds", List.of("the network 3-100000-100000-3", "parameters, more than the",
+                "model.hidden"), trainGood("--hidden", "100000,100000")));
+        c.add(failure("network larger than the heap", List.of("the network 3-40000-40000-3", "heap of this JVM",
+                "model.hidden", "spark.driver.memory"), trainGood("--hidden", "40000,40000")));
+        c.add(failure("workspace larger than the heap", List.of("train.batchSize = 200000000", "heap of this JVM"),
+                trainGood("--hidden", "1000", "--batch-size", "200000000")));
+
+        // ---- model files and existing outputs
+        c.add(failure("info on a folder without a model", List.of("model.json is missing"), "info", root.resolve("none").toString()));
+        c.add(failure("evaluate a folder without a model", List.of("model.json is missing"),
+                "evaluate", root.resolve("none").toString(), "--data", good.toString(), "--format", "csv"));
+        c.add(failure("export a folder without a model", List.of("model.json is missing"),
+                "export", root.resolve("none").toString(), "--output", root.resolve("never.onnx").toString()));
+        c.add(failure("train over an existing model", List.of("already holds a model; pass --overwrite"), train(good, existing)));
+        c.add(failure("export over an existing file", List.of("good.csv already exists; pass --overwrite"),
+                "export", existing.toString(), "--output", good.toString()));
+        c.add(failure("predict over an existing output", List.of("already exists; pass --overwrite"),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", existing.toString()));
+        return c.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void refused(Case c) throws IOException {
+        Map<String, String> before = contents(root);
+        CommandLineRun run = CommandLineRun.run(c.args());
+        assertEquals(c.exitCode(), run.exitCode, run.toString());
+        String err = run.err.strip();
+        assertEquals(1, err.lines().count(), "one line on stderr: " + run);
+        for (String e : c.expected()) {
+            assertTrue(err.contains(e), "expected '" + e + "' in: " + err);
+        }
+        assertFalse(hasStackTrace(run.err) || hasStackTrace(run.out), "a stack trace was printed: " + run);
+        assertEquals(before, contents(root), "files were created or changed");
+    }
+
+    @Test
+    void helpIsNotAnError() {
+        CommandLineRun run = CommandLineRun.run("train", "--help");
+        assertEquals(0, run.exitCode, run.toString());
+        assertTrue(run.out.contains("--lr=RATE"), run.out);
+    }
+
+    @Test
+    void classesThatNoRowHasAreAWarningNotAnError() throws IOException {
+        Path model = root.resolve("stray-model");
+        try {
+            CommandLineRun run = CommandLineRun.run(train(withLine("stray.csv", 10, "8,0.1,0.2,3,7"), model));
+            assertEquals(0, run.exitCode, run.toString());
+            assertTrue(run.err.contains("warning: classes [3, 4, 5, 6] never occur in column 'label'"), run.err);
+            assertTrue(run.err.contains("K = 8") && run.err.contains("model.classes"), run.err);
+            assertTrue(Files.readString(model.resolve("model.json")).replaceAll("\\s", "")
+                    .contains("[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\"]"), "eight classes");
+
+            Path declared = root.resolve("declared-model");
+            run = CommandLineRun.run(train(good, declared, "--conf", "model.classes=5"));
+            assertEquals(0, run.exitCode, run.toString());
+            assertFalse(run.err.contains("warning"), "classes declared on purpose: no warning, got " + run.err);
+            assertTrue(Files.readString(declared.resolve("model.json")).replaceAll("\\s", "").contains("[\"0\",\"1\",\"2\",\"3\",\"4\"]"),
+                    "five classes");
+        } finally {
+            deleteTree(root.resolve("stray-model"));
+            deleteTree(root.resolve("declared-model"));
+        }
+    }
+
+    @Test
+    void credentialsAppearInNothingPrintedOrStored() throws IOException {
+        String s3 = "S3SECRETvalue1";
+        String azure = "AZUREKEYvalue2";
+        String inJavaOptions = "JAVAOPTSECRET3";
+        String azureInOptions = "AZUREINOPTS4";
+        String custom = "CUSTOMvalue5";
+        String[] secrets = {"--conf", "spark.hadoop.fs.s3a.secret.key=" + s3,
+                "--conf", "spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net=" + azure,
+                "--conf", "spark.driver.extraJavaOptions=-Dfs.s3a.secret.key=" + inJavaOptions,
+                "--conf", "spark.executor.extraJavaOptions=-Xss4m -Dfs.azure.account.key.acct.blob.core.windows.net=" + azureInOptions,
+                "--conf", "spark.redaction.regex=(?i)sweepcustom", "--conf", "spark.sweepcustom.name=" + custom};
+        List<String> values = List.of(s3, azure, inJavaOptions, azureInOptions, custom);
+        Path model = root.resolve("secret-model");
+        Path reg = Files.createDirectories(root.resolve("secret-registry"));
+        try {
+            CommandLineRun trained = CommandLineRun.run(train(good, model, secrets));
+            assertEquals(0, trained.exitCode, trained.toString());
+            assertTrue(trained.out.contains("spark.hadoop.fs.s3a.secret.key = " + JobConfig.REDACTED), trained.out);
+            CommandLineRun retrained = CommandLineRun.run(retrain(reg.toString(), "clf", secrets));
+            assertEquals(0, retrained.exitCode, retrained.toString());
+            List<String> places = new ArrayList<>(List.of(trained.out, trained.err, retrained.out, retrained.err));
+            for (Path dir : List.of(model, reg)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        places.add(f + ": " + new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1));
+                    }
+                }
+            }
+            assertTrue(places.stream().anyMatch(p -> p.contains("report.html")), "the report was written");
+            for (String place : places) {
+                for (String v : values) {
+                    assertFalse(place.contains(v), v + " appears in " + place.substring(0, Math.min(200, place.length())));
+                }
+            }
+            String modelJson = Files.readString(model.resolve("model.json"));
+            assertFalse(modelJson.contains("spark.hadoop."), "spark.hadoop.* is not recorded by default");
+            assertTrue(modelJson.contains("-Xss4m -Dfs.azure.account.key.acct.blob.core.windows.net=" + JobConfig.REDACTED),
+                    "other spark keys are recorded, the secret inside the value redacted: " + modelJson);
+        } finally {
+            deleteTree(model);
+            deleteTree(reg);
+        }
+    }
+
+    private static boolean hasStackTrace(String text) {
+        return text.lines().anyMatch(l -> l.matches("\\s+at [\\w.$]+\\(.*\\)") || l.startsWith("Caused by:")
+                || l.matches("(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error)(?::.*)?"));
+    }
+
+    /** Every file under {@code dir} (hidden ones too) with the SHA-256 of its bytes; folders as "dir". */
+    static Map<String, String> contents(Path dir) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted().toList()) {
+                out.put(dir.relativize(p).toString(), Files.isRegularFile(p) ? sha256(Files.readAllBytes(p)) : "dir");
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
