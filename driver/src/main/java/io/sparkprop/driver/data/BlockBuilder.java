@@ -26,8 +26,8 @@ import java.util.Objects;
  *                                      or a Vector / array with one value per output
  * </pre>
  * Schema problems are reported here on the driver; bad values (NaN, wrong width, bad label) are
- * found while the blocks are built, before training starts, and reported as an
- * {@link IllegalArgumentException} naming column, partition, row within the partition and value.
+ * found while the blocks are built, before training starts, and reported as a
+ * {@link BadInputException} naming column, partition, row within the partition and value.
  */
 public final class BlockBuilder {
 

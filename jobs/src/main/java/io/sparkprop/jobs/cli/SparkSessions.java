@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.driver.data.BadInputCanceller;
 import io.sparkprop.driver.spark.KryoSettings;
 import io.sparkprop.jobs.config.JobConfig;
 import org.apache.hadoop.conf.Configuration;
@@ -9,7 +10,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Starts Spark for a command. Under spark-submit the master and everything else spark-submit set
  * are kept (SparkConf reads them from system properties); the configuration's spark.* keys fill in
- * the rest, so bin/sparkprop runs local[*] by default. Kryo with registration is always on.
+ * the rest, so bin/sparkprop runs local[*] by default. Kryo with registration is always on, and a
+ * job whose task found bad input fails at once instead of retrying ({@link BadInputCanceller}).
  */
 final class SparkSessions {
     private SparkSessions() {
@@ -42,6 +44,8 @@ final class SparkSessions {
             }
         });
         conf.setIfMissing("spark.app.name", appName);
-        return SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        BadInputCanceller.register(spark.sparkContext());
+        return spark;
     }
 }

@@ -46,24 +46,10 @@ public final class SparkpropCommand implements Runnable {
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException || e instanceof ConfigurationException
                 ? EXIT_USAGE : e instanceof RegistryLock.HeldException ? EXIT_LOCKED : EXIT_FAILED);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            Throwable cause = e;
-            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
-                cause = cause.getCause();
-            }
-            commandLine.getErr().println("sparkprop " + commandLine.getCommandName() + ": error: " + oneLine(cause));
+            FailureReport.print(commandLine.getCommandName(), e, commandLine.getErr());
             return commandLine.getExitCodeExceptionMapper().getExitCode(e);
         });
         return cl.execute(args);
-    }
-
-    /** A failure as one line: the message, or the exception type when there is none. */
-    static String oneLine(Throwable t) {
-        String m = t.getMessage();
-        if (m == null || m.isBlank()) {
-            return t.getClass().getSimpleName();
-        }
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** The version from the jar manifest, or "dev" when run from classes. */
