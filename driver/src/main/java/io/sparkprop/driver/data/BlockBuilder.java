@@ -28,8 +28,8 @@ import java.util.Objects;
  *             class weights are given; unweighted blocks (neither) carry no weights at all
  * </pre>
  * Schema problems are reported here on the driver; bad values (NaN, wrong width, bad label) are
- * found while the blocks are built, before training starts, and reported as an
- * {@link IllegalArgumentException} naming column, partition, row within the partition and value.
+ * found while the blocks are built, before training starts, and reported as a
+ * {@link BadInputException} naming column, partition, row within the partition and value.
  */
 public final class BlockBuilder {
 

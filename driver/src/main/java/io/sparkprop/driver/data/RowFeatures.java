@@ -192,7 +192,7 @@ public final class RowFeatures implements Serializable {
         return f;
     }
 
-    static IllegalArgumentException bad(String column, int partition, int row, String what) {
-        return new IllegalArgumentException("column '" + column + "', partition " + partition + ", row " + row + ": " + what);
+    static BadInputException bad(String column, int partition, int row, String what) {
+        return new BadInputException(column, partition, row, what);
     }
 }

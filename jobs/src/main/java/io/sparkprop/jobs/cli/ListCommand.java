@@ -51,7 +51,7 @@ final class ListCommand implements Callable<Integer> {
                 detail = m.createdAt() + "  run " + m.training().get("runId") + "  " + m.training().get("metricsOn")
                         + " " + m.training().get("metrics");
             } catch (IllegalArgumentException e) {
-                detail = "UNREADABLE: " + SparkpropCommand.oneLine(e);
+                detail = "UNREADABLE: " + FailureReport.oneLine(e);
             }
             out.printf("%s %4d  %s%n", mark, v, detail);
         }

@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.driver.data.BadInputCanceller;
 import io.sparkprop.driver.spark.KryoSettings;
 import io.sparkprop.jobs.config.JobConfig;
 import org.apache.hadoop.conf.Configuration;
@@ -10,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Starts Spark for a command. Under spark-submit the master and everything else spark-submit set
  * are kept (SparkConf reads them from system properties); the configuration's spark.* keys fill in
- * the rest, so bin/sparkprop runs local[*] by default. Kryo with registration is always on.
+ * the rest, so bin/sparkprop runs local[*] by default. Kryo with registration is always on, and a
+ * job whose task found bad input fails at once instead of retrying ({@link BadInputCanceller}).
  */
 final class SparkSessions {
     private SparkSessions() {
@@ -52,6 +54,10 @@ final class SparkSessions {
             }
         });
         conf.setIfMissing("spark.app.name", appName);
-        return new SparkLease(SparkSession.builder().config(conf).getOrCreate(), !running);
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        if (!running) {
+            BadInputCanceller.register(spark.sparkContext());
+        }
+        return new SparkLease(spark, !running);
     }
 }

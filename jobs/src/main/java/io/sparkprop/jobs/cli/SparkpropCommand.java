@@ -67,28 +67,14 @@ public final class SparkpropCommand implements Runnable {
         cl.setParameterExceptionHandler((e, arguments) -> {
             CommandLine failed = e.getCommandLine();
             String name = failed.getCommandSpec().qualifiedName();
-            failed.getErr().println(name + ": error: " + oneLine(e) + " (see '" + name + " --help')");
+            failed.getErr().println(name + ": error: " + FailureReport.oneLine(e) + " (see '" + name + " --help')");
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            Throwable cause = e;
-            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
-                cause = cause.getCause();
-            }
-            commandLine.getErr().println("sparkprop " + commandLine.getCommandName() + ": error: " + oneLine(cause));
+            FailureReport.print(commandLine.getCommandName(), e, commandLine.getErr());
             return commandLine.getExitCodeExceptionMapper().getExitCode(e);
         });
         return cl.execute(args);
-    }
-
-    /** A failure as one line: the message, or the exception type when there is none. */
-    static String oneLine(Throwable t) {
-        String m = t.getMessage();
-        if (m == null || m.isBlank()) {
-            return t.getClass().getSimpleName();
-        }
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** The version from the jar manifest, or "dev" when run from classes. */

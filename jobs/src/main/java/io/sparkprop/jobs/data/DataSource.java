@@ -56,26 +56,38 @@ public final class DataSource {
             case "idx":
                 return readIdx(path, partitions);
             case "csv":
-                checkExists(path);
-                return spark.read().option("header", csvHeader).option("sep", csvDelimiter)
-                        .option("inferSchema", "false").csv(path);
             case "parquet":
             case "libsvm":
             case "orc":
             case "json":
-                checkExists(path);
-                return spark.read().format(format).load(path);
+                String f = format.toLowerCase(Locale.ROOT);
+                checkFiles(f, path);
+                // Spark reads a file's first lines or footer here (schema inference, a Spark job for
+                // Parquet and ORC): its failures become one line naming the path (ReadFailures)
+                try {
+                    return f.equals("csv")
+                            ? spark.read().option("header", csvHeader).option("sep", csvDelimiter).option("inferSchema", "false").csv(path)
+                            : spark.read().format(f).load(path);
+                } catch (Exception e) { // AnalysisException is checked for Java, though Scala throws it undeclared
+                    IllegalArgumentException translated = ReadFailures.translate(f, path, e);
+                    if (translated != null) {
+                        throw translated;
+                    }
+                    throw e;
+                }
             default:
                 throw new IllegalArgumentException("data format '" + format + "' is not one of idx, parquet, csv, libsvm, orc, json");
         }
     }
 
-    private void checkExists(String path) throws IOException {
+    /** The path exists, and a folder holds data files of the format (see ReadFailures#check). */
+    private void checkFiles(String format, String path) throws IOException {
         Path p = new Path(path);
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         if (!fs.exists(p) && fs.globStatus(p) == null) {
             throw new IllegalArgumentException("input path " + path + " does not exist");
         }
+        ReadFailures.check(fs, p, format, path);
     }
 
     /**
