@@ -233,6 +233,10 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
         return (BooleanParam) param(STANDARDIZE);
     }
 
+    public BooleanParam labelStandardization() {
+        return (BooleanParam) param(STANDARDIZE_TARGET);
+    }
+
     public DoubleParam validationFraction() {
         return (DoubleParam) param(VALIDATION_FRACTION);
     }
@@ -375,6 +379,10 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
 
     public boolean getStandardization() {
         return value(STANDARDIZE);
+    }
+
+    public boolean getLabelStandardization() {
+        return value(STANDARDIZE_TARGET);
     }
 
     public double getValidationFraction() {
@@ -523,6 +531,10 @@ public abstract class SparkpropEstimator<E extends SparkpropEstimator<E, M>, M e
 
     public E setStandardization(boolean value) {
         return setting(STANDARDIZE, value);
+    }
+
+    public E setLabelStandardization(boolean value) {
+        return setting(STANDARDIZE_TARGET, value);
     }
 
     public E setValidationFraction(double value) {

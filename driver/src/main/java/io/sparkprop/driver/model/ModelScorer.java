@@ -28,8 +28,9 @@ import java.util.List;
  * Scores a dataset with a saved model: appends {@code prediction} (the class index with the highest
  * probability, or the regression output) and, for classifiers, {@code probability} (the softmax
  * output) and {@code rawPrediction} (the logits), as Spark ML classifiers do. Features come from one
- * vector or array column, or from scalar columns, and are standardised with the model's statistics.
- * Rows keep their order within each partition.
+ * vector or array column, or from scalar columns, and are standardised with the model's statistics;
+ * a regressor trained on standardised targets has its output inverted to the label's units
+ * ({@code y = z * std + mean}). Rows keep their order within each partition.
  */
 public final class ModelScorer {
     /** Rows scored per forward pass. */
@@ -57,8 +58,8 @@ public final class ModelScorer {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         Broadcast<float[]> params = jsc.broadcast(model.params());
-        Standardizer standardizer = model.standardized() ? new Standardizer(model.featureMean(), model.featureStd()) : null;
-        return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer, features, classifier), Encoders.row(schema));
+        return data.mapPartitions(new ScorePartition(model.spec(), params, model.featureStandardizer(), model.targetStandardizer(),
+                features, classifier), Encoders.row(schema));
     }
 
     /** Runs on the executors: batches rows, one forward pass per batch, rows out in order. */
@@ -67,13 +68,16 @@ public final class ModelScorer {
         private final NetworkSpec spec;
         private final Broadcast<float[]> params;
         private final Standardizer standardizer;
+        private final Standardizer targets;
         private final RowFeatures features;
         private final boolean classifier;
 
-        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, RowFeatures features, boolean classifier) {
+        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, Standardizer targets,
+                       RowFeatures features, boolean classifier) {
             this.spec = spec;
             this.params = params;
             this.standardizer = standardizer;
+            this.targets = targets;
             this.features = features;
             this.classifier = classifier;
         }
@@ -151,7 +155,8 @@ public final class ModelScorer {
                             values[row.length() + 1] = Vectors.dense(raw);
                             values[row.length() + 2] = Vectors.dense(prob);
                         } else {
-                            values[row.length()] = (double) out[r * outputs];
+                            float z = out[r * outputs];
+                            values[row.length()] = (double) (targets == null ? z : targets.invert(z, 0));
                         }
                         ready.add(RowFactory.create(values));
                     }

@@ -14,6 +14,8 @@ import java.util.Map;
  *   MAE  = sum |yhat - y| / (n * outputs)
  *   R^2  = 1 - SSE / SST,  SST = sum_j sum_r (y_rj - mean_j)^2   (per-output means)
  * </pre>
+ * The regression metrics are in the label's units; the loss is the training objective's, which for a
+ * regressor trained on standardised targets is in standardised units ({@link #lossOnStandardizedTargets()}).
  */
 public final class EvaluationMetrics implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -24,14 +26,17 @@ public final class EvaluationMetrics implements Serializable {
     private final double mse;
     private final double mae;
     private final double r2;
+    private final boolean lossOnStandardizedTargets;
 
-    EvaluationMetrics(long rows, double loss, long[][] confusion, double mse, double mae, double r2) {
+    EvaluationMetrics(long rows, double loss, long[][] confusion, double mse, double mae, double r2,
+                      boolean lossOnStandardizedTargets) {
         this.rows = rows;
         this.loss = loss;
         this.confusion = confusion;
         this.mse = mse;
         this.mae = mae;
         this.r2 = r2;
+        this.lossOnStandardizedTargets = lossOnStandardizedTargets;
     }
 
     public long rows() {
@@ -41,6 +46,11 @@ public final class EvaluationMetrics implements Serializable {
     /** Mean loss per row. */
     public double loss() {
         return loss;
+    }
+
+    /** True when {@link #loss()} compares standardised targets with the network's standardised output. */
+    public boolean lossOnStandardizedTargets() {
+        return lossOnStandardizedTargets;
     }
 
     public boolean isClassification() {
@@ -125,7 +135,7 @@ public final class EvaluationMetrics implements Serializable {
     public String toString() {
         return isClassification()
                 ? String.format(Locale.ROOT, "loss %.5f, accuracy %.4f (%d rows)", loss, accuracy(), rows)
-                : String.format(Locale.ROOT, "loss %.5f, mse %.5g, rmse %.5g, mae %.5g, r2 %.4f (%d rows)",
-                        loss, mse, rmse(), mae, r2, rows);
+                : String.format(Locale.ROOT, "loss %.5f%s, mse %.5g, rmse %.5g, mae %.5g, r2 %.4f (%d rows)",
+                        loss, lossOnStandardizedTargets ? " (standardised targets)" : "", mse, rmse(), mae, r2, rows);
     }
 }

@@ -1,6 +1,7 @@
 package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.Batch;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
@@ -22,16 +23,31 @@ import java.util.List;
  *   classification: [lossSum, rows, confusion K x K]
  *   regression:     [lossSum, rows, SSE, SAE, sum y_j (O), sum y_j^2 (O)]
  * </pre>
+ * A regressor trained on standardised targets ({@code targets} not null) is evaluated on blocks whose
+ * targets are standardised the same way: the loss is the training objective's, in standardised
+ * units; the network's output z and the stored target t are inverted ({@code y = v * std_j + mean_j})
+ * before the metrics, so MSE, MAE and R^2 are in the label's own units.
  */
 public final class Evaluator {
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
     private final int evalBatchSize;
+    private final Standardizer targets;
 
     public Evaluator(JavaSparkContext sc, NetworkSpec spec, int evalBatchSize) {
+        this(sc, spec, evalBatchSize, null);
+    }
+
+    /** @param targets the regression targets' standardisation the network was trained with; null for none */
+    public Evaluator(JavaSparkContext sc, NetworkSpec spec, int evalBatchSize, Standardizer targets) {
+        if (targets != null && (classification(spec) || targets.width() != spec.outputWidth())) {
+            throw new IllegalArgumentException("target standardisation of width " + targets.width() + " does not fit the network "
+                    + spec + " (a regressor with that many outputs)");
+        }
         this.sc = sc;
         this.spec = spec;
         this.evalBatchSize = evalBatchSize;
+        this.targets = targets;
     }
 
     public EvaluationMetrics evaluate(float[] params, DataBlocks data) {
@@ -43,7 +59,7 @@ public final class Evaluator {
         spec.layout().checkLength(params, "parameter array");
         Broadcast<float[]> b = sc.broadcast(params.clone());
         try {
-            List<double[]> partials = data.mapPartitionsWithIndex(new Pass(spec, b, evalBatchSize), true).collect();
+            List<double[]> partials = data.mapPartitionsWithIndex(new Pass(spec, b, evalBatchSize, targets), true).collect();
             double[] s = new double[partials.get(0).length];
             for (double[] a : partials) {
                 for (int j = 0; j < s.length; j++) {
@@ -70,7 +86,7 @@ public final class Evaluator {
                     confusion[a][p] = (long) s[2 + a * k + p];
                 }
             }
-            return new EvaluationMetrics(rows, loss, confusion, Double.NaN, Double.NaN, Double.NaN);
+            return new EvaluationMetrics(rows, loss, confusion, Double.NaN, Double.NaN, Double.NaN, false);
         }
         double values = (double) rows * k;
         double sst = 0;
@@ -79,7 +95,7 @@ public final class Evaluator {
             double sumY2 = s[4 + k + j];
             sst += sumY2 - sumY * sumY / rows;
         }
-        return new EvaluationMetrics(rows, loss, null, s[2] / values, s[3] / values, 1 - s[2] / sst);
+        return new EvaluationMetrics(rows, loss, null, s[2] / values, s[3] / values, 1 - s[2] / sst, targets != null);
     }
 
     static boolean classification(NetworkSpec spec) {
@@ -92,11 +108,13 @@ public final class Evaluator {
         private final NetworkSpec spec;
         private final Broadcast<float[]> params;
         private final int batchSize;
+        private final Standardizer targets;
 
-        Pass(NetworkSpec spec, Broadcast<float[]> params, int batchSize) {
+        Pass(NetworkSpec spec, Broadcast<float[]> params, int batchSize, Standardizer targets) {
             this.spec = spec;
             this.params = params;
             this.batchSize = batchSize;
+            this.targets = targets;
         }
 
         @Override
@@ -114,13 +132,13 @@ public final class Evaluator {
                     block.gatherRange(from, to, scratch.indices, ws.batch());
                     s[0] += scratch.network.loss(p, ws);
                     s[1] += to - from;
-                    accumulate(ws, s, k, classification);
+                    accumulate(ws, s, k, classification, targets);
                 }
             }
             return Collections.singletonList(s).iterator();
         }
 
-        private static void accumulate(Workspace ws, double[] s, int k, boolean classification) {
+        private static void accumulate(Workspace ws, double[] s, int k, boolean classification, Standardizer targets) {
             Batch batch = ws.batch();
             float[] out = ws.output();
             float[] y = batch.targets();
@@ -136,8 +154,9 @@ public final class Evaluator {
                     s[2 + (int) y[r] * k + predicted]++;
                 } else {
                     for (int j = 0; j < k; j++) {
-                        double t = y[row + j];
-                        double e = out[row + j] - t;
+                        float predicted = targets == null ? out[row + j] : targets.invert(out[row + j], j);
+                        double t = targets == null ? y[row + j] : targets.invert(y[row + j], j);
+                        double e = predicted - t;
                         s[2] += e * e;
                         s[3] += Math.abs(e);
                         s[4 + j] += t;

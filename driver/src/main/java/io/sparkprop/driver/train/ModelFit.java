@@ -31,11 +31,13 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *   validation split (when no validation rows are given and data.validation.fraction > 0, seeded)
  *   feature width and, for classification, the class count K = max(label) + 1 over all labelled rows
  *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or 1 identity output
- *   cached blocks; standardisation fitted on the training blocks (data.standardize)
+ *   cached blocks; standardisation fitted on the training blocks (data.standardize; for regression
+ *   also each target output, data.standardizeTarget: the network learns z = (y - mean) / std)
  *   DistributedTrainer: fresh, warm-started from a base model, or resumed from checkpoints
  *   metrics on the validation blocks (else the training blocks); the SavedModel with its provenance
  * </pre>
- * A warm start keeps the base model's network, task, class count and standardisation statistics.
+ * A warm start keeps the base model's network, task, class count and standardisation statistics
+ * (features and targets; a base model without target statistics keeps raw targets).
  * The cached blocks are released whatever happens.
  */
 public final class ModelFit {
@@ -166,6 +168,14 @@ public final class ModelFit {
                 mean = standardizer.mean();
                 std = standardizer.std();
             }
+            Standardizer targets = null;
+            if (!classification && (base != null ? base.targetStandardized() : config.get(STANDARDIZE_TARGET))) {
+                targets = base != null ? base.targetStandardizer() : FeatureStandardization.fitTargets(trainBlocks);
+                trainBlocks = FeatureStandardization.applyToTargets(trainBlocks, targets);
+                validationBlocks = validationBlocks == null ? null : FeatureStandardization.applyToTargets(validationBlocks, targets);
+                progress.accept("targets standardised: mean " + Arrays.toString(targets.mean()) + ", std "
+                        + Arrays.toString(targets.std()) + " (the loss is in these units, predictions and metrics in the label's)");
+            }
             progress.accept("training on " + trainBlocks.rows() + " rows in " + trainBlocks.partitions() + " partitions ("
                     + trainBlocks.sizeInBytes() / (1024 * 1024) + " MiB cached)"
                     + (validationBlocks == null ? "" : ", validating on " + validationBlocks.rows() + " rows"));
@@ -173,7 +183,8 @@ public final class ModelFit {
                 progress.accept("warm start from " + baseName);
             }
 
-            DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()), config);
+            DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()), config)
+                    .targetStandardization(targets);
             listeners.forEach(trainer::addListener);
             float[] initial = base == null ? null : base.params();
             long trainStart = System.nanoTime();
@@ -199,7 +210,8 @@ public final class ModelFit {
             training.put("configuration", config.toMap());
             SavedModel model = new SavedModel(spec, result.parameters(),
                     classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
-                    featureNames, classLabels, mean, std, training, Instant.now().toString(), SavedModel.runningVersion());
+                    featureNames, classLabels, mean, std, targets == null ? null : targets.mean(),
+                    targets == null ? null : targets.std(), training, Instant.now().toString(), SavedModel.runningVersion());
             return new Result(model, result, metrics, metricsOn, baseMetrics, trainBlocks.rows(), trainBlocks.partitions(),
                     trainBlocks.sizeInBytes(), trainSeconds, seconds);
         } finally {
