@@ -5,7 +5,7 @@ Deterministic: Python's Mersenne Twister seeded with 1991; run `python3 generate
 import math
 import random
 
-ROWS = 600
+ROWS = 1500
 rng = random.Random(1991)
 with open("friedman1.csv", "w") as out:
     out.write(",".join("x%d" % j for j in range(1, 11)) + ",y\n")

@@ -100,14 +100,16 @@ public final class Standardizer implements Serializable {
     }
 
     /**
-     * Target standardisation from summed {@link #targetMoments}: centred, and a std of 0 (a constant
-     * target) replaced by 1, so the inverse never divides by or multiplies with 0.
+     * Target standardisation from summed {@link #targetMoments}: centred, and the std of a constant
+     * target replaced by 1, so nothing divides by 0. Constant means std = 0 or std <= 1e-6 |mean|:
+     * sum y^2 - n mean^2 cancels to about 1e-16 mean^2 rather than 0, and float32 targets cannot
+     * vary that little around their mean anyway (1e-6 |mean| is 8 to 16 float ulps of the mean).
      */
     public static Standardizer forTargets(double[] m) {
         Standardizer fitted = fromMoments(m, true);
         float[] std = fitted.std.clone();
         for (int j = 0; j < std.length; j++) {
-            if (std[j] == 0f) {
+            if (std[j] <= 1e-6f * Math.abs(fitted.mean[j])) {
                 std[j] = 1f;
             }
         }

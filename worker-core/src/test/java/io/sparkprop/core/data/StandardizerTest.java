@@ -63,6 +63,15 @@ class StandardizerTest {
     }
 
     @Test
+    void aConstantTargetWhoseVarianceCancelsToRoundingStillGetsStdOne() {
+        // 0.1f three times: sum y^2 - n mean^2 is a rounding residue, not 0
+        DataBlock block = DataBlock.dense(3, 1, new float[] {0, 1, 2}, 1, new float[] {0.1f, 0.1f, 0.1f});
+        Standardizer t = Standardizer.forTargets(Standardizer.targetMoments(block));
+        assertEquals(1f, t.std()[0]);
+        assertEquals(0f, t.applyToTargets(block).targets()[1]);
+    }
+
+    @Test
     void rejectsTooFewRowsAndBadStatistics() {
         assertThrows(IllegalArgumentException.class, () -> Standardizer.fromMoments(new double[] {1, 1, 1}, true));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
