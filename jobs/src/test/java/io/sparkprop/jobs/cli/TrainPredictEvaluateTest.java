@@ -108,9 +108,8 @@ class TrainPredictEvaluateTest {
             assertTrue(mse < 0.05, "prediction MSE " + mse);
             // evaluate reports the metrics in the label's units (the model standardised its target): the
             // predictions' MSE, recomputed here; the loss says it is in standardised units
-            CommandLineRun evaluate = CommandLineRun.run("evaluate", model.toString(), "--job",
-                    Path.of("..", "conf", "jobs", "csv-regression.conf").toString(), "--data", csv.toString(),
-                    "--features", "x1,x2,x3", "--label", "target");
+            CommandLineRun evaluate = CommandLineRun.run("evaluate", model.toString(), "--format", "csv", "--data", csv.toString(),
+                    "--label", "target");
             assertEquals(0, evaluate.exitCode, evaluate.toString());
             String mseLine = evaluate.out.lines().filter(l -> l.startsWith("mse:")).findFirst().orElseThrow();
             assertEquals(mse, Double.parseDouble(mseLine.substring(4).trim()), 1e-3 * mse + 1e-6, evaluate.out);
