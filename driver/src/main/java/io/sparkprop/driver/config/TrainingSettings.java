@@ -49,6 +49,11 @@ public final class TrainingSettings {
     public static final Setting<Boolean> STANDARDIZE = Setting.bool("data.standardize", "standardization", true,
             "Standardise every feature to mean 0 and standard deviation 1, with statistics fitted on the training data"
                     + " and stored in the model (prediction applies them).").fixedOnResume();
+    public static final Setting<Boolean> STANDARDIZE_TARGET = Setting.bool("data.standardizeTarget", "labelStandardization", true,
+            "Regression: train on every target output standardised to mean 0 and standard deviation 1 (a constant one"
+                    + " only centred), with statistics fitted on the training rows and stored in the model; predictions"
+                    + " and metrics are in the label's units, the loss in standardised ones. Classification ignores it.")
+            .fixedOnResume();
     public static final Setting<Double> VALIDATION_FRACTION = Setting.number("data.validation.fraction", "validationFraction", 0.2,
             Bounds.fromUntil(0, 1), "Fraction of the training rows held out for validation metrics and early stopping"
                     + " when no separate validation data is given (seeded by train.seed); 0 to train on every row.").fixedOnResume();
@@ -153,7 +158,7 @@ public final class TrainingSettings {
             Bounds.atLeast(1), "Checkpoints kept in train.checkpoint.dir, newest first.");
 
     /** Every setting, in the order the defaults file documents them. */
-    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, VALIDATION_FRACTION,
+    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_TARGET, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
             LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, TREE_AGGREGATION_THRESHOLD);

@@ -8,20 +8,23 @@ import java.util.List;
 /**
  * Standardisation of cached blocks: statistics fitted on the training blocks (moments per block,
  * added on the driver in partition order, so the same data gives the same bits), then applied to
- * any blocks. Dense data is centred and scaled, sparse data only scaled.
+ * any blocks. Dense data is centred and scaled, sparse data only scaled. Regression targets use
+ * the same moments ({@link #fitTargets}, {@link #applyToTargets}): every output centred and
+ * scaled, a constant one by 1.
  */
 public final class FeatureStandardization {
     private FeatureStandardization() {
     }
 
     public static Standardizer fit(DataBlocks train) {
-        List<double[]> perBlock = train.rdd().map(Standardizer::moments).collect();
-        double[] total = perBlock.get(0).clone();
-        for (int p = 1; p < perBlock.size(); p++) {
-            Standardizer.addMoments(total, perBlock.get(p));
-        }
+        double[] total = sum(train.rdd().map(Standardizer::moments).collect());
         boolean sparse = train.rdd().map(DataBlock::isSparse).reduce((a, b) -> a || b);
         return Standardizer.fromMoments(total, !sparse);
+    }
+
+    /** Mean and std of each target column over the training blocks (a std of 0 stored as 1). */
+    public static Standardizer fitTargets(DataBlocks train) {
+        return Standardizer.forTargets(sum(train.rdd().map(Standardizer::targetMoments).collect()));
     }
 
     /** Standardised blocks, cached; the input blocks are unpersisted. */
@@ -29,5 +32,21 @@ public final class FeatureStandardization {
         DataBlocks out = DataBlocks.cache(blocks.rdd().map(standardizer::apply));
         blocks.unpersist();
         return out;
+    }
+
+    /** Blocks with standardised targets, cached; the input blocks are unpersisted. */
+    public static DataBlocks applyToTargets(DataBlocks blocks, Standardizer targets) {
+        DataBlocks out = DataBlocks.cache(blocks.rdd().map(targets::applyToTargets));
+        blocks.unpersist();
+        return out;
+    }
+
+    /** Per-block moments added in partition order. */
+    private static double[] sum(List<double[]> perBlock) {
+        double[] total = perBlock.get(0).clone();
+        for (int p = 1; p < perBlock.size(); p++) {
+            Standardizer.addMoments(total, perBlock.get(p));
+        }
+        return total;
     }
 }

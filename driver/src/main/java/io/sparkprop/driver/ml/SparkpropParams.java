@@ -108,6 +108,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (BooleanParam) param(STANDARDIZE);
     }
 
+    default BooleanParam labelStandardization() {
+        return (BooleanParam) param(STANDARDIZE_TARGET);
+    }
+
     default DoubleParam validationFraction() {
         return (DoubleParam) param(VALIDATION_FRACTION);
     }
@@ -249,6 +253,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return value(STANDARDIZE);
     }
 
+    default boolean getLabelStandardization() {
+        return value(STANDARDIZE_TARGET);
+    }
+
     default double getValidationFraction() {
         return value(VALIDATION_FRACTION);
     }
@@ -385,6 +393,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default E setStandardization(boolean value) {
         return setting(STANDARDIZE, value);
+    }
+
+    default E setLabelStandardization(boolean value) {
+        return setting(STANDARDIZE_TARGET, value);
     }
 
     default E setValidationFraction(double value) {

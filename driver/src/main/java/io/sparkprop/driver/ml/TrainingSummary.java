@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * How a fit went: the mean training loss of each epoch, the validation loss after each epoch and
  * the final validation metrics (with a validationFraction > 0), and why training stopped. Like
- * Spark's summaries it lives with the fitted model only and is not saved with it.
+ * Spark's summaries it lives with the fitted model only and is not saved with it. A regressor fitted
+ * with labelStandardization has its losses in standardised units and its metrics in the label's.
  */
 public final class TrainingSummary implements Serializable {
     private static final long serialVersionUID = 1L;

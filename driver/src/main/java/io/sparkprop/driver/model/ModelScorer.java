@@ -30,7 +30,8 @@ import java.util.List;
  * probability, or the regression output) and, for classifiers, {@code probability} (the softmax
  * output) and {@code rawPrediction} (the logits), as Spark ML classifiers do. Features come from one
  * vector or array column, or from scalar columns, and are standardised with the model's statistics.
- * Rows keep their order within each partition.
+ * a regressor trained on standardised targets has its output inverted to the label's units
+ * ({@code y = z * std + mean}). Rows keep their order within each partition.
  *
  * <p>Two classes: rawPrediction is the logits centred, [-m/2, m/2] with m = z_1 - z_0 the log-odds
  * (softmax is unchanged by the shift), so rawPrediction[1] is a score monotone in P(class 1) and
@@ -93,7 +94,8 @@ public final class ModelScorer {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         Broadcast<float[]> params = jsc.broadcast(model.params());
-        return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer(), features, classifier, outputs),
+        return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer(), model.targetStandardizer(),
+                features, classifier, outputs),
                 Encoders.row(schema));
     }
 
@@ -120,7 +122,9 @@ public final class ModelScorer {
 
     /** The regression output of one row (single-row forward pass). */
     public double predict(double[] x) {
-        return forwardOne(x).output()[0];
+        float z = forwardOne(x).output()[0];
+        Standardizer targets = model.targetStandardizer();
+        return targets == null ? z : targets.invert(z, 0);
     }
 
     private Workspace forwardOne(double[] x) {
@@ -144,7 +148,7 @@ public final class ModelScorer {
     }
 
     private Standardizer standardizer() {
-        return model.standardized() ? new Standardizer(model.featureMean(), model.featureStd()) : null;
+        return model.featureStandardizer();
     }
 
     /**
@@ -192,15 +196,17 @@ public final class ModelScorer {
         private final NetworkSpec spec;
         private final Broadcast<float[]> params;
         private final Standardizer standardizer;
+        private final Standardizer targets;
         private final RowFeatures features;
         private final boolean classifier;
         private final Outputs columns;
 
-        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, RowFeatures features,
-                       boolean classifier, Outputs columns) {
+        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, Standardizer targets,
+                       RowFeatures features, boolean classifier, Outputs columns) {
             this.spec = spec;
             this.params = params;
             this.standardizer = standardizer;
+            this.targets = targets;
             this.features = features;
             this.classifier = classifier;
             this.columns = columns;
@@ -285,7 +291,8 @@ public final class ModelScorer {
                                 values[at] = Vectors.dense(prob);
                             }
                         } else if (prediction) {
-                            values[at] = (double) out[r * outputs];
+                            float z = out[r * outputs];
+                            values[at] = (double) (targets == null ? z : targets.invert(z, 0));
                         }
                         ready.add(RowFactory.create(values));
                     }

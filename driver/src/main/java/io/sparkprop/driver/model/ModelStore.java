@@ -27,8 +27,9 @@ import java.util.Map;
 /**
  * Reads and writes the model format on any Hadoop FileSystem URI (file://, hdfs://, s3a://):
  * <pre>
- *   &lt;dir&gt;/model.json   format name and version, network, features, labels, training metadata,
- *                      and the parameter count and SHA-256 of params.bin
+ *   &lt;dir&gt;/model.json   format name and version, network, features (names, standardisation), labels
+ *                      (task, classes; a regressor's target standardisation, absent for the identity),
+ *                      training metadata, and the parameter count and SHA-256 of params.bin
  *   &lt;dir&gt;/params.bin   P little-endian float32 values in the flat layout of ParameterLayout
  * </pre>
  * Writing goes to a hidden temporary directory beside the target and is renamed into place, so a
@@ -200,10 +201,14 @@ public final class ModelStore {
         JsonNode std = features.path("standardization");
         float[] mean = std.isObject() ? floats(std.path("mean")) : null;
         float[] sd = std.isObject() ? floats(std.path("std")) : null;
+        // labels.standardization is absent from models written before target standardisation: the identity
+        JsonNode targets = labels.path("standardization");
+        float[] targetMean = targets.isObject() ? floats(targets.path("mean")) : null;
+        float[] targetStd = targets.isObject() ? floats(targets.path("std")) : null;
         @SuppressWarnings("unchecked")
         Map<String, Object> training = JSON.convertValue(root.path("training"), Map.class);
         return new SavedModel(spec, params, SavedModel.Task.valueOf(labels.path("task").asText("CLASSIFICATION")),
-                strings(features.path("names")), strings(labels.path("classes")), mean, sd,
+                strings(features.path("names")), strings(labels.path("classes")), mean, sd, targetMean, targetStd,
                 training == null ? Map.of() : training, root.path("createdAt").asText(), root.path("sparkpropVersion").asText());
     }
 
@@ -237,6 +242,15 @@ public final class ModelStore {
         labels.put("task", model.task().name());
         ArrayNode classes = labels.putArray("classes");
         model.classLabels().forEach(classes::add);
+        if (model.targetStandardized()) {
+            ObjectNode std = labels.putObject("standardization");
+            ArrayNode mean = std.putArray("mean");
+            ArrayNode sd = std.putArray("std");
+            for (int j = 0; j < model.targetMean().length; j++) {
+                mean.add(model.targetMean()[j]);
+                sd.add(model.targetStd()[j]);
+            }
+        }
         root.set("training", JSON.valueToTree(model.training()));
         ObjectNode params = root.putObject("params");
         params.put("file", PARAMS_BIN);

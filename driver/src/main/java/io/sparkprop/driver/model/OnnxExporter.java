@@ -35,6 +35,8 @@ import java.util.List;
  *                                                        (as Standardizer: a constant feature maps to 0)
  *   per layer l         Gemm(A, W_l, b_l, transB=1)     W_l [n_l x n_{l-1}] exactly as in params.bin
  *                       + Relu | Sigmoid | Tanh | LeakyRelu(alpha) | Softmax(axis=-1) | nothing (identity)
+ *   target standardisation  regressors trained on standardised targets: Mul(target_std), Add(target_mean)
+ *                       after the network, y = z * std + mean per output (as Standardizer.invert)
  *   outputs             classifiers: logits [N, K] (the last Gemm) and probability [N, K] (its softmax)
  *                       regressors:  prediction [N, outputs]
  * </pre>
@@ -79,8 +81,15 @@ public final class OnnxExporter {
             boolean last = l == spec.layers();
             String z = last && classifier ? LOGITS : "Z" + l;
             graph.node("Gemm", "gemm" + l, List.of(x, w, b), z, new Message().int64Attribute("transB", 1));
-            String a = last ? (classifier ? PROBABILITY : PREDICTION) : "A" + l;
-            x = activation(graph, Activation.of(spec.activation(l)), l, z, a, last);
+            boolean graphOutput = last && !model.targetStandardized();
+            String a = graphOutput ? (classifier ? PROBABILITY : PREDICTION) : "A" + l;
+            x = activation(graph, Activation.of(spec.activation(l)), l, z, a, graphOutput);
+        }
+        if (model.targetStandardized()) {
+            int k = spec.outputWidth();
+            graph.node("Mul", "target_scale", List.of(x, graph.initializer("target_std", model.targetStd(), k)), "target_scaled", null);
+            graph.node("Add", "target_shift", List.of("target_scaled", graph.initializer("target_mean", model.targetMean(), k)),
+                    PREDICTION, null);
         }
         Message features = valueInfo(INPUT, spec.inputWidth());
         List<Message> outputs = classifier

@@ -1,5 +1,6 @@
 package io.sparkprop.driver.model;
 
+import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
 
 import java.util.Collections;
@@ -9,8 +10,9 @@ import java.util.Map;
 
 /**
  * A trained model as stored on disk: the network, its parameters in the flat layout, and what a
- * reader needs to use it (feature names, standardisation statistics, label mapping) plus training
- * metadata. Immutable apart from the arrays, which callers must not modify.
+ * reader needs to use it (feature names, standardisation statistics of the features and, for
+ * regression, of the targets; label mapping) plus training metadata. Immutable apart from the
+ * arrays, which callers must not modify.
  */
 public final class SavedModel {
     /** What the labels are. */
@@ -23,19 +25,31 @@ public final class SavedModel {
     private final List<String> classLabels;
     private final float[] featureMean;
     private final float[] featureStd;
+    private final float[] targetMean;
+    private final float[] targetStd;
     private final Map<String, Object> training;
     private final String createdAt;
     private final String sparkpropVersion;
+
+    /** A model without target standardisation (a classifier, or a regressor trained on raw targets). */
+    public SavedModel(NetworkSpec spec, float[] params, Task task, List<String> featureNames, List<String> classLabels,
+                      float[] featureMean, float[] featureStd, Map<String, Object> training,
+                      String createdAt, String sparkpropVersion) {
+        this(spec, params, task, featureNames, classLabels, featureMean, featureStd, null, null, training, createdAt,
+                sparkpropVersion);
+    }
 
     /**
      * @param featureNames  one name per input, or empty when unknown
      * @param classLabels   for classification, the label of each output index (e.g. "0".."9"); else empty
      * @param featureMean   standardisation: x' = (x - mean) / std, fitted on the training data; null for none
+     * @param targetMean    regression only: the network predicts z = (y - mean) / std per output, so a
+     *                      prediction is y = z * std + mean (std > 0); null for none (the identity)
      * @param training      free-form training metadata (data paths, configuration, seed, iterations, metrics)
      */
     public SavedModel(NetworkSpec spec, float[] params, Task task, List<String> featureNames, List<String> classLabels,
-                      float[] featureMean, float[] featureStd, Map<String, Object> training,
-                      String createdAt, String sparkpropVersion) {
+                      float[] featureMean, float[] featureStd, float[] targetMean, float[] targetStd,
+                      Map<String, Object> training, String createdAt, String sparkpropVersion) {
         spec.layout().checkLength(params, "params");
         if (!featureNames.isEmpty() && featureNames.size() != spec.inputWidth()) {
             throw new IllegalArgumentException(featureNames.size() + " feature names for an input width of " + spec.inputWidth());
@@ -47,6 +61,24 @@ public final class SavedModel {
             throw new IllegalArgumentException("standardisation statistics have " + featureMean.length + "/" + featureStd.length
                     + " values, expected the input width " + spec.inputWidth());
         }
+        if ((targetMean == null) != (targetStd == null)) {
+            throw new IllegalArgumentException("target standardisation needs both mean and std");
+        }
+        if (targetMean != null) {
+            if (task != Task.REGRESSION) {
+                throw new IllegalArgumentException("target standardisation is for regression, this model is a " + task);
+            }
+            if (targetMean.length != spec.outputWidth() || targetStd.length != spec.outputWidth()) {
+                throw new IllegalArgumentException("target standardisation statistics have " + targetMean.length + "/"
+                        + targetStd.length + " values, expected the output width " + spec.outputWidth());
+            }
+            for (int j = 0; j < targetStd.length; j++) {
+                if (!(targetStd[j] > 0) || !Float.isFinite(targetStd[j]) || !Float.isFinite(targetMean[j])) {
+                    throw new IllegalArgumentException("output " + j + ": target standardisation mean " + targetMean[j]
+                            + ", std " + targetStd[j] + " (expected finite numbers, std > 0)");
+                }
+            }
+        }
         this.spec = spec;
         this.params = params;
         this.task = task;
@@ -54,6 +86,8 @@ public final class SavedModel {
         this.classLabels = List.copyOf(classLabels);
         this.featureMean = featureMean;
         this.featureStd = featureStd;
+        this.targetMean = targetMean;
+        this.targetStd = targetStd;
         this.training = Collections.unmodifiableMap(new LinkedHashMap<>(training));
         this.createdAt = createdAt;
         this.sparkpropVersion = sparkpropVersion;
@@ -95,6 +129,29 @@ public final class SavedModel {
 
     public float[] featureStd() {
         return featureStd;
+    }
+
+    /** The features' standardisation, or null when the model takes raw features. */
+    public Standardizer featureStandardizer() {
+        return featureMean == null ? null : new Standardizer(featureMean, featureStd);
+    }
+
+    /** Whether the network predicts standardised targets (see {@link #targetStandardizer()}). */
+    public boolean targetStandardized() {
+        return targetMean != null;
+    }
+
+    public float[] targetMean() {
+        return targetMean;
+    }
+
+    public float[] targetStd() {
+        return targetStd;
+    }
+
+    /** The targets' standardisation (a prediction is its {@link Standardizer#invert}), or null for none. */
+    public Standardizer targetStandardizer() {
+        return targetMean == null ? null : new Standardizer(targetMean, targetStd);
     }
 
     public Map<String, Object> training() {

@@ -3,6 +3,7 @@ package io.sparkprop.driver.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.Dropout;
+import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.core.optim.GradientClipping;
@@ -65,10 +66,20 @@ public final class DistributedTrainer {
     private final TrainingConfig config;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private boolean logProgress = true;
+    private Standardizer targets;
 
     public DistributedTrainer(JavaSparkContext sc, TrainingConfig config) {
         this.sc = sc;
         this.config = config;
+    }
+
+    /**
+     * The blocks' regression targets are standardised with {@code targets} (null: raw): the training
+     * and validation losses stay in those units, the validation metrics are inverted to the label's.
+     */
+    public DistributedTrainer targetStandardization(Standardizer targets) {
+        this.targets = targets;
+        return this;
     }
 
     public DistributedTrainer addListener(TrainingListener listener) {
@@ -147,7 +158,7 @@ public final class DistributedTrainer {
 
     /** Loss and metrics of {@code params} over any RDD of blocks. */
     public EvaluationMetrics evaluate(float[] params, JavaRDD<DataBlock> data) {
-        return new Evaluator(sc, config.network(), config.get(EVAL_BATCH_SIZE)).evaluate(params, data);
+        return new Evaluator(sc, config.network(), config.get(EVAL_BATCH_SIZE), targets).evaluate(params, data);
     }
 
     private TrainingResult run(DataBlocks train, DataBlocks validation, Checkpoint from, float[] initialParameters) {
@@ -208,7 +219,8 @@ public final class DistributedTrainer {
                         config.get(OUTER_LEARNING_RATE), config.get(OUTER_MOMENTUM), config.get(LOCAL_OPTIMIZER_STATE)));
 
         CheckpointStore store = config.checkpointDir() == null ? null : openStore();
-        Evaluator evaluator = new Evaluator(sc, spec, config.get(EVAL_BATCH_SIZE));
+        Evaluator evaluator = new Evaluator(sc, spec, config.get(EVAL_BATCH_SIZE), targets);
+        String lossUnits = targets == null ? "" : " (standardised targets)";
         float[] delta = k > 1 ? new float[layout.size()] : null;
         float outerRate = config.get(OUTER_LEARNING_RATE).floatValue();
         long seed = config.get(SEED);
@@ -293,9 +305,9 @@ public final class DistributedTrainer {
                     if (logProgress && logInterval > 0 && state.steps() / logInterval > before / logInterval) {
                         double elapsed = (System.nanoTime() - runStart) * 1e-9;
                         double perIteration = elapsed / (state.steps() - startSteps);
-                        LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f, lr %.3g,"
+                        LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f%s, lr %.3g,"
                                         + " |%s| %.3g, %.0f examples/s, ETA %s", state.epoch + 1, epochs, state.position, perEpoch,
-                                state.steps(), planned, loss, rate, k == 1 ? "g" : "delta", norm, rowsSeen / elapsed,
+                                state.steps(), planned, loss, lossUnits, rate, k == 1 ? "g" : "delta", norm, rowsSeen / elapsed,
                                 duration(perIteration * (planned - state.steps()))));
                     }
                     if (store != null && checkpointInterval > 0 && state.steps() / checkpointInterval > before / checkpointInterval
@@ -315,8 +327,8 @@ public final class DistributedTrainer {
                         epochRows / seconds, seconds, v);
                 history.add(em);
                 if (logProgress) {
-                    LOG.info(String.format(Locale.ROOT, "epoch %d/%d done (step %d): training loss %.5f, validation %s, lr %.3g,"
-                                    + " %.0f examples/s, %.1f s", state.epoch, epochs, state.steps(), em.trainingLoss(),
+                    LOG.info(String.format(Locale.ROOT, "epoch %d/%d done (step %d): training loss %.5f%s, validation %s, lr %.3g,"
+                                    + " %.0f examples/s, %.1f s", state.epoch, epochs, state.steps(), em.trainingLoss(), lossUnits,
                             v == null ? "-" : v.toString(), rule.nextRate(), em.examplesPerSecond(), seconds));
                 }
                 for (TrainingListener l : listeners) {

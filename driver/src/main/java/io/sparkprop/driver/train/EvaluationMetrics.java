@@ -17,6 +17,8 @@ import java.util.Map;
  * With row weights w_r every sum weighs row r by w_r and n becomes W = sum_r w_r: the loss is
  * {@code sum w_r L_r / W}, accuracy, precision and recall count weight instead of rows, and the means
  * of R^2 are weighted. The confusion matrix counts rows either way.
+ * The regression metrics are in the label's units; the loss is the training objective's, which for a
+ * regressor trained on standardised targets is in standardised units ({@link #lossOnStandardizedTargets()}).
  */
 public final class EvaluationMetrics implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,9 +33,10 @@ public final class EvaluationMetrics implements Serializable {
     private final double mse;
     private final double mae;
     private final double r2;
+    private final boolean lossOnStandardizedTargets;
 
     EvaluationMetrics(long rows, boolean weighted, double weight, double loss, long[][] confusion, double[][] weightedConfusion,
-                      double mse, double mae, double r2) {
+                      double mse, double mae, double r2, boolean lossOnStandardizedTargets) {
         this.rows = rows;
         this.weighted = weighted;
         this.weight = weight;
@@ -43,6 +46,7 @@ public final class EvaluationMetrics implements Serializable {
         this.mse = mse;
         this.mae = mae;
         this.r2 = r2;
+        this.lossOnStandardizedTargets = lossOnStandardizedTargets;
     }
 
     public long rows() {
@@ -62,6 +66,11 @@ public final class EvaluationMetrics implements Serializable {
     /** Mean loss per row (weighted: per unit of weight). */
     public double loss() {
         return loss;
+    }
+
+    /** True when {@link #loss()} compares standardised targets with the network's standardised output. */
+    public boolean lossOnStandardizedTargets() {
+        return lossOnStandardizedTargets;
     }
 
     public boolean isClassification() {
@@ -151,7 +160,7 @@ public final class EvaluationMetrics implements Serializable {
         String rowsText = weighted ? String.format(Locale.ROOT, "%d rows, weight %.6g", rows, weight) : rows + " rows";
         return isClassification()
                 ? String.format(Locale.ROOT, "loss %.5f, accuracy %.4f (%s)", loss, accuracy(), rowsText)
-                : String.format(Locale.ROOT, "loss %.5f, mse %.5g, rmse %.5g, mae %.5g, r2 %.4f (%s)",
-                        loss, mse, rmse(), mae, r2, rowsText);
+                : String.format(Locale.ROOT, "loss %.5f%s, mse %.5g, rmse %.5g, mae %.5g, r2 %.4f (%s)",
+                        loss, lossOnStandardizedTargets ? " (standardised targets)" : "", mse, rmse(), mae, r2, rowsText);
     }
 }

@@ -1,6 +1,7 @@
 package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.Batch;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
@@ -24,16 +25,31 @@ import java.util.List;
  *   classification: confusion K x K in rows, confusion K x K in weight]
  *   regression:     SSE, SAE, sum y_j (O), sum y_j^2 (O)]
  * </pre>
+ * A regressor trained on standardised targets ({@code targets} not null) is evaluated on blocks whose
+ * targets are standardised the same way: the loss is the training objective's, in standardised
+ * units; the network's output z and the stored target t are inverted ({@code y = v * std_j + mean_j})
+ * before the metrics, so MSE, MAE and R^2 are in the label's own units.
  */
 public final class Evaluator {
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
     private final int evalBatchSize;
+    private final Standardizer targets;
 
     public Evaluator(JavaSparkContext sc, NetworkSpec spec, int evalBatchSize) {
+        this(sc, spec, evalBatchSize, null);
+    }
+
+    /** @param targets the regression targets' standardisation the network was trained with; null for none */
+    public Evaluator(JavaSparkContext sc, NetworkSpec spec, int evalBatchSize, Standardizer targets) {
+        if (targets != null && (classification(spec) || targets.width() != spec.outputWidth())) {
+            throw new IllegalArgumentException("target standardisation of width " + targets.width() + " does not fit the network "
+                    + spec + " (a regressor with that many outputs)");
+        }
         this.sc = sc;
         this.spec = spec;
         this.evalBatchSize = evalBatchSize;
+        this.targets = targets;
     }
 
     public EvaluationMetrics evaluate(float[] params, DataBlocks data) {
@@ -45,7 +61,7 @@ public final class Evaluator {
         spec.layout().checkLength(params, "parameter array");
         Broadcast<float[]> b = sc.broadcast(params.clone());
         try {
-            List<double[]> partials = data.mapPartitionsWithIndex(new Pass(spec, b, evalBatchSize), true).collect();
+            List<double[]> partials = data.mapPartitionsWithIndex(new Pass(spec, b, evalBatchSize, targets), true).collect();
             double[] s = new double[partials.get(0).length];
             for (double[] a : partials) {
                 for (int j = 0; j < s.length; j++) {
@@ -80,7 +96,7 @@ public final class Evaluator {
                 }
             }
             return new EvaluationMetrics(rows, weighted, weight, loss, confusion, weightedConfusion, Double.NaN, Double.NaN,
-                    Double.NaN);
+                    Double.NaN, false);
         }
         // weighted: MSE = sum w e^2 / (W O), SST = sum_j (sum w y_j^2 - (sum w y_j)^2 / W)
         double values = weight * k;
@@ -90,7 +106,8 @@ public final class Evaluator {
             double sumY2 = s[6 + k + j];
             sst += sumY2 - sumY * sumY / weight;
         }
-        return new EvaluationMetrics(rows, weighted, weight, loss, null, null, s[4] / values, s[5] / values, 1 - s[4] / sst);
+        return new EvaluationMetrics(rows, weighted, weight, loss, null, null, s[4] / values, s[5] / values, 1 - s[4] / sst,
+                targets != null);
     }
 
     static boolean classification(NetworkSpec spec) {
@@ -103,11 +120,13 @@ public final class Evaluator {
         private final NetworkSpec spec;
         private final Broadcast<float[]> params;
         private final int batchSize;
+        private final Standardizer targets;
 
-        Pass(NetworkSpec spec, Broadcast<float[]> params, int batchSize) {
+        Pass(NetworkSpec spec, Broadcast<float[]> params, int batchSize, Standardizer targets) {
             this.spec = spec;
             this.params = params;
             this.batchSize = batchSize;
+            this.targets = targets;
         }
 
         @Override
@@ -127,14 +146,17 @@ public final class Evaluator {
                     s[1] += to - from;
                     s[2] += ws.batch().weightSum();
                     s[3] = block.isWeighted() ? 1 : s[3];
-                    accumulate(ws, s, k, classification);
+                    accumulate(ws, s, k, classification, targets);
                 }
             }
             return Collections.singletonList(s).iterator();
         }
 
-        /** Adds the batch's rows to the sums; an unweighted row has w = 1, and x * 1.0 = x exactly. */
-        private static void accumulate(Workspace ws, double[] s, int k, boolean classification) {
+        /**
+         * Adds the batch's rows to the sums (regression in the label's units: predictions and targets
+         * un-standardised by {@code targets}, null for none); an unweighted row has w = 1, and x * 1.0 = x exactly.
+         */
+        private static void accumulate(Workspace ws, double[] s, int k, boolean classification, Standardizer targets) {
             Batch batch = ws.batch();
             float[] out = ws.output();
             float[] y = batch.targets();
@@ -153,8 +175,9 @@ public final class Evaluator {
                     s[4 + k * k + (int) y[r] * k + predicted] += w;
                 } else {
                     for (int j = 0; j < k; j++) {
-                        double t = y[row + j];
-                        double e = out[row + j] - t;
+                        float predicted = targets == null ? out[row + j] : targets.invert(out[row + j], j);
+                        double t = targets == null ? y[row + j] : targets.invert(y[row + j], j);
+                        double e = predicted - t;
                         s[4] += w * (e * e);
                         s[5] += w * Math.abs(e);
                         s[6 + j] += w * t;

@@ -35,11 +35,13 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or 1 identity output
  *   class weights (train.classWeights) resolved against the training rows per class
  *   cached blocks, rows weighted by the weight column times their class weight (validation rows by the
- *   weight column only); standardisation fitted on the training blocks (data.standardize)
+ *   weight column only); standardisation fitted on the training blocks (data.standardize; for regression
+ *   also each target output, data.standardizeTarget: the network learns z = (y - mean) / std)
  *   DistributedTrainer: fresh, warm-started from a base model, or resumed from checkpoints
  *   metrics on the validation blocks (else the training blocks); the SavedModel with its provenance
  * </pre>
- * A warm start keeps the base model's network, task, class count and standardisation statistics.
+ * A warm start keeps the base model's network, task, class count and standardisation statistics
+ * (features and targets; a base model without target statistics keeps raw targets).
  * The cached blocks are released whatever happens.
  */
 public final class ModelFit {
@@ -215,6 +217,14 @@ public final class ModelFit {
                 mean = standardizer.mean();
                 std = standardizer.std();
             }
+            Standardizer targets = null;
+            if (!classification && (base != null ? base.targetStandardized() : config.get(STANDARDIZE_TARGET))) {
+                targets = base != null ? base.targetStandardizer() : FeatureStandardization.fitTargets(trainBlocks);
+                trainBlocks = FeatureStandardization.applyToTargets(trainBlocks, targets);
+                validationBlocks = validationBlocks == null ? null : FeatureStandardization.applyToTargets(validationBlocks, targets);
+                progress.accept("targets standardised: mean " + Arrays.toString(targets.mean()) + ", std "
+                        + Arrays.toString(targets.std()) + " (the loss is in these units, predictions and metrics in the label's)");
+            }
             progress.accept("training on " + trainBlocks.rows() + " rows in " + trainBlocks.partitions() + " partitions ("
                     + trainBlocks.sizeInBytes() / (1024 * 1024) + " MiB cached)"
                     + (validationBlocks == null ? "" : ", validating on " + validationBlocks.rows() + " rows"));
@@ -222,7 +232,8 @@ public final class ModelFit {
                 progress.accept("warm start from " + baseName);
             }
 
-            DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()), config);
+            DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()), config)
+                    .targetStandardization(targets);
             listeners.forEach(trainer::addListener);
             trainer.logProgress(logProgress);
             float[] initial = base == null ? null : base.params();
@@ -259,7 +270,8 @@ public final class ModelFit {
             training.put("configuration", config.toMap());
             SavedModel model = new SavedModel(spec, result.parameters(),
                     classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
-                    featureNames, classLabels, mean, std, training, Instant.now().toString(), SavedModel.runningVersion());
+                    featureNames, classLabels, mean, std, targets == null ? null : targets.mean(),
+                    targets == null ? null : targets.std(), training, Instant.now().toString(), SavedModel.runningVersion());
             return new Result(model, result, metrics, metricsOn, baseMetrics, trainBlocks.rows(), trainBlocks.partitions(),
                     trainBlocks.sizeInBytes(), trainSeconds, seconds);
         } finally {

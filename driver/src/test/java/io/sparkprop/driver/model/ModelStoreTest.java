@@ -39,6 +39,29 @@ class ModelStoreTest {
     }
 
     @Test
+    void regressionTargetStandardisationRoundTripsAndIsCheckedOnConstruction() throws IOException {
+        NetworkSpec spec = NetworkSpec.input(3).dense(2, "identity").loss("mse");
+        float[] params = new float[spec.layout().size()];
+        SavedModel m = new SavedModel(spec, params, SavedModel.Task.REGRESSION, List.of(), List.of(), null, null,
+                new float[] {300f, -5f}, new float[] {80f, 0.1f}, Map.of(), "now", "test");
+        String dir = tmp.resolve("r").toUri().toString();
+        store.write(m, dir, false);
+        assertTrue(Files.readString(tmp.resolve("r").resolve("model.json")).contains("\"standardization\""));
+        SavedModel back = store.read(dir);
+        assertTrue(back.targetStandardized());
+        assertArrayEquals(new float[] {300f, -5f}, back.targetMean());
+        assertArrayEquals(new float[] {80f, 0.1f}, back.targetStd());
+        assertFalse(back.standardized(), "the features' standardisation is separate");
+
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> new SavedModel(spec, params,
+                SavedModel.Task.REGRESSION, List.of(), List.of(), null, null, new float[] {1f, 2f}, new float[] {1f, 0f},
+                Map.of(), "now", "test"));
+        assertEquals("output 1: target standardisation mean 2.0, std 0.0 (expected finite numbers, std > 0)", zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new SavedModel(spec, params, SavedModel.Task.REGRESSION, List.of(),
+                List.of(), null, null, new float[] {1f}, new float[] {1f}, Map.of(), "now", "test"));
+    }
+
+    @Test
     void roundTripKeepsEveryField() throws IOException {
         SavedModel m = model(0.1f);
         String dir = tmp.resolve("m").toUri().toString();
@@ -52,6 +75,7 @@ class ModelStoreTest {
         assertArrayEquals(m.featureStd(), back.featureStd());
         assertEquals(7, back.training().get("seed"));
         assertEquals(m.task(), back.task());
+        assertFalse(back.targetStandardized(), "a classifier has no target standardisation");
         // params.bin is exactly P little-endian float32 values
         byte[] bin = Files.readAllBytes(tmp.resolve("m").resolve("params.bin"));
         assertEquals(4 * m.params().length, bin.length);

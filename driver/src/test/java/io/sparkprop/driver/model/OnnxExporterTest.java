@@ -56,6 +56,34 @@ class OnnxExporterTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"identity", "tanh", "relu"})
+    void regressorWithStandardisedTargetsPredictsInTheLabelsUnitsPerOutput(String activation) throws OrtException {
+        NetworkSpec spec = NetworkSpec.input(INPUTS).dense(8, activation).dense(2, "identity").loss("mse");
+        SavedModel plain = model(spec, SavedModel.Task.REGRESSION, true, 17 * activation.hashCode());
+        // output 0 around 300 (std 80), output 1 around -5 (std 0.1): y_j = z_j * std_j + mean_j
+        float[] mean = {300f, -5f};
+        float[] std = {80f, 0.1f};
+        SavedModel model = new SavedModel(spec, plain.params(), SavedModel.Task.REGRESSION, List.of(), List.of(),
+                plain.featureMean(), plain.featureStd(), mean, std, Map.of(), "now", "test");
+        float[][] x = inputs(14);
+        float[] z = forward(model, x).output();
+        float[] expected = new float[x.length * 2];
+        for (int r = 0; r < x.length; r++) {
+            for (int j = 0; j < 2; j++) {
+                expected[r * 2 + j] = z[r * 2 + j] * std[j] + mean[j];
+            }
+        }
+        float[][] onnx = runOnnx(model, x, List.of(OnnxExporter.PREDICTION)).get(OnnxExporter.PREDICTION);
+        for (int r = 0; r < x.length; r++) {
+            for (int j = 0; j < 2; j++) {
+                float e = expected[r * 2 + j];
+                assertEquals(e, onnx[r][j], 1e-5f * Math.max(1f, Math.abs(e)) + 1e-5f * std[j],
+                        activation + ": row " + r + ", output " + j);
+            }
+        }
+    }
+
     @Test
     void linearRegressionWithoutHiddenLayerAndAnyBatchSize() throws OrtException {
         NetworkSpec spec = NetworkSpec.input(INPUTS).dense(1, "identity").loss("mse");

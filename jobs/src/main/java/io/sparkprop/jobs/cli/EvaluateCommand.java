@@ -52,9 +52,14 @@ final class EvaluateCommand implements Callable<Integer> {
                     : builder.featureColumns(columns.toArray(new String[0]));
             DataBlocks blocks = builder.build(input.data());
             if (model.standardized()) {
-                blocks = FeatureStandardization.apply(blocks, new Standardizer(model.featureMean(), model.featureStd()));
+                blocks = FeatureStandardization.apply(blocks, model.featureStandardizer());
             }
-            EvaluationMetrics m = new Evaluator(JavaSparkContext.fromSparkContext(spark.sparkContext()), model.spec(), 512)
+            // the loss compares what the network was trained on; the metrics invert both sides to the label's units
+            Standardizer targets = model.targetStandardizer();
+            if (targets != null) {
+                blocks = FeatureStandardization.applyToTargets(blocks, targets);
+            }
+            EvaluationMetrics m = new Evaluator(JavaSparkContext.fromSparkContext(spark.sparkContext()), model.spec(), 512, targets)
                     .evaluate(model.params(), blocks);
             print(out, m, model.classLabels());
         }
@@ -66,7 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (m.isWeighted()) {
             out.printf("weight:    %.6g (metrics weigh each row by its weight)%n", m.weightSum());
         }
-        out.printf("loss:      %.6f%n", m.loss());
+        out.printf("loss:      %.6f%s%n", m.loss(), m.lossOnStandardizedTargets() ? " (standardised targets)" : "");
         if (!m.isClassification()) {
             out.printf("mse:       %.6g%nrmse:      %.6g%nmae:       %.6g%nr2:        %.6f%n", m.mse(), m.rmse(), m.mae(), m.r2());
             return;

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /** {@code sparkprop info MODEL}: describes a saved model without starting Spark. */
@@ -34,6 +35,10 @@ final class InfoCommand implements Callable<Integer> {
         }
         out.println("features:    " + s.inputWidth() + (m.featureNames().isEmpty() ? "" : " (" + abbreviate(String.join(", ", m.featureNames())) + ")"));
         out.println("standardized: " + m.standardized());
+        if (m.targetStandardized()) {
+            out.println("targets:     standardised, mean " + Arrays.toString(m.targetMean()) + ", std "
+                    + Arrays.toString(m.targetStd()));
+        }
         out.println("created:     " + m.createdAt() + " by sparkprop " + m.sparkpropVersion());
         m.training().forEach((k, v) -> out.println("training." + k + ": " + v));
         return SparkpropCommand.EXIT_OK;

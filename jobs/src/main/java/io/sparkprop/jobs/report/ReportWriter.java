@@ -146,14 +146,15 @@ public final class ReportWriter {
         html.append("<div class=\"tiles\">\n");
         report.finalMetrics().forEach((name, value) -> html.append("<div class=\"tile\"><div class=\"value\">")
                 .append(HtmlText.escape(HtmlText.number(value))).append("</div><div class=\"name\">")
-                .append(HtmlText.escape(displayName(name))).append("</div></div>\n"));
+                .append(HtmlText.escape(displayName(name) + (name.equals("loss") ? lossUnits(report) : "")))
+                .append("</div></div>\n"));
         html.append("</div>\n</section>\n");
     }
 
     private static void charts(StringBuilder html, TrainingReport report) {
         List<EpochRecord> epochs = report.epochs();
         html.append("<section>\n<h2>Training curves</h2>\n<div class=\"charts\">\n");
-        html.append(new LineChart("Loss", "epoch", "loss", true, List.of(
+        html.append(new LineChart("Loss" + lossUnits(report), "epoch", "loss", true, List.of(
                 series("train loss", TRAIN_COLOUR, false, epochs, EpochRecord::trainLoss),
                 series("validation loss", VALIDATION_COLOUR, true, epochs,
                         e -> e.validation("loss").orElse(Double.NaN)))).toSvg()).append('\n');
@@ -169,6 +170,11 @@ public final class ReportWriter {
             html.append("<p class=\"note\">No validation metric other than loss was recorded.</p>\n");
         }
         html.append("</section>\n");
+    }
+
+    /** What the losses are measured in, when it is not the label's own units. */
+    private static String lossUnits(TrainingReport report) {
+        return report.lossOnStandardizedTargets() ? " (standardised targets)" : "";
     }
 
     private static LineChart.Series series(String name, String colour, boolean dashed, List<EpochRecord> epochs,

@@ -21,10 +21,20 @@ import java.util.Objects;
  * @param recall          per-class recall, or null
  * @param configuration   run configuration in display order, already redacted by the caller
  * @param timings         named durations or timestamps in display order, already formatted
+ * @param lossOnStandardizedTargets the losses compare standardised regression targets (the metrics are
+ *                        in the label's units all the same)
  */
 public record TrainingReport(String title, List<EpochRecord> epochs, Map<String, Double> finalMetrics,
                              long[][] confusion, List<String> classLabels, double[] precision, double[] recall,
-                             Map<String, String> configuration, Map<String, String> timings) {
+                             Map<String, String> configuration, Map<String, String> timings,
+                             boolean lossOnStandardizedTargets) {
+
+    /** A report whose losses are in the label's units. */
+    public TrainingReport(String title, List<EpochRecord> epochs, Map<String, Double> finalMetrics,
+                          long[][] confusion, List<String> classLabels, double[] precision, double[] recall,
+                          Map<String, String> configuration, Map<String, String> timings) {
+        this(title, epochs, finalMetrics, confusion, classLabels, precision, recall, configuration, timings, false);
+    }
 
     public TrainingReport {
         Objects.requireNonNull(title, "title");

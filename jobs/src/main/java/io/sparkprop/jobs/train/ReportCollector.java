@@ -47,7 +47,8 @@ final class ReportCollector implements TrainingListener {
             }
         }
         return new TrainingReport(title, epochs, finalMetrics.toMap(), confusion,
-                confusion == null ? List.of() : classLabels, precision, recall, configuration, timings);
+                confusion == null ? List.of() : classLabels, precision, recall, configuration, timings,
+                finalMetrics.lossOnStandardizedTargets());
     }
 
 }

@@ -176,7 +176,7 @@ public final class RetrainJob {
             training.put("warmStartFrom", previous.isPresent() ? previous.getAsInt() : null);
             SavedModel m = outcome.model;
             SavedModel tagged = new SavedModel(m.spec(), m.params(), m.task(), m.featureNames(), m.classLabels(),
-                    m.featureMean(), m.featureStd(), training, m.createdAt(), m.sparkpropVersion());
+                    m.featureMean(), m.featureStd(), m.targetMean(), m.targetStd(), training, m.createdAt(), m.sparkpropVersion());
             version = registry.write(tagged, outcome.reportFiles);
         } else {
             version = written.getAsInt();

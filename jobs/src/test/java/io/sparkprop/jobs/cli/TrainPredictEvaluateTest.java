@@ -106,6 +106,14 @@ class TrainPredictEvaluateTest {
             double mse = p.selectExpr("avg((cast(target as double) - prediction) * (cast(target as double) - prediction))").first().getDouble(0);
             // the targets' variance is about 3^2/3 + 2^2/3 + 0.25 * 16/12 = 4.67; a fit must do far better
             assertTrue(mse < 0.05, "prediction MSE " + mse);
+            // evaluate reports the metrics in the label's units (the model standardised its target): the
+            // predictions' MSE, recomputed here; the loss says it is in standardised units
+            CommandLineRun evaluate = CommandLineRun.run("evaluate", model.toString(), "--format", "csv", "--data", csv.toString(),
+                    "--label", "target");
+            assertEquals(0, evaluate.exitCode, evaluate.toString());
+            String mseLine = evaluate.out.lines().filter(l -> l.startsWith("mse:")).findFirst().orElseThrow();
+            assertEquals(mse, Double.parseDouble(mseLine.substring(4).trim()), 1e-3 * mse + 1e-6, evaluate.out);
+            assertTrue(evaluate.out.contains("(standardised targets)"), evaluate.out);
         }
 
         // A job that fails inside its tasks (a NaN cell, found by the scoring tasks while writing) leaves the

@@ -5,10 +5,14 @@ import io.sparkprop.core.matrix.CsrMatrix;
 import java.io.Serializable;
 
 /**
- * Per-feature standardisation {@code x'_j = (x_j - mean_j) / std_j}, and {@code x'_j = 0} where
+ * Per-column standardisation {@code x'_j = (x_j - mean_j) / std_j}, and {@code x'_j = 0} where
  * {@code std_j = 0} (a feature constant in training carries no information). std is the sample
  * standard deviation {@code sqrt(sum (x - mean)^2 / (n - 1))}, as Spark ML's StandardScaler uses.
  * Sparse data is only scaled (mean 0) so it stays sparse.
+ * <p>
+ * The same statistics serve regression targets ({@link #targetMoments}, {@link #forTargets}): there a
+ * std of 0 (a constant target) is stored as 1, so {@code z = (y - mean) / std} and its inverse
+ * {@code y = z * std + mean} ({@link #invert}) are defined for every output.
  */
 public final class Standardizer implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -46,16 +50,28 @@ public final class Standardizer implements Serializable {
                 m[1 + cols + x.indices()[k]] += v * v;
             }
         } else {
-            float[] x = block.dense();
-            for (int r = 0; r < block.rows(); r++) {
-                for (int j = 0; j < cols; j++) {
-                    double v = x[r * cols + j];
-                    m[1 + j] += v;
-                    m[1 + cols + j] += v * v;
-                }
-            }
+            addDense(m, block.dense(), block.rows(), cols);
         }
         return m;
+    }
+
+    /** Moments of a block's targets [rows x targetWidth], laid out as {@link #moments}'s. */
+    public static double[] targetMoments(DataBlock block) {
+        int width = block.targetWidth();
+        double[] m = new double[1 + 2 * width];
+        m[0] = block.rows();
+        addDense(m, block.targets(), block.rows(), width);
+        return m;
+    }
+
+    private static void addDense(double[] m, float[] x, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                double v = x[r * cols + j];
+                m[1 + j] += v;
+                m[1 + cols + j] += v * v;
+            }
+        }
     }
 
     /** Adds the moments {@code b} into {@code a}. */
@@ -83,6 +99,23 @@ public final class Standardizer implements Serializable {
         return new Standardizer(mean, std);
     }
 
+    /**
+     * Target standardisation from summed {@link #targetMoments}: centred, and the std of a constant
+     * target replaced by 1, so nothing divides by 0. Constant means std = 0 or std <= 1e-6 |mean|:
+     * sum y^2 - n mean^2 cancels to about 1e-16 mean^2 rather than 0, and float32 targets cannot
+     * vary that little around their mean anyway (1e-6 |mean| is 8 to 16 float ulps of the mean).
+     */
+    public static Standardizer forTargets(double[] m) {
+        Standardizer fitted = fromMoments(m, true);
+        float[] std = fitted.std.clone();
+        for (int j = 0; j < std.length; j++) {
+            if (std[j] <= 1e-6f * Math.abs(fitted.mean[j])) {
+                std[j] = 1f;
+            }
+        }
+        return new Standardizer(fitted.mean, std);
+    }
+
     public float[] mean() {
         return mean.clone();
     }
@@ -100,6 +133,48 @@ public final class Standardizer implements Serializable {
         for (int j = 0; j < mean.length; j++) {
             x[off + j] = std[j] == 0f ? 0f : (x[off + j] - mean[j]) / std[j];
         }
+    }
+
+    /**
+     * The inverse of {@link #apply(float[], int)} where std > 0: {@code x[off + j] = x[off + j] * std_j + mean_j},
+     * in float arithmetic (a multiply, then an add), as the exported ONNX graph's Mul and Add nodes compute it.
+     */
+    public void invert(float[] x, int off) {
+        for (int j = 0; j < mean.length; j++) {
+            x[off + j] = invert(x[off + j], j);
+        }
+    }
+
+    /** Column j's inverse of one value: {@code z * std_j + mean_j} in float. */
+    public float invert(float z, int j) {
+        return z * std[j] + mean[j];
+    }
+
+    /** The block with its targets standardised (a copy; the features are shared, not copied). */
+    public DataBlock applyToTargets(DataBlock block) {
+        return withTargets(block, false);
+    }
+
+    /** The block with its standardised targets back in their own units (a copy; the features are shared). */
+    public DataBlock invertTargets(DataBlock block) {
+        return withTargets(block, true);
+    }
+
+    private DataBlock withTargets(DataBlock block, boolean inverse) {
+        int width = block.targetWidth();
+        if (width != mean.length) {
+            throw new IllegalArgumentException("block has " + width + " targets per row, the standardisation " + mean.length);
+        }
+        float[] y = block.targets().clone();
+        for (int r = 0; r < block.rows(); r++) {
+            if (inverse) {
+                invert(y, r * width);
+            } else {
+                apply(y, r * width);
+            }
+        }
+        return block.isSparse() ? DataBlock.sparse(block.sparse(), width, y)
+                : DataBlock.dense(block.rows(), block.cols(), block.dense(), width, y);
     }
 
     /** A standardised copy of a block (dense: centred and scaled; sparse: scaled only). */

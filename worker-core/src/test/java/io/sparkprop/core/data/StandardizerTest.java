@@ -40,6 +40,38 @@ class StandardizerTest {
     }
 
     @Test
+    void targetsAreStandardisedPerOutputAndAConstantOneGetsStdOne() {
+        // output 0: 100, 300, 500, 700 -> mean 400, sample variance (9 + 1 + 1 + 9) * 10^4 / 3
+        // output 1: constant 7 -> std 0, stored as 1: z = y - 7, and the inverse z + 7
+        DataBlock a = DataBlock.dense(2, 1, new float[] {0, 1}, 2, new float[] {100, 7, 300, 7});
+        DataBlock b = DataBlock.dense(2, 1, new float[] {2, 3}, 2, new float[] {500, 7, 700, 7});
+        double[] m = Standardizer.targetMoments(a);
+        Standardizer.addMoments(m, Standardizer.targetMoments(b));
+        Standardizer t = Standardizer.forTargets(m);
+        double std0 = Math.sqrt(20e4 / 3);
+        assertArrayEquals(new float[] {400f, 7f}, t.mean(), 1e-4f);
+        assertEquals(std0, t.std()[0], 1e-3);
+        assertEquals(1f, t.std()[1]);
+        DataBlock z = t.applyToTargets(b);
+        assertEquals((500 - 400) / std0, z.targets()[0], 1e-6);
+        assertEquals(0f, z.targets()[1]);
+        assertEquals((700 - 400) / std0, z.targets()[2], 1e-6);
+        assertArrayEquals(b.dense(), z.dense(), "features are untouched");
+        assertArrayEquals(new float[] {500, 7, 700, 7}, t.invertTargets(z).targets(), 1e-4f);
+        assertEquals(400 + 1.5 * std0, t.invert(1.5f, 0), 1e-3);
+        assertEquals(7 - 2.0, t.invert(-2f, 1), 1e-6);
+    }
+
+    @Test
+    void aConstantTargetWhoseVarianceCancelsToRoundingStillGetsStdOne() {
+        // 0.1f three times: sum y^2 - n mean^2 is a rounding residue, not 0
+        DataBlock block = DataBlock.dense(3, 1, new float[] {0, 1, 2}, 1, new float[] {0.1f, 0.1f, 0.1f});
+        Standardizer t = Standardizer.forTargets(Standardizer.targetMoments(block));
+        assertEquals(1f, t.std()[0]);
+        assertEquals(0f, t.applyToTargets(block).targets()[1]);
+    }
+
+    @Test
     void rejectsTooFewRowsAndBadStatistics() {
         assertThrows(IllegalArgumentException.class, () -> Standardizer.fromMoments(new double[] {1, 1, 1}, true));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
