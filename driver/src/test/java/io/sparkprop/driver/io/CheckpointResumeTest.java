@@ -51,7 +51,9 @@ class CheckpointResumeTest {
     /** Adam with warm-up and cosine decay, 10 iterations per epoch, 3 epochs, validation and patience. */
     private static TrainingConfig.Builder config() {
         return TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.02).set(SCHEDULE, "cosine").set(WARMUP_STEPS, 3L)
-                .set(BATCH_SIZE, 40).set(EPOCHS, 3).set(SEED, 9L).set(PATIENCE, 5).set(CLIP_NORM, 5.0).set(WEIGHT_DECAY, 1e-4);
+                .set(BATCH_SIZE, 40).set(EPOCHS, 3).set(SEED, 9L).set(PATIENCE, 5).set(CLIP_NORM, 5.0).set(WEIGHT_DECAY, 1e-4)
+                // synchronous unless a test says otherwise: a stop at any iteration then falls between rounds
+                .set(LOCAL_STEPS, "1");
     }
 
     @Test
@@ -147,7 +149,7 @@ class CheckpointResumeTest {
                 TestData.regression(200, 4, 2), TestData.VECTOR_SCHEMA, 2));
         String uri = dir.toUri().toString();
         TrainingConfig config = TrainingConfig.builder(regression).set(OPTIMIZER, "sgd").set(LEARNING_RATE, 1e12).set(BATCH_SIZE, 50)
-                .set(EPOCHS, 50).set(CHECKPOINT_DIR, uri).set(CHECKPOINT_INTERVAL, 1L).build();
+                .set(EPOCHS, 50).set(CHECKPOINT_DIR, uri).set(CHECKPOINT_INTERVAL, 1L).set(LOCAL_STEPS, "1").build();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new DistributedTrainer(TestSpark.jsc(spark), config).fit(rdata, null));
         assertTrue(e.getMessage().startsWith("training diverged at epoch "), e.getMessage());
