@@ -136,9 +136,9 @@ class ExecutorErrorsTest {
     void negativeAndFractionalLabels() throws IOException {
         Path out = tmp.resolve("m");
         assertOneLine(CommandLineRun.onTerminal(train(csv("neg.csv", 11, null, "-1"), out, "classification", "local[2]")), out,
-                "column 'y', partition 0, row 11: label -1.0 is not an integer class index in [0, 3)");
+                "classification needs class indices 0, 1, ... in column 'y'; it holds -1.0");
         assertOneLine(CommandLineRun.onTerminal(train(csv("frac.csv", 4, null, "0.5"), out, "classification", "local[2]")), out,
-                "column 'y', partition 0, row 4: label 0.5 is not an integer class index in [0, 3)");
+                "classification needs class indices 0, 1, ... in column 'y'; it holds 0.5");
     }
 
     @Test

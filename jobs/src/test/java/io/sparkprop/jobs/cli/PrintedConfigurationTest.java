@@ -133,7 +133,7 @@ class PrintedConfigurationTest {
             assertTrue(running.find(), "epoch " + epoch + "'s running line:\n" + progress);
             String perEpoch = running.group(2);
             Matcher done = Pattern.compile("\repoch " + epoch + "/2  " + perEpoch + " steps  training loss [0-9.]+  0:\\d\\d"
-                    + "  validation loss [0-9.]+, mse [^\n\r]*\n").matcher(progress);
+                    + "  validation loss [0-9.]+( \\(standardised targets\\))?, mse [^\n\r]*\n").matcher(progress);
             assertTrue(done.find(), "epoch " + epoch + "'s final line, after " + perEpoch + " steps:\n" + progress);
         }
         assertFalse(run.out.contains("\u001b"), "no escape codes");

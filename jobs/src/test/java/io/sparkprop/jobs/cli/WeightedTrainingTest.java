@@ -88,7 +88,7 @@ class WeightedTrainingTest {
     void negativeClassWeightsAreAUsageError() {
         CommandLineRun run = CommandLineRun.run("train", "--conf", "train.classWeights=1,-1", "-o", tmp.resolve("m").toString());
         assertEquals(2, run.exitCode, run.toString());
-        assertTrue(run.err.contains("train.classWeights (from the command line) is '1,-1', expected none, balanced, one weight >= 0 per class"),
+        assertTrue(run.err.contains("train.classWeights (from --conf) is '1,-1', expected none, balanced, one weight >= 0 per class"),
                 run.err);
     }
 }
