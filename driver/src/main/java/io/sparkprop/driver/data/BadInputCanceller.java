@@ -34,6 +34,17 @@ public final class BadInputCanceller extends SparkListener {
         sc.addSparkListener(new BadInputCanceller(sc));
     }
 
+    /** Contexts that have one (the Spark ML estimators fit in sessions sparkprop did not start). */
+    private static final java.util.Map<SparkContext, Boolean> REGISTERED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** {@link #register}, unless this context already has a canceller from here. */
+    public static void registerOnce(SparkContext sc) {
+        if (REGISTERED.putIfAbsent(sc, Boolean.TRUE) == null) {
+            register(sc);
+        }
+    }
+
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
         if (!(end.reason() instanceof ExceptionFailure)) {

@@ -1,5 +1,7 @@
 package io.sparkprop.driver.ml;
 
+import io.sparkprop.driver.data.BadInputCanceller;
+
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.model.SavedModel;
@@ -106,6 +108,7 @@ final class SettingParams implements Serializable {
     static Fitted fit(SparkpropParams<?> stage, SavedModel.Task task, Dataset<?> dataset, String featuresCol, String labelCol) {
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("estimator", stage.getClass().getName());
+        BadInputCanceller.registerOnce(dataset.sparkSession().sparkContext());
         String weight = stage.getWeightCol();
         SchemaChecks.weightColumn(dataset.schema(), weight);
         ModelFit.Result fit = new ModelFit(trainingConfig(stage), task)

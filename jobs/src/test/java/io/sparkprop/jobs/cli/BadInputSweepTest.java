@@ -173,6 +173,23 @@ class BadInputSweepTest {
         c.add(usage("beta1 of 1", List.of("train.beta1", "expected a number >= 0 and < 1"), trainGood("--conf", "train.beta1=1")));
         c.add(usage("validation fraction of 1", List.of("data.validation.fraction"), trainGood("--conf", "data.validation.fraction=1")));
         c.add(usage("batch size 0", List.of("train.batchSize", "expected an integer >= 1"), trainGood("--batch-size", "0")));
+        c.add(usage("local steps 0", List.of("train.localSteps", "'0'", "expected auto, timed or an integer >= 1"),
+                trainGood("--conf", "train.localSteps=0")));
+        c.add(usage("local steps 2.5", List.of("train.localSteps", "'2.5'"), trainGood("--conf", "train.localSteps=2.5")));
+        c.add(usage("unknown optimizer state", List.of("train.localSteps.optimizerState", "'kept'", "one of reset, averaged"),
+                trainGood("--conf", "train.localSteps.optimizerState=kept")));
+        c.add(usage("outer momentum 1", List.of("train.outerMomentum", "'1'"), trainGood("--conf", "train.outerMomentum=1")));
+        c.add(usage("outer learning rate 0", List.of("train.outerLearningRate", "'0'"),
+                trainGood("--conf", "train.outerLearningRate=0")));
+        c.add(usage("negative dropout", List.of("model.dropout", "'-0.1'"), trainGood("--conf", "model.dropout=-0.1")));
+        c.add(usage("dropout NaN", List.of("model.dropout", "'NaN'"), trainGood("--conf", "model.dropout=NaN")));
+        c.add(usage("negative class weight", List.of("train.classWeights", "'1,-1'"), trainGood("--conf", "train.classWeights=1,-1")));
+        c.add(usage("class count above the maximum", List.of("model.classes", "'20000'"), trainGood("--conf", "model.classes=20000")));
+        c.add(usage("unknown activation", List.of("model.activation", "'swish'"), trainGood("--conf", "model.activation=swish")));
+        c.add(usage("negative weight decay", List.of("train.weightDecay", "'-1'"), trainGood("--conf", "train.weightDecay=-1")));
+        c.add(usage("unknown schedule", List.of("train.schedule", "'linear'"), trainGood("--conf", "train.schedule=linear")));
+        c.add(usage("target standardisation not a boolean", List.of("data.standardizeTarget", "'yes'", "true or false"),
+                trainGood("--conf", "data.standardizeTarget=yes")));
         c.add(usage("batch size not a number", List.of("train.batchSize", "'many'"), trainGood("--conf", "train.batchSize=many")));
         c.add(usage("one class declared", List.of("model.classes = 1", "a class count from 2 to 10000"),
                 trainGood("--conf", "model.classes=1")));
