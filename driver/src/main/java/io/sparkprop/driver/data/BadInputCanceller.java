@@ -29,19 +29,14 @@ public final class BadInputCanceller extends SparkListener {
         this.sc = sc;
     }
 
-    /** Adds the listener to {@code sc}. */
-    public static void register(SparkContext sc) {
-        sc.addSparkListener(new BadInputCanceller(sc));
-    }
-
-    /** Contexts that have one (the Spark ML estimators fit in sessions sparkprop did not start). */
+    /** Contexts that have one: the command line's sessions and those the Spark ML estimators fit in. */
     private static final java.util.Map<SparkContext, Boolean> REGISTERED =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
-    /** {@link #register}, unless this context already has a canceller from here. */
-    public static void registerOnce(SparkContext sc) {
+    /** Adds the listener to {@code sc}, unless it has one already. */
+    public static void register(SparkContext sc) {
         if (REGISTERED.putIfAbsent(sc, Boolean.TRUE) == null) {
-            register(sc);
+            sc.addSparkListener(new BadInputCanceller(sc));
         }
     }
 

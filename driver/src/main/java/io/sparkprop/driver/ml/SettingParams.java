@@ -108,7 +108,7 @@ final class SettingParams implements Serializable {
     static Fitted fit(SparkpropParams<?> stage, SavedModel.Task task, Dataset<?> dataset, String featuresCol, String labelCol) {
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("estimator", stage.getClass().getName());
-        BadInputCanceller.registerOnce(dataset.sparkSession().sparkContext());
+        BadInputCanceller.register(dataset.sparkSession().sparkContext());
         String weight = stage.getWeightCol();
         SchemaChecks.weightColumn(dataset.schema(), weight);
         ModelFit.Result fit = new ModelFit(trainingConfig(stage), task)

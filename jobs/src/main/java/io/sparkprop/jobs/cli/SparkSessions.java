@@ -55,9 +55,7 @@ final class SparkSessions {
         });
         conf.setIfMissing("spark.app.name", appName);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
-        if (!running) {
-            BadInputCanceller.register(spark.sparkContext());
-        }
+        BadInputCanceller.register(spark.sparkContext());
         return new SparkLease(spark, !running);
     }
 }
