@@ -118,9 +118,20 @@ public final class TrainingSettings {
             "Log a progress line every this many iterations (and after every epoch); 0 for epochs only.");
     public static final Setting<Integer> EVAL_BATCH_SIZE = Setting.integer("train.evalBatchSize", "evalBatchSize", 512, Bounds.atLeast(1),
             "Rows per forward pass when evaluating (validation, metrics).");
-    public static final Setting<Integer> TREE_AGGREGATION_THRESHOLD = Setting.integer("train.treeAggregationThreshold",
-            "treeAggregationThreshold", 16, Bounds.atLeast(1),
-            "Above this many partitions, partial gradient sums are combined in a two-level tree instead of on the driver.");
+    public static final Setting<String> AGGREGATION = Setting.choice("train.aggregation", "aggregation", "auto",
+            List.of("auto", "driver", "sharded"),
+            "Where the partitions' partial sums are added (always in partition order, in double; both ways give the same"
+                    + " bits): driver, each partial added on the driver as it arrives (one Spark stage; a partial that"
+                    + " arrives before a lower partition's waits, so the driver may hold up to partitions - 1 of them);"
+                    + " sharded, every partial cut into one slice per partition and each slice summed by its own task"
+                    + " through a shuffle (reduce-scatter), so the driver holds one sum of the parameters whatever the"
+                    + " partition count, at the price of a second stage and a shuffle per round; auto, driver while its"
+                    + " worst case (partitions - 1 waiting partials) fits in 1/8 of the driver heap and half of"
+                    + " spark.driver.maxResultSize, sharded beyond (large models on many partitions).");
+    public static final Setting<Boolean> SPARSE_TRANSFER = Setting.bool("train.sparseTransfer", "sparseTransfer", true,
+            "Send a partition's first-layer weight gradient (or change) as (column indices, values) when some input columns"
+                    + " are zero in all of it and that is smaller: wide sparse data (LIBSVM, sparse vectors) then moves only"
+                    + " the columns its rows touched. The sums, and so the bits, are the same either way.");
 
     // ---- local steps between synchronisations
 
@@ -161,7 +172,7 @@ public final class TrainingSettings {
     public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_TARGET, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
-            LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, TREE_AGGREGATION_THRESHOLD);
+            LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, AGGREGATION, SPARSE_TRANSFER);
 
     private static final Map<String, Setting<?>> BY_KEY = index();
 

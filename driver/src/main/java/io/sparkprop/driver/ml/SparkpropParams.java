@@ -229,8 +229,13 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (IntParam) param(EVAL_BATCH_SIZE);
     }
 
-    default IntParam treeAggregationThreshold() {
-        return (IntParam) param(TREE_AGGREGATION_THRESHOLD);
+    @SuppressWarnings("unchecked")
+    default Param<String> aggregation() {
+        return (Param<String>) param(AGGREGATION);
+    }
+
+    default BooleanParam sparseTransfer() {
+        return (BooleanParam) param(SPARSE_TRANSFER);
     }
 
     default int[] getLayers() {
@@ -369,8 +374,12 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return value(EVAL_BATCH_SIZE);
     }
 
-    default int getTreeAggregationThreshold() {
-        return value(TREE_AGGREGATION_THRESHOLD);
+    default String getAggregation() {
+        return value(AGGREGATION);
+    }
+
+    default boolean getSparseTransfer() {
+        return value(SPARSE_TRANSFER);
     }
 
     /** Hidden layer widths, e.g. {@code setLayers(64, 32)}; no argument for no hidden layer. */
@@ -517,7 +526,11 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return setting(EVAL_BATCH_SIZE, value);
     }
 
-    default E setTreeAggregationThreshold(int value) {
-        return setting(TREE_AGGREGATION_THRESHOLD, value);
+    default E setAggregation(String value) {
+        return setting(AGGREGATION, value);
+    }
+
+    default E setSparseTransfer(boolean value) {
+        return setting(SPARSE_TRANSFER, value);
     }
 }

@@ -8,7 +8,7 @@ import org.apache.spark.serializer.KryoRegistrator;
 /**
  * Registers every class of ours that Spark's data serializer can meet: cached or shipped blocks,
  * broadcast parameters, per-partition results (gradients, statistics, summaries) and the shuffled
- * partial sums of tree aggregation. With {@code spark.kryo.registrationRequired=true} a class missing
+ * slices of sharded aggregation. With {@code spark.kryo.registrationRequired=true} a class missing
  * here fails the tasks with "Class is not registered", which the local-cluster test catches.
  */
 public final class SparkpropKryoRegistrator implements KryoRegistrator {
@@ -26,6 +26,8 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         kryo.register(long[].class);
         kryo.register(long[][].class);
         kryo.register(Object[].class);
+        kryo.register(io.sparkprop.driver.train.PartialSum.class);
+        kryo.register(io.sparkprop.driver.train.SliceSum.class);
         kryo.register(scala.Tuple2.class);
         kryo.register(scala.Tuple2[].class);
         // Schemas travel in task results (Parquet footer reads): Spark registers StructType but not

@@ -183,10 +183,10 @@ public final class DistributedTrainer {
         Map<String, Object> recorded = recorded(train);
         boolean averagedState = config.get(LOCAL_OPTIMIZER_STATE).equals("averaged");
         int stateArrays = averagedState ? rule.optimizer().state().length : 0;
-        GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), plan.partitions(),
-                config.get(TREE_AGGREGATION_THRESHOLD));
+        GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), plan.partitions(), layout,
+                config.get(AGGREGATION), config.get(SPARSE_TRANSFER));
         String runId = UUID.randomUUID().toString();
-        RoundFactory local = (value, epoch, first, steps, globalStep) -> aggregator.run(value, b ->
+        RoundFactory local = (value, epoch, first, steps, globalStep) -> aggregator.run(value, 1 + stateArrays, b ->
                 new LocalSteps(spec, b, plan, config, runId, epoch, first, steps, globalStep, stateArrays, epochs * perEpoch));
 
         float[] start = null;
@@ -211,12 +211,13 @@ public final class DistributedTrainer {
                 : TrainingState.start(start, rule, outer);
         float[] params = state.params;
         LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached): batch {}, {} iterations per epoch,"
-                        + " {} epochs, optimizer {}, learning rate {}{}{}", spec, layout.size(), train.rows(), train.partitions(),
+                        + " {} epochs, optimizer {}, learning rate {}{}{}, {} aggregation", spec, layout.size(), train.rows(), train.partitions(),
                 train.sizeInBytes() >> 20, config.get(BATCH_SIZE), perEpoch, epochs, config.get(OPTIMIZER),
                 rule.schedule().describe(), config.get(DROPOUT) > 0 ? ", dropout " + config.get(DROPOUT) : "",
                 k == 1 ? ", synchronous" : String.format(Locale.ROOT,
                         ", %d local steps per round (outer step %s, momentum %s, optimizer state %s)", k,
-                        config.get(OUTER_LEARNING_RATE), config.get(OUTER_MOMENTUM), config.get(LOCAL_OPTIMIZER_STATE)));
+                        config.get(OUTER_LEARNING_RATE), config.get(OUTER_MOMENTUM), config.get(LOCAL_OPTIMIZER_STATE)),
+                aggregator.sharded() ? "sharded" : "driver");
 
         CheckpointStore store = config.checkpointDir() == null ? null : openStore();
         Evaluator evaluator = new Evaluator(sc, spec, config.get(EVAL_BATCH_SIZE), targets);
@@ -263,7 +264,7 @@ public final class DistributedTrainer {
                     if (k == 1) {
                         long epoch = state.epoch;
                         int position = state.position;
-                        aggregator.run(params, b -> new GradientStep(spec, b, plan, seed, epoch, position, dropout, before));
+                        aggregator.run(params, 1, b -> new GradientStep(spec, b, plan, seed, epoch, position, dropout, before));
                         loss = aggregator.meanLoss();
                         checkFinite(loss, aggregator.mean(), state, lastCheckpoint);
                         rule.apply(params, aggregator.mean());
@@ -298,7 +299,7 @@ public final class DistributedTrainer {
                     rowsSeen += aggregator.rows();
                     IterationMetrics m = new IterationMetrics(state.steps(), state.epoch, state.position - 1, loss,
                             aggregator.rows(), rate, norm, (System.nanoTime() - t0) * 1e-9, aggregator.broadcastSeconds(),
-                            aggregator.jobSeconds(), aggregator.sumSeconds());
+                            aggregator.jobSeconds(), aggregator.sumSeconds(), aggregator.partialBytes());
                     for (TrainingListener l : listeners) {
                         l.onIteration(m);
                     }

@@ -1,14 +1,17 @@
 package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.nn.ParameterLayout;
+import org.apache.spark.ContextCleaner;
 import org.apache.spark.Partitioner;
+import org.apache.spark.ShuffleDependency;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.network.util.JavaUtils;
 import scala.Tuple2;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
@@ -26,39 +29,60 @@ import java.util.function.Function;
 /**
  * Runs one round (an iteration, or K local steps) as a Spark job: broadcasts one array, runs a
  * {@link PartitionTask} on every cached block, and adds the partitions' partial sums
- * {@code [payload_1..payload_L, lossSum, weightSum, rows]} DETERMINISTICALLY:
- * always in partition-id order, whatever order the tasks finish in. (Spark's reduce and
- * treeAggregate merge in completion order, and float addition is not associative, so they would
- * give different bits from run to run.)
+ * {@code [payload (B arrays of the P parameters) | lossSum, weightSum, rows]} (length L)
+ * DETERMINISTICALLY: always in partition-id order, in double, whatever order the tasks finish in.
+ * (Spark's reduce and treeAggregate merge in completion order, and float addition is not
+ * associative, so they would give different bits from run to run.) Two ways, the same bits
+ * (train.aggregation):
  * <ul>
- *   <li>up to {@code treeThreshold} partitions: each task's array is handed to the driver as it
- *       arrives and added at once when every lower partition's has been; one that arrives early
- *       waits in its partition's slot. The sum thus overlaps the slower tasks, and the driver holds
- *       only the arrays that came out of order;</li>
- *   <li>more: a two-level tree. Partition p goes to group p / k (k = ceil(sqrt(n))) through a shuffle;
- *       each group sorts its arrays by partition id and sums them; the driver sums the groups in
- *       group order. The driver then receives ~sqrt(n) arrays instead of n.</li>
+ *   <li>driver: each task's partial is handed to the driver as it arrives and added at once when
+ *       every lower partition's has been; one that arrives early waits in its partition's slot. One
+ *       stage, and the sum overlaps the slower tasks, but the driver may hold up to n - 1 waiting
+ *       partials (and Spark's spark.driver.maxResultSize counts all n);</li>
+ *   <li>sharded (reduce-scatter): each task cuts its partial into S = n slices (bounds that never cut
+ *       a first-layer row, {@link PartialSum#sliceBounds}); a shuffle brings slice s of every
+ *       partition to reduce task s, which sums them in partition order in double; the driver copies
+ *       the S summed slices into place. The driver holds one sum whatever n, and the adding is spread
+ *       over S tasks; the price is a second stage and shuffle files, removed after every round.</li>
  * </ul>
- * The driver accumulates in double; the mean payload is {@code sum / weightSum} rounded to float (the
- * weighted mean gradient {@code sum_i w_i grad_i / sum_i w_i} of a synchronous iteration; the weighted
- * mean parameter change of a round of local steps, whose partitions send their change times their
+ * Partials travel as {@link PartialSum}s, column-sparse in the first layer when that is smaller
+ * (train.sparseTransfer). The mean payload is {@code sum / weightSum} rounded to float (the weighted
+ * mean gradient {@code sum_i w_i grad_i / sum_i w_i} of a synchronous iteration; the weighted mean
+ * parameter change of a round of local steps, whose partitions send their change times their
  * weight). Unweighted, every w_i = 1 and weightSum is the row count. A round of total weight 0 has
  * mean 0.
+ *
+ * <p>Driver memory for aggregation: the sum (8 L bytes) and the mean (4 L), 12 L bytes with sharded
+ * aggregation at any n (its slice results arrive one at a time and are copied into the sum); driver
+ * aggregation adds up to n - 1 waiting partials (4 L bytes each, less when column-sparse), which
+ * train.aggregation=auto allows only while they fit in 1/8 of the driver heap.
  */
 final class GradientAggregator {
     /** One partition's share of a round, run on the executor. */
     interface PartitionTask extends Serializable {
-        /** {@code [payload_1..payload_L, lossSum, weightSum, rows]} of this partition's block. */
+        /** {@code [payload (B P floats), lossSum, weightSum, rows]} of this partition's block. */
         float[] partial(int partition, DataBlock block);
     }
 
+    /**
+     * train.aggregation's auto: driver aggregation while its worst case, n - 1 waiting partials,
+     * stays within this fraction of the driver's heap (and half of spark.driver.maxResultSize, which
+     * counts every task's result); sharded beyond. Sharded costs a second stage and a shuffle per
+     * round (BENCHMARKS.md: 30-40 ms more per round at 7 partitions here), so it is kept for when the
+     * memory needs it.
+     */
+    static final double DRIVER_AGGREGATION_HEAP_FRACTION = 1.0 / 8;
+
     private final JavaSparkContext sc;
     private final JavaRDD<DataBlock> blocks;
-    private final int groupSize;
-    private final int groups;
     private final int partitions;
+    private final boolean sharded;
+    private final boolean sparse;
+    private final int parameters;
+    private final int n0;
+    private final int n1;
     /** Arrived partials waiting for a lower partition's: slot p, or null. */
-    private final float[][] waiting;
+    private final PartialSum[] waiting;
     /** The next partition to add to the sum. */
     private int next;
     private double[] sum;
@@ -67,51 +91,86 @@ final class GradientAggregator {
     private double broadcastSeconds;
     private double jobSeconds;
     private double sumSeconds;
+    private long partialBytes;
+    private int sparsePartials;
 
     /**
-     * @param partitions    the number of cached blocks
-     * @param treeThreshold above this many partitions, the two-level tree
+     * @param partitions  the number of cached blocks
+     * @param layout      the network's parameter layout (P, and the first layer's shape)
+     * @param aggregation train.aggregation: auto, driver or sharded
+     * @param sparse      train.sparseTransfer
      */
-    GradientAggregator(JavaSparkContext sc, JavaRDD<DataBlock> blocks, int partitions, int treeThreshold) {
+    GradientAggregator(JavaSparkContext sc, JavaRDD<DataBlock> blocks, int partitions, ParameterLayout layout,
+                       String aggregation, boolean sparse) {
         this.sc = sc;
         this.blocks = blocks;
         this.partitions = partitions;
-        this.waiting = new float[partitions][];
-        this.groupSize = partitions > treeThreshold ? (int) Math.ceil(Math.sqrt(partitions)) : 0;
-        this.groups = groupSize > 0 ? (partitions + groupSize - 1) / groupSize : 0;
+        this.sharded = partitions > 1 && switch (aggregation) {
+            case "driver" -> false;
+            case "sharded" -> true;
+            default -> !driverFits(sc, partitions, layout.size());
+        };
+        this.sparse = sparse;
+        this.parameters = layout.size();
+        this.n0 = layout.inputWidth();
+        this.n1 = layout.width(1);
+        this.waiting = new PartialSum[partitions];
         this.sum = new double[3];
         this.mean = new float[0];
     }
 
     /**
-     * Broadcasts {@code value} (copied), runs {@code task} (made for that broadcast) on every
-     * partition and sums the partials. Afterwards {@link #mean()}, {@link #lossSum()} and
-     * {@link #rows()} describe the round; the broadcast is destroyed on the next run or on close.
+     * Whether driver aggregation's worst case, n - 1 partials of 3 P + 3 floats (a round of local
+     * steps with Adam's two moments travelling: the largest payload) waiting at once, fits auto's budget.
      */
-    void run(float[] value, Function<Broadcast<float[]>, PartitionTask> task) {
+    static boolean driverFits(JavaSparkContext sc, int partitions, int parameters) {
+        long partial = 4L * (3L * parameters + 3);
+        long budget = (long) (Runtime.getRuntime().maxMemory() * DRIVER_AGGREGATION_HEAP_FRACTION);
+        long maxResult = JavaUtils.byteStringAsBytes(sc.getConf().get("spark.driver.maxResultSize", "1g"));
+        if (maxResult > 0) {
+            budget = Math.min(budget, maxResult / 2);
+        }
+        return (partitions - 1) * partial <= budget;
+    }
+
+    /** Whether rounds are summed by the sharded (reduce-scatter) stage rather than on the driver. */
+    boolean sharded() {
+        return sharded;
+    }
+
+    /**
+     * Broadcasts {@code value} (copied), runs {@code task} (made for that broadcast) on every
+     * partition and sums the partials, each {@code payloadBlocks} arrays of the parameters and the
+     * three statistics. Afterwards {@link #mean()}, {@link #lossSum()} and {@link #rows()} describe
+     * the round; the broadcast is destroyed on the next run or on close.
+     */
+    void run(float[] value, int payloadBlocks, Function<Broadcast<float[]>, PartitionTask> task) {
         long t0 = System.nanoTime();
         Broadcast<float[]> b = sc.broadcast(value.clone());
-        PartitionTask t = task.apply(b);
+        Shape shape = new Shape(task.apply(b), payloadBlocks, parameters, n0, n1, sparse);
         long t1 = System.nanoTime();
+        int length = payloadBlocks * parameters + 3;
+        if (sum.length != length) {
+            // the payload's length is fixed for a run's rounds (it changes only after the timing rounds)
+            sum = new double[length];
+            mean = new float[length - 3];
+        }
         Arrays.fill(sum, 0);
-        if (groupSize == 0) {
+        partialBytes = 0;
+        sparsePartials = 0;
+        if (sharded) {
+            runSharded(shape);
+        } else {
             next = 0;
-            sc.sc().runJob(blocks.rdd(), new OnePartition(t), new AbstractFunction2<Object, float[], BoxedUnit>() {
+            sc.sc().runJob(blocks.rdd(), new OnePartition(shape), new AbstractFunction2<Object, PartialSum, BoxedUnit>() {
                 @Override
-                public BoxedUnit apply(Object partition, float[] partial) {
+                public BoxedUnit apply(Object partition, PartialSum partial) {
                     arrived((Integer) partition, partial);
                     return BoxedUnit.UNIT;
                 }
-            }, ClassTag$.MODULE$.apply(float[].class));
+            }, ClassTag$.MODULE$.apply(PartialSum.class));
             if (next != partitions) {
                 throw new IllegalStateException("round ended with partition " + next + "'s partial missing");
-            }
-        } else {
-            JavaPairRDD<Integer, float[]> keyed = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(
-                    (Function2<Integer, Iterator<DataBlock>, Iterator<Tuple2<Integer, float[]>>>) (partition, it) ->
-                            Collections.singletonList(new Tuple2<>(partition, t.partial(partition, it.next()))).iterator(), true));
-            for (float[] group : keyed.partitionBy(new GroupPartitioner(groupSize, groups)).mapPartitions(new GroupSum(), true).collect()) {
-                add(group);
             }
         }
         long t2 = System.nanoTime();
@@ -131,27 +190,92 @@ final class GradientAggregator {
     }
 
     /**
+     * The reduce-scatter: map tasks cut their partial into slices keyed by slice index, the shuffle
+     * groups them, reduce task s sums its slices in partition order and its result is copied into
+     * {@code sum[bounds[s], bounds[s + 1])} as it arrives. The round's shuffle files are removed after.
+     */
+    private void runSharded(Shape shape) {
+        int[] bounds = PartialSum.sliceBounds(shape.blocks, parameters, n0, n1, partitions);
+        int slices = bounds.length - 1;
+        int n = partitions;
+        JavaPairRDD<Integer, PartialSum> sliced = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(
+                (Function2<Integer, Iterator<DataBlock>, Iterator<Tuple2<Integer, PartialSum>>>) (partition, it) -> {
+                    PartialSum whole = shape.partial(partition, it.next());
+                    List<Tuple2<Integer, PartialSum>> out = new ArrayList<>(slices);
+                    for (int s = 0; s < slices; s++) {
+                        out.add(new Tuple2<>(s, whole.slice(bounds[s], bounds[s + 1])));
+                    }
+                    return out.iterator();
+                }, true));
+        JavaPairRDD<Integer, PartialSum> shuffled = sliced.partitionBy(new SlicePartitioner(slices));
+        JavaRDD<SliceSum> summed = shuffled.mapPartitionsWithIndex(
+                (Function2<Integer, Iterator<Tuple2<Integer, PartialSum>>, Iterator<SliceSum>>) (slice, it) -> {
+                    List<PartialSum> parts = new ArrayList<>(n);
+                    it.forEachRemaining(t -> parts.add(t._2()));
+                    if (parts.size() != n) {
+                        throw new IllegalStateException("slice " + slice + " got " + parts.size() + " partials, expected " + n);
+                    }
+                    parts.sort(Comparator.comparingInt(PartialSum::partition));
+                    int lo = bounds[slice];
+                    double[] total = new double[bounds[slice + 1] - lo];
+                    long bytes = 0;
+                    int sparseCount = 0;
+                    for (PartialSum part : parts) {
+                        part.addTo(total, lo);
+                        bytes += part.bytes();
+                        sparseCount += part.sparse() ? 1 : 0;
+                    }
+                    return Collections.singletonList(new SliceSum(slice, total, bytes, sparseCount)).iterator();
+                }, true);
+        try {
+            sc.sc().runJob(summed.rdd(), new OneSlice(), new AbstractFunction2<Object, SliceSum, BoxedUnit>() {
+                @Override
+                public BoxedUnit apply(Object slice, SliceSum result) {
+                    System.arraycopy(result.total, 0, sum, bounds[result.slice], result.total.length);
+                    partialBytes += result.bytes;
+                    sparsePartials = Math.max(sparsePartials, result.sparsePartials);
+                    return BoxedUnit.UNIT;
+                }
+            }, ClassTag$.MODULE$.apply(SliceSum.class));
+        } finally {
+            int shuffleId = ((ShuffleDependency<?, ?, ?>) shuffled.rdd().dependencies().head()).shuffleId();
+            // Spark removes a shuffle's files only once its RDD is garbage-collected on the driver, and a
+            // round writes n partials' worth: they go now (not blocking; the next round need not wait)
+            scala.Option<ContextCleaner> cleaner = sc.sc().cleaner();
+            if (cleaner.isDefined()) {
+                cleaner.get().doCleanupShuffle(shuffleId, false);
+            }
+        }
+    }
+
+    /**
      * Partition {@code partition}'s partial has arrived (on Spark's scheduler thread, one at a time):
      * add it, and every waiting one after it, if all lower partitions' are in; else let it wait.
      */
-    private void arrived(int partition, float[] partial) {
+    private void arrived(int partition, PartialSum partial) {
+        partialBytes += partial.bytes();
+        sparsePartials += partial.sparse() ? 1 : 0;
         waiting[partition] = partial;
         while (next < partitions && waiting[next] != null) {
-            add(waiting[next]);
+            waiting[next].addTo(sum, 0);
             waiting[next++] = null;
         }
     }
 
-    /** sum += a, in double; the first array of a round of another length L resizes the sum (zeroed). */
-    private void add(float[] a) {
-        if (sum.length != a.length) {
-            // the payload's length L is fixed for a run's rounds (it changes only after the timing rounds)
-            sum = new double[a.length];
-            mean = new float[a.length - 3];
-        }
-        for (int j = 0; j < a.length; j++) {
-            sum[j] += a[j];
-        }
+    /**
+     * The bytes of partials the last round moved (values and column indices): to the driver (driver
+     * aggregation), or through the shuffle to the slice tasks (sharded).
+     */
+    long partialBytes() {
+        return partialBytes;
+    }
+
+    /**
+     * How many partitions' partials travelled column-sparse in the last round (sharded: the most
+     * among the slices, since a slice holding no first-layer row travels dense).
+     */
+    int sparsePartials() {
+        return sparsePartials;
     }
 
     /** The last round's wall time creating the broadcast (copy, serialisation, compression). */
@@ -159,15 +283,14 @@ final class GradientAggregator {
         return broadcastSeconds;
     }
 
-    /** The last round's Spark job: scheduling, task serialisation and launch, the tasks, result fetch. */
+    /** The last round's Spark job(s): scheduling, task serialisation and launch, the tasks, results, the sum. */
     double jobSeconds() {
         return jobSeconds;
     }
 
     /**
-     * The last round's work on the driver after its job: the mean, the previous broadcast's
-     * destruction (and with the tree, the sum of the groups); the partition-order sum of up to
-     * treeThreshold partitions happens while the job runs, as the partials arrive.
+     * The last round's work on the driver after its job: the mean and the previous broadcast's
+     * destruction (the partition-order sum happens while the job runs, as the partials or slices arrive).
      */
     double sumSeconds() {
         return sumSeconds;
@@ -205,72 +328,84 @@ final class GradientAggregator {
         }
     }
 
-    /** Partition id p -> group p / k. */
-    private static final class GroupPartitioner extends Partitioner {
+    /** What a task needs besides its block: the round's task, and how to wrap its partial. */
+    private static final class Shape implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final int groupSize;
-        private final int groups;
+        final PartitionTask task;
+        final int blocks;
+        final int parameters;
+        final int n0;
+        final int n1;
+        final boolean sparse;
 
-        GroupPartitioner(int groupSize, int groups) {
-            this.groupSize = groupSize;
-            this.groups = groups;
+        Shape(PartitionTask task, int blocks, int parameters, int n0, int n1, boolean sparse) {
+            this.task = task;
+            this.blocks = blocks;
+            this.parameters = parameters;
+            this.n0 = n0;
+            this.n1 = n1;
+            this.sparse = sparse;
+        }
+
+        PartialSum partial(int partition, DataBlock block) {
+            return PartialSum.of(partition, task.partial(partition, block), blocks, parameters, n0, n1, sparse);
+        }
+    }
+
+    /** Slice index s -> reduce task s. */
+    private static final class SlicePartitioner extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int slices;
+
+        SlicePartitioner(int slices) {
+            this.slices = slices;
         }
 
         @Override
         public int numPartitions() {
-            return groups;
+            return slices;
         }
 
         @Override
         public int getPartition(Object key) {
-            return (Integer) key / groupSize;
+            return (Integer) key;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof GroupPartitioner && ((GroupPartitioner) o).groupSize == groupSize
-                    && ((GroupPartitioner) o).groups == groups;
+            return o instanceof SlicePartitioner && ((SlicePartitioner) o).slices == slices;
         }
 
         @Override
         public int hashCode() {
-            return 31 * groupSize + groups;
+            return slices;
         }
     }
 
     /** A round's task: partition p's partial from its one cached block. */
-    private static final class OnePartition extends AbstractFunction2<TaskContext, scala.collection.Iterator<DataBlock>, float[]>
+    private static final class OnePartition extends AbstractFunction2<TaskContext, scala.collection.Iterator<DataBlock>, PartialSum>
             implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final PartitionTask task;
+        private final Shape shape;
 
-        OnePartition(PartitionTask task) {
-            this.task = task;
+        OnePartition(Shape shape) {
+            this.shape = shape;
         }
 
         @Override
-        public float[] apply(TaskContext context, scala.collection.Iterator<DataBlock> blocks) {
-            return task.partial(context.partitionId(), blocks.next());
+        public PartialSum apply(TaskContext context, scala.collection.Iterator<DataBlock> blocks) {
+            return shape.partial(context.partitionId(), blocks.next());
         }
     }
 
-    /** Sums one group's arrays in partition-id order (shuffle delivery order is arbitrary). */
-    private static final class GroupSum implements FlatMapFunction<Iterator<Tuple2<Integer, float[]>>, float[]> {
+    /** A slice task's one result. */
+    private static final class OneSlice extends AbstractFunction2<TaskContext, scala.collection.Iterator<SliceSum>, SliceSum>
+            implements Serializable {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Iterator<float[]> call(Iterator<Tuple2<Integer, float[]>> parts) {
-            List<Tuple2<Integer, float[]>> list = new ArrayList<>();
-            parts.forEachRemaining(list::add);
-            list.sort(Comparator.comparing(Tuple2::_1));
-            float[] total = list.get(0)._2().clone();
-            for (int i = 1; i < list.size(); i++) {
-                float[] a = list.get(i)._2();
-                for (int j = 0; j < total.length; j++) {
-                    total[j] += a[j];
-                }
-            }
-            return Collections.singletonList(total).iterator();
+        public SliceSum apply(TaskContext context, scala.collection.Iterator<SliceSum> sums) {
+            return sums.next();
         }
     }
 }

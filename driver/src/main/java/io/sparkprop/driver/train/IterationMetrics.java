@@ -13,9 +13,11 @@ package io.sparkprop.driver.train;
  * @param seconds         wall time of the round
  * @param broadcastSeconds of which creating the weights' broadcast
  * @param jobSeconds       of which the Spark job (scheduling, tasks, result fetch)
- * @param sumSeconds       of which the ordered sum of the partials on the driver; the rest is the update
+ * @param sumSeconds       of which the driver's work after the job (the mean); the rest is the update
+ * @param partialBytes     the bytes of partial sums the round moved (to the driver, or through the sharded
+ *                         aggregation's shuffle): values and, where column-sparse, column indices
  */
 public record IterationMetrics(long iteration, long epoch, int positionInEpoch, double loss, long rows, double learningRate,
                                double gradientNorm, double seconds, double broadcastSeconds, double jobSeconds,
-                               double sumSeconds) {
+                               double sumSeconds, long partialBytes) {
 }

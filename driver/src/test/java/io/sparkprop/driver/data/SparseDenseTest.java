@@ -4,12 +4,17 @@ import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.TestData;
 import io.sparkprop.driver.TestSpark;
 import io.sparkprop.driver.train.DistributedTrainer;
+import io.sparkprop.driver.train.IterationMetrics;
 import io.sparkprop.driver.train.TrainingConfig;
+import io.sparkprop.driver.train.TrainingListener;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +60,47 @@ class SparseDenseTest {
         assertTrue(moved > 1e-3, "training moved the parameters by at most " + moved);
         dense.unpersist();
         sparse.unpersist();
+    }
+
+    /**
+     * 2,000 features with ~10 nonzero per row: a partition's batch of 10 rows touches ~100 of W1's
+     * 2,000 columns, so its partial travels column-sparse; training must give the same bits as dense
+     * transfer, on the driver and sharded, synchronous and in rounds of local steps, while moving at
+     * least 10x fewer bytes synchronously (3x in rounds of 4 steps, which touch more columns).
+     */
+    @Test
+    void wideSparseDataTravelsColumnSparseWithTheSameBits() {
+        NetworkSpec wide = NetworkSpec.input(2000).dense(16, "relu").dense(4, "softmax").loss("softmax_cross_entropy");
+        DataBlocks data = BlockBuilder.forNetwork(wide).build(TestData.frame(spark,
+                TestData.classification(300, 2000, 4, 0.005, true, 23), TestData.VECTOR_SCHEMA, 3));
+        assertTrue(data.rdd().first().isSparse());
+        for (String localSteps : new String[] {"1", "4"}) {
+            for (String aggregation : new String[] {"driver", "sharded"}) {
+                TrainingConfig.Builder b = TrainingConfig.builder(wide).set(OPTIMIZER, localSteps.equals("1") ? "momentum" : "adam")
+                        .set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 30).set(EPOCHS, 2).set(SEED, 4L).set(LOCAL_STEPS, localSteps)
+                        .set(LOCAL_OPTIMIZER_STATE, "reset").set(AGGREGATION, aggregation);
+                long[] bytes = new long[2];
+                float[] sparse = train(b.set(SPARSE_TRANSFER, true).build(), data, bytes, 0);
+                float[] dense = train(b.set(SPARSE_TRANSFER, false).build(), data, bytes, 1);
+                String what = aggregation + " aggregation, local steps " + localSteps;
+                assertArrayEquals(dense, sparse, what);
+                assertFalse(Arrays.equals(dense, b.build().initialParameters()), what + ": training moved nothing");
+                // a round of 4 local steps touches ~4x the columns of one step
+                int fewer = localSteps.equals("1") ? 10 : 3;
+                assertTrue(bytes[0] * fewer <= bytes[1], what + ": " + bytes[0] + " bytes sparse vs " + bytes[1] + " dense");
+            }
+        }
+        data.unpersist();
+    }
+
+    /** Trains, adding the partial bytes of every round to {@code bytes[slot]}. */
+    private static float[] train(TrainingConfig config, DataBlocks data, long[] bytes, int slot) {
+        return new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
+            @Override
+            public void onIteration(IterationMetrics m) {
+                bytes[slot] += m.partialBytes();
+            }
+        }).fit(data, null).parameters();
     }
 
     @Test

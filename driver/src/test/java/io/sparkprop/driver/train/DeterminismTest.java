@@ -25,17 +25,17 @@ public class DeterminismTest {
             .loss("softmax_cross_entropy");
 
     /** 25 iterations over two epochs (batch 40 of 480 rows: 12 per epoch) in {@code master}. */
-    static float[] train(String master, int partitions, int treeThreshold) {
+    static float[] train(String master, int partitions, String aggregation) {
         SparkSession spark = TestSpark.start(master);
         try {
-            return train(spark, partitions, treeThreshold);
+            return train(spark, partitions, aggregation);
         } finally {
             spark.stop();
         }
     }
 
     /**
-     * In one session: flat aggregation over 4 partitions, the tree over 7, rounds of 4 local steps
+     * In one session: driver aggregation over 4 partitions, sharded over 7, rounds of 4 local steps
      * (Nesterov outer step, averaged Adam state) over 4, and synchronous steps with dropout over 4.
      */
     public static float[][] trainEachWay(String master) {
@@ -49,7 +49,27 @@ public class DeterminismTest {
 
     /** As {@link #trainEachWay(String)} in a running session (e.g. on a standalone cluster). */
     public static float[][] trainEachWay(SparkSession spark) {
-        return new float[][] {train(spark, 4, 16), train(spark, 7, 2), trainLocalSteps(spark, 4), trainDropout(spark, "1")};
+        return new float[][] {train(spark, 4, "driver"), train(spark, 7, "sharded"), trainLocalSteps(spark, 4), trainDropout(spark, "1")};
+    }
+
+    /**
+     * 64 partitions of 20 rows, batch 128 (2 rows per partition), 6 synchronous iterations, with driver
+     * and with sharded aggregation: {driver, sharded}.
+     */
+    public static float[][] trainSixtyFourPartitions(SparkSession spark) {
+        DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
+                TestData.classification(1280, 12, 3, 1.0, false, 12), TestData.VECTOR_SCHEMA, 64));
+        float[][] out = new float[2][];
+        String[] ways = {"driver", "sharded"};
+        for (int i = 0; i < 2; i++) {
+            TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 128)
+                    .set(EPOCHS, 1).set(MAX_ITERATIONS, 6L).set(SEED, 3L).set(LOCAL_STEPS, "1").set(AGGREGATION, ways[i]).build();
+            TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null);
+            assertEquals(6, r.iterations());
+            out[i] = r.parameters();
+        }
+        data.unpersist();
+        return out;
     }
 
     /**
@@ -82,11 +102,11 @@ public class DeterminismTest {
         return r.parameters();
     }
 
-    private static float[] train(SparkSession spark, int partitions, int treeThreshold) {
+    private static float[] train(SparkSession spark, int partitions, String aggregation) {
         DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, partitions));
         TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
-                .set(EPOCHS, 3).set(MAX_ITERATIONS, 25L).set(SEED, 3L).set(TREE_AGGREGATION_THRESHOLD, treeThreshold).build();
+                .set(EPOCHS, 3).set(MAX_ITERATIONS, 25L).set(SEED, 3L).set(AGGREGATION, aggregation).build();
         double[] seconds = new double[1];
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
             @Override
@@ -98,8 +118,8 @@ public class DeterminismTest {
         }).fit(data, null);
         assertEquals(25, r.iterations());
         // The network is tiny, so this is the per-iteration overhead of Spark and the aggregation.
-        System.out.printf("%s, %d partitions, tree threshold %d: %.1f ms per iteration (after warm-up)%n",
-                spark.sparkContext().master(), partitions, treeThreshold, seconds[0] / 20 * 1e3);
+        System.out.printf("%s, %d partitions, %s aggregation: %.1f ms per iteration (after warm-up)%n",
+                spark.sparkContext().master(), partitions, aggregation, seconds[0] / 20 * 1e3);
         if (spark.sparkContext().master().startsWith("local-cluster") || spark.sparkContext().master().startsWith("spark://")) {
             assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length, "driver + 2 executor JVMs");
         }
@@ -109,10 +129,10 @@ public class DeterminismTest {
 
     @Test
     void localOneTwoAndFourGiveTheSameBits() {
-        float[] one = train("local[1]", 4, 16);
-        float[] two = train("local[2]", 4, 16);
-        float[] twoAgain = train("local[2]", 4, 16);
-        float[] four = train("local[4]", 4, 16);
+        float[] one = train("local[1]", 4, "auto");
+        float[] two = train("local[2]", 4, "auto");
+        float[] twoAgain = train("local[2]", 4, "auto");
+        float[] four = train("local[4]", 4, "auto");
         assertFalse(Arrays.equals(one, TrainingConfig.builder(SPEC).set(SEED, 3L).build().initialParameters()), "training changed nothing");
         assertArrayEquals(one, two);
         assertArrayEquals(two, twoAgain);
@@ -131,7 +151,7 @@ public class DeterminismTest {
                 spark.stop();
             }
         }
-        assertFalse(Arrays.equals(runs[0], train("local[2]", 4, 16)), "local steps differ from synchronous steps");
+        assertFalse(Arrays.equals(runs[0], train("local[2]", 4, "auto")), "local steps differ from synchronous steps");
         assertArrayEquals(runs[0], runs[1]);
         assertArrayEquals(runs[1], runs[2]);
     }
@@ -188,9 +208,12 @@ public class DeterminismTest {
     }
 
     @Test
-    void treeAggregationIsDeterministicAcrossMasters() {
-        float[] one = train("local[1]", 7, 2);
-        float[] four = train("local[4]", 7, 2);
+    void shardedAggregationIsDeterministicAcrossMastersAndEqualsDriverAggregation() {
+        float[] one = train("local[1]", 7, "sharded");
+        float[] four = train("local[4]", 7, "sharded");
+        float[] driver = train("local[4]", 7, "driver");
         assertArrayEquals(one, four);
+        // both add the partitions' partials in partition order in double: the same sums, the same bits
+        assertArrayEquals(driver, four);
     }
 }

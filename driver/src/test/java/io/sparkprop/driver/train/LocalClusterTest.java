@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 /**
  * Executors in separate JVMs (local-cluster[2,1,1024]) with Kryo registration required: every class
  * that crosses the wire must be registered, and the bits must match local[2] with the same partitions.
- * Both aggregation paths run: flat (collect) and the two-level tree (a shuffle between JVMs).
+ * Both aggregation paths run: on the driver, and sharded (a shuffle between JVMs).
  */
 class LocalClusterTest {
     @Test

@@ -182,12 +182,12 @@ class JobConfigTest {
     @Test
     void trainingSettingsAreReadTyped() {
         JobConfig c = JobConfig.resolve(schema, map(), "-", map("model.hidden", "64,32", "train.checkpoint.kept", "7",
-                "train.evalBatchSize", "99", "train.treeAggregationThreshold", "4"));
+                "train.evalBatchSize", "99", "train.aggregation", "sharded"));
         var t = c.trainingConfig();
         assertArrayEquals(new int[] {64, 32}, t.get(io.sparkprop.driver.config.TrainingSettings.HIDDEN));
         assertEquals(7, t.get(io.sparkprop.driver.config.TrainingSettings.CHECKPOINTS_KEPT));
         assertEquals(99, t.get(io.sparkprop.driver.config.TrainingSettings.EVAL_BATCH_SIZE));
-        assertEquals(4, t.get(io.sparkprop.driver.config.TrainingSettings.TREE_AGGREGATION_THRESHOLD));
+        assertEquals("sharded", t.get(io.sparkprop.driver.config.TrainingSettings.AGGREGATION));
         assertFalse(c.redactedJobSettings().containsKey("model.hidden"));
         assertTrue(c.redactedJobSettings().containsKey("data.train"));
     }

@@ -15,7 +15,7 @@ class TerminalProgressTest {
     private long now;
 
     private static IterationMetrics iteration(long epoch, int position, double loss, long rows) {
-        return new IterationMetrics(epoch * 4 + position + 1, epoch, position, loss, rows, 0.1, 1, 1, 0, 0, 0);
+        return new IterationMetrics(epoch * 4 + position + 1, epoch, position, loss, rows, 0.1, 1, 1, 0, 0, 0, 0);
     }
 
     @Test

@@ -1,0 +1,461 @@
+package io.sparkprop.bench;
+
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.matrix.CsrMatrix;
+import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.spark.KryoSettings;
+import io.sparkprop.driver.train.DistributedTrainer;
+import io.sparkprop.driver.train.EpochMetrics;
+import io.sparkprop.driver.train.IterationMetrics;
+import io.sparkprop.driver.train.TrainingConfig;
+import io.sparkprop.driver.train.TrainingListener;
+import io.sparkprop.driver.train.TrainingResult;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.executor.ExecutorMetrics;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+import static io.sparkprop.driver.config.TrainingSettings.*;
+
+/**
+ * How sparkprop's cost grows with the work: rows, parameters, partitions and wide sparse input, on
+ * synthetic data labelled by a fixed random teacher network (so accuracy is checkable at any size).
+ * Prints Markdown tables and writes one SVG chart per sweep. Not a test: run benchmarks/cost-growth.sh.
+ *
+ * <p>Arguments: {@code SWEEP OUT_DIR [values]}, SWEEP one of
+ * <ul>
+ *   <li>{@code rows} [60000,600000]: 784-256-128-10 ReLU, Adam, batch 128, local steps auto, one epoch
+ *       after a warm-up epoch; seconds per epoch, cached bytes, driver heap peak;</li>
+ *   <li>{@code params} [128,1280,12800,38400]: 784-h-10 on 8,192 rows, synchronous (K = 1), median of
+ *       8 rounds after 2: round time, broadcast, job, the driver's sum, partial bytes, heap peaks;</li>
+ *   <li>{@code partitions} [1,2,8,32,64]: 784-256-128-10 on 65,536 rows, synchronous, driver and sharded
+ *       aggregation side by side: median round and its breakdown;</li>
+ *   <li>{@code sparse} [1000000]: LIBSVM-like rows of that many features with ~100 nonzeros, 2-layer
+ *       64-wide network, sparse vs dense transfer: rows/s and partial bytes per round.</li>
+ * </ul>
+ * The master is SPARKPROP_BENCH_MASTER (default local[2]); with local-cluster or spark:// the
+ * executors get this JVM's class path.
+ */
+public final class CostGrowth {
+    private static final int TEACHER_HIDDEN = 32;
+    private static final int CLASSES = 10;
+
+    private CostGrowth() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String sweep = args.length > 0 ? args[0] : "params";
+        Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/target/cost-growth");
+        Files.createDirectories(out);
+        String master = System.getenv().getOrDefault("SPARKPROP_BENCH_MASTER", "local[2]");
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("sparkprop cost growth")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.broadcast.compress", "false").set("spark.locality.wait", "0")
+                .set("spark.executor.heartbeatInterval", "1s").set("spark.executor.metrics.pollingInterval", "100ms");
+        KryoSettings.apply(conf, false);
+        if (!master.startsWith("local[")) {
+            conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                    .set("spark.executor.memory", System.getenv().getOrDefault("SPARKPROP_BENCH_EXECUTOR_MEMORY", "1g"))
+                    .set("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        }
+        System.out.printf("sweep %s on %s, %d cores, driver heap %d MB, %s%n", sweep, master,
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, java.time.LocalDate.now());
+        try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            ExecutorHeap executors = new ExecutorHeap();
+            spark.sparkContext().addSparkListener(executors);
+            switch (sweep) {
+                case "rows" -> rows(jsc, executors, ints(args, "60000,600000"), out);
+                case "params" -> params(jsc, executors, ints(args, "128,1280,12800,38400"), out);
+                case "partitions" -> partitions(jsc, ints(args, "1,2,8,32,64"), out, master);
+                case "sparse" -> sparse(jsc, ints(args, "1000000"));
+                default -> throw new IllegalArgumentException("unknown sweep " + sweep + ": rows, params, partitions or sparse");
+            }
+        }
+    }
+
+    private static int[] ints(String[] args, String def) {
+        return Arrays.stream((args.length > 2 ? args[2] : def).split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    }
+
+    // ---------------------------------------------------------------- sweeps
+
+    private static void rows(JavaSparkContext jsc, ExecutorHeap executors, int[] rowCounts, Path out) throws IOException {
+        NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(CLASSES, "softmax")
+                .loss("softmax_cross_entropy");
+        int partitions = jsc.defaultParallelism();
+        System.out.println("| rows | s/epoch | s/epoch per 100k rows | cached MB | float32 MB | driver heap peak MB | executor heap peak MB | K | training accuracy vs teacher |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        List<double[]> points = new ArrayList<>();
+        for (int n : rowCounts) {
+            DataBlocks data = DataBlocks.cache(teacherRows(jsc, n, 784, partitions, 7));
+            TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3)
+                    .set(BATCH_SIZE, 128).set(EPOCHS, 2).set(SEED, 1L).set(LOG_INTERVAL, 0L).build();
+            HeapPeak driver = HeapPeak.start();
+            executors.reset();
+            List<EpochMetrics> epochs = new ArrayList<>();
+            TrainingResult r = new DistributedTrainer(jsc, config).logProgress(false).addListener(new TrainingListener() {
+                @Override
+                public void onEpoch(EpochMetrics m) {
+                    epochs.add(m);
+                }
+            }).fit(data, null);
+            double seconds = epochs.get(1).seconds();
+            double accuracy = new DistributedTrainer(jsc, config).evaluate(r.parameters(), data).accuracy();
+            long floats = 4L * n * (784 + 1);
+            System.out.printf(Locale.ROOT, "| %,d | %.2f | %.3f | %.0f | %.0f | %.0f | %.0f | %d | %.4f |%n", n, seconds,
+                    seconds / n * 1e5, data.sizeInBytes() / 1e6, floats / 1e6, driver.stopMegabytes(), executors.peakMegabytes(),
+                    r.localSteps(), accuracy);
+            points.add(new double[] {n, seconds});
+            data.unpersist();
+        }
+        Chart.write(out.resolve("rows.svg"), "Seconds per epoch vs rows (784-256-128-10)", "rows", "s / epoch",
+                List.of(new Chart.Series("sparkprop", points)));
+    }
+
+    private static void params(JavaSparkContext jsc, ExecutorHeap executors, int[] hidden, Path out) throws IOException {
+        int partitions = jsc.defaultParallelism();
+        DataBlocks data = DataBlocks.cache(teacherRows(jsc, 8192, 784, partitions, 8));
+        System.out.println("| parameters | round ms | broadcast ms | job ms | sum ms | update ms | partial MB / round | driver heap peak MB | executor heap peak MB |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        List<double[]> round = new ArrayList<>();
+        for (int h : hidden) {
+            NetworkSpec spec = NetworkSpec.input(784).dense(h, "relu").dense(CLASSES, "softmax").loss("softmax_cross_entropy");
+            TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3)
+                    .set(BATCH_SIZE, 128).set(EPOCHS, 1).set(MAX_ITERATIONS, 10L).set(SEED, 1L).set(LOG_INTERVAL, 0L)
+                    .set(LOCAL_STEPS, "1").build();
+            HeapPeak driver = HeapPeak.start();
+            executors.reset();
+            Rounds rounds = new Rounds(2);
+            new DistributedTrainer(jsc, config).logProgress(false).addListener(rounds).fit(data, null);
+            double[] m = rounds.medians();
+            long p = spec.layout().size();
+            System.out.printf(Locale.ROOT, "| %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f |%n", p, m[0], m[1], m[2], m[3],
+                    m[0] - m[1] - m[2] - m[3], m[4] / 1e6, driver.stopMegabytes(), executors.peakMegabytes());
+            round.add(new double[] {p, m[0]});
+        }
+        data.unpersist();
+        Chart.write(out.resolve("params.svg"), "Synchronous round time vs parameters (784-h-10, batch 128)", "parameters",
+                "ms / round", List.of(new Chart.Series("round", round)));
+    }
+
+    private static void partitions(JavaSparkContext jsc, int[] counts, Path out, String master) throws IOException {
+        NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(CLASSES, "softmax")
+                .loss("softmax_cross_entropy");
+        System.out.println("| partitions | aggregation | round ms | broadcast ms | job ms | sum ms | partial MB / round | same bits as driver |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---|");
+        List<double[]> driverPoints = new ArrayList<>();
+        List<double[]> shardedPoints = new ArrayList<>();
+        for (int n : counts) {
+            DataBlocks data = DataBlocks.cache(teacherRows(jsc, 65536, 784, n, 9));
+            float[] driverBits = null;
+            for (String aggregation : new String[] {"driver", "sharded"}) {
+                TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3)
+                        .set(BATCH_SIZE, 128 * n).set(EPOCHS, 1).set(MAX_ITERATIONS, 12L).set(SEED, 1L).set(LOG_INTERVAL, 0L)
+                        .set(LOCAL_STEPS, "1").set(AGGREGATION, aggregation).build();
+                Rounds rounds = new Rounds(4);
+                float[] bits = new DistributedTrainer(jsc, config).logProgress(false).addListener(rounds).fit(data, null).parameters();
+                double[] m = rounds.medians();
+                if (driverBits == null) {
+                    driverBits = bits;
+                }
+                System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", n, aggregation, m[0], m[1], m[2],
+                        m[3], m[4] / 1e6, Arrays.equals(driverBits, bits) ? "yes" : "NO");
+                (aggregation.equals("driver") ? driverPoints : shardedPoints).add(new double[] {n, m[0]});
+            }
+            data.unpersist();
+        }
+        Chart.write(out.resolve("partitions-" + master.replaceAll("[^a-z0-9]+", "-") + ".svg"),
+                "Synchronous round time vs partitions (" + master + ", batch 128 per partition)", "partitions", "ms / round",
+                List.of(new Chart.Series("driver", driverPoints), new Chart.Series("sharded", shardedPoints)));
+    }
+
+    private static void sparse(JavaSparkContext jsc, int[] widths) {
+        int partitions = jsc.defaultParallelism();
+        System.out.println("| features | parameters | transfer | rows/s | partial MB / round | round ms | same bits |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---|");
+        for (int d : widths) {
+            NetworkSpec spec = NetworkSpec.input(d).dense(64, "relu").dense(CLASSES, "softmax").loss("softmax_cross_entropy");
+            DataBlocks data = DataBlocks.cache(sparseTeacherRows(jsc, 65536, d, 100, partitions, 10));
+            float[] denseBits = null;
+            for (boolean sparse : new boolean[] {false, true}) {
+                TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3)
+                        .set(BATCH_SIZE, 256).set(EPOCHS, 1).set(MAX_ITERATIONS, 10L).set(SEED, 1L).set(LOG_INTERVAL, 0L)
+                        .set(LOCAL_STEPS, "1").set(SPARSE_TRANSFER, sparse).build();
+                Rounds rounds = new Rounds(2);
+                float[] bits = new DistributedTrainer(jsc, config).logProgress(false).addListener(rounds).fit(data, null).parameters();
+                if (denseBits == null) {
+                    denseBits = bits;
+                }
+                double[] m = rounds.medians();
+                System.out.printf(Locale.ROOT, "| %,d | %,d | %s | %.0f | %.2f | %.1f | %s |%n", d, spec.layout().size(),
+                        sparse ? "sparse" : "dense", 256 / (m[0] / 1e3), m[4] / 1e6, m[0], Arrays.equals(denseBits, bits) ? "yes" : "NO");
+            }
+            data.unpersist();
+        }
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /**
+     * {@code rows} rows of {@code d} N(0, 1) features in {@code partitions} blocks, each labelled by a
+     * fixed random teacher d-32(tanh)-10: label = argmax_c (V tanh(W x))_c, W and V seeded.
+     */
+    static JavaRDD<DataBlock> teacherRows(JavaSparkContext jsc, int rows, int d, int partitions, long seed) {
+        return jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(p -> {
+            float[] w = gaussians(new SplittableRandom(seed), TEACHER_HIDDEN * d, 1 / Math.sqrt(d));
+            float[] v = gaussians(new SplittableRandom(seed + 1), CLASSES * TEACHER_HIDDEN, 1 / Math.sqrt(TEACHER_HIDDEN));
+            int n = (int) ((long) rows * (p + 1) / partitions - (long) rows * p / partitions);
+            SplittableRandom r = new SplittableRandom(seed * 1000 + p + 2);
+            float[] x = gaussians(r, n * d, 1);
+            float[] labels = new float[n];
+            float[] hidden = new float[TEACHER_HIDDEN];
+            for (int i = 0; i < n; i++) {
+                for (int h = 0; h < TEACHER_HIDDEN; h++) {
+                    double z = 0;
+                    for (int j = 0; j < d; j++) {
+                        z += w[h * d + j] * x[i * d + j];
+                    }
+                    hidden[h] = (float) Math.tanh(z);
+                }
+                labels[i] = argmax(v, hidden);
+            }
+            return DataBlock.dense(n, d, x, 1, labels);
+        });
+    }
+
+    /**
+     * LIBSVM-like rows: {@code nonzeros} distinct random columns of {@code d}, values U(0, 1), labelled by
+     * a hashed linear teacher: label = argmax_c sum_j x_j h(c, j), h a seeded hash in [-1, 1) (no d x 10 array).
+     */
+    static JavaRDD<DataBlock> sparseTeacherRows(JavaSparkContext jsc, int rows, int d, int nonzeros, int partitions, long seed) {
+        return jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(p -> {
+            int n = (int) ((long) rows * (p + 1) / partitions - (long) rows * p / partitions);
+            SplittableRandom r = new SplittableRandom(seed * 1000 + p);
+            int[] indptr = new int[n + 1];
+            int[] indices = new int[n * nonzeros];
+            float[] values = new float[n * nonzeros];
+            float[] labels = new float[n];
+            double[] score = new double[CLASSES];
+            for (int i = 0; i < n; i++) {
+                int[] cols = r.ints(0, d).distinct().limit(nonzeros).sorted().toArray();
+                Arrays.fill(score, 0);
+                for (int k = 0; k < nonzeros; k++) {
+                    int at = i * nonzeros + k;
+                    indices[at] = cols[k];
+                    values[at] = (float) r.nextDouble();
+                    for (int c = 0; c < CLASSES; c++) {
+                        score[c] += values[at] * hash(seed, c, cols[k]);
+                    }
+                }
+                indptr[i + 1] = (i + 1) * nonzeros;
+                int best = 0;
+                for (int c = 1; c < CLASSES; c++) {
+                    best = score[c] > score[best] ? c : best;
+                }
+                labels[i] = best;
+            }
+            return DataBlock.sparse(new CsrMatrix(n, d, indptr, indices, values), 1, labels);
+        });
+    }
+
+    private static double hash(long seed, int c, int j) {
+        long z = seed * 0x9E3779B97F4A7C15L + c * 0xBF58476D1CE4E5B9L + j * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (z >>> 11) * 0x1.0p-52 - 1;
+    }
+
+    private static float[] gaussians(SplittableRandom r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            // Box-Muller, one of the pair
+            a[i] = (float) (scale * Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+        }
+        return a;
+    }
+
+    private static float argmax(float[] v, float[] hidden) {
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < CLASSES; c++) {
+            double s = 0;
+            for (int h = 0; h < TEACHER_HIDDEN; h++) {
+                s += v[c * TEACHER_HIDDEN + h] * hidden[h];
+            }
+            if (s > bestScore) {
+                bestScore = s;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    // ---------------------------------------------------------------- measuring
+
+    /** Per-round medians after {@code warmup} rounds: [round, broadcast, job, sum] ms and partial bytes. */
+    private static final class Rounds implements TrainingListener {
+        private final int warmup;
+        private final List<double[]> seen = new ArrayList<>();
+
+        Rounds(int warmup) {
+            this.warmup = warmup;
+        }
+
+        @Override
+        public void onIteration(IterationMetrics m) {
+            seen.add(new double[] {m.seconds() * 1e3, m.broadcastSeconds() * 1e3, m.jobSeconds() * 1e3, m.sumSeconds() * 1e3,
+                    m.partialBytes()});
+        }
+
+        double[] medians() {
+            List<double[]> kept = seen.subList(Math.min(warmup, seen.size() - 1), seen.size());
+            double[] out = new double[5];
+            for (int i = 0; i < out.length; i++) {
+                int c = i;
+                double[] column = kept.stream().mapToDouble(a -> a[c]).sorted().toArray();
+                out[i] = column[column.length / 2];
+            }
+            return out;
+        }
+    }
+
+    /** The driver's heap peak while a run lasts, sampled every 5 ms (live data and garbage not yet collected). */
+    private static final class HeapPeak {
+        private final AtomicLong peak = new AtomicLong();
+        private final Thread sampler;
+        private volatile boolean running = true;
+
+        private HeapPeak() {
+            System.gc();
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            sampler = new Thread(() -> {
+                while (running) {
+                    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "heap-peak");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        static HeapPeak start() {
+            return new HeapPeak();
+        }
+
+        double stopMegabytes() {
+            running = false;
+            try {
+                sampler.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return peak.get() / 1e6;
+        }
+    }
+
+    /** The executors' JVM heap peak (Spark's executor metrics, polled every 100 ms, sent with each heartbeat). */
+    private static final class ExecutorHeap extends SparkListener {
+        private final AtomicLong peak = new AtomicLong();
+
+        @Override
+        public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+            update.executorUpdates().values().foreach(m -> {
+                peak.accumulateAndGet(((ExecutorMetrics) m).getMetricValue("JVMHeapMemory"), Math::max);
+                return null;
+            });
+        }
+
+        void reset() {
+            peak.set(0);
+        }
+
+        double peakMegabytes() {
+            return peak.get() / 1e6;
+        }
+    }
+
+    /** A minimal log-log line chart in SVG, self-contained (no fonts or scripts from elsewhere). */
+    static final class Chart {
+        record Series(String name, List<double[]> points) {
+        }
+
+        private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+
+        static void write(Path file, String title, String xLabel, String yLabel, List<Series> series) throws IOException {
+            double xMin = Double.MAX_VALUE, xMax = -Double.MAX_VALUE, yMin = Double.MAX_VALUE, yMax = -Double.MAX_VALUE;
+            for (Series s : series) {
+                for (double[] p : s.points()) {
+                    xMin = Math.min(xMin, Math.log10(p[0]));
+                    xMax = Math.max(xMax, Math.log10(p[0]));
+                    yMin = Math.min(yMin, Math.log10(p[1]));
+                    yMax = Math.max(yMax, Math.log10(p[1]));
+                }
+            }
+            xMin = Math.floor(xMin);
+            xMax = Math.max(Math.ceil(xMax), xMin + 1);
+            yMin = Math.floor(yMin);
+            yMax = Math.max(Math.ceil(yMax), yMin + 1);
+            int w = 560, h = 340, left = 70, right = 20, top = 40, bottom = 50;
+            StringBuilder svg = new StringBuilder();
+            svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                    + "font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n", w, h));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"14\">%s</text>%n", left, escape(title)));
+            for (double e = xMin; e <= xMax + 1e-9; e++) {
+                double x = left + (e - xMin) / (xMax - xMin) * (w - left - right);
+                svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
+                        + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1e%d</text>%n", x, top, x, h - bottom, x, h - bottom + 16, (int) e));
+            }
+            for (double e = yMin; e <= yMax + 1e-9; e++) {
+                double y = h - bottom - (e - yMin) / (yMax - yMin) * (h - top - bottom);
+                svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                        + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">1e%d</text>%n", left, y, w - right, y, left - 6, y + 4, (int) e));
+            }
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", (w + left) / 2, h - 10,
+                    escape(xLabel + " (log)")));
+            svg.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>%n",
+                    h / 2, h / 2, escape(yLabel + " (log)")));
+            for (int i = 0; i < series.size(); i++) {
+                StringBuilder path = new StringBuilder();
+                for (double[] p : series.get(i).points()) {
+                    double x = left + (Math.log10(p[0]) - xMin) / (xMax - xMin) * (w - left - right);
+                    double y = h - bottom - (Math.log10(p[1]) - yMin) / (yMax - yMin) * (h - top - bottom);
+                    path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
+                    svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, COLOURS[i % 4]));
+                }
+                svg.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n", path, COLOURS[i % 4]));
+                svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", w - right - 110, top + 16 + 16 * i,
+                        COLOURS[i % 4], escape(series.get(i).name())));
+            }
+            svg.append("</svg>\n");
+            Files.writeString(file, svg);
+            System.out.println("chart: " + file);
+        }
+
+        private static String escape(String s) {
+            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        }
+    }
+}
