@@ -67,10 +67,11 @@ public final class CostGrowth {
         String master = System.getenv().getOrDefault("SPARKPROP_BENCH_MASTER", "local[2]");
         SparkConf conf = new SparkConf().setMaster(master).setAppName("sparkprop cost growth")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.broadcast.compress", "false").set("spark.locality.wait", "0")
-                .set("spark.executor.heartbeatInterval", "1s").set("spark.executor.metrics.pollingInterval", "100ms");
+                .set("spark.broadcast.compress", "false").set("spark.locality.wait", "0");
         KryoSettings.apply(conf, false);
         if (!master.startsWith("local[")) {
+            // executors in their own JVMs report their heap with every heartbeat
+            conf.set("spark.executor.heartbeatInterval", "1s").set("spark.executor.metrics.pollingInterval", "100ms");
             conf.set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
                     .set("spark.executor.memory", System.getenv().getOrDefault("SPARKPROP_BENCH_EXECUTOR_MEMORY", "1g"))
                     .set("spark.scheduler.minRegisteredResourcesRatio", "1.0");
@@ -392,8 +393,9 @@ public final class CostGrowth {
             peak.set(0);
         }
 
+        /** The peak in MB, or NaN when no executor reported (local mode: the executor is the driver's JVM). */
         double peakMegabytes() {
-            return peak.get() / 1e6;
+            return peak.get() == 0 ? Double.NaN : peak.get() / 1e6;
         }
     }
 

@@ -4,11 +4,15 @@ import io.sparkprop.core.data.DataBlock;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A cached {@code JavaRDD<DataBlock>} with exactly one block per partition, and what the trainer needs
@@ -17,6 +21,7 @@ import java.util.List;
  * one-block-per-partition shape.
  */
 public final class DataBlocks {
+    private static final Logger LOG = LoggerFactory.getLogger(DataBlocks.class);
     private final JavaRDD<DataBlock> rdd;
     private final long[] partitionRows;
     private final long totalRows;
@@ -43,12 +48,15 @@ public final class DataBlocks {
     }
 
     /**
-     * Caches {@code blocks} (MEMORY_ONLY: deserialised blocks, so the cache holds about the raw float32
-     * size) and checks it: not empty, one non-empty block per partition, the same widths everywhere.
+     * Caches {@code blocks} (MEMORY_AND_DISK: deserialised blocks in memory, so the cache holds about the
+     * raw float32 size; a block that does not fit in the executor's storage memory goes to its local disk
+     * and is read back, the same bits, every time a round needs it) and checks it: not empty, one
+     * non-empty block per partition, the same widths everywhere. Blocks on disk are logged as a warning,
+     * since every round then pays for reading them.
      */
     public static DataBlocks cache(JavaRDD<DataBlock> blocks) {
         if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
-            blocks.persist(StorageLevel.MEMORY_ONLY());
+            blocks.persist(StorageLevel.MEMORY_AND_DISK());
         }
         List<double[]> summaries;
         try {
@@ -98,7 +106,21 @@ public final class DataBlocks {
                         + " targets per row, partition 0 has " + cols + " and " + targetWidth);
             }
         }
+        warnIfSpilled(blocks, bytes);
         return new DataBlocks(blocks, rows, cols, targetWidth, bytes, weighted, weightSum);
+    }
+
+    /** Logs the part of the cached blocks that did not fit in storage memory and lives on local disks. */
+    private static void warnIfSpilled(JavaRDD<DataBlock> blocks, long bytes) {
+        for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
+            if (info.id() == blocks.id() && info.diskSize() > 0) {
+                LOG.warn(String.format(Locale.ROOT, "the data (%d MB in %d blocks) does not fit in the executors' storage memory:"
+                                + " %d MB of it went to local disk and is read back in every round that needs it (the same"
+                                + " results, more slowly); give the executors more memory (spark.executor.memory, or the driver's"
+                                + " heap in local mode) or a larger spark.memory.fraction to keep it all in memory",
+                        bytes >> 20, blocks.getNumPartitions(), info.diskSize() >> 20));
+            }
+        }
     }
 
     public JavaRDD<DataBlock> rdd() {
