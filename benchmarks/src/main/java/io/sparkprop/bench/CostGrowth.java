@@ -45,7 +45,7 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *       after a warm-up epoch; seconds per epoch, cached bytes, driver heap peak;</li>
  *   <li>{@code params} [128,1280,12800,38400]: 784-h-10 on 8,192 rows, synchronous (K = 1), median of
  *       8 rounds after 2: round time, broadcast, job, the driver's sum, partial bytes, heap peaks;</li>
- *   <li>{@code partitions} [1,2,8,32,64]: 784-256-128-10 on 65,536 rows, synchronous, driver and sharded
+ *   <li>{@code partitions} [1,2,8,32,64]: 784-256-128-10 on 65,536 rows, batch 1024, synchronous, driver and sharded
  *       aggregation side by side: median round and its breakdown;</li>
  *   <li>{@code sparse} [1000000]: LIBSVM-like rows of that many features with ~100 nonzeros, 2-layer
  *       64-wide network, sparse vs dense transfer: rows/s and partial bytes per round.</li>
@@ -169,7 +169,7 @@ public final class CostGrowth {
             float[] driverBits = null;
             for (String aggregation : new String[] {"driver", "sharded"}) {
                 TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3)
-                        .set(BATCH_SIZE, 128 * n).set(EPOCHS, 1).set(MAX_ITERATIONS, 12L).set(SEED, 1L).set(LOG_INTERVAL, 0L)
+                        .set(BATCH_SIZE, 1024).set(EPOCHS, 1).set(MAX_ITERATIONS, 12L).set(SEED, 1L).set(LOG_INTERVAL, 0L)
                         .set(LOCAL_STEPS, "1").set(AGGREGATION, aggregation).build();
                 Rounds rounds = new Rounds(4);
                 float[] bits = new DistributedTrainer(jsc, config).logProgress(false).addListener(rounds).fit(data, null).parameters();
@@ -184,7 +184,7 @@ public final class CostGrowth {
             data.unpersist();
         }
         Chart.write(out.resolve("partitions-" + master.replaceAll("[^a-z0-9]+", "-") + ".svg"),
-                "Synchronous round time vs partitions (" + master + ", batch 128 per partition)", "partitions", "ms / round",
+                "Synchronous round time vs partitions (" + master + ", batch 1024)", "partitions", "ms / round",
                 List.of(new Chart.Series("driver", driverPoints), new Chart.Series("sharded", shardedPoints)));
     }
 

@@ -123,7 +123,7 @@ public final class TrainingSettings {
             "Where the partitions' partial sums are added (always in partition order, in double; both ways give the same"
                     + " bits): driver, each partial added on the driver as it arrives (one Spark stage; a partial that"
                     + " arrives before a lower partition's waits, so the driver may hold up to partitions - 1 of them);"
-                    + " sharded, every partial cut into one slice per partition and each slice summed by its own task"
+                    + " sharded, every partial cut into one slice per task slot and each slice summed by its own task"
                     + " through a shuffle (reduce-scatter), so the driver holds one sum of the parameters whatever the"
                     + " partition count, at the price of a second stage and a shuffle per round; auto, driver while its"
                     + " worst case (partitions - 1 waiting partials) fits in 1/8 of the driver heap and half of"

@@ -39,8 +39,9 @@ import java.util.function.Function;
  *       every lower partition's has been; one that arrives early waits in its partition's slot. One
  *       stage, and the sum overlaps the slower tasks, but the driver may hold up to n - 1 waiting
  *       partials (and Spark's spark.driver.maxResultSize counts all n);</li>
- *   <li>sharded (reduce-scatter): each task cuts its partial into S = n slices (bounds that never cut
- *       a first-layer row, {@link PartialSum#sliceBounds}); a shuffle brings slice s of every
+ *   <li>sharded (reduce-scatter): each task cuts its partial into S slices, S = min(n, Spark's default
+ *       parallelism: the task slots), with bounds that never cut a first-layer row
+ *       ({@link PartialSum#sliceBounds}); a shuffle brings slice s of every
  *       partition to reduce task s, which sums them in partition order in double; the driver copies
  *       the S summed slices into place. The driver holds one sum whatever n, and the adding is spread
  *       over S tasks; the price is a second stage and shuffle files, removed after every round.</li>
@@ -195,7 +196,10 @@ final class GradientAggregator {
      * {@code sum[bounds[s], bounds[s + 1])} as it arrives. The round's shuffle files are removed after.
      */
     private void runSharded(Shape shape) {
-        int[] bounds = PartialSum.sliceBounds(shape.blocks, parameters, n0, n1, partitions);
+        // one slice per task slot (at most one per partition): each partition's partial is cut S ways and
+        // the shuffle carries n x S blocks; more slices than slots would only queue
+        int[] bounds = PartialSum.sliceBounds(shape.blocks, parameters, n0, n1,
+                Math.max(1, Math.min(partitions, sc.defaultParallelism())));
         int slices = bounds.length - 1;
         int n = partitions;
         JavaPairRDD<Integer, PartialSum> sliced = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(
