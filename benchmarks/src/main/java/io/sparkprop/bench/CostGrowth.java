@@ -149,7 +149,7 @@ public final class CostGrowth {
             double[] m = rounds.medians();
             long p = spec.layout().size();
             System.out.printf(Locale.ROOT, "| %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f |%n", p, m[0], m[1], m[2], m[3],
-                    m[0] - m[1] - m[2] - m[3], m[4] / 1e6, driver.stopMegabytes(), executors.peakMegabytes());
+                    m[5], m[4] / 1e6, driver.stopMegabytes(), executors.peakMegabytes());
             round.add(new double[] {p, m[0]});
         }
         data.unpersist();
@@ -312,7 +312,10 @@ public final class CostGrowth {
 
     // ---------------------------------------------------------------- measuring
 
-    /** Per-round medians after {@code warmup} rounds: [round, broadcast, job, sum] ms and partial bytes. */
+    /**
+     * Per-round medians after {@code warmup} rounds: [round, broadcast, job, sum] ms, partial bytes, and the
+     * rest of the round (the update and checks) in ms, each the median of its own column.
+     */
     private static final class Rounds implements TrainingListener {
         private final int warmup;
         private final List<double[]> seen = new ArrayList<>();
@@ -323,13 +326,14 @@ public final class CostGrowth {
 
         @Override
         public void onIteration(IterationMetrics m) {
+            double rest = m.seconds() - m.broadcastSeconds() - m.jobSeconds() - m.sumSeconds();
             seen.add(new double[] {m.seconds() * 1e3, m.broadcastSeconds() * 1e3, m.jobSeconds() * 1e3, m.sumSeconds() * 1e3,
-                    m.partialBytes()});
+                    m.partialBytes(), rest * 1e3});
         }
 
         double[] medians() {
             List<double[]> kept = seen.subList(Math.min(warmup, seen.size() - 1), seen.size());
-            double[] out = new double[5];
+            double[] out = new double[6];
             for (int i = 0; i < out.length; i++) {
                 int c = i;
                 double[] column = kept.stream().mapToDouble(a -> a[c]).sorted().toArray();
