@@ -30,7 +30,9 @@ public final class JobSettings {
                     "The features: the name of one vector or array column, a comma-separated list of numeric columns,"
                             + " or * for every column but the label. For idx and libsvm data the column is \"features\"."),
             Setting.string("data.label", null, "label",
-                    "The label column: a class index for classification, a number for regression."),
+                    "The label column: a class index for classification; for regression a number (one output), a vector"
+                            + " or array column (one output per entry), or a comma-separated list of numeric columns"
+                            + " (y1,y2: one output per column, predictions prediction_y1, prediction_y2)."),
             Setting.string("data.weight", null, "",
                     "The row weight column (Spark ML: weightCol): a finite number >= 0 per row that weighs its loss, its"
                             + " gradient and the metrics (train and evaluate); empty for all weights 1. Never a feature."),
