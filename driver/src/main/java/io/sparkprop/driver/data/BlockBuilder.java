@@ -196,7 +196,8 @@ public final class BlockBuilder {
         if (numeric) {
             if (spec.targetWidth() != 1) {
                 throw new IllegalArgumentException("label column '" + labelColumn + "' holds one number per row, but the network has "
-                        + spec.targetWidth() + " outputs: give a Vector or array label with " + spec.targetWidth() + " values");
+                        + spec.targetWidth() + " outputs: give " + spec.targetWidth() + " label columns (data.label = y1,y2,...)"
+                        + " or one Vector or array label column of " + spec.targetWidth() + " values");
             }
             return LabelKind.NUMBER;
         }
