@@ -22,8 +22,9 @@ import java.util.Objects;
  *   features: an ML Vector column (dense -> row-major float[], sparse -> CSR, never densified),
  *             an array&lt;double|float&gt; column, or a list of numeric columns
  *   label:    softmax_cross_entropy -> a class index in [0, classes) (numeric column)
- *             otherwise             -> one number (numeric column, one output)
- *                                      or a Vector / array with one value per output
+ *             otherwise             -> one number (numeric column, one output),
+ *                                      a Vector / array with one value per output,
+ *                                      or k numeric columns, one per output in order
  *   weight:   optional, a numeric column: w_r >= 0, finite, times the class weight c_{y_r} when
  *             class weights are given; unweighted blocks (neither) carry no weights at all
  * </pre>
@@ -43,12 +44,12 @@ public final class BlockBuilder {
 
     enum FeatureKind { VECTOR, ARRAY, COLUMNS }
 
-    enum LabelKind { CLASS_INDEX, NUMBER, VECTOR, ARRAY }
+    enum LabelKind { CLASS_INDEX, NUMBER, VECTOR, ARRAY, COLUMNS }
 
     private final NetworkSpec spec;
     private String[] featureColumns = {"features"};
     private boolean featureColumnList;
-    private String labelColumn = "label";
+    private String[] labelColumns = {"label"};
     private String weightColumn;
     private float[] classWeights;
     private Storage storage = Storage.AUTO;
@@ -81,7 +82,19 @@ public final class BlockBuilder {
 
     /** The label column (default {@code label}). */
     public BlockBuilder label(String column) {
-        this.labelColumn = column;
+        this.labelColumns = new String[] {column};
+        return this;
+    }
+
+    /**
+     * The label from these columns: one column as {@link #label(String)}; several numeric columns are
+     * the k targets of a regression network of k outputs, column j the target of output j.
+     */
+    public BlockBuilder labelColumns(String... columns) {
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("labelColumns needs at least one column");
+        }
+        this.labelColumns = columns.clone();
         return this;
     }
 
@@ -108,7 +121,9 @@ public final class BlockBuilder {
         for (String c : featureColumns) {
             requireColumn(schema, c);
         }
-        requireColumn(schema, labelColumn);
+        for (String c : labelColumns) {
+            requireColumn(schema, c);
+        }
         if (weightColumn != null) {
             if (!Arrays.asList(schema.fieldNames()).contains(weightColumn)) {
                 throw new IllegalArgumentException("weight column '" + weightColumn + "' not found; available columns: "
@@ -125,18 +140,21 @@ public final class BlockBuilder {
         }
 
         LabelKind labelKind = labelKind(schema);
-        Column[] selected = new Column[featureColumns.length + (weightColumn == null ? 1 : 2)];
+        int labels = featureColumns.length + labelColumns.length;
+        Column[] selected = new Column[labels + (weightColumn == null ? 0 : 1)];
         for (int i = 0; i < featureColumns.length; i++) {
             selected[i] = functions.col(quote(featureColumns[i]));
         }
-        selected[featureColumns.length] = functions.col(quote(labelColumn));
+        for (int i = 0; i < labelColumns.length; i++) {
+            selected[featureColumns.length + i] = functions.col(quote(labelColumns[i]));
+        }
         if (weightColumn != null) {
-            selected[featureColumns.length + 1] = functions.col(quote(weightColumn));
+            selected[labels] = functions.col(quote(weightColumn));
         }
 
         Dataset<Row> rows = data.select(selected);
         RowFeatures features = RowFeatures.of(rows.schema(), featureColumns, featureColumnList, spec.inputWidth());
-        RowsToBlock convert = new RowsToBlock(features, labelColumn, labelKind, spec.targetWidth(), spec.outputWidth(), storage,
+        RowsToBlock convert = new RowsToBlock(features, labelColumns, labelKind, spec.targetWidth(), spec.outputWidth(), storage,
                 weightColumn, classWeights);
         JavaRDD<DataBlock> blocks = rows.toJavaRDD().mapPartitionsWithIndex(convert, true);
         DataBlocks cached = DataBlocks.cache(blocks);
@@ -162,6 +180,10 @@ public final class BlockBuilder {
     }
 
     private LabelKind labelKind(StructType schema) {
+        if (labelColumns.length > 1) {
+            return labelColumnsKind(schema);
+        }
+        String labelColumn = labelColumns[0];
         DataType t = schema.apply(labelColumn).dataType();
         boolean numeric = t instanceof NumericType;
         if ("softmax_cross_entropy".equals(spec.loss())) {
@@ -174,7 +196,8 @@ public final class BlockBuilder {
         if (numeric) {
             if (spec.targetWidth() != 1) {
                 throw new IllegalArgumentException("label column '" + labelColumn + "' holds one number per row, but the network has "
-                        + spec.targetWidth() + " outputs: give a Vector or array label with " + spec.targetWidth() + " values");
+                        + spec.targetWidth() + " outputs: give " + spec.targetWidth() + " label columns (data.label = y1,y2,...)"
+                        + " or one Vector or array label column of " + spec.targetWidth() + " values");
             }
             return LabelKind.NUMBER;
         }
@@ -186,5 +209,26 @@ public final class BlockBuilder {
         }
         throw new IllegalArgumentException("label column '" + labelColumn + "' has type " + t.simpleString()
                 + ", expected a number, an ML Vector or array<double|float>");
+    }
+
+    /** Several label columns: numeric, one per output of a regression network. */
+    private LabelKind labelColumnsKind(StructType schema) {
+        String names = String.join(",", labelColumns);
+        if ("softmax_cross_entropy".equals(spec.loss())) {
+            throw new IllegalArgumentException("label columns " + names + ": classification takes one label column of class"
+                    + " indices, " + labelColumns.length + " columns are the targets of a regression (model.task=regression)");
+        }
+        if (labelColumns.length != spec.targetWidth()) {
+            throw new IllegalArgumentException(labelColumns.length + " label columns " + names + ", but the network has "
+                    + spec.targetWidth() + " outputs: give one label column per output");
+        }
+        for (String c : labelColumns) {
+            DataType t = schema.apply(c).dataType();
+            if (!(t instanceof NumericType)) {
+                throw new IllegalArgumentException("label column '" + c + "' has type " + t.simpleString()
+                        + ", expected a number (one of the " + labelColumns.length + " label columns " + names + ")");
+            }
+        }
+        return LabelKind.COLUMNS;
     }
 }

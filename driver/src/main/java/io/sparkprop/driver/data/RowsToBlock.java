@@ -29,6 +29,8 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
     private static final long serialVersionUID = 1L;
 
     private final RowFeatures features;
+    /** The label's columns: one, or one per output (LabelKind.COLUMNS). */
+    private final String[] labelColumns;
     private final String labelColumn;
     private final BlockBuilder.LabelKind labelKind;
     private final int cols;
@@ -40,10 +42,11 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
     /** Null for no class weights. */
     private final float[] classWeights;
 
-    RowsToBlock(RowFeatures features, String labelColumn, BlockBuilder.LabelKind labelKind, int targetWidth, int classes,
+    RowsToBlock(RowFeatures features, String[] labelColumns, BlockBuilder.LabelKind labelKind, int targetWidth, int classes,
                 BlockBuilder.Storage storage, String weightColumn, float[] classWeights) {
         this.features = features;
-        this.labelColumn = labelColumn;
+        this.labelColumns = labelColumns.clone();
+        this.labelColumn = labelColumns[0];
         this.labelKind = labelKind;
         this.cols = features.width();
         this.targetWidth = targetWidth;
@@ -79,7 +82,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
         if (weightColumn != null || classWeights != null) {
             float[] weights = new float[n];
             for (int r = 0; r < n; r++) {
-                weights[r] = weight(rows.get(r), labelIndex + 1, partition, r, targets[r]);
+                weights[r] = weight(rows.get(r), labelIndex + labelColumns.length, partition, r, targets[r]);
             }
             block = block.withWeights(weights);
         }
@@ -170,6 +173,15 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
     }
 
     private void readLabel(Row row, int i, int partition, int r, float[] targets) {
+        if (labelKind == BlockBuilder.LabelKind.COLUMNS) {
+            for (int j = 0; j < targetWidth; j++) {
+                if (row.isNullAt(i + j)) {
+                    throw bad(labelColumns[j], partition, r, "label is null, expected a finite number");
+                }
+                targets[r * targetWidth + j] = target(((Number) row.get(i + j)).doubleValue(), labelColumns[j], partition, r, -1);
+            }
+            return;
+        }
         if (row.isNullAt(i)) {
             throw bad(labelColumn, partition, r, "label is null, expected " + expectedLabel());
         }
@@ -183,13 +195,13 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
                 return;
             }
             case NUMBER:
-                targets[r] = target(((Number) row.get(i)).doubleValue(), partition, r, 0);
+                targets[r] = target(((Number) row.get(i)).doubleValue(), labelColumn, partition, r, 0);
                 return;
             case VECTOR: {
                 Vector v = (Vector) row.get(i);
                 checkTargetWidth(v.size(), partition, r);
                 for (int j = 0; j < targetWidth; j++) {
-                    targets[r * targetWidth + j] = target(v.apply(j), partition, r, j);
+                    targets[r * targetWidth + j] = target(v.apply(j), labelColumn, partition, r, j);
                 }
                 return;
             }
@@ -197,7 +209,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
                 List<Object> list = row.getList(i);
                 checkTargetWidth(list.size(), partition, r);
                 for (int j = 0; j < targetWidth; j++) {
-                    targets[r * targetWidth + j] = target(number(list.get(j), labelColumn, partition, r), partition, r, j);
+                    targets[r * targetWidth + j] = target(number(list.get(j), labelColumn, partition, r), labelColumn, partition, r, j);
                 }
             }
         }
@@ -212,14 +224,15 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
     private void checkTargetWidth(int size, int partition, int r) {
         if (size != targetWidth) {
             throw bad(labelColumn, partition, r, "label has " + size + " values, expected " + targetWidth
-                    + " (one per network output)");
+                    + " (one per network output; every row's label needs the same length)");
         }
     }
 
-    private float target(double y, int partition, int r, int j) {
+    /** The target as float32, which must be finite; {@code j}: its index in a label vector, -1 for a scalar column. */
+    private float target(double y, String column, int partition, int r, int j) {
         float f = (float) y;
         if (!Float.isFinite(f)) {
-            throw bad(labelColumn, partition, r, "label value " + j + " is " + y + ", expected a finite float32 number");
+            throw bad(column, partition, r, (j < 0 ? "label value" : "label value " + j) + " is " + y + ", expected a finite float32 number");
         }
         return f;
     }

@@ -85,4 +85,40 @@ final class SchemaChecks {
                     + schema.apply(weight).dataType().simpleString() + ", expected a number >= 0 per row");
         }
     }
+
+    /**
+     * A regressor's label: a number (one output), or an ML Vector or array of numbers (one value per
+     * output); true for the latter.
+     */
+    static boolean requireRegressionLabel(StructType schema, String column) {
+        if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+            throw new IllegalArgumentException("label column '" + column + "' is missing; the data has columns "
+                    + Arrays.toString(schema.fieldNames()));
+        }
+        DataType t = schema.apply(column).dataType();
+        if (t instanceof NumericType) {
+            return false;
+        }
+        if (t.equals(SQLDataTypes.VectorType()) || t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType) {
+            return true;
+        }
+        throw new IllegalArgumentException("label column '" + column + "' has type " + t.simpleString()
+                + ", expected a number, or an ML Vector or array<double> with one value per output");
+    }
+
+    /**
+     * A regressor's validateAndTransformSchema: the features, when fitting the label (a number, a Vector
+     * or an array), and the prediction column: a double for one output, an ML Vector for several.
+     *
+     * @param outputs the model's output count; 0 for an estimator, whose label decides (a number: one output;
+     *                a vector: as many as it declares, else several)
+     */
+    static StructType regressorSchema(StructType schema, boolean fitting, String featuresCol, String labelCol,
+                                      String predictionCol, int outputs) {
+        requireFeatures(schema, featuresCol);
+        boolean vectorLabel = fitting && requireRegressionLabel(schema, labelCol);
+        boolean several = outputs > 1
+                || outputs == 0 && vectorLabel && io.sparkprop.driver.data.RowFeatures.declaredWidth(schema, labelCol) != 1;
+        return addColumn(schema, predictionCol, several ? SQLDataTypes.VectorType() : DataTypes.DoubleType);
+    }
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A fitted sparkprop regressor, a Spark {@link RegressionModel}: appends the prediction column (the
- * network's output), scoring a batch of rows per forward pass ({@link BatchTransform}).
+ * network's output in the label's units: a double for one output, as Spark's regressors, or a dense
+ * Vector of k values for k outputs), scoring a batch of rows per forward pass ({@link BatchTransform}).
  */
 public final class SparkpropRegressionModel extends RegressionModel<Vector, SparkpropRegressionModel>
         implements SparkpropModel, MLWritable {
@@ -92,13 +93,36 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
 
     @Override
     public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
-        return SchemaChecks.predictorSchema(schema, fitting, getFeaturesCol(), getLabelCol(), getPredictionCol(), null, null);
+        return SchemaChecks.regressorSchema(schema, fitting, getFeaturesCol(), getLabelCol(), getPredictionCol(),
+                model.spec().outputWidth());
     }
 
-    /** The prediction for one row (a single-row forward pass). */
+    /**
+     * Spark's for one output (a numeric prediction column with its attribute); for k > 1 outputs the
+     * Vector prediction column, which Spark's would replace by a double.
+     */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        if (model.spec().outputWidth() == 1) {
+            return super.transformSchema(schema);
+        }
+        return validateAndTransformSchema(schema, false, featuresDataType());
+    }
+
+    /** k, the values each prediction has (1: a double). */
+    public int numOutputs() {
+        return model.spec().outputWidth();
+    }
+
+    /** The prediction for one row (a single-row forward pass) of a model of one output; see {@link #predictAll}. */
     @Override
     public double predict(Vector features) {
         return new ModelScorer(model).predict(features.toArray());
+    }
+
+    /** The k predictions for one row, in output order (a single-row forward pass). */
+    public Vector predictAll(Vector features) {
+        return org.apache.spark.ml.linalg.Vectors.dense(new ModelScorer(model).predictAll(features.toArray()));
     }
 
     @Override

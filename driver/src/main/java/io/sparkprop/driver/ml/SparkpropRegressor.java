@@ -16,10 +16,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A Spark ML regressor trained with sparkprop: hidden layers ({@code layers}, {@code activation}),
- * one identity output, squared-error loss on a numeric label. As a {@link Regressor} it has Spark's
- * column parameters (featuresCol, labelCol, predictionCol). The fitted
- * {@link SparkpropRegressionModel} appends the prediction column. The training parameters:
- * {@link SparkpropParams}.
+ * identity outputs, squared-error loss. As a {@link Regressor} it has Spark's column parameters
+ * (featuresCol, labelCol, predictionCol). The label is a number (one output, Spark's contract), or an
+ * ML Vector or array of k numbers per row (k outputs, e.g. from a VectorAssembler over the target
+ * columns); every row's label must have the same length. The fitted {@link SparkpropRegressionModel}
+ * appends the prediction column: a double for one output, a Vector of k for several. The training
+ * parameters: {@link SparkpropParams}.
  */
 public final class SparkpropRegressor
         extends Regressor<Vector, SparkpropRegressor, SparkpropRegressionModel>
@@ -57,7 +59,22 @@ public final class SparkpropRegressor
         return settings.weightCol();
     }
 
-    /** Trains through {@link io.sparkprop.driver.train.ModelFit}; Spark's fit has checked the schema and cast the label to double. */
+    /**
+     * Spark's fit for a numeric label (it casts the label to double, then calls {@link #train}); for a
+     * Vector or array label the same steps without the cast, which Spark cannot do to a vector.
+     */
+    @Override
+    public SparkpropRegressionModel fit(Dataset<?> dataset) {
+        if (!SchemaChecks.requireRegressionLabel(dataset.schema(), getLabelCol())) {
+            return super.fit(dataset);
+        }
+        transformSchema(dataset.schema(), true);
+        SparkpropRegressionModel model = train(dataset);
+        model.setParent(this);
+        return copyValues(model, ParamMap.empty());
+    }
+
+    /** Trains through {@link io.sparkprop.driver.train.ModelFit}; fit has checked the schema (and cast a numeric label to double). */
     @Override
     public SparkpropRegressionModel train(Dataset<?> dataset) {
         SettingParams.Fitted fit = SettingParams.fit(this, SavedModel.Task.REGRESSION, dataset, getFeaturesCol(), getLabelCol());
@@ -69,8 +86,7 @@ public final class SparkpropRegressor
     /** Features a Vector or an array of numbers; messages that name the column (see {@link SchemaChecks}). */
     @Override
     public StructType validateAndTransformSchema(StructType schema, boolean fitting, DataType featuresDataType) {
-        return SchemaChecks.predictorSchema(schema, fitting, getFeaturesCol(), getLabelCol(), getPredictionCol(),
-                null, null);
+        return SchemaChecks.regressorSchema(schema, fitting, getFeaturesCol(), getLabelCol(), getPredictionCol(), 0);
     }
 
     @Override

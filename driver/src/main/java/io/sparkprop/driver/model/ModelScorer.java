@@ -30,8 +30,12 @@ import java.util.List;
  * probability, or the regression output) and, for classifiers, {@code probability} (the softmax
  * output) and {@code rawPrediction} (the logits), as Spark ML classifiers do. Features come from one
  * vector or array column, or from scalar columns, and are standardised with the model's statistics.
- * a regressor trained on standardised targets has its output inverted to the label's units
- * ({@code y = z * std + mean}). Rows keep their order within each partition.
+ * A regressor trained on standardised targets has its output inverted to the label's units
+ * ({@code y_j = z_j * std_j + mean_j}). Rows keep their order within each partition.
+ *
+ * <p>A regressor of one output gives {@code prediction} as a double; of k > 1 outputs as a dense ML
+ * Vector of k values in output order (Spark ML's type for several numbers per row, as probability),
+ * and, when asked ({@link Outputs#outputColumns()}), also one double column per output.
  *
  * <p>Two classes: rawPrediction is the logits centred, [-m/2, m/2] with m = z_1 - z_0 the log-odds
  * (softmax is unchanged by the shift), so rawPrediction[1] is a score monotone in P(class 1) and
@@ -61,13 +65,35 @@ public final class ModelScorer {
 
     /**
      * Which columns to append and how to predict: a null or empty name is a column not produced;
-     * {@code thresholds} (one per class, or null) as Spark defines them.
+     * {@code thresholds} (one per class, or null) as Spark defines them; {@code outputColumns} (a
+     * regressor of k > 1 outputs: k names, or null for none) a double column per output beside the
+     * prediction vector.
      */
-    public record Outputs(String prediction, String rawPrediction, String probability, double[] thresholds)
-            implements Serializable {
+    public record Outputs(String prediction, String rawPrediction, String probability, double[] thresholds,
+                          List<String> outputColumns) implements Serializable {
+        public Outputs(String prediction, String rawPrediction, String probability, double[] thresholds) {
+            this(prediction, rawPrediction, probability, thresholds, null);
+        }
+
         boolean has(String column) {
             return column != null && !column.isEmpty();
         }
+    }
+
+    /**
+     * The per-output column names a multi-output regressor whose targets were named columns gets
+     * beside {@code prediction}: {@code prediction_<target>} ({@code prediction_y1, prediction_y2}); null
+     * when there are none (one output, a vector label, unknown names).
+     */
+    public List<String> outputColumns(String prediction) {
+        if (!model.targetsFromColumns()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : model.targetNames()) {
+            out.add(prediction + "_" + name);
+        }
+        return out;
     }
 
     /** Appends the {@code outputs} columns (classifier columns only for a classifier). */
@@ -76,15 +102,31 @@ public final class ModelScorer {
         boolean columnList = columns.length > 1 || data.schema().apply(columns[0]).dataType() instanceof NumericType;
         RowFeatures features = RowFeatures.of(data.schema(), columns, columnList, model.spec().inputWidth());
         boolean classifier = model.task() == SavedModel.Task.CLASSIFICATION;
+        int k = model.spec().outputWidth();
         if (!classifier) {
-            outputs = new Outputs(outputs.prediction(), null, null, null);
+            List<String> perOutput = k > 1 ? outputs.outputColumns() : null;
+            if (perOutput != null && perOutput.size() != k) {
+                throw new IllegalArgumentException(perOutput.size() + " per-output columns " + perOutput + " for a regressor of "
+                        + k + " outputs");
+            }
+            outputs = new Outputs(outputs.prediction(), null, null, null, perOutput);
+        } else {
+            outputs = new Outputs(outputs.prediction(), outputs.rawPrediction(), outputs.probability(), outputs.thresholds(), null);
         }
         if (outputs.thresholds() != null && outputs.thresholds().length != classes()) {
             throw new IllegalArgumentException(outputs.thresholds().length + " thresholds for a model of " + classes() + " classes");
         }
         StructType schema = data.schema();
         if (outputs.has(outputs.prediction())) {
-            schema = schema.add(outputs.prediction(), DataTypes.DoubleType, false);
+            schema = schema.add(outputs.prediction(), classifier || k == 1 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
+        }
+        if (outputs.outputColumns() != null) {
+            for (String c : outputs.outputColumns()) {
+                if (java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
+                    throw new IllegalArgumentException("output column '" + c + "' already exists in the data");
+                }
+                schema = schema.add(c, DataTypes.DoubleType, false);
+            }
         }
         if (outputs.has(outputs.rawPrediction())) {
             schema = schema.add(outputs.rawPrediction(), SQLDataTypes.VectorType(), false);
@@ -120,11 +162,25 @@ public final class ModelScorer {
         return raw;
     }
 
-    /** The regression output of one row (single-row forward pass). */
+    /** The regression output of one row (single-row forward pass) of a regressor of one output. */
     public double predict(double[] x) {
-        float z = forwardOne(x).output()[0];
+        int k = model.spec().outputWidth();
+        if (k != 1) {
+            throw new IllegalArgumentException("this regressor has " + k + " outputs; predictAll gives them (one double"
+                    + " is the prediction of a single-output regressor)");
+        }
+        return predictAll(x)[0];
+    }
+
+    /** The k regression outputs of one row in the label's units (single-row forward pass). */
+    public double[] predictAll(double[] x) {
+        float[] z = forwardOne(x).output();
         Standardizer targets = model.targetStandardizer();
-        return targets == null ? z : targets.invert(z, 0);
+        double[] y = new double[model.spec().outputWidth()];
+        for (int j = 0; j < y.length; j++) {
+            y[j] = targets == null ? z[j] : targets.invert(z[j], j);
+        }
+        return y;
     }
 
     private Workspace forwardOne(double[] x) {
@@ -223,7 +279,8 @@ public final class ModelScorer {
             boolean prediction = columns.has(columns.prediction());
             boolean rawPrediction = columns.has(columns.rawPrediction());
             boolean probability = columns.has(columns.probability());
-            int appended = (prediction ? 1 : 0) + (rawPrediction ? 1 : 0) + (probability ? 1 : 0);
+            int perOutput = columns.outputColumns() == null ? 0 : columns.outputColumns().size();
+            int appended = (prediction ? 1 : 0) + (rawPrediction ? 1 : 0) + (probability ? 1 : 0) + perOutput;
             double[] thresholds = columns.thresholds();
             int partition = TaskContext.getPartitionId();
             return new Iterator<>() {
@@ -290,9 +347,24 @@ public final class ModelScorer {
                             if (probability) {
                                 values[at] = Vectors.dense(prob);
                             }
-                        } else if (prediction) {
-                            float z = out[r * outputs];
-                            values[at] = (double) (targets == null ? z : targets.invert(z, 0));
+                        } else if (outputs == 1) {
+                            if (prediction) {
+                                float z = out[r * outputs];
+                                values[at] = (double) (targets == null ? z : targets.invert(z, 0));
+                            }
+                        } else {
+                            // y_j = z_j * std_j + mean_j in float32, as the one-output case, then widened
+                            double[] y = new double[outputs];
+                            for (int j = 0; j < outputs; j++) {
+                                float z = out[r * outputs + j];
+                                y[j] = targets == null ? z : targets.invert(z, j);
+                            }
+                            if (prediction) {
+                                values[at++] = Vectors.dense(y);
+                            }
+                            for (int j = 0; j < perOutput; j++) {
+                                values[at++] = y[j];
+                            }
                         }
                         ready.add(RowFactory.create(values));
                     }

@@ -28,7 +28,8 @@ import java.util.Map;
  * Reads and writes the model format on any Hadoop FileSystem URI (file://, hdfs://, s3a://):
  * <pre>
  *   &lt;dir&gt;/model.json   format name and version, network, features (names, standardisation), labels
- *                      (task, classes; a regressor's target standardisation, absent for the identity),
+ *                      (task, classes; a regressor's output names and target standardisation, each absent
+ *                      when unknown or the identity),
  *                      training metadata, and the parameter count and SHA-256 of params.bin
  *   &lt;dir&gt;/params.bin   P little-endian float32 values in the flat layout of ParameterLayout
  * </pre>
@@ -207,8 +208,10 @@ public final class ModelStore {
         float[] targetStd = targets.isObject() ? floats(targets.path("std")) : null;
         @SuppressWarnings("unchecked")
         Map<String, Object> training = JSON.convertValue(root.path("training"), Map.class);
+        // labels.names is absent from models written before multi-output regression: names unknown
         return new SavedModel(spec, params, SavedModel.Task.valueOf(labels.path("task").asText("CLASSIFICATION")),
-                strings(features.path("names")), strings(labels.path("classes")), mean, sd, targetMean, targetStd,
+                strings(features.path("names")), strings(labels.path("classes")), strings(labels.path("names")),
+                mean, sd, targetMean, targetStd,
                 training == null ? Map.of() : training, root.path("createdAt").asText(), root.path("sparkpropVersion").asText());
     }
 
@@ -242,6 +245,10 @@ public final class ModelStore {
         labels.put("task", model.task().name());
         ArrayNode classes = labels.putArray("classes");
         model.classLabels().forEach(classes::add);
+        if (!model.targetNames().isEmpty()) {
+            ArrayNode targetNames = labels.putArray("names");
+            model.targetNames().forEach(targetNames::add);
+        }
         if (model.targetStandardized()) {
             ObjectNode std = labels.putObject("standardization");
             ArrayNode mean = std.putArray("mean");

@@ -23,6 +23,7 @@ public final class SavedModel {
     private final Task task;
     private final List<String> featureNames;
     private final List<String> classLabels;
+    private final List<String> targetNames;
     private final float[] featureMean;
     private final float[] featureStd;
     private final float[] targetMean;
@@ -39,18 +40,33 @@ public final class SavedModel {
                 sparkpropVersion);
     }
 
+    /** A model whose regression outputs have no recorded names (as models written before multi-output regression). */
+    public SavedModel(NetworkSpec spec, float[] params, Task task, List<String> featureNames, List<String> classLabels,
+                      float[] featureMean, float[] featureStd, float[] targetMean, float[] targetStd,
+                      Map<String, Object> training, String createdAt, String sparkpropVersion) {
+        this(spec, params, task, featureNames, classLabels, List.of(), featureMean, featureStd, targetMean, targetStd,
+                training, createdAt, sparkpropVersion);
+    }
+
     /**
      * @param featureNames  one name per input, or empty when unknown
      * @param classLabels   for classification, the label of each output index (e.g. "0".."9"); else empty
+     * @param targetNames   for regression, the name of each output: the label column for one output, the
+     *                      label columns for several ({@code y1, y2}), or {@code y[j]} for the entries of a
+     *                      vector or array label column {@code y}; empty when unknown, and for classification
      * @param featureMean   standardisation: x' = (x - mean) / std, fitted on the training data; null for none
      * @param targetMean    regression only: the network predicts z = (y - mean) / std per output, so a
      *                      prediction is y = z * std + mean (std > 0); null for none (the identity)
      * @param training      free-form training metadata (data paths, configuration, seed, iterations, metrics)
      */
     public SavedModel(NetworkSpec spec, float[] params, Task task, List<String> featureNames, List<String> classLabels,
-                      float[] featureMean, float[] featureStd, float[] targetMean, float[] targetStd,
+                      List<String> targetNames, float[] featureMean, float[] featureStd, float[] targetMean, float[] targetStd,
                       Map<String, Object> training, String createdAt, String sparkpropVersion) {
         spec.layout().checkLength(params, "params");
+        if (!targetNames.isEmpty() && (task != Task.REGRESSION || targetNames.size() != spec.outputWidth())) {
+            throw new IllegalArgumentException(targetNames.size() + " target names " + targetNames + " for a " + task
+                    + " model of " + spec.outputWidth() + " outputs (expected one per output of a regressor)");
+        }
         if (!featureNames.isEmpty() && featureNames.size() != spec.inputWidth()) {
             throw new IllegalArgumentException(featureNames.size() + " feature names for an input width of " + spec.inputWidth());
         }
@@ -84,6 +100,7 @@ public final class SavedModel {
         this.task = task;
         this.featureNames = List.copyOf(featureNames);
         this.classLabels = List.copyOf(classLabels);
+        this.targetNames = List.copyOf(targetNames);
         this.featureMean = featureMean;
         this.featureStd = featureStd;
         this.targetMean = targetMean;
@@ -117,6 +134,25 @@ public final class SavedModel {
 
     public List<String> classLabels() {
         return classLabels;
+    }
+
+    /** The regression outputs' names, one per output, or empty when unknown (see the constructor). */
+    public List<String> targetNames() {
+        return targetNames;
+    }
+
+    /**
+     * True when the regression outputs came from named label columns, one per output ({@code y1, y2}),
+     * rather than from one vector or array column ({@code y[0], y[1]}) or from unknown names.
+     */
+    public boolean targetsFromColumns() {
+        return targetNames.size() > 1 && targetNames.stream().noneMatch(n -> n.endsWith("]") && n.contains("["));
+    }
+
+    /** A copy of this model with other training metadata. */
+    public SavedModel withTraining(Map<String, Object> newTraining) {
+        return new SavedModel(spec, params, task, featureNames, classLabels, targetNames, featureMean, featureStd,
+                targetMean, targetStd, newTraining, createdAt, sparkpropVersion);
     }
 
     public boolean standardized() {

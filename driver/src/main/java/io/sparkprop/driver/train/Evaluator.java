@@ -23,7 +23,7 @@ import java.util.List;
  * <pre>
  *   [lossSum, rows, W = sum w, weighted (0 or 1), then
  *   classification: confusion K x K in rows, confusion K x K in weight]
- *   regression:     SSE, SAE, sum y_j (O), sum y_j^2 (O)]
+ *   regression:     SSE_j (k), SAE_j (k), sum y_j (k), sum y_j^2 (k)]   per output j of the k outputs
  * </pre>
  * A regressor trained on standardised targets ({@code targets} not null) is evaluated on blocks whose
  * targets are standardised the same way: the loss is the training objective's, in standardised
@@ -95,19 +95,23 @@ public final class Evaluator {
                     weightedConfusion[a][p] = s[4 + k * k + a * k + p];
                 }
             }
-            return new EvaluationMetrics(rows, weighted, weight, loss, confusion, weightedConfusion, Double.NaN, Double.NaN,
-                    Double.NaN, false);
+            return new EvaluationMetrics(rows, weighted, weight, loss, confusion, weightedConfusion, null, null, null,
+                    false);
         }
-        // weighted: MSE = sum w e^2 / (W O), SST = sum_j (sum w y_j^2 - (sum w y_j)^2 / W)
-        double values = weight * k;
-        double sst = 0;
+        // per output j, weighted: MSE_j = sum w e_j^2 / W, MAE_j = sum w |e_j| / W,
+        // R^2_j = 1 - SSE_j / SST_j with SST_j = sum w y_j^2 - (sum w y_j)^2 / W
+        double[] mse = new double[k];
+        double[] mae = new double[k];
+        double[] r2 = new double[k];
         for (int j = 0; j < k; j++) {
-            double sumY = s[6 + j];
-            double sumY2 = s[6 + k + j];
-            sst += sumY2 - sumY * sumY / weight;
+            double sse = s[4 + j];
+            double sumY = s[4 + 2 * k + j];
+            double sumY2 = s[4 + 3 * k + j];
+            mse[j] = sse / weight;
+            mae[j] = s[4 + k + j] / weight;
+            r2[j] = 1 - sse / (sumY2 - sumY * sumY / weight);
         }
-        return new EvaluationMetrics(rows, weighted, weight, loss, null, null, s[4] / values, s[5] / values, 1 - s[4] / sst,
-                targets != null);
+        return new EvaluationMetrics(rows, weighted, weight, loss, null, null, mse, mae, r2, targets != null);
     }
 
     static boolean classification(NetworkSpec spec) {
@@ -133,7 +137,7 @@ public final class Evaluator {
         public Iterator<double[]> call(Integer partition, Iterator<DataBlock> blocks) {
             int k = spec.outputWidth();
             boolean classification = classification(spec);
-            double[] s = new double[classification ? 4 + 2 * k * k : 6 + 2 * k];
+            double[] s = new double[classification ? 4 + 2 * k * k : 4 + 4 * k];
             ExecutorWorkspaces.Scratch scratch = ExecutorWorkspaces.scratch(spec, batchSize);
             Workspace ws = scratch.workspace;
             float[] p = params.value();
@@ -178,10 +182,10 @@ public final class Evaluator {
                         float predicted = targets == null ? out[row + j] : targets.invert(out[row + j], j);
                         double t = targets == null ? y[row + j] : targets.invert(y[row + j], j);
                         double e = predicted - t;
-                        s[4] += w * (e * e);
-                        s[5] += w * Math.abs(e);
-                        s[6 + j] += w * t;
-                        s[6 + k + j] += w * (t * t);
+                        s[4 + j] += w * (e * e);
+                        s[4 + k + j] += w * Math.abs(e);
+                        s[4 + 2 * k + j] += w * t;
+                        s[4 + 3 * k + j] += w * (t * t);
                     }
                 }
             }

@@ -10,10 +10,14 @@ import io.sparkprop.driver.data.RowFeatures;
 import io.sparkprop.driver.model.SavedModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +35,11 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * <pre>
  *   validation split (when no validation rows are given and data.validation.fraction > 0, seeded)
  *   feature width and, for classification, the class count K (model.classes, else max(label) + 1 over all
- *   labelled rows), bounded; the network's size and memory checked in long before anything is allocated
- *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or 1 identity output
+ *   labelled rows), bounded; for regression the output count k: 1 for a numeric label column, the length of
+ *   a vector or array label column (declared in its metadata, else the first row's), or the number of label
+ *   columns; the network's size and memory checked in long before anything is allocated
+ *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or k identity outputs
+ *                 (squared error summed over the k outputs)
  *   class weights (train.classWeights) resolved against the training rows per class
  *   cached blocks, rows weighted by the weight column times their class weight (validation rows by the
  *   weight column only); standardisation fitted on the training blocks (data.standardize; for regression
@@ -49,7 +56,7 @@ public final class ModelFit {
 
     private final TrainingConfig settings;
     private final SavedModel.Task task;
-    private String label = "label";
+    private List<String> labels = List.of("label");
     private String vectorColumn = "features";
     private List<String> scalarColumns = List.of();
     private String weight;
@@ -75,8 +82,18 @@ public final class ModelFit {
         this.task = task;
     }
 
+    /** The label column: a class index (classification); a number, or a Vector or array of k numbers (regression). */
     public ModelFit label(String column) {
-        this.label = column;
+        this.labels = List.of(column);
+        return this;
+    }
+
+    /** Label columns: one as {@link #label(String)}; several numeric columns are the k targets of a regression. */
+    public ModelFit labels(List<String> columns) {
+        if (columns.isEmpty()) {
+            throw new IllegalArgumentException("at least one label column is needed");
+        }
+        this.labels = List.copyOf(columns);
         return this;
     }
 
@@ -163,12 +180,20 @@ public final class ModelFit {
         int width = featureWidth(train);
         List<String> featureNames = featureNames(width);
         boolean classification = (base != null ? base.task() : task) == SavedModel.Task.CLASSIFICATION;
-        int outputs = 1;
+        String label = labels.get(0);
+        int outputs;
+        List<String> targetNames;
         if (classification) {
-            outputs = classCount(validation == null ? train.select(label) : train.select(label).union(validation.select(label)));
+            checkClassLabel(train);
+            outputs = classCount(validation == null ? train.select(column(label))
+                    : train.select(column(label)).union(validation.select(column(label))));
+            targetNames = List.of();
+        } else {
+            outputs = labels.size() > 1 ? labels.size() : targetWidth(train);
+            targetNames = targetNames(outputs);
         }
         if (base != null) {
-            checkMatchesBase(width, featureNames, outputs);
+            checkMatchesBase(width, featureNames, outputs, targetNames);
         }
         if (base == null) {
             int[] hidden = settings.get(HIDDEN);
@@ -200,7 +225,7 @@ public final class ModelFit {
             progress.accept("class weights (" + CLASS_WEIGHTS.key() + " = " + classWeightsText + "): " + Arrays.toString(classWeights));
         }
 
-        BlockBuilder builder = BlockBuilder.forNetwork(spec).label(label).weight(weight);
+        BlockBuilder builder = BlockBuilder.forNetwork(spec).labelColumns(labels.toArray(new String[0])).weight(weight);
         builder = vectorColumn != null ? builder.features(vectorColumn) : builder.featureColumns(scalarColumns.toArray(new String[0]));
         DataBlocks trainBlocks = null;
         DataBlocks validationBlocks = null;
@@ -270,7 +295,7 @@ public final class ModelFit {
             training.put("configuration", config.toMap());
             SavedModel model = new SavedModel(spec, result.parameters(),
                     classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION,
-                    featureNames, classLabels, mean, std, targets == null ? null : targets.mean(),
+                    featureNames, classLabels, targetNames, mean, std, targets == null ? null : targets.mean(),
                     targets == null ? null : targets.std(), training, Instant.now().toString(), SavedModel.runningVersion());
             return new Result(model, result, metrics, metricsOn, baseMetrics, trainBlocks.rows(), trainBlocks.partitions(),
                     trainBlocks.sizeInBytes(), trainSeconds, seconds);
@@ -322,6 +347,79 @@ public final class ModelFit {
                 : v.getClass().getSimpleName()) + " in its first row, expected a vector or an array of numbers");
     }
 
+    /**
+     * Classification takes one numeric label column of class indices: several label columns, or a
+     * vector or array label, are the targets of a regression, and the message says so.
+     */
+    private void checkClassLabel(Dataset<Row> data) {
+        String regression = "; several targets per row are a regression (model.task=regression on the command line,"
+                + " SparkpropRegressor in Spark ML)";
+        if (labels.size() > 1) {
+            throw new IllegalArgumentException("label columns " + String.join(",", labels) + ": classification takes one"
+                    + " label column of class indices" + regression);
+        }
+        String label = labels.get(0);
+        if (!java.util.Arrays.asList(data.columns()).contains(label)) {
+            throw new IllegalArgumentException("label column '" + label + "' not found; available columns: "
+                    + java.util.Arrays.toString(data.columns()));
+        }
+        DataType t = data.schema().apply(label).dataType();
+        if (t instanceof VectorUDT || t instanceof ArrayType) {
+            throw new IllegalArgumentException("label column '" + label + "' has type " + t.simpleString()
+                    + ": classification takes one class index per row" + regression);
+        }
+    }
+
+    /**
+     * k, the outputs of a regression on one label column: 1 for a number; for an ML Vector its declared
+     * width (VectorAssembler's metadata), else the first row's length, as for an array; every other row
+     * is checked against it when the blocks are built.
+     */
+    private int targetWidth(Dataset<Row> data) {
+        String label = labels.get(0);
+        if (!java.util.Arrays.asList(data.columns()).contains(label)) {
+            throw new IllegalArgumentException("label column '" + label + "' not found; available columns: "
+                    + java.util.Arrays.toString(data.columns()));
+        }
+        DataType t = data.schema().apply(label).dataType();
+        if (t instanceof NumericType) {
+            return 1;
+        }
+        boolean array = t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType;
+        if (!(t instanceof VectorUDT) && !array) {
+            throw new IllegalArgumentException("label column '" + label + "' has type " + t.simpleString()
+                    + ", expected a number, an ML Vector or array<double|float> (one value per output)");
+        }
+        int declared = RowFeatures.declaredWidth(data.schema(), label);
+        int k = declared;
+        if (k < 0) {
+            List<Row> first = data.select(column(label)).na().drop().limit(1).collectAsList();
+            if (first.isEmpty()) {
+                throw new IllegalArgumentException("the training data is empty (no labels in column '" + label + "')");
+            }
+            Object v = first.get(0).get(0);
+            k = v instanceof Vector vector ? vector.size()
+                    : v instanceof scala.collection.Seq<?> seq ? seq.size() : ((List<?>) v).size();
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("label column '" + label + "' holds vectors of length 0, expected one value"
+                    + " per output (at least 1)");
+        }
+        return k;
+    }
+
+    /** The outputs' names: the label columns, {@code column[j]} for a vector or array column, or the one column. */
+    private List<String> targetNames(int outputs) {
+        if (labels.size() > 1 || outputs == 1) {
+            return labels;
+        }
+        List<String> out = new ArrayList<>(outputs);
+        for (int j = 0; j < outputs; j++) {
+            out.add(labels.get(0) + "[" + j + "]");
+        }
+        return out;
+    }
+
     /** Names of the features: the scalar columns, or {@code column[i]} for a vector column. */
     private List<String> featureNames(int width) {
         if (vectorColumn == null) {
@@ -342,10 +440,11 @@ public final class ModelFit {
      * a warning unless model.classes declared K. One Spark job: the distinct labels with their
      * counts, at most MAX_CLASSES + 2 of them brought back.
      */
-    private int classCount(Dataset<Row> labels) {
+    private int classCount(Dataset<Row> labelRows) {
+        String label = this.labels.get(0);
         String regression = " (for numeric targets train a regression: model.task=regression on the command line,"
                 + " SparkpropRegressor in Spark ML)";
-        List<Row> distinct = labels.select(column(label).cast(DataTypes.DoubleType).as("k")).na().drop()
+        List<Row> distinct = labelRows.select(column(label).cast(DataTypes.DoubleType).as("k")).na().drop()
                 .groupBy("k").count().limit(MAX_CLASSES + 2).collectAsList();
         if (distinct.isEmpty()) {
             throw new IllegalArgumentException("the training data is empty (no labels in column '" + label + "')");
@@ -408,7 +507,7 @@ public final class ModelFit {
     /** n_k: the rows of each class k in [0, classes) (labels outside are rejected when the blocks are built). */
     private long[] classRows(Dataset<Row> data, int classes) {
         long[] counts = new long[classes];
-        for (Row r : data.groupBy(column(label).cast(DataTypes.DoubleType)).count().collectAsList()) {
+        for (Row r : data.groupBy(column(labels.get(0)).cast(DataTypes.DoubleType)).count().collectAsList()) {
             if (!r.isNullAt(0)) {
                 double y = r.getDouble(0);
                 if (y >= 0 && y < classes && y == Math.rint(y)) {
@@ -427,8 +526,11 @@ public final class ModelFit {
         return out;
     }
 
-    /** The new data must have the base model's feature width, names (where known) and at most its classes. */
-    private void checkMatchesBase(int width, List<String> featureNames, int outputs) {
+    /**
+     * The new data must have the base model's feature width, names (where known), at most its classes,
+     * and a regressor's outputs (their count, and their names where the base model recorded them).
+     */
+    private void checkMatchesBase(int width, List<String> featureNames, int outputs, List<String> targetNames) {
         if (width != base.spec().inputWidth()) {
             throw new IllegalArgumentException("the new data has " + width + " features, " + baseName + " expects "
                     + base.spec().inputWidth());
@@ -444,8 +546,17 @@ public final class ModelFit {
         }
         int known = base.spec().outputWidth();
         if (base.task() == SavedModel.Task.CLASSIFICATION && outputs > known) {
-            throw new IllegalArgumentException("the new data has class index " + (outputs - 1) + " in column '" + label
+            throw new IllegalArgumentException("the new data has class index " + (outputs - 1) + " in column '" + labels.get(0)
                     + "'; " + baseName + " knows classes 0.." + (known - 1));
+        }
+        if (base.task() == SavedModel.Task.REGRESSION && outputs != known) {
+            throw new IllegalArgumentException("the new data's label " + String.join(",", labels) + " has " + outputs
+                    + " target" + (outputs == 1 ? "" : "s") + " per row, " + baseName + " has " + known + " outputs"
+                    + (base.targetNames().isEmpty() ? "" : " (" + String.join(", ", base.targetNames()) + ")"));
+        }
+        if (base.task() == SavedModel.Task.REGRESSION && !base.targetNames().isEmpty() && !base.targetNames().equals(targetNames)) {
+            throw new IllegalArgumentException("the new data's targets are " + targetNames + ", " + baseName + " predicts "
+                    + base.targetNames() + " (set data.label to those columns, in that order)");
         }
     }
 

@@ -59,8 +59,10 @@ class EvaluationTest {
         TrainingResult r = trainer.fit(data, data);
         EvaluationMetrics m = trainer.evaluate(r.parameters(), data);
         assertTrue(!m.isClassification() && m.r2() > 0.95, m.toString());
-        assertEquals(Math.sqrt(m.mse()), m.rmse(), 1e-12);
-        assertTrue(m.mae() <= m.rmse());
+        // RMSE is the mean of the outputs' own roots, at most the root of the mean MSE (Jensen); MAE_j <= RMSE_j
+        assertEquals((Math.sqrt(m.mse(0)) + Math.sqrt(m.mse(1))) / 2, m.rmse(), 1e-12);
+        assertEquals((m.mse(0) + m.mse(1)) / 2, m.mse(), 1e-15);
+        assertTrue(m.rmse() <= Math.sqrt(m.mse()) && m.mae() <= m.rmse());
         assertEquals(20, r.history().size());
         assertEquals(m.loss(), r.history().get(19).validation().loss(), 0);
         data.unpersist();

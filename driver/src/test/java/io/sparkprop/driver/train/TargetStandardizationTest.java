@@ -211,23 +211,39 @@ class TargetStandardizationTest {
         EvaluationMetrics m = new Evaluator(TestSpark.jsc(spark), spec, TrainingConfig.builder().build().get(EVAL_BATCH_SIZE), targets)
                 .evaluate(params, standardised);
         standardised.unpersist();
-        double sse = 0;
-        double sae = 0;
-        double sst = 0;
+        double[] sse = new double[3];
+        double[] sae = new double[3];
+        double[] sst = new double[3];
         double loss = 0;
         for (double[] t : y) {
             for (int j = 0; j < 3; j++) {
                 double e = b[j] * std[j] + mean[j] - t[j];
-                sse += e * e;
-                sae += Math.abs(e);
-                sst += (t[j] - mean[j]) * (t[j] - mean[j]);
+                sse[j] += e * e;
+                sae[j] += Math.abs(e);
+                sst[j] += (t[j] - mean[j]) * (t[j] - mean[j]);
                 double z = (t[j] - mean[j]) / std[j];
                 loss += 0.5 * (b[j] - z) * (b[j] - z) / n;
             }
         }
-        assertEquals(sse / (3 * n), m.mse(), 1e-4 * sse / (3 * n));
-        assertEquals(sae / (3 * n), m.mae(), 1e-4 * sae / (3 * n));
-        assertEquals(1 - sse / sst, m.r2(), 1e-4 * Math.abs(1 - sse / sst));
+        assertEquals(3, m.outputs());
+        for (int j = 0; j < 3; j++) {
+            assertEquals(sse[j] / n, m.mse(j), 1e-4 * sse[j] / n, "output " + j);
+            assertEquals(Math.sqrt(sse[j] / n), m.rmse(j), 1e-4 * Math.sqrt(sse[j] / n), "output " + j);
+            assertEquals(sae[j] / n, m.mae(j), 1e-4 * sae[j] / n, "output " + j);
+        }
+        for (int j = 0; j < 2; j++) {
+            assertEquals(1 - sse[j] / sst[j], m.r2(j), 1e-4 * Math.abs(1 - sse[j] / sst[j]), "output " + j);
+        }
+        // the constant output (SST = 0) is predicted as b_2 * 1 + 7 = 9, not 7: R^2 = 1 - SSE / 0
+        assertEquals(Double.NEGATIVE_INFINITY, m.r2(2));
+        assertEquals(Double.NEGATIVE_INFINITY, m.r2(), "and so is the mean over the outputs");
+        // the means over the outputs: MSE and MAE equal the pooled values over all 3 n, RMSE is the mean of the roots
+        double pooledSse = sse[0] + sse[1] + sse[2];
+        double pooledSae = sae[0] + sae[1] + sae[2];
+        assertEquals(pooledSse / (3 * n), m.mse(), 1e-4 * pooledSse / (3 * n));
+        assertEquals(pooledSae / (3 * n), m.mae(), 1e-4 * pooledSae / (3 * n));
+        double meanRoot = (Math.sqrt(sse[0] / n) + Math.sqrt(sse[1] / n) + Math.sqrt(sse[2] / n)) / 3;
+        assertEquals(meanRoot, m.rmse(), 1e-4 * meanRoot);
         assertEquals(loss, m.loss(), 1e-4 * loss, "the loss stays in standardised units");
         assertTrue(m.lossOnStandardizedTargets() && m.toString().contains("(standardised targets)"), m.toString());
     }

@@ -8,7 +8,7 @@ final class DataOptions {
     String data;
     @Option(names = "--format", description = "idx, parquet, csv, libsvm, orc or json (data.format).")
     String format;
-    @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
+    @Option(names = "--label", paramLabel = "COL[,COL...]", description = "The label column, or several numeric columns for a regression of several outputs (data.label).")
     String label;
     @Option(names = "--weight", paramLabel = "COL", description = "The row weight column (data.weight).")
     String weight;

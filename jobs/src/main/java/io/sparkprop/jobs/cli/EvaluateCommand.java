@@ -10,6 +10,7 @@ import io.sparkprop.driver.train.EvaluationMetrics;
 import io.sparkprop.driver.train.Evaluator;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.data.DataSource;
+import io.sparkprop.jobs.data.FeatureColumns;
 import io.sparkprop.jobs.data.ModelInput;
 import org.apache.spark.api.java.JavaSparkContext;
 import io.sparkprop.jobs.train.SparkLease;
@@ -25,7 +26,8 @@ import java.util.concurrent.Callable;
 /** {@code sparkprop evaluate}: a saved model's loss and metrics on a labelled dataset. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a saved model on a labelled dataset.",
-                "Classification: loss, accuracy, per-class precision and recall, confusion matrix. Regression: MSE, RMSE, MAE, R^2."})
+                "Classification: loss, accuracy, per-class precision and recall, confusion matrix. Regression: MSE, RMSE, MAE, R^2"
+                        + " (several outputs: their means, then each output's; --label y1,y2 names one column per output)."})
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Model directory (path or URI).")
     String modelPath;
@@ -46,7 +48,8 @@ final class EvaluateCommand implements Callable<Integer> {
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
             ModelInput input = ModelInput.read(new DataSource(spark), config, model, true);
             List<String> columns = input.featureColumns();
-            BlockBuilder builder = BlockBuilder.forNetwork(model.spec()).label(config.getString("data.label"))
+            BlockBuilder builder = BlockBuilder.forNetwork(model.spec())
+                    .labelColumns(FeatureColumns.labelColumns(config.getString("data.label")).toArray(new String[0]))
                     .weight(config.getOptional("data.weight"));
             builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
                     : builder.featureColumns(columns.toArray(new String[0]));
@@ -61,19 +64,38 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             EvaluationMetrics m = new Evaluator(JavaSparkContext.fromSparkContext(spark.sparkContext()), model.spec(), 512, targets)
                     .evaluate(model.params(), blocks);
-            print(out, m, model.classLabels());
+            print(out, m, model.classLabels(), model.targetNames());
         }
         return SparkpropCommand.EXIT_OK;
     }
 
-    static void print(PrintWriter out, EvaluationMetrics m, List<String> classLabels) {
+    /**
+     * The metrics as lines; a regression of k > 1 outputs first gives each metric's mean over the outputs,
+     * then a table of each output's, named by {@code targetNames} (else by index).
+     */
+    static void print(PrintWriter out, EvaluationMetrics m, List<String> classLabels, List<String> targetNames) {
         out.printf("rows:      %d%n", m.rows());
         if (m.isWeighted()) {
             out.printf("weight:    %.6g (metrics weigh each row by its weight)%n", m.weightSum());
         }
         out.printf("loss:      %.6f%s%n", m.loss(), m.lossOnStandardizedTargets() ? " (standardised targets)" : "");
         if (!m.isClassification()) {
+            int k = m.outputs();
+            if (k > 1) {
+                out.printf("outputs:   %d (mse, rmse, mae and r2 below are the plain means of the outputs' own)%n", k);
+            }
             out.printf("mse:       %.6g%nrmse:      %.6g%nmae:       %.6g%nr2:        %.6f%n", m.mse(), m.rmse(), m.mae(), m.r2());
+            if (k > 1) {
+                int width = "output".length();
+                for (int j = 0; j < k; j++) {
+                    width = Math.max(width, outputName(targetNames, j).length());
+                }
+                out.printf("%-" + width + "s  %12s  %12s  %12s  %9s%n", "output", "mse", "rmse", "mae", "r2");
+                for (int j = 0; j < k; j++) {
+                    out.printf("%-" + width + "s  %12.6g  %12.6g  %12.6g  %9.6f%n", outputName(targetNames, j), m.mse(j), m.rmse(j),
+                            m.mae(j), m.r2(j));
+                }
+            }
             return;
         }
         out.printf("accuracy:  %.4f%n", m.accuracy());
@@ -90,5 +112,9 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             out.println(sb);
         }
+    }
+
+    private static String outputName(List<String> targetNames, int j) {
+        return j < targetNames.size() ? targetNames.get(j) : String.valueOf(j);
     }
 }

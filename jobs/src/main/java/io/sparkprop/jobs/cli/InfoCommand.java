@@ -33,6 +33,9 @@ final class InfoCommand implements Callable<Integer> {
         if (!m.classLabels().isEmpty()) {
             out.println("classes:     " + String.join(", ", m.classLabels()));
         }
+        if (m.task() == SavedModel.Task.REGRESSION) {
+            out.println("outputs:     " + s.outputWidth() + (m.targetNames().isEmpty() ? "" : " (" + abbreviate(String.join(", ", m.targetNames())) + ")"));
+        }
         out.println("features:    " + s.inputWidth() + (m.featureNames().isEmpty() ? "" : " (" + abbreviate(String.join(", ", m.featureNames())) + ")"));
         out.println("standardized: " + m.standardized());
         if (m.targetStandardized()) {

@@ -30,7 +30,9 @@ import java.util.concurrent.Callable;
 /** {@code sparkprop predict}: batch scoring of a dataset to Parquet or CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Score a dataset with a saved model and write the rows with their predictions.",
-                "Adds 'prediction' and, for classifiers, 'probability' (Parquet: a vector; CSV: probability_0, probability_1, ...)."})
+                "Adds 'prediction' and, for classifiers, 'probability' (Parquet: a vector; CSV: probability_0, probability_1, ...).",
+                "A regressor of several outputs: 'prediction' is a vector of them (CSV: prediction_0, prediction_1, ...), and"
+                        + " one trained on label columns y1,y2 adds prediction_y1, prediction_y2."})
 final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Model directory (path or URI).")
     String modelPath;
@@ -61,10 +63,12 @@ final class PredictCommand implements Callable<Integer> {
             OutputSwap.check(fs, out, overwrite);
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
             ModelInput input = ModelInput.read(new DataSource(spark), config, model, false);
-            Dataset<Row> scored = new ModelScorer(model).transform(input.data(), input.featureColumns(),
-                    "prediction", "probability", "rawPrediction");
+            ModelScorer scorer = new ModelScorer(model);
+            List<String> perOutput = scorer.outputColumns("prediction");
+            Dataset<Row> scored = scorer.transform(input.data(), input.featureColumns(),
+                    new ModelScorer.Outputs("prediction", "rawPrediction", "probability", null, perOutput));
             if (outputFormat.equals("csv")) {
-                scored = flattenForCsv(scored, model.classLabels().size());
+                scored = flattenForCsv(scored, model.classLabels().size(), perOutput == null ? model.spec().outputWidth() : 0);
             }
             // written beside the output and swapped in whole: a failed job leaves the old output as it was
             Dataset<Row> rows = scored;
@@ -75,14 +79,23 @@ final class PredictCommand implements Callable<Integer> {
         return SparkpropCommand.EXIT_OK;
     }
 
-    /** CSV holds no vectors: probabilities become one column per class; other vector columns are dropped. */
-    private static Dataset<Row> flattenForCsv(Dataset<Row> scored, int classes) {
+    /**
+     * CSV holds no vectors: probabilities become one column per class, and a multi-output regressor's
+     * prediction vector one column per output ({@code outputs} of them; 0 when it has its per-output
+     * columns already); other vector and array columns are dropped.
+     */
+    private static Dataset<Row> flattenForCsv(Dataset<Row> scored, int classes, int outputs) {
         List<Column> columns = new ArrayList<>();
         for (StructField f : scored.schema().fields()) {
             if (f.name().equals("probability")) {
                 Column arr = functions.vector_to_array(scored.col("probability"), "float64");
                 for (int k = 0; k < classes; k++) {
                     columns.add(arr.getItem(k).as("probability_" + k));
+                }
+            } else if (f.name().equals("prediction") && f.dataType() instanceof VectorUDT && outputs > 1) {
+                Column arr = functions.vector_to_array(scored.col("prediction"), "float64");
+                for (int j = 0; j < outputs; j++) {
+                    columns.add(arr.getItem(j).as("prediction_" + j));
                 }
             } else if (!(f.dataType() instanceof VectorUDT) && !f.dataType().typeName().equals("array")) {
                 columns.add(scored.col(DataSource.quote(f.name())));

@@ -12,7 +12,7 @@ final class TrainingDataOptions {
     String format;
     @Option(names = "--features", paramLabel = "COLS", description = "A vector column, comma-separated columns, or * (data.features).")
     String features;
-    @Option(names = "--label", paramLabel = "COL", description = "The label column (data.label).")
+    @Option(names = "--label", paramLabel = "COL[,COL...]", description = "The label column, or several numeric columns for a regression of several outputs (data.label).")
     String label;
     @Option(names = "--weight", paramLabel = "COL", description = "The row weight column (data.weight).")
     String weight;

@@ -29,8 +29,12 @@ public final class JobSettings {
             Setting.string("data.features", null, "features",
                     "The features: the name of one vector or array column, a comma-separated list of numeric columns,"
                             + " or * for every column but the label. For idx and libsvm data the column is \"features\"."),
-            Setting.string("data.label", null, "label",
-                    "The label column: a class index for classification, a number for regression."),
+            Setting.validatedString("data.label", null, "label",
+                    "one column name, or several distinct column names separated by commas",
+                    JobSettings::labelColumnList,
+                    "The label column: a class index for classification; for regression a number (one output), a vector"
+                            + " or array column (one output per entry), or a comma-separated list of numeric columns"
+                            + " (y1,y2: one output per column, predictions prediction_y1, prediction_y2)."),
             Setting.string("data.weight", null, "",
                     "The row weight column (Spark ML: weightCol): a finite number >= 0 per row that weighs its loss, its"
                             + " gradient and the metrics (train and evaluate); empty for all weights 1. Never a feature."),
@@ -65,4 +69,15 @@ public final class JobSettings {
                     "Seconds between refreshes of the lock's heartbeat while a run holds it."),
             Setting.integer("retrain.lock.staleAfter", null, 120, Bounds.atLeast(1),
                     "A lock whose heartbeat is older than this many seconds is taken over (its owner is presumed dead)."));
+
+    /** One name, or distinct non-empty names separated by commas (as FeatureColumns.labelColumns reads them). */
+    static boolean labelColumnList(String value) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String c : value.split(",", -1)) {
+            if (c.trim().isEmpty() || !seen.add(c.trim())) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.data;
 
+import io.sparkprop.driver.config.ConfigurationException;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
@@ -16,7 +17,7 @@ import java.util.List;
 
 /**
  * Which columns hold the features: one vector or array column, or a list of scalar columns
- * ({@code a,b,c}, or {@code *} for every column but the label and the weight column).
+ * ({@code a,b,c}, or {@code *} for every column but the label columns and the weight column).
  */
 public final class FeatureColumns {
     private final String vectorColumn;
@@ -28,19 +29,39 @@ public final class FeatureColumns {
     }
 
     /**
-     * Resolves {@code spec} (the value of data.features) against the dataset's schema; {@code weight} is
-     * the weight column (null for none), never a feature.
+     * The label columns data.label names: one column, or a comma-separated list of numeric columns (the
+     * targets of a regression of that many outputs, in order).
      */
-    public static FeatureColumns resolve(Dataset<Row> data, String spec, String label, String weight) {
+    public static List<String> labelColumns(String setting) {
+        List<String> out = new ArrayList<>();
+        for (String c : setting.split(",", -1)) {
+            String name = c.trim();
+            if (name.isEmpty() || out.contains(name)) {
+                throw new ConfigurationException("data.label = '" + setting + "' " + (name.isEmpty() ? "has an empty column name"
+                        : "names column '" + name + "' twice") + "; expected one column, or several comma-separated"
+                        + " columns (the targets of a regression)");
+            }
+            out.add(name);
+        }
+        return out;
+    }
+
+    /**
+     * Resolves {@code spec} (the value of data.features) against the dataset's schema; {@code labels}
+     * are the label columns and {@code weight} the weight column (null for none), never features.
+     */
+    public static FeatureColumns resolve(Dataset<Row> data, String spec, List<String> labels, String weight) {
         List<String> available = Arrays.asList(data.columns());
-        if (!available.contains(label)) {
-            throw new IllegalArgumentException("label column '" + label + "' is missing; the data has columns " + available
-                    + " (set data.label)");
+        for (String label : labels) {
+            if (!available.contains(label)) {
+                throw new IllegalArgumentException("label column '" + label + "' is missing; the data has columns " + available
+                        + " (set data.label)");
+            }
         }
         String s = spec.trim();
         if (s.equals("*")) {
             List<String> cols = new ArrayList<>(available);
-            cols.remove(label);
+            cols.removeAll(labels);
             if (weight != null) {
                 cols.remove(weight);
             }

@@ -24,7 +24,10 @@ public final class ModelInput {
         this.featureColumns = featureColumns;
     }
 
-    /** @param withLabel also cast the label column (data.label) and the weight column (data.weight) when they are text */
+    /**
+     * @param withLabel also check the label columns (data.label: one, or one per output of a regressor) and
+     *                  cast them and the weight column (data.weight) when they are text
+     */
     public static ModelInput read(DataSource source, JobConfig config, SavedModel model, boolean withLabel) throws IOException {
         String format = config.getString("data.format");
         boolean header = config.getBoolean("data.csv.header");
@@ -37,14 +40,23 @@ public final class ModelInput {
                 text.add(c);
             }
         }
-        String label = config.getString("data.label");
+        List<String> labels = FeatureColumns.labelColumns(config.getString("data.label"));
         if (withLabel) {
-            if (!Arrays.asList(data.columns()).contains(label)) {
-                throw new IllegalArgumentException("label column '" + label + "' is missing; the data has columns "
-                        + Arrays.asList(data.columns()) + " (set --label)");
+            String modelTargets = model.targetNames().isEmpty() ? "" : "; the model predicts "
+                    + String.join(",", model.targetNames());
+            for (String label : labels) {
+                if (!Arrays.asList(data.columns()).contains(label)) {
+                    throw new IllegalArgumentException("label column '" + label + "' is missing; the data has columns "
+                            + Arrays.asList(data.columns()) + " (set --label" + modelTargets + ")");
+                }
+                if (data.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {
+                    text.add(label);
+                }
             }
-            if (data.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {
-                text.add(label);
+            int outputs = model.spec().outputWidth();
+            if (model.task() == SavedModel.Task.REGRESSION && labels.size() > 1 && labels.size() != outputs) {
+                throw new IllegalArgumentException("data.label names " + labels.size() + " columns " + String.join(",", labels)
+                        + ", the model has " + outputs + " output" + (outputs == 1 ? "" : "s") + modelTargets);
             }
             String weight = config.getOptional("data.weight");
             if (weight != null && Arrays.asList(data.columns()).contains(weight)

@@ -122,6 +122,7 @@ public final class ReportWriter {
             confusion(html, report);
         }
         perClass(html, report);
+        perOutput(html, report);
         keyValues(html, "Configuration", report.configuration(), "No configuration recorded.");
         keyValues(html, "Timings", report.timings(), "No timings recorded.");
         history(html, report);
@@ -148,7 +149,34 @@ public final class ReportWriter {
                 .append(HtmlText.escape(HtmlText.number(value))).append("</div><div class=\"name\">")
                 .append(HtmlText.escape(displayName(name) + (name.equals("loss") ? lossUnits(report) : "")))
                 .append("</div></div>\n"));
-        html.append("</div>\n</section>\n");
+        html.append("</div>\n");
+        int outputs = report.outputMetrics().size();
+        if (outputs > 0) {
+            html.append("<p class=\"note\">A regression of ").append(outputs).append(" outputs: MSE, RMSE, MAE and R\u00b2")
+                    .append(" above are the plain means of the outputs' own, listed under Per-output metrics.</p>\n");
+        }
+        html.append("</section>\n");
+    }
+
+    /** A regression of several outputs: one row per output (its name, MSE, RMSE, MAE, R^2 in its own units). */
+    private static void perOutput(StringBuilder html, TrainingReport report) {
+        if (report.outputMetrics().isEmpty()) {
+            return;
+        }
+        List<String> names = List.of("mse", "rmse", "mae", "r2");
+        html.append("<section>\n<h2>Per-output metrics</h2>\n<div class=\"scroll\">\n<table>\n<thead><tr><th>output</th>");
+        for (String name : names) {
+            html.append("<th>").append(HtmlText.escape(displayName(name))).append("</th>");
+        }
+        html.append("</tr></thead>\n<tbody>\n");
+        report.outputMetrics().forEach((output, metrics) -> {
+            html.append("<tr><th scope=\"row\">").append(HtmlText.escape(output)).append("</th>");
+            for (String name : names) {
+                numberCell(html, metrics.getOrDefault(name, Double.NaN));
+            }
+            html.append("</tr>\n");
+        });
+        html.append("</tbody>\n</table>\n</div>\n</section>\n");
     }
 
     private static void charts(StringBuilder html, TrainingReport report) {

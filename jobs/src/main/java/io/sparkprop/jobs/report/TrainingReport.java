@@ -23,11 +23,23 @@ import java.util.Objects;
  * @param timings         named durations or timestamps in display order, already formatted
  * @param lossOnStandardizedTargets the losses compare standardised regression targets (the metrics are
  *                        in the label's units all the same)
+ * @param outputMetrics   a regression of several outputs: each output's metrics by name ("mse", "rmse", "mae",
+ *                        "r2"), keyed by the output's name in output order; {@code finalMetrics} then holds their
+ *                        means. Empty for one output and for classification
  */
 public record TrainingReport(String title, List<EpochRecord> epochs, Map<String, Double> finalMetrics,
                              long[][] confusion, List<String> classLabels, double[] precision, double[] recall,
                              Map<String, String> configuration, Map<String, String> timings,
-                             boolean lossOnStandardizedTargets) {
+                             boolean lossOnStandardizedTargets, Map<String, Map<String, Double>> outputMetrics) {
+
+    /** A report without per-output metrics (classification, or a regression of one output). */
+    public TrainingReport(String title, List<EpochRecord> epochs, Map<String, Double> finalMetrics,
+                          long[][] confusion, List<String> classLabels, double[] precision, double[] recall,
+                          Map<String, String> configuration, Map<String, String> timings,
+                          boolean lossOnStandardizedTargets) {
+        this(title, epochs, finalMetrics, confusion, classLabels, precision, recall, configuration, timings,
+                lossOnStandardizedTargets, Map.of());
+    }
 
     /** A report whose losses are in the label's units. */
     public TrainingReport(String title, List<EpochRecord> epochs, Map<String, Double> finalMetrics,
@@ -46,6 +58,12 @@ public record TrainingReport(String title, List<EpochRecord> epochs, Map<String,
         recall = perClass(recall, classLabels.size(), "recall");
         configuration = orderedCopy(configuration);
         timings = orderedCopy(timings);
+        Map<String, Map<String, Double>> outputs = new LinkedHashMap<>();
+        if (outputMetrics != null) {
+            outputMetrics.forEach((name, metrics) -> outputs.put(Objects.requireNonNull(name, "null output name"),
+                    EpochRecord.orderedCopy(metrics, "outputMetrics")));
+        }
+        outputMetrics = Collections.unmodifiableMap(outputs);
     }
 
     /** A classification report is one with a confusion matrix. */

@@ -8,6 +8,7 @@ import io.sparkprop.jobs.report.EpochRecord;
 import io.sparkprop.jobs.report.TrainingReport;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +32,11 @@ final class ReportCollector implements TrainingListener {
         return epochs;
     }
 
-    /** The report of a finished run: history, final metrics on {@code on}, configuration, timings. */
-    TrainingReport report(String title, EvaluationMetrics finalMetrics, List<String> classLabels,
+    /**
+     * The report of a finished run: history, final metrics on {@code on} (several regression outputs: also
+     * each output's, named by {@code targetNames}, else by index), configuration, timings.
+     */
+    TrainingReport report(String title, EvaluationMetrics finalMetrics, List<String> classLabels, List<String> targetNames,
                           Map<String, String> configuration, Map<String, String> timings) {
         long[][] confusion = null;
         double[] precision = null;
@@ -46,9 +50,13 @@ final class ReportCollector implements TrainingListener {
                 recall[k] = finalMetrics.recall(k);
             }
         }
+        Map<String, Map<String, Double>> outputs = new LinkedHashMap<>();
+        for (int j = 0; finalMetrics.outputs() > 1 && j < finalMetrics.outputs(); j++) {
+            outputs.put(j < targetNames.size() ? targetNames.get(j) : String.valueOf(j), finalMetrics.outputMap(j));
+        }
         return new TrainingReport(title, epochs, finalMetrics.toMap(), confusion,
                 confusion == null ? List.of() : classLabels, precision, recall, configuration, timings,
-                finalMetrics.lossOnStandardizedTargets());
+                finalMetrics.lossOnStandardizedTargets(), outputs);
     }
 
 }

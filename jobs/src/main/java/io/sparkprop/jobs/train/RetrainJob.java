@@ -174,9 +174,7 @@ public final class RetrainJob {
             Map<String, Object> training = new LinkedHashMap<>(outcome.model.training());
             training.put("runId", runId);
             training.put("warmStartFrom", previous.isPresent() ? previous.getAsInt() : null);
-            SavedModel m = outcome.model;
-            SavedModel tagged = new SavedModel(m.spec(), m.params(), m.task(), m.featureNames(), m.classLabels(),
-                    m.featureMean(), m.featureStd(), m.targetMean(), m.targetStd(), training, m.createdAt(), m.sparkpropVersion());
+            SavedModel tagged = outcome.model.withTraining(training);
             version = registry.write(tagged, outcome.reportFiles);
         } else {
             version = written.getAsInt();

@@ -133,7 +133,7 @@ public final class TrainJob {
         SavedModel base = retraining == null ? null : retraining.base;
         DataSource source = new DataSource(spark);
         String format = config.getString("data.format");
-        String label = config.getString("data.label");
+        List<String> labels = FeatureColumns.labelColumns(config.getString("data.label"));
         boolean header = config.getBoolean("data.csv.header");
         String delimiter = config.getString("data.csv.delimiter");
         int partitions = config.getInt("data.partitions");
@@ -147,10 +147,12 @@ public final class TrainJob {
         }
         String featureSpec = format.equals("idx") || format.equals("libsvm") ? "features" : config.getString("data.features");
         String weight = config.getOptional("data.weight");
-        FeatureColumns features = FeatureColumns.resolve(train, featureSpec, label, weight);
+        FeatureColumns features = FeatureColumns.resolve(train, featureSpec, labels, weight);
         List<String> text = new ArrayList<>(features.textColumns(train));
-        if (train.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {
-            text.add(label);
+        for (String label : labels) {
+            if (train.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {
+                text.add(label);
+            }
         }
         if (weight != null && Arrays.asList(train.columns()).contains(weight)
                 && train.schema().apply(weight).dataType() instanceof org.apache.spark.sql.types.StringType) {
@@ -184,7 +186,7 @@ public final class TrainJob {
         provenance.put("job", config.redactedJobSettings());
         ReportCollector collector = new ReportCollector();
         ModelFit fit = new ModelFit(settings, classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION)
-                .label(label)
+                .labels(labels)
                 .weight(weight)
                 .partitions(format.equals("idx") ? 0 : partitions)
                 .resume(true)
@@ -215,7 +217,7 @@ public final class TrainJob {
                 terminalProgress.endLine();
             }
         }
-        out.println(summary(r.metrics(), r.metricsOn()) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
+        out.println(summary(r.metrics(), r.metricsOn(), r.model().targetNames()) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
                 r.training().epochs(), r.training().iterations(), r.training().stopReason().replace('_', ' '), r.seconds()));
 
         SavedModel model = r.model();
@@ -229,17 +231,28 @@ public final class TrainJob {
         timings.put("finished", model.createdAt());
         ReportWriter writer = new ReportWriter();
         var report = collector.report("sparkprop: " + model.spec() + " on " + config.getString("data.train"), r.metrics(),
-                model.classLabels(), config.recorded(), timings);
+                model.classLabels(), model.targetNames(), config.recorded(), timings);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(REPORT_HTML, writer.toHtml(report).getBytes(StandardCharsets.UTF_8));
         files.put(HISTORY_JSONL, writer.toJsonLines(report).getBytes(StandardCharsets.UTF_8));
         return new Outcome(model, r.training(), r.metrics(), r.metricsOn(), r.baseMetrics(), files);
     }
 
-    static String summary(EvaluationMetrics m, String on) {
+    /** The run's one-line result; several regression outputs: the means over them, then each output's R^2 by name. */
+    static String summary(EvaluationMetrics m, String on, List<String> targetNames) {
         if (m.isClassification()) {
             return String.format("%s accuracy %.4f, loss %.4f (%d rows)", on, m.accuracy(), m.loss(), m.rows());
         }
-        return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (%d rows)", on, m.rmse(), m.mae(), m.r2(), m.rows());
+        int k = m.outputs();
+        if (k == 1) {
+            return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (%d rows)", on, m.rmse(), m.mae(), m.r2(), m.rows());
+        }
+        StringBuilder each = new StringBuilder();
+        for (int j = 0; j < k; j++) {
+            each.append(j == 0 ? "" : ", ").append(j < targetNames.size() ? targetNames.get(j) : String.valueOf(j))
+                    .append(String.format(" %.4f", m.r2(j)));
+        }
+        return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (means over %d outputs; R^2 of %s) (%d rows)", on, m.rmse(),
+                m.mae(), m.r2(), k, each, m.rows());
     }
 }
