@@ -157,15 +157,15 @@ public final class TrainJob {
             text.add(weight);
         }
         if (!text.isEmpty()) {
-            train = source.numericCsvColumns(train, text, header, delimiter);
+            train = source.numericCsvColumns(train, text, header, format);
             if (validation != null) {
-                validation = source.numericCsvColumns(validation, text, header, delimiter);
+                validation = source.numericCsvColumns(validation, text, header, format);
             }
         }
         if (retraining != null && retraining.replayPath != null && retraining.replayFraction > 0) {
             Dataset<Row> replay = source.read(format, retraining.replayPath, header, delimiter, partitions);
             if (!text.isEmpty()) {
-                replay = source.numericCsvColumns(replay, text, header, delimiter);
+                replay = source.numericCsvColumns(replay, text, header, format);
             }
             if (!Arrays.equals(replay.columns(), train.columns())) {
                 throw new IllegalArgumentException("the replay data " + retraining.replayPath + " has columns "
@@ -189,6 +189,7 @@ public final class TrainJob {
                 .partitions(format.equals("idx") ? 0 : partitions)
                 .resume(true)
                 .provenance(provenance)
+                .rowNames(source.rowNames(format, header))
                 .progress(out::println)
                 .warnings(line -> {
                     err.println("warning: " + line);
