@@ -158,6 +158,12 @@ public final class SavedModel {
         return training;
     }
 
+    /** The same model with other training metadata (e.g. with the credentials in its values redacted). */
+    public SavedModel withTraining(Map<String, Object> newTraining) {
+        return new SavedModel(spec, params, task, featureNames, classLabels, featureMean, featureStd, targetMean, targetStd,
+                newTraining, createdAt, sparkpropVersion);
+    }
+
     public String createdAt() {
         return createdAt;
     }

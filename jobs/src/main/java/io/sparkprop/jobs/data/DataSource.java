@@ -82,9 +82,18 @@ public final class DataSource {
     /** The path exists, and a folder holds data files of the format (see ReadFailures#check). */
     private void checkFiles(String format, String path) throws IOException {
         Path p = new Path(path);
-        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (!fs.exists(p) && fs.globStatus(p) == null) {
-            throw new IllegalArgumentException("input path " + path + " does not exist");
+        FileSystem fs;
+        try {
+            fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        } catch (IOException | RuntimeException e) { // no file system for the scheme, or its class is missing
+            throw new IllegalArgumentException("cannot open input path " + path + ": " + e.getMessage(), e);
+        }
+        if (!fs.exists(p)) {
+            // a glob (Spark expands it) that matches nothing is a path that does not exist too
+            FileStatus[] matches = fs.globStatus(p);
+            if (matches == null || matches.length == 0) {
+                throw new IllegalArgumentException("input path " + path + " does not exist");
+            }
         }
         ReadFailures.check(fs, p, format, path);
     }

@@ -338,6 +338,22 @@ class BadInputSweepTest {
         c.add(failure("workspace larger than the heap", List.of("train.batchSize = 200000000", "heap of this JVM"),
                 trainGood("--hidden", "1000", "--batch-size", "200000000")));
 
+        // ---- credentials in URIs: the data does not exist, and neither the error nor the configuration printed shows them
+        c.add(failure("data path with a password in its URI", List.of("cannot open input path s3a://" + JobConfig.REDACTED
+                + "@bucket/nope.csv", "S3AFileSystem not found"),
+                "train", "--format", "csv", "--data", "s3a://AKIAEXAMPLE:S3URISECRET1@bucket/nope.csv", "-o", out.toString()));
+        c.add(failure("data path with a password, normalised to one slash", List.of("cannot open input path s3a:/" + JobConfig.REDACTED
+                + "@bucket/nope.csv"), train("csv", Path.of("s3a://AKIAEXAMPLE:S3URISECRET1@bucket/nope.csv"), "x1,x2,x3", "label", out)));
+        String sas = root.resolve("nope.csv") + "?sv=2024-01-01&sp=r&sig=SASSECRET2";
+        c.add(failure("data path with a SAS signature", List.of("input path " + root.resolve("nope.csv") + "?sv=2024-01-01&sp=r&sig="
+                + JobConfig.REDACTED + " does not exist"), "train", "--format", "csv", "--data", sas, "--features", "x1,x2,x3",
+                "-o", out.toString()));
+        c.add(failure("abfss data path with a SAS query", List.of("cannot open input path abfss://data@acct.dfs.core.windows.net/nope.csv"
+                + "?sv=2024-01-01&sig=" + JobConfig.REDACTED), "train", "--format", "csv",
+                "--data", "abfss://data@acct.dfs.core.windows.net/nope.csv?sv=2024-01-01&sig=ABFSSSECRET3", "-o", out.toString()));
+        c.add(failure("registry with a password in its URI", List.of("S3AFileSystem not found"),
+                retrain("s3a://AKIAEXAMPLE:REGSECRET4@bucket/models", "clf")));
+
         // ---- model files and existing outputs
         c.add(failure("info on a folder without a model", List.of("model.json is missing"), "info", root.resolve("none").toString()));
         c.add(failure("evaluate a folder without a model", List.of("model.json is missing"),
@@ -364,6 +380,9 @@ class BadInputSweepTest {
             assertTrue(err.contains(e), "expected '" + e + "' in: " + err);
         }
         assertFalse(hasStackTrace(run.err) || hasStackTrace(run.out), "a stack trace was printed: " + run);
+        for (String secret : URI_SECRETS) {
+            assertFalse(run.out.contains(secret) || run.err.contains(secret), secret + " was printed: " + run);
+        }
         assertEquals(before, contents(root), "files were created or changed");
     }
 
@@ -409,14 +428,21 @@ class BadInputSweepTest {
                 "--conf", "spark.driver.extraJavaOptions=-Dfs.s3a.secret.key=" + inJavaOptions,
                 "--conf", "spark.executor.extraJavaOptions=-Xss4m -Dfs.azure.account.key.acct.blob.core.windows.net=" + azureInOptions,
                 "--conf", "spark.redaction.regex=(?i)sweepcustom", "--conf", "spark.sweepcustom.name=" + custom};
-        List<String> values = List.of(s3, azure, inJavaOptions, azureInOptions, custom);
+        // a data path that reads like a SAS URI (a local file name holding the query): recorded and printed without its signature
+        String signature = "SIGSECRET7";
+        Path sasNamed = Files.copy(good, root.resolve("good.csv?sv=2024-01-01&sp=r&sig=" + signature));
+        List<String> values = List.of(s3, azure, inJavaOptions, azureInOptions, custom, signature);
         Path model = root.resolve("secret-model");
         Path reg = Files.createDirectories(root.resolve("secret-registry"));
         try {
-            CommandLineRun trained = CommandLineRun.run(train(good, model, secrets));
+            CommandLineRun trained = CommandLineRun.run(train(sasNamed, model, secrets));
             assertEquals(0, trained.exitCode, trained.toString());
             assertTrue(trained.out.contains("spark.hadoop.fs.s3a.secret.key = " + JobConfig.REDACTED), trained.out);
-            CommandLineRun retrained = CommandLineRun.run(retrain(reg.toString(), "clf", secrets));
+            assertTrue(trained.out.contains("data.train = " + root.resolve("good.csv") + "?sv=2024-01-01&sp=r&sig=" + JobConfig.REDACTED),
+                    trained.out);
+            List<String> retrainArgs = new ArrayList<>(Arrays.asList(retrain(reg.toString(), "clf", secrets)));
+            retrainArgs.set(retrainArgs.indexOf("--data") + 1, sasNamed.toString());
+            CommandLineRun retrained = CommandLineRun.run(retrainArgs.toArray(new String[0]));
             assertEquals(0, retrained.exitCode, retrained.toString());
             List<String> places = new ArrayList<>(List.of(trained.out, trained.err, retrained.out, retrained.err));
             for (Path dir : List.of(model, reg)) {
@@ -427,6 +453,8 @@ class BadInputSweepTest {
                 }
             }
             assertTrue(places.stream().anyMatch(p -> p.contains("report.html")), "the report was written");
+            assertTrue(places.stream().anyMatch(p -> p.contains(ModelRegistry.HISTORY) && p.contains("sig=" + JobConfig.REDACTED)),
+                    "the registry's history records the data path, without its signature");
             for (String place : places) {
                 for (String v : values) {
                     assertFalse(place.contains(v), v + " appears in " + place.substring(0, Math.min(200, place.length())));
@@ -439,6 +467,7 @@ class BadInputSweepTest {
         } finally {
             deleteTree(model);
             deleteTree(reg);
+            Files.deleteIfExists(sasNamed);
         }
     }
 
