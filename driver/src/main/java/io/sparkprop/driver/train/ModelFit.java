@@ -197,9 +197,12 @@ public final class ModelFit {
             sizes[0] = width;
             System.arraycopy(hidden, 0, sizes, 1, hidden.length);
             sizes[sizes.length - 1] = outputs;
-            new NetworkMemory(sizes, settings.get(OPTIMIZER), settings.get(BATCH_SIZE))
-                    .check(Runtime.getRuntime().maxMemory(), HIDDEN.key(), BATCH_SIZE.key());
         }
+        // the driver's and the executors' memory, before any array is allocated or block cached
+        new NetworkMemory(sizes, base != null ? base.spec().targetWidth() : 1, settings.get(OPTIMIZER), settings.get(BATCH_SIZE),
+                !settings.get(LOCAL_STEPS).equals("1"), settings.get(LOCAL_OPTIMIZER_STATE).equals("averaged"), settings.get(DROPOUT) > 0,
+                validation != null)
+                .check(NetworkMemory.Resources.of(train.sparkSession().sparkContext()), HIDDEN.key(), BATCH_SIZE.key());
         NetworkSpec spec = base != null ? base.spec() : networkSpec(width, outputs, classification);
         List<String> classLabels = new ArrayList<>();
         for (int k = 0; classification && k < spec.outputWidth(); k++) {

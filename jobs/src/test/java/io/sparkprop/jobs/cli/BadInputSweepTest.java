@@ -335,6 +335,9 @@ class BadInputSweepTest {
                 "model.hidden"), trainGood("--hidden", "100000,100000")));
         c.add(failure("network larger than the heap", List.of("the network 3-40000-40000-3", "heap of this JVM",
                 "model.hidden", "spark.driver.memory"), trainGood("--hidden", "40000,40000")));
+        c.add(failure("300 million parameters", List.of("the network 3-17000-17000-3 (289,136,003 parameters, 3,309 MiB per broadcast"
+                + " of its weights and adam's state) needs about", "in the driver", "in local mode also its 2 concurrent tasks'",
+                "heap of this JVM", "SPARKPROP_JAVA_OPTS=-Xmx", "spark.driver.memory", "model.hidden"), trainGood("--hidden", "17000,17000")));
         c.add(failure("workspace larger than the heap", List.of("train.batchSize = 200000000", "heap of this JVM"),
                 trainGood("--hidden", "1000", "--batch-size", "200000000")));
 
