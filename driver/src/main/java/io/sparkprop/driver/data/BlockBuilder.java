@@ -30,7 +30,9 @@ import java.util.Objects;
  * </pre>
  * Schema problems are reported here on the driver; bad values (NaN, wrong width, bad label) are
  * found while the blocks are built, before training starts, and reported as a
- * {@link BadInputException} naming column, partition, row within the partition and value.
+ * {@link BadInputException} naming column, partition, row within the partition and value; or, when
+ * the caller names the input the rows came from ({@link #locateBadRowsIn}), the file and line (or
+ * Parquet/ORC row) of the first bad row in that input, found by {@link BadRowSearch} after the failure.
  */
 public final class BlockBuilder {
 
@@ -53,6 +55,9 @@ public final class BlockBuilder {
     private String weightColumn;
     private float[] classWeights;
     private Storage storage = Storage.AUTO;
+    /** Where to look for the place of a bad row once building failed; null: name the partition and row built. */
+    private Dataset<Row> badRowsInput;
+    private BadRowSearch.RowNames rowNames = BadRowSearch.ROW_INDEX;
 
     private BlockBuilder(NetworkSpec spec) {
         this.spec = Objects.requireNonNull(spec, "network spec");
@@ -115,6 +120,18 @@ public final class BlockBuilder {
         return this;
     }
 
+    /**
+     * When a row fails its checks, name its place in {@code input} (the rows as they were read, before
+     * any split or shuffle; the Dataset given to {@link #build} or one it was derived from, with the
+     * same columns), its file rows named by {@code names}; null: the partition and row of the Dataset
+     * built, as before. Costs nothing unless a check fails.
+     */
+    public BlockBuilder locateBadRowsIn(Dataset<Row> input, BadRowSearch.RowNames names) {
+        this.badRowsInput = input;
+        this.rowNames = Objects.requireNonNull(names);
+        return this;
+    }
+
     /** Converts, caches and checks; see the class comment. */
     public DataBlocks build(Dataset<Row> data) {
         StructType schema = data.schema();
@@ -157,7 +174,16 @@ public final class BlockBuilder {
         RowsToBlock convert = new RowsToBlock(features, labelColumns, labelKind, spec.targetWidth(), spec.outputWidth(), storage,
                 weightColumn, classWeights);
         JavaRDD<DataBlock> blocks = rows.toJavaRDD().mapPartitionsWithIndex(convert, true);
-        DataBlocks cached = DataBlocks.cache(blocks);
+        DataBlocks cached;
+        try {
+            cached = DataBlocks.cache(blocks);
+        } catch (BadInputException e) {
+            blocks.unpersist(false);
+            if (badRowsInput == null) {
+                throw e;
+            }
+            throw BadRowSearch.find(badRowsInput, selected, convert, rowNames).orElse(e);
+        }
         if (cached.weighted() && !(cached.weightSum() > 0)) {
             cached.unpersist();
             throw new IllegalArgumentException((weightColumn == null ? "" : "weight column '" + weightColumn + "'"

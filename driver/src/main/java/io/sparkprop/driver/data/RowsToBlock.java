@@ -25,7 +25,7 @@ import static io.sparkprop.driver.data.RowFeatures.number;
  * weight is its weight column's value times its class's weight (either may be absent); a block with
  * neither has no weights.
  */
-final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<DataBlock>> {
+final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<DataBlock>>, RowCheck {
     private static final long serialVersionUID = 1L;
 
     private final RowFeatures features;
@@ -87,6 +87,20 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
             block = block.withWeights(weights);
         }
         return Collections.singletonList(block).iterator();
+    }
+
+    /**
+     * Every check a row meets while its partition becomes a block, for one row alone (features, label,
+     * weight): what {@link BadRowSearch} runs over the input to find where a bad value is.
+     */
+    @Override
+    public void check(Row row) {
+        features.dense(row, new float[cols], 0, -1, 0);
+        float[] target = new float[targetWidth];
+        readLabel(row, features.fields(), -1, 0, target);
+        if (weightColumn != null || classWeights != null) {
+            weight(row, features.fields() + 1, -1, 0, target[0]);
+        }
     }
 
     /** The weight column's value (1 without one) times the class weight of label {@code y} (1 without them). */

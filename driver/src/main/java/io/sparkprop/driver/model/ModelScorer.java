@@ -5,6 +5,9 @@ import io.sparkprop.core.nn.Batch;
 import io.sparkprop.core.nn.Network;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
+import io.sparkprop.driver.data.BadInputException;
+import io.sparkprop.driver.data.BadRowSearch;
+import io.sparkprop.driver.data.RowCheck;
 import io.sparkprop.driver.data.RowFeatures;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -12,10 +15,12 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
@@ -98,9 +103,7 @@ public final class ModelScorer {
 
     /** Appends the {@code outputs} columns (classifier columns only for a classifier). */
     public Dataset<Row> transform(Dataset<Row> data, List<String> featureColumns, Outputs outputs) {
-        String[] columns = featureColumns.toArray(new String[0]);
-        boolean columnList = columns.length > 1 || data.schema().apply(columns[0]).dataType() instanceof NumericType;
-        RowFeatures features = RowFeatures.of(data.schema(), columns, columnList, model.spec().inputWidth());
+        RowFeatures features = features(data, featureColumns);
         boolean classifier = model.task() == SavedModel.Task.CLASSIFICATION;
         int k = model.spec().outputWidth();
         if (!classifier) {
@@ -139,6 +142,27 @@ public final class ModelScorer {
         return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer(), model.targetStandardizer(),
                 features, classifier, outputs),
                 Encoders.row(schema));
+    }
+
+    private RowFeatures features(Dataset<Row> data, List<String> featureColumns) {
+        String[] columns = featureColumns.toArray(new String[0]);
+        boolean columnList = columns.length > 1 || data.schema().apply(columns[0]).dataType() instanceof NumericType;
+        return RowFeatures.of(data.schema(), columns, columnList, model.spec().inputWidth());
+    }
+
+    /**
+     * After scoring {@code data} failed with {@code failure}: the same error at the place of the first
+     * row of {@code data} (the rows as read) whose features are bad, its file rows named by
+     * {@code names} ({@link BadRowSearch}); {@code failure} itself when no such row is found.
+     */
+    public BadInputException locateBadRow(Dataset<Row> data, List<String> featureColumns, BadInputException failure,
+                                          BadRowSearch.RowNames names) {
+        RowFeatures features = features(data, featureColumns);
+        int width = model.spec().inputWidth();
+        RowCheck check = row -> features.dense(row, new float[width], 0, -1, 0);
+        Column[] all = java.util.Arrays.stream(data.columns()).map(c -> functions.col("`" + c.replace("`", "``") + "`"))
+                .toArray(Column[]::new);
+        return BadRowSearch.find(data, all, check, names).orElse(failure);
     }
 
     /** K, the classes of a classifier: its outputs, or 2 for one sigmoid output. */

@@ -30,6 +30,8 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         kryo.register(io.sparkprop.driver.train.SliceSum.class);
         kryo.register(scala.Tuple2.class);
         kryo.register(scala.Tuple2[].class);
+        // where a bad row is in the input: the per-split results of the search that runs after a check failed
+        kryo.register(io.sparkprop.driver.data.BadRowSearch.Segment.class);
         // Schemas travel in task results (Parquet footer reads): Spark registers StructType but not
         // ML's vector type, nor the column metadata ML stages write (VectorAssembler's ml_attr),
         // which holds nested Metadata in small Scala maps.

@@ -3,7 +3,10 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.config.ClassWeights;
+import io.sparkprop.driver.data.BadInputException;
+import io.sparkprop.driver.data.BadRowSearch;
 import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.RowCheck;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.data.FeatureStandardization;
 import io.sparkprop.driver.data.RowFeatures;
@@ -11,6 +14,7 @@ import io.sparkprop.driver.model.SavedModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -49,7 +53,10 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * </pre>
  * A warm start keeps the base model's network, task, class count and standardisation statistics
  * (features and targets; a base model without target statistics keeps raw targets).
- * The cached blocks are released whatever happens.
+ * The cached blocks are released whatever happens. A bad value (a feature, a label, a weight) is
+ * reported at its place in the rows as given, before the split and any repartition: the file and line
+ * (or Parquet/ORC row) where the rows come from files ({@link BadRowSearch}, named by
+ * {@link #rowNames}), else the partition and row of the Dataset given to {@link #run}.
  */
 public final class ModelFit {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelFit.class);
@@ -68,6 +75,7 @@ public final class ModelFit {
     private Consumer<String> progress = line -> { };
     private boolean logProgress = true;
     private Consumer<String> warning = line -> LOG.warn(line);
+    private BadRowSearch.RowNames rowNames = BadRowSearch.ROW_INDEX;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     /** What a fit produced. */
@@ -160,6 +168,12 @@ public final class ModelFit {
         return this;
     }
 
+    /** How a bad row of an input file is named (the command line names text files' lines); file and row index by default. */
+    public ModelFit rowNames(BadRowSearch.RowNames names) {
+        this.rowNames = names;
+        return this;
+    }
+
     public ModelFit listener(TrainingListener listener) {
         listeners.add(listener);
         return this;
@@ -168,6 +182,9 @@ public final class ModelFit {
     /** Fits on {@code train}; {@code validation} may be null (then data.validation.fraction splits one off). */
     public Result run(Dataset<Row> train, Dataset<Row> validation) {
         long start = System.nanoTime();
+        // the rows as given: where a bad value is reported, whatever the split and partitioning do to them
+        Dataset<Row> trainInput = train;
+        Dataset<Row> validationInput = validation;
         double fraction = settings.get(VALIDATION_FRACTION);
         if (validation == null && fraction > 0) {
             Dataset<Row>[] split = train.randomSplit(new double[] {1 - fraction, fraction}, settings.get(SEED));
@@ -185,8 +202,9 @@ public final class ModelFit {
         List<String> targetNames;
         if (classification) {
             checkClassLabel(train);
+            List<Dataset<Row>> inputs = validationInput == null ? List.of(trainInput) : List.of(trainInput, validationInput);
             outputs = classCount(validation == null ? train.select(column(label))
-                    : train.select(column(label)).union(validation.select(column(label))));
+                    : train.select(column(label)).union(validation.select(column(label))), inputs);
             targetNames = List.of();
         } else {
             outputs = labels.size() > 1 ? labels.size() : targetWidth(train);
@@ -195,15 +213,21 @@ public final class ModelFit {
         if (base != null) {
             checkMatchesBase(width, featureNames, outputs, targetNames);
         }
-        if (base == null) {
+        int[] sizes;
+        if (base != null) {
+            sizes = base.spec().sizes();
+        } else {
             int[] hidden = settings.get(HIDDEN);
-            int[] sizes = new int[hidden.length + 2];
+            sizes = new int[hidden.length + 2];
             sizes[0] = width;
             System.arraycopy(hidden, 0, sizes, 1, hidden.length);
             sizes[sizes.length - 1] = outputs;
-            new NetworkMemory(sizes, settings.get(OPTIMIZER), settings.get(BATCH_SIZE))
-                    .check(Runtime.getRuntime().maxMemory(), HIDDEN.key(), BATCH_SIZE.key());
         }
+        // the driver's and the executors' memory, before any array is allocated or block cached
+        new NetworkMemory(sizes, base != null ? base.spec().targetWidth() : 1, settings.get(OPTIMIZER), settings.get(BATCH_SIZE),
+                !settings.get(LOCAL_STEPS).equals("1"), settings.get(LOCAL_OPTIMIZER_STATE).equals("averaged"), settings.get(DROPOUT) > 0,
+                validation != null)
+                .check(NetworkMemory.Resources.of(train.sparkSession().sparkContext()), HIDDEN.key(), BATCH_SIZE.key());
         NetworkSpec spec = base != null ? base.spec() : networkSpec(width, outputs, classification);
         List<String> classLabels = new ArrayList<>();
         for (int k = 0; classification && k < spec.outputWidth(); k++) {
@@ -230,8 +254,10 @@ public final class ModelFit {
         DataBlocks trainBlocks = null;
         DataBlocks validationBlocks = null;
         try {
-            trainBlocks = builder.classWeights(classWeights == null ? null : toFloats(classWeights)).build(train);
-            validationBlocks = validation == null ? null : builder.classWeights(null).build(validation);
+            trainBlocks = builder.locateBadRowsIn(trainInput, rowNames)
+                    .classWeights(classWeights == null ? null : toFloats(classWeights)).build(train);
+            validationBlocks = validation == null ? null : builder.locateBadRowsIn(validationInput != null ? validationInput : trainInput,
+                    rowNames).classWeights(null).build(validation);
             float[] mean = null;
             float[] std = null;
             if (base != null ? base.standardized() : config.get(STANDARDIZE)) {
@@ -329,9 +355,11 @@ public final class ModelFit {
         if (declared >= 0) {
             return declared;
         }
-        List<Row> first = data.select(column(vectorColumn)).limit(1).collectAsList();
+        // the first row that has one: a null vector is reported with its place when the blocks are built
+        List<Row> first = data.select(column(vectorColumn)).where(column(vectorColumn).isNotNull()).limit(1).collectAsList();
         if (first.isEmpty()) {
-            throw new IllegalArgumentException("the training data is empty");
+            throw new IllegalArgumentException("the training data has no feature vector in column '" + vectorColumn
+                    + "': it is empty or every row's is null");
         }
         Object v = first.get(0).get(0);
         if (v instanceof Vector vector) {
@@ -343,8 +371,8 @@ public final class ModelFit {
         if (v instanceof List<?> list) {
             return list.size();
         }
-        throw new IllegalArgumentException("features column '" + vectorColumn + "' holds " + (v == null ? "null"
-                : v.getClass().getSimpleName()) + " in its first row, expected a vector or an array of numbers");
+        throw new IllegalArgumentException("features column '" + vectorColumn + "' holds " + v.getClass().getSimpleName()
+                + ", expected a vector or an array of numbers");
     }
 
     /**
@@ -438,12 +466,11 @@ public final class ModelFit {
      * and at most the number of labelled rows (a label far above the row count is a numeric target,
      * not a class). Labels must be whole numbers >= 0. Classes 0..K-1 that no row has are named in
      * a warning unless model.classes declared K. One Spark job: the distinct labels with their
-     * counts, at most MAX_CLASSES + 2 of them brought back.
+     * counts, at most MAX_CLASSES + 2 of them brought back; a label refused is then found in
+     * {@code inputs} (the rows as given) to name its place.
      */
-    private int classCount(Dataset<Row> labelRows) {
+    private int classCount(Dataset<Row> labelRows, List<Dataset<Row>> inputs) {
         String label = this.labels.get(0);
-        String regression = " (for numeric targets train a regression: model.task=regression on the command line,"
-                + " SparkpropRegressor in Spark ML)";
         List<Row> distinct = labelRows.select(column(label).cast(DataTypes.DoubleType).as("k")).na().drop()
                 .groupBy("k").count().limit(MAX_CLASSES + 2).collectAsList();
         if (distinct.isEmpty()) {
@@ -451,16 +478,16 @@ public final class ModelFit {
         }
         if (distinct.size() > MAX_CLASSES + 1) {
             throw new IllegalArgumentException("column '" + label + "' has more than " + (MAX_CLASSES + 1) + " distinct values;"
-                    + " a classifier takes at most " + MAX_CLASSES + " classes (" + CLASSES.key() + ")" + regression);
+                    + " a classifier takes at most " + MAX_CLASSES + " classes (" + CLASSES.key() + ")" + LabelCheck.REGRESSION);
         }
         double top = Double.NEGATIVE_INFINITY;
         long rows = 0;
         java.util.BitSet present = new java.util.BitSet();
+        LabelCheck classIndex = new LabelCheck(LabelCheck.Rule.CLASS_INDEX, 0, 0);
         for (Row r : distinct) {
             double k = r.getDouble(0);
-            if (k != Math.rint(k) || k < 0) {
-                throw new IllegalArgumentException("classification needs class indices 0, 1, ... in column '" + label
-                        + "'; it holds " + k + regression);
+            if (classIndex.problem(k) != null) {
+                throw badLabel(classIndex, k, inputs);
             }
             top = Math.max(top, k);
             rows += r.getLong(1);
@@ -471,20 +498,17 @@ public final class ModelFit {
         int declared = settings.get(CLASSES);
         if (declared > 0) {
             if (top >= declared) {
-                throw new IllegalArgumentException("column '" + label + "' holds class index " + (long) top + " but "
-                        + CLASSES.key() + " = " + declared + " (classes 0.." + (declared - 1) + ")");
+                throw badLabel(new LabelCheck(LabelCheck.Rule.DECLARED, declared, rows), top, inputs);
             }
             return declared;
         }
         if (top < 1) {
             throw new IllegalArgumentException("classification needs class indices 0, 1, ... in column '" + label
-                    + "'; its largest value is " + top + ", so there is only one class" + regression);
+                    + "'; its largest value is " + top + ", so there is only one class" + LabelCheck.REGRESSION);
         }
-        if (top + 1 > MAX_CLASSES || top + 1 > rows) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "column '%s' holds the label %s: as a"
-                    + " class index that means %s classes, more than %s; a classifier takes at most %d classes"
-                    + " (%s) and at most one per labelled row (%d rows)%s", label, plain(top), plain(top + 1),
-                    top + 1 > MAX_CLASSES ? "the maximum" : "the labelled rows", MAX_CLASSES, CLASSES.key(), rows, regression));
+        LabelCheck count = new LabelCheck(LabelCheck.Rule.COUNT, Math.min(MAX_CLASSES, rows), rows);
+        if (count.problem(top) != null) {
+            throw badLabel(count, top, inputs);
         }
         int k = (int) top + 1;
         List<Integer> absent = new ArrayList<>();
@@ -497,6 +521,63 @@ public final class ModelFit {
                     + CLASSES.key() + " (Spark ML classCount) to declare the class count on purpose, or check the labels");
         }
         return k;
+    }
+
+    /**
+     * The refusal of label {@code value} by {@code check}, at the place of the first row of
+     * {@code inputs} the check refuses (its own value, which may differ from {@code value}), or
+     * naming the column alone when no row can be found.
+     */
+    private BadInputException badLabel(LabelCheck check, double value, List<Dataset<Row>> inputs) {
+        String label = labels.get(0);
+        Column[] read = {column(label).cast(DataTypes.DoubleType)};
+        String labelColumn = label; // the check runs on executors: it must not capture this fit
+        RowCheck rows = row -> {
+            if (!row.isNullAt(0)) {
+                String problem = check.problem(row.getDouble(0));
+                if (problem != null) {
+                    throw new BadInputException(labelColumn, -1, 0, problem);
+                }
+            }
+        };
+        for (Dataset<Row> input : inputs) {
+            var found = BadRowSearch.find(input, read, rows, rowNames);
+            if (found.isPresent()) {
+                return found.get();
+            }
+        }
+        return new BadInputException("column '" + label + "': " + check.problem(value));
+    }
+
+    /** What a classification label must be, one rule at a time, with the message for a value it refuses. */
+    private record LabelCheck(Rule rule, double bound, long labelledRows) implements java.io.Serializable {
+        static final String REGRESSION = " (for numeric targets train a regression: model.task=regression on the command line,"
+                + " SparkpropRegressor in Spark ML)";
+
+        enum Rule {
+            /** a whole number >= 0 */
+            CLASS_INDEX,
+            /** below model.classes ({@code bound}) */
+            DECLARED,
+            /** below min(MAX_CLASSES, labelled rows) ({@code bound}): K = max + 1 must be a plausible class count */
+            COUNT
+        }
+
+        /** Why {@code v} is refused, or null when it is a valid label by this rule. */
+        String problem(double v) {
+            switch (rule) {
+                case CLASS_INDEX:
+                    return v != Math.rint(v) || v < 0 ? "classification needs class indices 0, 1, ...; it holds " + v + REGRESSION : null;
+                case DECLARED:
+                    return v >= bound ? "class index " + plain(v) + " but " + CLASSES.key() + " = " + (long) bound
+                            + " (classes 0.." + ((long) bound - 1) + ")" : null;
+                default:
+                    return v >= bound ? String.format(java.util.Locale.ROOT, "the label %s as a class index means %s classes,"
+                            + " more than %s; a classifier takes at most %d classes (%s) and at most one per labelled row (%d rows)%s",
+                            plain(v), plain(v + 1), v + 1 > MAX_CLASSES ? "the maximum" : "the labelled rows", MAX_CLASSES,
+                            CLASSES.key(), labelledRows, REGRESSION) : null;
+            }
+        }
     }
 
     /** A label as written: whole numbers without ".0" or an exponent (1e10 is 10000000000). */

@@ -1,83 +1,203 @@
 package io.sparkprop.driver.train;
 
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What a network will need, counted in {@code long} before anything is allocated, so that an absurd
- * size (a label of 1e9 taken as a class count, a hidden layer of a billion units) is a clear error
- * instead of an {@code OutOfMemoryError} or an int overflow deep in the trainer.
+ * What training a network will need in the driver and in each executor, counted in {@code long}
+ * before anything is allocated or any block is cached, against the memory Spark gives them: an
+ * absurd size (a label of 1e9 taken as a class count, a hidden layer of a billion units) or a model
+ * too large for the memory configured is one clear line naming the setting to change, instead of an
+ * {@code OutOfMemoryError} or an int overflow halfway through training.
  * <pre>
  *   sizes n_0 (input), n_1 .. n_L;  P = sum_l n_l (n_{l-1} + 1)               (ParameterLayout)
- *   driver:  P floats each for the parameters, the summed gradient, the best parameters kept for
- *            early stopping, and s optimiser slots (sgd 0, momentum/nesterov 1, adam/adamw 2)
- *   a task:  P floats for its copy of the parameters and P for its gradient, plus the workspace at
- *            the batch size B: activations and deltas, 2 B sum_l n_l floats
+ *   s  optimiser state arrays: sgd 0, momentum/nesterov 1, adam/adamw 2
+ *   S  state arrays that travel with the weights: s with local steps (train.localSteps not 1) and
+ *      averaged state, else 0;  L = P (1 + S) floats in every broadcast and in every task's result
+ *   B  train.batchSize: a task's batch is at most B rows (its share b_p <= B, IterationPlan)
+ *   W  = B (n_0 + 3 sum_{l>=1} n_l + t + 2) floats, t the target width: the task's workspace (its input
+ *        batch; Z, A and dL/dZ of every layer; targets, weights and row indices), plus 2 B sum_{hidden} n_l
+ *        with dropout (masks and dropped activations)
+ *
+ *   driver   D = 4 [P + s P                  parameters, optimiser state
+ *                   + L + L + L              the broadcast copy, the mean, a partial as it arrives
+ *                   + (L + 2 P, local steps) the weights-and-state array, the outer step's change and velocity
+ *                   + (P, validation)]       the best parameters, for early stopping
+ *                 + 8 L                      the sum, in double
+ *   a task   T = 4 [P + P + (s P, local steps) + L + 3] + 4 W
+ *                   gradient, its parameter copy, its inner optimiser state, its result, its workspace
+ *   executor E = 4 L + c T                   one deserialised broadcast shared by its c concurrent tasks
  * </pre>
- * In local mode the driver and the tasks share one JVM, so both are counted against its heap.
+ * c = spark.executor.cores / spark.task.cpus (the cores of local-cluster[N, cores, MiB] when unset, else
+ * 1). An executor has spark.executor.memory (Spark's default 1g) less the 300 MiB Spark reserves
+ * (UnifiedMemoryManager's reserved system memory); the driver has its JVM's heap
+ * ({@link Runtime#maxMemory()}). In local mode the driver JVM is the executor, its tasks read the
+ * driver's broadcast copy, and it runs c = N / spark.task.cpus of them at once (local[N]): it needs D + c T.
+ * <p>
+ * The arrays counted are those alive at once through a round. Not counted: Spark's serialised copies
+ * of the broadcast and of the results, and the cached training blocks, which Spark's block manager
+ * may spill or drop and recompute; transient copies (an optimiser state restored at a task's start).
+ * So a model refused here cannot train in the memory given, and one accepted close to the bound may
+ * still run short: the check is against the impossible, not a guarantee.
  */
 public final class NetworkMemory {
     private static final long FLOAT = Float.BYTES;
+    private static final long DOUBLE = Double.BYTES;
+    /** Spark's UnifiedMemoryManager.RESERVED_SYSTEM_MEMORY_BYTES: what an executor's heap keeps for Spark itself. */
+    static final long SPARK_RESERVED_BYTES = 300L << 20;
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:\\s*,\\s*\\d+)?])?");
+    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*]");
 
     private final int[] sizes;
     private final long parameters;
+    private final long broadcastFloats;
     private final long driverBytes;
     private final long taskBytes;
     private final int batchSize;
+    private final String optimizer;
 
     /**
-     * @param sizes     [input width, n_1, ..., n_L]
-     * @param optimizer the optimiser's name (its state slots)
-     * @param batchSize rows per step (one task's share is at most this)
+     * Where a network trains: the driver's heap, whether the driver runs the tasks itself (local mode),
+     * an executor's memory and how many tasks run in one at once.
+     *
+     * @param executorMemory the bytes of spark.executor.memory (unused in local mode)
+     * @param executorMemorySetting its value as set (or Spark's default), for messages
      */
-    public NetworkMemory(int[] sizes, String optimizer, int batchSize) {
+    public record Resources(long driverHeap, boolean local, int concurrentTasks, long executorMemory, String executorMemorySetting) {
+        /** The executor memory less Spark's reserve: what arrays of ours can take. */
+        long executorAvailable() {
+            return executorMemory - SPARK_RESERVED_BYTES;
+        }
+
+        /** The resources of {@code sc} as configured, with this JVM's heap as the driver's. */
+        public static Resources of(SparkContext sc) {
+            SparkConf conf = sc.getConf();
+            int taskCpus = Math.max(1, conf.getInt("spark.task.cpus", 1));
+            String master = sc.master();
+            long heap = Runtime.getRuntime().maxMemory();
+            Matcher local = LOCAL.matcher(master);
+            if (local.matches()) {
+                String threads = local.group(1);
+                int n = threads == null ? 1 : threads.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(threads);
+                return new Resources(heap, true, Math.max(1, n / taskCpus), heap, "");
+            }
+            int cores;
+            if (conf.contains("spark.executor.cores")) {
+                cores = conf.getInt("spark.executor.cores", 1);
+            } else {
+                Matcher cluster = LOCAL_CLUSTER.matcher(master);
+                cores = cluster.matches() ? Integer.parseInt(cluster.group(1)) : 1;
+            }
+            String memory = conf.get("spark.executor.memory", "1g");
+            return new Resources(heap, false, Math.max(1, cores / taskCpus), conf.getSizeAsBytes("spark.executor.memory", "1g"),
+                    memory);
+        }
+    }
+
+    /**
+     * @param sizes          [input width, n_1, ..., n_L]
+     * @param targetWidth    the label values per row (1, or one per output of a vector target)
+     * @param optimizer      the optimiser's name (its state arrays)
+     * @param batchSize      train.batchSize (a task's batch is at most this)
+     * @param localSteps     whether rounds of local steps may run (train.localSteps is not 1)
+     * @param averagedState  whether local steps carry the optimiser state (train.localSteps.optimizerState = averaged)
+     * @param dropout        whether hidden units are dropped (masks in the workspace)
+     * @param validation     whether there are validation rows (the best parameters are kept)
+     */
+    public NetworkMemory(int[] sizes, int targetWidth, String optimizer, int batchSize, boolean localSteps, boolean averagedState,
+                         boolean dropout, boolean validation) {
         this.sizes = sizes.clone();
+        this.batchSize = batchSize;
+        this.optimizer = optimizer;
         long p = 0;
-        long units = sizes[0];
+        long units = 0;
+        long hidden = 0;
         for (int l = 1; l < sizes.length; l++) {
             p += (long) sizes[l] * ((long) sizes[l - 1] + 1);
             units += sizes[l];
+            if (l < sizes.length - 1) {
+                hidden += sizes[l];
+            }
         }
         this.parameters = p;
-        this.batchSize = batchSize;
-        int slots = switch (optimizer) {
+        long s = switch (optimizer) {
             case "sgd" -> 0;
             case "momentum", "nesterov" -> 1;
             default -> 2;
         };
-        this.driverBytes = FLOAT * p * (3 + slots);
-        this.taskBytes = FLOAT * (2 * p + 2L * batchSize * units);
+        long travelling = localSteps && averagedState ? s : 0;
+        long l = p * (1 + travelling);
+        this.broadcastFloats = l;
+        long driverFloats = p + s * p + 3 * l + (localSteps ? l + 2 * p : 0) + (validation ? p : 0);
+        this.driverBytes = FLOAT * driverFloats + DOUBLE * l;
+        long workspace = (long) batchSize * (sizes[0] + 3 * units + targetWidth + 2) + (dropout ? 2L * batchSize * hidden : 0);
+        this.taskBytes = FLOAT * (2 * p + (localSteps ? s * p : 0) + l + 3 + workspace);
     }
 
     public long parameters() {
         return parameters;
     }
 
-    /** The driver's arrays plus one task's: what one local JVM needs at least. */
-    public long localBytes() {
-        return driverBytes + taskBytes;
+    /** Bytes of one broadcast of the weights (with the optimiser state when it travels). */
+    public long broadcastBytes() {
+        return FLOAT * broadcastFloats;
+    }
+
+    /** D: the driver's arrays. */
+    public long driverBytes() {
+        return driverBytes;
+    }
+
+    /** T: one running task's arrays. */
+    public long taskBytes() {
+        return taskBytes;
+    }
+
+    /** E: one executor's arrays with {@code tasks} running at once. */
+    public long executorBytes(int tasks) {
+        return broadcastBytes() + tasks * taskBytes;
     }
 
     /**
-     * Throws when the network cannot be trained: more than 2^31 - 1 parameters (the flat parameter
-     * vector is one float[]), or more memory than {@code heapBytes} of the JVM that holds it.
+     * Throws, before anything is allocated, when the network cannot be trained: more than 2^31 - 1
+     * parameters (the flat parameter vector is one float[]), more memory than the driver's heap, or
+     * more than an executor's memory (see the class comment).
      *
-     * @param heapBytes   the largest heap the driver JVM may use ({@link Runtime#maxMemory()})
-     * @param hiddenKey   the setting of the hidden widths, named in the message
-     * @param batchKey    the setting of the batch size, named in the message
+     * @param hiddenKey the setting of the hidden widths, named in the message
+     * @param batchKey  the setting of the batch size, named in the message
      */
-    public void check(long heapBytes, String hiddenKey, String batchKey) {
+    public void check(Resources resources, String hiddenKey, String batchKey) {
         String shape = Arrays.stream(sizes).mapToObj(String::valueOf).collect(Collectors.joining("-"));
         if (parameters > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "the network %s would have %,d parameters, more than"
                     + " the %,d one parameter vector can hold; make %s smaller", shape, parameters, Integer.MAX_VALUE, hiddenKey));
         }
-        if (localBytes() > heapBytes) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "the network %s (%,d parameters) needs about %s for"
-                    + " its parameters, gradient and optimiser state and a task's workspace at %s = %d, more than the %s heap of"
-                    + " this JVM; make %s or %s smaller, or give the driver more memory (spark.driver.memory)",
-                    shape, parameters, mib(localBytes()), batchKey, batchSize, mib(heapBytes), hiddenKey, batchKey));
+        String network = String.format(Locale.ROOT, "the network %s (%,d parameters, %s per broadcast of its weights%s)", shape,
+                parameters, mib(broadcastBytes()), broadcastFloats > parameters ? " and " + optimizer + "'s state" : "");
+        String tasks = String.format(Locale.ROOT, "%d concurrent task%s gradient, parameter copy, optimiser state, result and"
+                + " workspace at %s = %d", resources.concurrentTasks(), resources.concurrentTasks() == 1 ? "'s" : "s'", batchKey, batchSize);
+        String smaller = "make " + hiddenKey + " or " + batchKey + " smaller";
+        String moreDriverMemory = "give the driver more memory (bin/sparkprop: SPARKPROP_JAVA_OPTS=-Xmx...; spark-submit:"
+                + " --driver-memory or spark.driver.memory)";
+        long driverNeed = resources.local() ? driverBytes + resources.concurrentTasks() * taskBytes : driverBytes;
+        if (driverNeed > resources.driverHeap()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s needs about %s in the driver (its parameters,"
+                    + " optimiser state, broadcast copy, sum and mean%s), more than the %s heap of this JVM; %s, or %s",
+                    network, mib(driverNeed), resources.local() ? "; in local mode also its " + tasks : "",
+                    mib(resources.driverHeap()), moreDriverMemory, smaller));
+        }
+        long executorNeed = executorBytes(resources.concurrentTasks());
+        if (!resources.local() && executorNeed > resources.executorAvailable()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s needs about %s on each executor (the broadcast"
+                    + " weights and its %s), more than the %s that spark.executor.memory = %s leaves after Spark's 300 MiB"
+                    + " reserve; raise spark.executor.memory, or %s", network, mib(executorNeed), tasks,
+                    mib(Math.max(0, resources.executorAvailable())), resources.executorMemorySetting(), smaller));
         }
     }
 

@@ -46,11 +46,13 @@ final class EvaluateCommand implements Callable<Integer> {
         try (SparkLease lease = SparkSessions.start(config, "sparkprop evaluate")) {
             SparkSession spark = lease.session();
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
-            ModelInput input = ModelInput.read(new DataSource(spark), config, model, true);
+            DataSource source = new DataSource(spark);
+            ModelInput input = ModelInput.read(source, config, model, true);
             List<String> columns = input.featureColumns();
             BlockBuilder builder = BlockBuilder.forNetwork(model.spec())
                     .labelColumns(FeatureColumns.labelColumns(config.getString("data.label")).toArray(new String[0]))
-                    .weight(config.getOptional("data.weight"));
+                    .weight(config.getOptional("data.weight"))
+                    .locateBadRowsIn(input.data(), source.rowNames(config.getString("data.format"), config.getBoolean("data.csv.header")));
             builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
                     : builder.featureColumns(columns.toArray(new String[0]));
             DataBlocks blocks = builder.build(input.data());

@@ -1,6 +1,8 @@
 package io.sparkprop.jobs.cli;
 
 import io.sparkprop.driver.config.ConfigurationException;
+import io.sparkprop.driver.data.BadInputException;
+import io.sparkprop.driver.data.InputErrors;
 import io.sparkprop.driver.io.OutputSwap;
 import io.sparkprop.driver.model.ModelScorer;
 import io.sparkprop.driver.model.ModelStore;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code sparkprop predict}: batch scoring of a dataset to Parquet or CSV. */
@@ -62,7 +65,8 @@ final class PredictCommand implements Callable<Integer> {
             FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
             OutputSwap.check(fs, out, overwrite);
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
-            ModelInput input = ModelInput.read(new DataSource(spark), config, model, false);
+            DataSource source = new DataSource(spark);
+            ModelInput input = ModelInput.read(source, config, model, false);
             ModelScorer scorer = new ModelScorer(model);
             List<String> perOutput = scorer.outputColumns("prediction");
             Dataset<Row> scored = scorer.transform(input.data(), input.featureColumns(),
@@ -72,8 +76,18 @@ final class PredictCommand implements Callable<Integer> {
             }
             // written beside the output and swapped in whole: a failed job leaves the old output as it was
             Dataset<Row> rows = scored;
-            OutputSwap.replace(fs, out, overwrite, tmp -> rows.write().mode(SaveMode.ErrorIfExists).option("header", true)
-                    .format(outputFormat).save(tmp.toString()));
+            try {
+                OutputSwap.replace(fs, out, overwrite, tmp -> rows.write().mode(SaveMode.ErrorIfExists).option("header", true)
+                        .format(outputFormat).save(tmp.toString()));
+            } catch (Exception e) {
+                // a task met a bad row in whatever split it read: name the row's place in the input instead
+                Optional<BadInputException> bad = InputErrors.find(e);
+                if (bad.isPresent()) {
+                    throw scorer.locateBadRow(input.data(), input.featureColumns(), bad.get(),
+                            source.rowNames(config.getString("data.format"), config.getBoolean("data.csv.header")));
+                }
+                throw e;
+            }
             spec.commandLine().getOut().println("predictions written to " + output + " (" + outputFormat + ")");
         }
         return SparkpropCommand.EXIT_OK;

@@ -55,11 +55,14 @@ public final class SparkpropCommand implements Runnable {
         return execute(args, out, err, false);
     }
 
-    /** Runs a command line and returns its exit code; {@code terminal}: stdout is a terminal. */
+    /**
+     * Runs a command line and returns its exit code; {@code terminal}: stdout is a terminal. Everything
+     * the command prints has the credentials in it redacted ({@link RedactingWriter}).
+     */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
         CommandLine cl = new CommandLine(new SparkpropCommand(terminal));
-        cl.setOut(out);
-        cl.setErr(err);
+        cl.setOut(new PrintWriter(new RedactingWriter(out), true));
+        cl.setErr(new PrintWriter(new RedactingWriter(err), true));
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException || e instanceof ConfigurationException
                 ? EXIT_USAGE : e instanceof RegistryLock.HeldException ? EXIT_LOCKED : EXIT_FAILED);
         // A command line picocli cannot parse: one line, the problem and where the help is (not the
@@ -74,7 +77,12 @@ public final class SparkpropCommand implements Runnable {
             FailureReport.print(commandLine.getCommandName(), e, commandLine.getErr());
             return commandLine.getExitCodeExceptionMapper().getExitCode(e);
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
     }
 
     /** The version from the jar manifest, or "dev" when run from classes. */

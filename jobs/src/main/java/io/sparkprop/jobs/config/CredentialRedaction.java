@@ -27,7 +27,15 @@ import java.util.regex.Pattern;
  *       tokens).</li>
  * </ul>
  * A secret can also sit inside a value ({@code spark.driver.extraJavaOptions=-Dfs.s3a.secret.key=...}):
- * every {@code key=value} pair inside a value whose key is sensitive has its value replaced.
+ * every {@code key=value} pair inside a value whose key is sensitive has its value replaced. And a
+ * data path can carry one in its URI: the user info of {@code s3a://KEY:SECRET@bucket/path} (a
+ * user:password pair; a user alone, as in {@code abfss://container@account...}, is a name, not a
+ * secret), or a query parameter such as an Azure SAS token's {@code sig} in
+ * {@code https://acct.blob.core.windows.net/c?sv=...&sig=SECRET}. Neither Spark (whose
+ * {@code Utils.redact} is private and looks at keys) nor Hadoop ({@link ConfigRedactor} also looks at
+ * keys; {@code Path} keeps the user info) has a public helper for URIs, so {@link #redactUris} does
+ * it: the user info that holds a password, and each query parameter whose name is sensitive by the
+ * rules above or is one of the signature parameters of Azure SAS and AWS presigned URLs.
  */
 public final class CredentialRedaction {
     public static final String REDACTED = "*********(redacted)";
@@ -39,6 +47,21 @@ public final class CredentialRedaction {
     private static final Pattern OWN = Pattern.compile("(?i)credential|private[._-]?key|auth|\\.sas\\.|sas[._-]?token");
     /** {@code key=value} inside a value: an optional -D, a dotted key, '=', the value up to white space. */
     private static final Pattern EMBEDDED = Pattern.compile("(-D)?([A-Za-z0-9_.\\-]+)=(\"[^\"]*\"|'[^']*'|\\S*)");
+
+    /**
+     * {@code scheme://user:password@}: the user info of a URI that carries a password; also after a
+     * single slash, as a path normalised by java.nio.file or Hadoop's Path ({@code s3a:/KEY:SECRET@bucket}) shows it.
+     */
+    private static final Pattern URI_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*:/{1,2})[^/?#@\\s:'\"]*:[^/?#@\\s'\"]*@");
+    /** One {@code name=value} of a URI's query, after its ? or a separator. */
+    private static final Pattern QUERY_PARAMETER = Pattern.compile("([?&;])([^=&;#?\\s'\"]+)=([^&;#\\s'\"]*)");
+    /** Query parameters that are credentials though no key rule names them: Azure SAS's and AWS presigned URLs' signatures. */
+    private static final Pattern QUERY_SECRETS = Pattern.compile("(?i)sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token");
+
+    /** The rules without a job's own settings (Spark's and Hadoop's defaults, site files, sparkprop's): for any text printed. */
+    private static final class Defaults {
+        static final CredentialRedaction RULES = of(Map.of());
+    }
 
     private final Pattern spark;
     private final ConfigRedactor hadoop;
@@ -95,14 +118,43 @@ public final class CredentialRedaction {
         return redactInside(value);
     }
 
-    /** Replaces the value of every sensitive {@code key=value} pair inside {@code text}. */
+    /** The default rules ({@link #of} of no settings), for text printed outside any one job's configuration. */
+    public static CredentialRedaction defaults() {
+        return Defaults.RULES;
+    }
+
+    /**
+     * Replaces the secrets inside {@code text}: those in URIs ({@link #redactUris}) and the value of
+     * every sensitive {@code key=value} pair.
+     */
     public String redactInside(String text) {
-        Matcher m = EMBEDDED.matcher(text);
+        Matcher m = EMBEDDED.matcher(redactUris(text));
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String replacement = isSecret(m.group(2)) && !m.group(3).isEmpty()
                     ? (m.group(1) == null ? "" : m.group(1)) + m.group(2) + "=" + REDACTED : m.group();
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * {@code text} with the credentials of every URI in it replaced: a user info holding a password
+     * ({@code s3a://*********(redacted)@bucket/path}) and the value of each sensitive query parameter
+     * ({@code ?sv=2022-11-02&sig=*********(redacted)}).
+     */
+    public String redactUris(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String withoutPasswords = URI_PASSWORD.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + REDACTED + "@"));
+        Matcher m = QUERY_PARAMETER.matcher(withoutPasswords);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(2);
+            boolean secret = !m.group(3).isEmpty() && (QUERY_SECRETS.matcher(name).matches() || isSecret(name));
+            m.appendReplacement(out, Matcher.quoteReplacement(secret ? m.group(1) + name + "=" + REDACTED : m.group()));
         }
         m.appendTail(out);
         return out.toString();

@@ -198,9 +198,28 @@ public final class JobConfig {
         return redaction.isSecret(key);
     }
 
-    /** {@code text} with the value of every sensitive {@code key=value} pair inside it replaced. */
+    /** {@code text} with the secrets inside it replaced: in URIs, and the value of every sensitive {@code key=value} pair. */
     public String redactInside(String text) {
         return redaction.redactInside(text);
+    }
+
+    /**
+     * {@code value} with {@link #redactInside} applied to every string in it, through maps and lists
+     * (keys stay): what a model's training metadata may record (data paths, a checkpoint URI).
+     */
+    public Object redactStrings(Object value) {
+        if (value instanceof String text) {
+            return redactInside(text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, redactStrings(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(this::redactStrings).toList();
+        }
+        return value;
     }
 
     /**

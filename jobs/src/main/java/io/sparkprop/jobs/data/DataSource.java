@@ -2,6 +2,9 @@ package io.sparkprop.jobs.data;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.IdxReader;
+import io.sparkprop.driver.data.BadInputException;
+import io.sparkprop.driver.data.BadRowSearch;
+import io.sparkprop.driver.data.RowCheck;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,13 +21,9 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -83,9 +82,18 @@ public final class DataSource {
     /** The path exists, and a folder holds data files of the format (see ReadFailures#check). */
     private void checkFiles(String format, String path) throws IOException {
         Path p = new Path(path);
-        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (!fs.exists(p) && fs.globStatus(p) == null) {
-            throw new IllegalArgumentException("input path " + path + " does not exist");
+        FileSystem fs;
+        try {
+            fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        } catch (IOException | RuntimeException e) { // no file system for the scheme, or its class is missing
+            throw new IllegalArgumentException("cannot open input path " + path + ": " + e.getMessage(), e);
+        }
+        if (!fs.exists(p)) {
+            // a glob (Spark expands it) that matches nothing is a path that does not exist too
+            FileStatus[] matches = fs.globStatus(p);
+            if (matches == null || matches.length == 0) {
+                throw new IllegalArgumentException("input path " + path + " does not exist");
+            }
         }
         ReadFailures.check(fs, p, format, path);
     }
@@ -201,54 +209,49 @@ public final class DataSource {
     }
 
     /**
-     * Casts the named columns of a CSV dataset (read as text) to double. A cell that is not a number
-     * is an error naming the file, the line and the column.
+     * How a bad row of this source's files is named in a message: by line for the text formats, by
+     * row index for Parquet and ORC ({@link FileRowNames}).
      */
-    public Dataset<Row> numericCsvColumns(Dataset<Row> csv, List<String> columns, boolean header, String delimiter)
+    public BadRowSearch.RowNames rowNames(String format, boolean csvHeader) {
+        return new FileRowNames(spark.sparkContext().hadoopConfiguration(), format, csvHeader);
+    }
+
+    /**
+     * Casts the named text columns of a dataset (CSV, or JSON cells written as strings) to double. A
+     * cell that is not a number is an error naming the file, the line and the column.
+     */
+    public Dataset<Row> numericCsvColumns(Dataset<Row> csv, List<String> columns, boolean header, String format)
             throws IOException {
         Dataset<Row> out = csv;
         for (String c : columns) {
             Column raw = functions.col(quote(c));
             Column cast = raw.try_cast(DataTypes.DoubleType);
-            List<Row> bad = csv.withColumn("__file", functions.input_file_name())
-                    .filter(raw.isNotNull().and(cast.isNull()))
-                    .select(functions.col("__file"), raw).limit(1).collectAsList();
+            List<Row> bad = csv.filter(raw.isNotNull().and(cast.isNull())).select(raw).limit(1).collectAsList();
             if (!bad.isEmpty()) {
-                String file = bad.get(0).getString(0);
-                String value = bad.get(0).getString(1);
-                throw new IllegalArgumentException(file + " line " + lineOf(file, c, value, header, delimiter) + ", column "
-                        + c + ": '" + value + "' is not a number");
+                String value = bad.get(0).getString(0);
+                throw BadRowSearch.find(csv, new Column[] {raw, cast}, new NotANumber(c), rowNames(format, header))
+                        .orElse(new BadInputException("column '" + c + "': '" + value + "' is not a number"));
             }
             out = out.withColumn(c, cast);
         }
         return out;
     }
 
-    /** The 1-based line of the first row whose column {@code column} holds {@code value} (error path only). */
-    private String lineOf(String file, String column, String value, boolean header, String delimiter) throws IOException {
-        Path p = new Path(file);
-        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
-            String line;
-            int lineNo = 0;
-            int index = -1;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                List<String> fields = Arrays.asList(line.split(java.util.regex.Pattern.quote(delimiter), -1));
-                if (index < 0) {
-                    index = header ? fields.stream().map(String::trim).toList().indexOf(column) : Integer.parseInt(column.replace("_c", ""));
-                    if (header) {
-                        continue;
-                    }
-                }
-                if (index >= 0 && index < fields.size() && fields.get(index).trim().equals(value.trim())) {
-                    return String.valueOf(lineNo);
-                }
-            }
-        } catch (RuntimeException e) {
-            return "?";
+    /** A text cell (column 0) that the cast to double (column 1) turned into null. */
+    private static final class NotANumber implements RowCheck {
+        private static final long serialVersionUID = 1L;
+        private final String column;
+
+        NotANumber(String column) {
+            this.column = column;
         }
-        return "?";
+
+        @Override
+        public void check(Row row) {
+            if (!row.isNullAt(0) && row.isNullAt(1)) {
+                throw new BadInputException(column, -1, 0, "'" + row.getString(0) + "' is not a number");
+            }
+        }
     }
 
     /** Backquotes a column name so dots and spaces in CSV headers are taken literally. */

@@ -65,7 +65,7 @@ public final class ModelInput {
             }
         }
         if (!text.isEmpty()) {
-            data = source.numericCsvColumns(data, text, header, delimiter);
+            data = source.numericCsvColumns(data, text, header, format);
         }
         return new ModelInput(data, columns);
     }

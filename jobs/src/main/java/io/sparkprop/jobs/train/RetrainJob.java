@@ -127,9 +127,9 @@ public final class RetrainJob {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("runId", runId);
         entry.put("time", Instant.now().toString());
-        entry.put("dataTrain", config.getString("data.train"));
-        entry.put("dataValidation", config.getString("data.validation"));
-        entry.put("replayData", config.getString("retrain.replay.data"));
+        entry.put("dataTrain", config.redactInside(config.getString("data.train")));
+        entry.put("dataValidation", config.redactInside(config.getString("data.validation")));
+        entry.put("replayData", config.redactInside(config.getString("retrain.replay.data")));
         entry.put("replayFraction", config.getDouble("retrain.replay.fraction"));
         entry.put("metric", metric);
         entry.put("tolerance", tolerance);

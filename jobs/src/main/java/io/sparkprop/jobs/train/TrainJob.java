@@ -159,15 +159,15 @@ public final class TrainJob {
             text.add(weight);
         }
         if (!text.isEmpty()) {
-            train = source.numericCsvColumns(train, text, header, delimiter);
+            train = source.numericCsvColumns(train, text, header, format);
             if (validation != null) {
-                validation = source.numericCsvColumns(validation, text, header, delimiter);
+                validation = source.numericCsvColumns(validation, text, header, format);
             }
         }
         if (retraining != null && retraining.replayPath != null && retraining.replayFraction > 0) {
             Dataset<Row> replay = source.read(format, retraining.replayPath, header, delimiter, partitions);
             if (!text.isEmpty()) {
-                replay = source.numericCsvColumns(replay, text, header, delimiter);
+                replay = source.numericCsvColumns(replay, text, header, format);
             }
             if (!Arrays.equals(replay.columns(), train.columns())) {
                 throw new IllegalArgumentException("the replay data " + retraining.replayPath + " has columns "
@@ -181,8 +181,8 @@ public final class TrainJob {
             settings = settings.toBuilder().set(TrainingSettings.CHECKPOINT_DIR, retraining.checkpointDir).build();
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("dataTrain", config.getString("data.train"));
-        provenance.put("dataValidation", validationPath == null ? "" : validationPath);
+        provenance.put("dataTrain", config.redactInside(config.getString("data.train")));
+        provenance.put("dataValidation", validationPath == null ? "" : config.redactInside(validationPath));
         provenance.put("job", config.redactedJobSettings());
         ReportCollector collector = new ReportCollector();
         ModelFit fit = new ModelFit(settings, classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION)
@@ -191,6 +191,7 @@ public final class TrainJob {
                 .partitions(format.equals("idx") ? 0 : partitions)
                 .resume(true)
                 .provenance(provenance)
+                .rowNames(source.rowNames(format, header))
                 .progress(out::println)
                 .warnings(line -> {
                     err.println("warning: " + line);
@@ -220,7 +221,9 @@ public final class TrainJob {
         out.println(summary(r.metrics(), r.metricsOn(), r.model().targetNames()) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
                 r.training().epochs(), r.training().iterations(), r.training().stopReason().replace('_', ' '), r.seconds()));
 
-        SavedModel model = r.model();
+        // every string the model records (data paths, a checkpoint URI) without the credentials a URI may carry
+        @SuppressWarnings("unchecked")
+        SavedModel model = r.model().withTraining((Map<String, Object>) config.redactStrings(r.model().training()));
         Map<String, String> timings = new LinkedHashMap<>();
         timings.put("total", String.format("%.1f s", r.seconds()));
         timings.put("training", String.format("%.1f s", r.trainSeconds()));
@@ -230,7 +233,7 @@ public final class TrainJob {
         timings.put("cached training data", String.format("%.1f MiB", r.cachedBytes() / (1024.0 * 1024)));
         timings.put("finished", model.createdAt());
         ReportWriter writer = new ReportWriter();
-        var report = collector.report("sparkprop: " + model.spec() + " on " + config.getString("data.train"), r.metrics(),
+        var report = collector.report("sparkprop: " + model.spec() + " on " + config.redactInside(config.getString("data.train")), r.metrics(),
                 model.classLabels(), model.targetNames(), config.recorded(), timings);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(REPORT_HTML, writer.toHtml(report).getBytes(StandardCharsets.UTF_8));

@@ -1,14 +1,19 @@
 package io.sparkprop.jobs.cli;
 
 import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.TestData;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.train.TrainingConfig;
 import io.sparkprop.jobs.config.ConfigSchema;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.registry.ModelRegistry;
 import io.sparkprop.jobs.train.SparkLease;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +52,13 @@ class BadInputSweepTest {
     static Path good;
     static Path existing;
     static Path registry;
+    /** A Parquet table of vectors (features, label) in one file whose row 42 (0-based) has a null vector. */
+    static Path nullVectorTable;
+    static Path nullVectorFile;
     private static SparkLease spark;
+
+    /** Credentials written into data and registry URIs by some cases: no case may print them. */
+    private static final List<String> URI_SECRETS = List.of("S3URISECRET1", "SASSECRET2", "ABFSSSECRET3", "REGSECRET4");
 
     private static final String[] SMALL = {"--conf", "model.hidden=4", "--conf", "train.epochs=1", "--conf", "train.logInterval=0",
             "--conf", "train.batchSize=32"};
@@ -68,6 +79,31 @@ class BadInputSweepTest {
         registry = Files.createDirectories(root.resolve("registry"));
         existing = root.resolve("existing");
         writeUntrainedModel(existing);
+        List<Row> vectors = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            vectors.add(i == 42 ? RowFactory.create(null, 1.0) : RowFactory.create(Vectors.dense(i % 7, 1.0 - i % 3, 0.5), (double) (i % 2)));
+        }
+        nullVectorTable = root.resolve("null-vector.parquet");
+        TestData.frame(spark.session(), vectors, TestData.VECTOR_SCHEMA, 1).write().parquet(nullVectorTable.toString());
+        try (Stream<Path> files = Files.list(nullVectorTable)) {
+            nullVectorFile = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * JSON lines of x1..x3 and label (30 rows, a blank line after the fourth, which Spark skips) whose
+     * row {@code badRow} (0-based) has {@code x2} written as {@code cell}; the row is on line badRow + 2.
+     */
+    static Path jsonWithCell(String name, int badRow, String cell) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            sb.append(String.format(java.util.Locale.ROOT, "{\"x1\": %d, \"x2\": %s, \"x3\": 0.5, \"label\": %d}%n", i % 5,
+                    i == badRow ? cell : String.valueOf(i % 3), i % 3));
+            if (i == 3) {
+                sb.append("\n");
+            }
+        }
+        return Files.writeString(root.resolve(name), sb);
     }
 
     /** An untrained 3-4-3 classifier of x1..x3, written without Spark: the model that bad input must leave alone. */
@@ -247,29 +283,79 @@ class BadInputSweepTest {
         c.add(failure("feature column absent", List.of("feature column 'x9' is missing", "x1"), train("csv", good, "x1,x9", "label", out)));
         c.add(failure("evaluate: feature column absent", List.of("x3", "is missing"),
                 "evaluate", existing.toString(), "--data", withLine("no-x3.csv", 1, "id,x1,x2,z,label").toString(), "--format", "csv"));
-        c.add(failure("csv cell that is not a number", List.of("bad-cell.csv line 3, column x2: 'five' is not a number"),
+        c.add(failure("csv cell that is not a number", List.of(root.resolve("bad-cell.csv") + " line 3, column 'x2': 'five' is not a number"),
                 train(withLine("bad-cell.csv", 3, "1,0.5,five,10,1"), out)));
 
+        // ---- bad values named by their place in the input, before the validation split or any shuffle
+        Path nanAt101 = withLine("nan-101.csv", 101, "99,0.1,NaN,3,1");
+        String nanAt101Line = "error: " + nanAt101 + " line 101, column 'x2': value is NaN, expected a finite float32 number";
+        c.add(failure("NaN cell at line 101, no validation split", List.of(nanAt101Line), train(nanAt101, out)));
+        c.add(failure("NaN cell at line 101, validation split", List.of(nanAt101Line),
+                train(nanAt101, out, "--conf", "data.validation.fraction=0.3")));
+        c.add(failure("NaN cell at line 101, validation split and repartitioned", List.of(nanAt101Line),
+                train(nanAt101, out, "--conf", "data.validation.fraction=0.3", "--conf", "data.partitions=3")));
+        c.add(failure("evaluate: NaN cell at line 101", List.of("sparkprop evaluate: " + nanAt101Line),
+                "evaluate", existing.toString(), "--data", nanAt101.toString(), "--format", "csv"));
+        c.add(failure("predict: NaN cell at line 101", List.of("sparkprop predict: " + nanAt101Line),
+                "predict", existing.toString(), "--data", nanAt101.toString(), "--format", "csv", "-o", out.toString()));
+        c.add(failure("null Parquet vector at row 42", List.of(nullVectorFile + " row 42 (0-based), column 'features':"
+                + " feature vector is null, expected 3 features"), train("parquet", nullVectorTable, "features", "label", out,
+                "--conf", "data.validation.fraction=0.25")));
+        Path jsonText = jsonWithCell("text-cell.json", 16, "\"five\"");
+        c.add(failure("JSON cell that is not a number", List.of(jsonText + " line 18, column 'x2': 'five' is not a number"),
+                train("json", jsonText, "x1,x2,x3", "label", out)));
+        Path jsonNaN = jsonWithCell("nan-cell.json", 21, "NaN");
+        c.add(failure("JSON NaN cell", List.of(jsonNaN + " line 23, column 'x2': value is NaN, expected a finite float32 number"),
+                train("json", jsonNaN, "x1,x2,x3", "label", out, "--conf", "data.validation.fraction=0.2")));
+        Path weightAt57 = withLine("weight-57.csv", 57, "-2,0.1,0.2,3,1");
+        c.add(failure("negative weight at line 57", List.of(weightAt57 + " line 57, column 'id': weight is -2.0,"
+                + " expected a finite float32 number >= 0"), train(weightAt57, out, "--weight", "id",
+                "--conf", "data.validation.fraction=0.2")));
+        Path negativeAt77 = withLine("label-neg-77.csv", 77, "75,0.1,0.2,3,-1");
+        c.add(failure("negative label at line 77, validation split", List.of(negativeAt77 + " line 77, column 'label':"
+                + " classification needs class indices 0, 1, ...; it holds -1.0", "model.task=regression"),
+                train(negativeAt77, out, "--conf", "data.validation.fraction=0.2")));
+
         // ---- class counts and network sizes: checked before anything is allocated
-        c.add(failure("label 1e9 in 250 rows", List.of("column 'label' holds the label 1000000000", "at most 10000 classes",
-                "model.task=regression"), train(withLine("label-1e9.csv", 10, "8,0.1,0.2,3,1000000000"), out)));
-        c.add(failure("label 1e10 in 250 rows", List.of("holds the label 10000000000", "model.task=regression"),
+        c.add(failure("label 1e9 in 250 rows", List.of("label-1e9.csv line 10, column 'label': the label 1000000000 as a class index"
+                + " means 1000000001 classes", "at most 10000 classes", "model.task=regression"),
+                train(withLine("label-1e9.csv", 10, "8,0.1,0.2,3,1000000000"), out)));
+        c.add(failure("label 1e10 in 250 rows", List.of("line 10, column 'label': the label 10000000000", "model.task=regression"),
                 train(withLine("label-1e10.csv", 10, "8,0.1,0.2,3,1e10"), out)));
-        c.add(failure("label 500 in 250 rows", List.of("holds the label 500", "at most one per labelled row (250 rows)",
-                "model.task=regression"), train(withLine("label-500.csv", 10, "8,0.1,0.2,3,500"), out)));
-        c.add(failure("negative label", List.of("class indices 0, 1, ... in column 'label'", "-1.0", "model.task=regression"),
-                train(withLine("label-neg.csv", 10, "8,0.1,0.2,3,-1"), out)));
-        c.add(failure("fractional label", List.of("class indices 0, 1, ... in column 'label'", "1.5"),
-                train(withLine("label-frac.csv", 10, "8,0.1,0.2,3,1.5"), out)));
+        c.add(failure("label 500 in 250 rows", List.of("line 10, column 'label': the label 500",
+                "at most one per labelled row (250 rows)", "model.task=regression"), train(withLine("label-500.csv", 10, "8,0.1,0.2,3,500"), out)));
+        c.add(failure("negative label", List.of("label-neg.csv line 10, column 'label': classification needs class indices 0, 1, ...;"
+                + " it holds -1.0", "model.task=regression"), train(withLine("label-neg.csv", 10, "8,0.1,0.2,3,-1"), out)));
+        c.add(failure("fractional label", List.of("label-frac.csv line 10, column 'label': classification needs class indices 0, 1, ...;"
+                + " it holds 1.5"), train(withLine("label-frac.csv", 10, "8,0.1,0.2,3,1.5"), out)));
         c.add(failure("one class only", List.of("only one class", "model.task=regression"), train(allLabels("one-class.csv", "0"), out)));
-        c.add(failure("label above the declared classes", List.of("holds class index 7 but model.classes = 3"),
+        c.add(failure("label above the declared classes", List.of("label-7.csv line 10, column 'label': class index 7 but model.classes = 3"),
                 train(withLine("label-7.csv", 10, "8,0.1,0.2,3,7"), out, "--conf", "model.classes=3")));
         c.add(failure("more parameters than one vector holds", List.of("the network 3-100000-100000-3", "parameters, more than the",
                 "model.hidden"), trainGood("--hidden", "100000,100000")));
         c.add(failure("network larger than the heap", List.of("the network 3-40000-40000-3", "heap of this JVM",
                 "model.hidden", "spark.driver.memory"), trainGood("--hidden", "40000,40000")));
+        c.add(failure("300 million parameters", List.of("the network 3-17000-17000-3 (289,136,003 parameters, 3,309 MiB per broadcast"
+                + " of its weights and adam's state) needs about", "in the driver", "in local mode also its 2 concurrent tasks'",
+                "heap of this JVM", "SPARKPROP_JAVA_OPTS=-Xmx", "spark.driver.memory", "model.hidden"), trainGood("--hidden", "17000,17000")));
         c.add(failure("workspace larger than the heap", List.of("train.batchSize = 200000000", "heap of this JVM"),
                 trainGood("--hidden", "1000", "--batch-size", "200000000")));
+
+        // ---- credentials in URIs: the data does not exist, and neither the error nor the configuration printed shows them
+        c.add(failure("data path with a password in its URI", List.of("cannot open input path s3a://" + JobConfig.REDACTED
+                + "@bucket/nope.csv", "S3AFileSystem not found"),
+                "train", "--format", "csv", "--data", "s3a://AKIAEXAMPLE:S3URISECRET1@bucket/nope.csv", "-o", out.toString()));
+        c.add(failure("data path with a password, normalised to one slash", List.of("cannot open input path s3a:/" + JobConfig.REDACTED
+                + "@bucket/nope.csv"), train("csv", Path.of("s3a://AKIAEXAMPLE:S3URISECRET1@bucket/nope.csv"), "x1,x2,x3", "label", out)));
+        String sas = root.resolve("nope.csv") + "?sv=2024-01-01&sp=r&sig=SASSECRET2";
+        c.add(failure("data path with a SAS signature", List.of("input path " + root.resolve("nope.csv") + "?sv=2024-01-01&sp=r&sig="
+                + JobConfig.REDACTED + " does not exist"), "train", "--format", "csv", "--data", sas, "--features", "x1,x2,x3",
+                "-o", out.toString()));
+        c.add(failure("abfss data path with a SAS query", List.of("cannot open input path abfss://data@acct.dfs.core.windows.net/nope.csv"
+                + "?sv=2024-01-01&sig=" + JobConfig.REDACTED), "train", "--format", "csv",
+                "--data", "abfss://data@acct.dfs.core.windows.net/nope.csv?sv=2024-01-01&sig=ABFSSSECRET3", "-o", out.toString()));
+        c.add(failure("registry with a password in its URI", List.of("S3AFileSystem not found"),
+                retrain("s3a://AKIAEXAMPLE:REGSECRET4@bucket/models", "clf")));
 
         // ---- model files and existing outputs
         c.add(failure("info on a folder without a model", List.of("model.json is missing"), "info", root.resolve("none").toString()));
@@ -297,6 +383,9 @@ class BadInputSweepTest {
             assertTrue(err.contains(e), "expected '" + e + "' in: " + err);
         }
         assertFalse(hasStackTrace(run.err) || hasStackTrace(run.out), "a stack trace was printed: " + run);
+        for (String secret : URI_SECRETS) {
+            assertFalse(run.out.contains(secret) || run.err.contains(secret), secret + " was printed: " + run);
+        }
         assertEquals(before, contents(root), "files were created or changed");
     }
 
@@ -342,14 +431,21 @@ class BadInputSweepTest {
                 "--conf", "spark.driver.extraJavaOptions=-Dfs.s3a.secret.key=" + inJavaOptions,
                 "--conf", "spark.executor.extraJavaOptions=-Xss4m -Dfs.azure.account.key.acct.blob.core.windows.net=" + azureInOptions,
                 "--conf", "spark.redaction.regex=(?i)sweepcustom", "--conf", "spark.sweepcustom.name=" + custom};
-        List<String> values = List.of(s3, azure, inJavaOptions, azureInOptions, custom);
+        // a data path that reads like a SAS URI (a local file name holding the query): recorded and printed without its signature
+        String signature = "SIGSECRET7";
+        Path sasNamed = Files.copy(good, root.resolve("good.csv?sv=2024-01-01&sp=r&sig=" + signature));
+        List<String> values = List.of(s3, azure, inJavaOptions, azureInOptions, custom, signature);
         Path model = root.resolve("secret-model");
         Path reg = Files.createDirectories(root.resolve("secret-registry"));
         try {
-            CommandLineRun trained = CommandLineRun.run(train(good, model, secrets));
+            CommandLineRun trained = CommandLineRun.run(train(sasNamed, model, secrets));
             assertEquals(0, trained.exitCode, trained.toString());
             assertTrue(trained.out.contains("spark.hadoop.fs.s3a.secret.key = " + JobConfig.REDACTED), trained.out);
-            CommandLineRun retrained = CommandLineRun.run(retrain(reg.toString(), "clf", secrets));
+            assertTrue(trained.out.contains("data.train = " + root.resolve("good.csv") + "?sv=2024-01-01&sp=r&sig=" + JobConfig.REDACTED),
+                    trained.out);
+            List<String> retrainArgs = new ArrayList<>(Arrays.asList(retrain(reg.toString(), "clf", secrets)));
+            retrainArgs.set(retrainArgs.indexOf("--data") + 1, sasNamed.toString());
+            CommandLineRun retrained = CommandLineRun.run(retrainArgs.toArray(new String[0]));
             assertEquals(0, retrained.exitCode, retrained.toString());
             List<String> places = new ArrayList<>(List.of(trained.out, trained.err, retrained.out, retrained.err));
             for (Path dir : List.of(model, reg)) {
@@ -360,6 +456,8 @@ class BadInputSweepTest {
                 }
             }
             assertTrue(places.stream().anyMatch(p -> p.contains("report.html")), "the report was written");
+            assertTrue(places.stream().anyMatch(p -> p.contains(ModelRegistry.HISTORY) && p.contains("sig=" + JobConfig.REDACTED)),
+                    "the registry's history records the data path, without its signature");
             for (String place : places) {
                 for (String v : values) {
                     assertFalse(place.contains(v), v + " appears in " + place.substring(0, Math.min(200, place.length())));
@@ -372,6 +470,7 @@ class BadInputSweepTest {
         } finally {
             deleteTree(model);
             deleteTree(reg);
+            Files.deleteIfExists(sasNamed);
         }
     }
 

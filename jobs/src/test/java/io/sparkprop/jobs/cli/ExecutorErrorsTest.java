@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Bad values found inside Spark tasks, through the real command line with the shipped logging
  * configuration: exit code 1, and stderr (the command's line and every log line, as a terminal shows
- * them) is exactly one line naming the column, partition, row and value; no stack trace, nothing
- * written. (An unreadable input file, also found inside a task, is in InputPathErrorsTest.) On local[2] for every case, and on local-cluster (executors in other JVMs, whose failures
+ * them) is exactly one line naming the file and line (or Parquet row) of the value in the input, its
+ * column and the value; no stack trace, nothing written. (An unreadable input file, also found inside a task, is in InputPathErrorsTest.) On local[2] for every case, and on local-cluster (executors in other JVMs, whose failures
  * reach the driver serialised) for two.
  */
 class ExecutorErrorsTest {
@@ -74,7 +74,14 @@ class ExecutorErrorsTest {
         assertEquals(0, run.exitCode, run.toString());
     }
 
-    /** A regression CSV (a, b -> y) of 30 rows; data row {@code badRow} (0-based) gets {@code cell} in column b. */
+    /** The Parquet file of {@link #vectorsWithNull}, whose row 13 (0-based) has no vector. */
+    static Path vectorsWithNullFile() throws IOException {
+        try (var files = Files.list(vectorsWithNull)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+    }
+
+    /** A regression CSV (a, b -> y) of 30 rows; data row {@code badRow} (0-based, on line badRow + 2) gets {@code cell} in column b. */
     private Path csv(String name, int badRow, String cell, String label) throws IOException {
         StringBuilder sb = new StringBuilder("a,b,y\n");
         for (int r = 0; r < 30; r++) {
@@ -128,60 +135,61 @@ class ExecutorErrorsTest {
     void nanAndInfiniteFeatureCells() throws IOException {
         Path out = tmp.resolve("m");
         assertOneLine(CommandLineRun.onTerminal(train(csv("nan.csv", 7, "NaN", null), out, "regression", "local[2]")), out,
-                "sparkprop train: error: column 'b', partition 0, row 7: value is NaN, expected a finite float32 number");
+                "sparkprop train: error: " + tmp.resolve("nan.csv") + " line 9, column 'b': value is NaN, expected a finite float32 number");
         assertOneLine(CommandLineRun.onTerminal(train(csv("inf.csv", 3, "-Infinity", null), out, "regression", "local[2]")), out,
-                "column 'b', partition 0, row 3: value is -Infinity, expected a finite float32 number");
+                tmp.resolve("inf.csv") + " line 5, column 'b': value is -Infinity, expected a finite float32 number");
     }
 
     @Test
     void negativeAndFractionalLabels() throws IOException {
         Path out = tmp.resolve("m");
         assertOneLine(CommandLineRun.onTerminal(train(csv("neg.csv", 11, null, "-1"), out, "classification", "local[2]")), out,
-                "classification needs class indices 0, 1, ... in column 'y'; it holds -1.0");
+                tmp.resolve("neg.csv") + " line 13, column 'y': classification needs class indices 0, 1, ...; it holds -1.0");
         assertOneLine(CommandLineRun.onTerminal(train(csv("frac.csv", 4, null, "0.5"), out, "classification", "local[2]")), out,
-                "classification needs class indices 0, 1, ... in column 'y'; it holds 0.5");
+                tmp.resolve("frac.csv") + " line 6, column 'y': classification needs class indices 0, 1, ...; it holds 0.5");
     }
 
     @Test
-    void nullFeatureVectorInTrainingWithoutValidationSplit() {
+    void nullFeatureVectorInTrainingWithoutValidationSplit() throws IOException {
         Path out = tmp.resolve("m");
         assertOneLine(CommandLineRun.onTerminal("train", "--format", "parquet", "--data", vectorsWithNull.toString(), "--epochs", "1",
                 "--conf", "data.validation.fraction=0", "-o", out.toString(), "--master", "local[2]"), out,
-                "column 'features', partition 0, row 13: feature vector is null, expected 3 features");
+                vectorsWithNullFile() + " row 13 (0-based), column 'features': feature vector is null, expected 3 features");
     }
 
     @Test
-    void nullFeatureVectorAtPredict() {
+    void nullFeatureVectorAtPredict() throws IOException {
         Path out = tmp.resolve("p");
         assertOneLine(CommandLineRun.onTerminal("predict", vectorModel.toString(), "--format", "parquet", "--data",
-                vectorsWithNull.toString(), "-o", out.toString(), "--master", "local[2]"), out,
-                "sparkprop predict: error: column 'features', partition 0, row 13: feature vector is null, expected 3 features");
+                vectorsWithNull.toString(), "-o", out.toString(), "--master", "local[2]"), out, "sparkprop predict: error: "
+                + vectorsWithNullFile() + " row 13 (0-based), column 'features': feature vector is null, expected 3 features");
     }
 
     @Test
     void libsvmIndexBeyondTheModelsWidthAtEvaluateAndPredict() throws IOException {
         Path wide = Files.writeString(tmp.resolve("wide.libsvm"), "1 1:0.5 3:1.0\n0 2:1.0 7:2.0\n");
         assertOneLine(CommandLineRun.onTerminal("evaluate", libsvmModel.toString(), "--format", "libsvm", "--data", wide.toString(),
-                "--master", "local[2]"), null, "sparkprop evaluate: error: column 'features', partition 0, row 0: 7 features, expected 4");
+                "--master", "local[2]"), null, "sparkprop evaluate: error: " + wide + " line 1, column 'features': 7 features, expected 4");
         Path out = tmp.resolve("p");
         assertOneLine(CommandLineRun.onTerminal("predict", libsvmModel.toString(), "--format", "libsvm", "--data", wide.toString(),
-                "-o", out.toString(), "--master", "local[2]"), out, "sparkprop predict: error: column 'features', partition 0, row 0: 7 features");
+                "-o", out.toString(), "--master", "local[2]"), out, "sparkprop predict: error: " + wide + " line 1, column 'features': 7 features");
     }
 
     @Test
     void badCellOnLocalCluster() throws IOException {
         Path out = tmp.resolve("m");
         assertOneLine(CommandLineRun.onTerminal(train(csv("nan.csv", 7, "NaN", null), out, "regression", LOCAL_CLUSTER)), out,
-                "sparkprop train: error: column 'b', partition 0, row 7: value is NaN, expected a finite float32 number");
+                "sparkprop train: error: " + tmp.resolve("nan.csv") + " line 9, column 'b': value is NaN, expected a finite float32 number");
     }
 
     @Test
-    void nullVectorAtPredictOnLocalCluster() {
+    void nullVectorAtPredictOnLocalCluster() throws IOException {
         Path out = tmp.resolve("p");
         List<String> args = new ArrayList<>(List.of("predict", vectorModel.toString(), "--format", "parquet", "--data",
                 vectorsWithNull.toString(), "-o", out.toString()));
         args.addAll(master(LOCAL_CLUSTER));
         assertOneLine(CommandLineRun.onTerminal(args.toArray(new String[0])), out,
-                "sparkprop predict: error: column 'features', partition 0, row 13: feature vector is null, expected 3 features");
+                "sparkprop predict: error: " + vectorsWithNullFile() + " row 13 (0-based), column 'features': feature vector is null,"
+                        + " expected 3 features");
     }
 }

@@ -126,6 +126,33 @@ class JobConfigTest {
     }
 
     @Test
+    void credentialsInsideDataPathUrisAreRedacted() {
+        String r = JobConfig.REDACTED;
+        JobConfig c = JobConfig.resolve(schema, Map.of(), "-", map(
+                "data.train", "s3a://AKIAEXAMPLE:s3cret@bucket/tables/train",
+                "data.validation", "https://acct.blob.core.windows.net/c/holdout.csv?sv=2024-01-01&sp=r&sig=SiGnAtUrE%3D",
+                "output.model", "abfss://models@acct.dfs.core.windows.net/m?sv=1&se=2030-01-01&sig=abc&token=xyz",
+                "retrain.replay.data", "hdfs://namenode:8020/replay"));
+        Map<String, String> shown = c.redacted();
+        assertEquals("s3a://" + r + "@bucket/tables/train", shown.get("data.train"));
+        assertEquals("https://acct.blob.core.windows.net/c/holdout.csv?sv=2024-01-01&sp=r&sig=" + r, shown.get("data.validation"));
+        assertEquals("abfss://models@acct.dfs.core.windows.net/m?sv=1&se=2030-01-01&sig=" + r + "&token=" + r,
+                shown.get("output.model"), "a container name in the user info is not a secret; the SAS signature and a token are");
+        assertEquals("hdfs://namenode:8020/replay", shown.get("retrain.replay.data"), "a host and port are no user info");
+        assertEquals("s3a://" + r + "@bucket/tables/train", c.recorded().get("data.train"));
+        assertTrue(c.describe().stream().noneMatch(l -> l.contains("s3cret") || l.contains("SiGnAtUrE")), c.describe().toString());
+
+        Map<String, Object> training = Map.of("dataTrain", "s3a://AKIAEXAMPLE:s3cret@bucket/t",
+                "configuration", Map.of("train.checkpoint.dir", "wasbs://c@a.blob.core.windows.net/ck?sig=abc", "train.epochs", 5),
+                "paths", List.of("gs://b/x?X-Amz-Signature=deadbeef"));
+        assertEquals(Map.of("dataTrain", "s3a://" + r + "@bucket/t",
+                "configuration", Map.of("train.checkpoint.dir", "wasbs://c@a.blob.core.windows.net/ck?sig=" + r, "train.epochs", 5),
+                "paths", List.of("gs://b/x?X-Amz-Signature=" + r)), c.redactStrings(training));
+        assertEquals("cannot open input path s3a:/" + r + "@bucket/x: no file system", CredentialRedaction.defaults()
+                .redactInside("cannot open input path s3a:/KEY:SECRET@bucket/x: no file system"), "a URI normalised to one slash");
+    }
+
+    @Test
     void theUsersRedactionRulesAddToTheDefaults() {
         JobConfig c = JobConfig.resolve(schema, map(), "-", map("spark.redaction.regex", "(?i)mycorp",
                 "spark.hadoop.hadoop.security.sensitive-config-keys", "fs\\.internal\\.pin$",
