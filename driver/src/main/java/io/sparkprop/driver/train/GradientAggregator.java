@@ -93,7 +93,6 @@ final class GradientAggregator {
     private double jobSeconds;
     private double sumSeconds;
     private long partialBytes;
-    private int sparsePartials;
 
     /**
      * @param partitions  the number of cached blocks
@@ -158,7 +157,6 @@ final class GradientAggregator {
         }
         Arrays.fill(sum, 0);
         partialBytes = 0;
-        sparsePartials = 0;
         if (sharded) {
             runSharded(shape);
         } else {
@@ -223,13 +221,11 @@ final class GradientAggregator {
                     int lo = bounds[slice];
                     double[] total = new double[bounds[slice + 1] - lo];
                     long bytes = 0;
-                    int sparseCount = 0;
                     for (PartialSum part : parts) {
                         part.addTo(total, lo);
                         bytes += part.bytes();
-                        sparseCount += part.sparse() ? 1 : 0;
                     }
-                    return Collections.singletonList(new SliceSum(slice, total, bytes, sparseCount)).iterator();
+                    return Collections.singletonList(new SliceSum(slice, total, bytes)).iterator();
                 }, true);
         try {
             sc.sc().runJob(summed.rdd(), new OneSlice(), new AbstractFunction2<Object, SliceSum, BoxedUnit>() {
@@ -237,7 +233,6 @@ final class GradientAggregator {
                 public BoxedUnit apply(Object slice, SliceSum result) {
                     System.arraycopy(result.total, 0, sum, bounds[result.slice], result.total.length);
                     partialBytes += result.bytes;
-                    sparsePartials = Math.max(sparsePartials, result.sparsePartials);
                     return BoxedUnit.UNIT;
                 }
             }, ClassTag$.MODULE$.apply(SliceSum.class));
@@ -258,7 +253,6 @@ final class GradientAggregator {
      */
     private void arrived(int partition, PartialSum partial) {
         partialBytes += partial.bytes();
-        sparsePartials += partial.sparse() ? 1 : 0;
         waiting[partition] = partial;
         while (next < partitions && waiting[next] != null) {
             waiting[next].addTo(sum, 0);
@@ -272,14 +266,6 @@ final class GradientAggregator {
      */
     long partialBytes() {
         return partialBytes;
-    }
-
-    /**
-     * How many partitions' partials travelled column-sparse in the last round (sharded: the most
-     * among the slices, since a slice holding no first-layer row travels dense).
-     */
-    int sparsePartials() {
-        return sparsePartials;
     }
 
     /** The last round's wall time creating the broadcast (copy, serialisation, compression). */
