@@ -48,7 +48,9 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *   <li>{@code partitions} [1,2,8,32,64]: 784-256-128-10 on 65,536 rows, batch 1024, synchronous, driver and sharded
  *       aggregation side by side: median round and its breakdown;</li>
  *   <li>{@code sparse} [1000000]: LIBSVM-like rows of that many features with ~100 nonzeros, 2-layer
- *       64-wide network, sparse vs dense transfer: rows/s and partial bytes per round.</li>
+ *       64-wide network, sparse vs dense transfer: rows/s and partial bytes per round;</li>
+ *   <li>{@code aggregation} [64]: a 9.8M-parameter 784-12288-10 on that many partitions, sharded and driver
+ *       aggregation: the driver's heap peak above its heap before the run (run it on local-cluster).</li>
  * </ul>
  * The master is SPARKPROP_BENCH_MASTER (default local[2]); with local-cluster or spark:// the
  * executors get this JVM's class path.
@@ -87,7 +89,9 @@ public final class CostGrowth {
                 case "params" -> params(jsc, executors, ints(args, "128,1280,12800,38400"), out);
                 case "partitions" -> partitions(jsc, ints(args, "1,2,8,32,64"), out, master);
                 case "sparse" -> sparse(jsc, ints(args, "1000000"));
-                default -> throw new IllegalArgumentException("unknown sweep " + sweep + ": rows, params, partitions or sparse");
+                case "aggregation" -> aggregationHeap(jsc, ints(args, "64"));
+                default -> throw new IllegalArgumentException("unknown sweep " + sweep
+                        + ": rows, params, partitions, sparse or aggregation");
             }
         }
     }
@@ -275,6 +279,45 @@ public final class CostGrowth {
             }
             return DataBlock.sparse(new CsrMatrix(n, d, indptr, indices, values), 1, labels);
         });
+    }
+
+    /**
+     * The driver's heap while a ~10M-parameter model (784-12288-10, P = 9,768,970) trains 6 synchronous
+     * rounds on {@code counts} partitions, sharded and driver aggregation: the sampled peak of the used
+     * heap (garbage included) above the heap left after a GC before the run, against the target for the
+     * aggregation alone, 4 P x 4 bytes. Run it with executors in their own JVMs (local-cluster), so the
+     * driver's heap is the driver's alone.
+     */
+    private static void aggregationHeap(JavaSparkContext jsc, int[] counts) {
+        NetworkSpec spec = NetworkSpec.input(784).dense(12288, "relu").dense(CLASSES, "softmax").loss("softmax_cross_entropy");
+        long p = spec.layout().size();
+        System.out.printf(Locale.ROOT, "P = %,d: a float[P] is %.1f MB, 4 P x 4 bytes %.1f MB%n", p, 4 * p / 1e6, 16 * p / 1e6);
+        System.out.println("| partitions | aggregation | round ms | job ms | sum ms | driver heap before MB | peak above it MB | result |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---|");
+        for (int n : counts) {
+            DataBlocks data = DataBlocks.cache(teacherRows(jsc, 8192, 784, n, 11));
+            data.rows();
+            for (String aggregation : new String[] {"sharded", "driver"}) {
+                TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3)
+                        .set(BATCH_SIZE, 128).set(EPOCHS, 1).set(MAX_ITERATIONS, 6L).set(SEED, 1L).set(LOG_INTERVAL, 0L)
+                        .set(LOCAL_STEPS, "1").set(AGGREGATION, aggregation).build();
+                System.gc();
+                double before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
+                HeapPeak driver = HeapPeak.start();
+                Rounds rounds = new Rounds(2);
+                String result = "trained";
+                try {
+                    new DistributedTrainer(jsc, config).logProgress(false).addListener(rounds).fit(data, null);
+                } catch (OutOfMemoryError | RuntimeException e) {
+                    result = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                }
+                double peak = driver.stopMegabytes();
+                double[] m = rounds.seen.isEmpty() ? new double[6] : rounds.medians();
+                System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.0f | %.0f | %s |%n", n, aggregation, m[0], m[2], m[3],
+                        before, peak - before, result);
+            }
+            data.unpersist();
+        }
     }
 
     private static double hash(long seed, int c, int j) {

@@ -22,8 +22,8 @@ public final class TrainingSettings {
 
     // ---- model and data
 
-    public static final Setting<int[]> HIDDEN = Setting.intList("model.hidden", "layers", new int[] {128},
-            "Widths of the hidden layers, comma-separated (e.g. 256,128); empty for none.").fixedOnResume();
+    public static final Setting<int[]> HIDDEN = Setting.intList("model.hidden", "layers", new int[] {256, 128},
+            "Widths of the hidden layers, comma-separated (e.g. 512,256); empty for none.").fixedOnResume();
     public static final Setting<String> ACTIVATION = Setting.choice("model.activation", "activation", "relu",
             List.of("identity", "sigmoid", "tanh", "relu", "leaky_relu"),
             "Activation of the hidden layers; leaky_relu(slope) sets the slope (default 0.01).")
@@ -49,6 +49,13 @@ public final class TrainingSettings {
     public static final Setting<Boolean> STANDARDIZE = Setting.bool("data.standardize", "standardization", true,
             "Standardise every feature to mean 0 and standard deviation 1, with statistics fitted on the training data"
                     + " and stored in the model (prediction applies them).").fixedOnResume();
+    public static final Setting<String> STANDARDIZE_SCALE = Setting.choice("data.standardizeScale", "standardizationScale", "auto",
+            List.of("auto", "feature", "shared"),
+            "How data.standardize scales the centred features: feature, each by its own standard deviation (as Spark ML's"
+                    + " StandardScaler); shared, all by one scale, the root mean variance of the non-constant features, so"
+                    + " they keep their relative spread (image pixels: a border pixel lit in a few images is not blown up to"
+                    + " unit variance); auto, shared for images (the command line's data.format = idx) and feature for"
+                    + " everything else. Constant features are 0 either way.").fixedOnResume();
     public static final Setting<Boolean> STANDARDIZE_TARGET = Setting.bool("data.standardizeTarget", "labelStandardization", true,
             "Regression: train on every target output standardised to mean 0 and standard deviation 1 (a constant one"
                     + " only centred), with statistics fitted on the training rows and stored in the model; predictions"
@@ -62,7 +69,7 @@ public final class TrainingSettings {
 
     public static final Setting<String> OPTIMIZER = Setting.choice("train.optimizer", "solver", "adam", Optimizer.NAMES,
             "Update rule: sgd, momentum, nesterov, adam, adamw.").fixedOnResume();
-    public static final Setting<Double> LEARNING_RATE = Setting.number("train.learningRate", "stepSize", 0.001, Bounds.above(0),
+    public static final Setting<Double> LEARNING_RATE = Setting.number("train.learningRate", "stepSize", 0.003, Bounds.above(0),
             "Learning rate at the first iteration (the schedule changes it from there).").fixedOnResume();
     public static final Setting<Double> MOMENTUM = Setting.number("train.momentum", "momentum", 0.9, Bounds.fromUntil(0, 1),
             "Momentum coefficient for momentum and nesterov.").fixedOnResume();
@@ -72,7 +79,7 @@ public final class TrainingSettings {
             "Adam/AdamW: decay rate of the second-moment estimate.").fixedOnResume();
     public static final Setting<Double> EPSILON = Setting.number("train.epsilon", "epsilon", 1e-8, Bounds.above(0),
             "Adam/AdamW: added to the denominator for numerical stability.").fixedOnResume();
-    public static final Setting<String> SCHEDULE = Setting.choice("train.schedule", "schedule", "constant", LearningRateSchedule.NAMES,
+    public static final Setting<String> SCHEDULE = Setting.choice("train.schedule", "schedule", "cosine", LearningRateSchedule.NAMES,
             "Learning-rate schedule over iterations t: constant; step (x decayRate every decaySteps); exponential"
                     + " (x decayRate per decaySteps, smoothly); inverse_time (lr / (1 + decayRate t / decaySteps));"
                     + " cosine (to minRate over decaySteps).").fixedOnResume();
@@ -169,7 +176,7 @@ public final class TrainingSettings {
             Bounds.atLeast(1), "Checkpoints kept in train.checkpoint.dir, newest first.");
 
     /** Every setting, in the order the defaults file documents them. */
-    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_TARGET, VALIDATION_FRACTION,
+    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_SCALE, STANDARDIZE_TARGET, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
             LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, AGGREGATION, SPARSE_TRANSFER);

@@ -16,10 +16,11 @@ public final class FeatureStandardization {
     private FeatureStandardization() {
     }
 
-    public static Standardizer fit(DataBlocks train) {
+    /** @param sharedScale one scale for every feature rather than each its own std (see Standardizer#fromMoments) */
+    public static Standardizer fit(DataBlocks train, boolean sharedScale) {
         double[] total = sum(train.rdd().map(Standardizer::moments).collect());
         boolean sparse = train.rdd().map(DataBlock::isSparse).reduce((a, b) -> a || b);
-        return Standardizer.fromMoments(total, !sparse);
+        return Standardizer.fromMoments(total, !sparse, sharedScale);
     }
 
     /** Mean and std of each target column over the training blocks (a std of 0 stored as 1). */

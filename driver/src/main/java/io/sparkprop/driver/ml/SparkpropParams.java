@@ -108,6 +108,11 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (BooleanParam) param(STANDARDIZE);
     }
 
+    @SuppressWarnings("unchecked")
+    default Param<String> standardizationScale() {
+        return (Param<String>) param(STANDARDIZE_SCALE);
+    }
+
     default BooleanParam labelStandardization() {
         return (BooleanParam) param(STANDARDIZE_TARGET);
     }
@@ -258,6 +263,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return value(STANDARDIZE);
     }
 
+    default String getStandardizationScale() {
+        return value(STANDARDIZE_SCALE);
+    }
+
     default boolean getLabelStandardization() {
         return value(STANDARDIZE_TARGET);
     }
@@ -402,6 +411,11 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default E setStandardization(boolean value) {
         return setting(STANDARDIZE, value);
+    }
+
+    /** auto, feature or shared: see data.standardizeScale. In Spark ML auto means feature. */
+    default E setStandardizationScale(String value) {
+        return setting(STANDARDIZE_SCALE, value);
     }
 
     default E setLabelStandardization(boolean value) {

@@ -16,11 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Executor-side scratch memory, one static cache per JVM, so that after the first iteration a task
- * allocates nothing but its result array. It lives here and never in a serialised object: tasks
- * carry only the network spec and ask for their buffers by (spec, batch capacity).
+ * allocates nothing (a column-sparse partial aside). It lives here and never in a serialised object:
+ * tasks carry only the network spec and ask for their buffers by (spec, batch capacity).
  * <ul>
- *   <li>{@link Scratch} (network, workspace, gradient buffer, index scratch): one per task thread
- *       and key, since executor threads run tasks concurrently;</li>
+ *   <li>{@link Scratch} (network, workspace, gradient buffer, index scratch, result array): one per
+ *       task thread and key, since executor threads run tasks concurrently;</li>
  *   <li>epoch orders: one per (seed, partition, rows), reshuffled when the epoch changes. The order
  *       is a pure function of (seed, epoch, partition), so sharing it is safe.</li>
  * </ul>
@@ -80,6 +80,21 @@ final class ExecutorWorkspaces {
     }
 
     /**
+     * The task's result array of {@code length} floats, reused by the tasks of this thread: Spark
+     * serialises a task's result on the task's own thread as soon as the task returns (and a shuffle
+     * writes its records inside the task), so the array is free again when the thread's next task
+     * starts. Zeroed only when {@code zeroed}; otherwise the caller writes every element.
+     */
+    static float[] result(Scratch s, int length, boolean zeroed) {
+        if (s.result == null || s.result.length != length) {
+            s.result = new float[length];
+        } else if (zeroed) {
+            Arrays.fill(s.result, 0f);
+        }
+        return s.result;
+    }
+
+    /**
      * One task thread's buffers, the last ones it used (tasks of one run ask for the same ones every
      * iteration, so the common case compares and returns without allocating a key) and a reusable
      * key to look epoch orders up with.
@@ -103,6 +118,8 @@ final class ExecutorWorkspaces {
         /** The inner update rule of local steps, reused by the tasks of one run ({@link #innerRun}). */
         UpdateRule inner;
         String innerRun;
+        /** The last task's result ({@link #result}). */
+        float[] result;
 
         private Scratch(NetworkSpec spec, int capacity) {
             this.spec = spec;

@@ -15,8 +15,8 @@ import org.apache.spark.broadcast.Broadcast;
  * units are masked by (seed, global step, partition, row in the block), so a recomputed task emits the
  * same bits.
  *
- * <p>Serialised with each task: it carries only small values and the broadcast handle; all buffers
- * come from {@link ExecutorWorkspaces}.
+ * <p>Serialised with each task: it carries only small values and the broadcast handle; all buffers,
+ * the result array too, come from {@link ExecutorWorkspaces}.
  */
 final class GradientStep implements GradientAggregator.PartitionTask {
     private static final long serialVersionUID = 1L;
@@ -51,7 +51,7 @@ final class GradientStep implements GradientAggregator.PartitionTask {
         int to = plan.to(partition, iteration);
         ExecutorWorkspaces.Scratch s = ExecutorWorkspaces.scratch(spec, plan.maxBatch());
         int p = s.gradient.length;
-        float[] out = new float[p + 3];
+        float[] out = ExecutorWorkspaces.result(s, p + 3, from == to);
         if (from == to) {
             return out;
         }

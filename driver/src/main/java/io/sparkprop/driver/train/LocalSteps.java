@@ -7,7 +7,6 @@ import io.sparkprop.core.optim.UpdateRule;
 import io.sparkprop.driver.config.TrainingSettings;
 import org.apache.spark.broadcast.Broadcast;
 
-import java.util.Arrays;
 
 /**
  * One partition's round of K local steps, run on the executor. From the broadcast start parameters
@@ -80,11 +79,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
         int p = theta.length;
         System.arraycopy(theta0, 0, theta, 0, p);
         if (stateArrays > 0) {
-            float[][] state = new float[stateArrays][];
-            for (int i = 0; i < stateArrays; i++) {
-                state[i] = Arrays.copyOfRange(theta0, p * (i + 1), p * (i + 2));
-            }
-            rule.restore(globalStep, state);
+            rule.restore(globalStep, theta0, p);
         } else {
             rule.resetTo(globalStep);
         }
@@ -108,19 +103,14 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
             rows += to - from;
         }
         int payload = p * (1 + stateArrays);
-        float[] out = new float[payload + 3];
+        float[] out = ExecutorWorkspaces.result(s, payload + 3, rows == 0);
         if (rows > 0) {
             float w = (float) weight;
             for (int j = 0; j < p; j++) {
                 out[j] = (theta0[j] - theta[j]) * w;
             }
             if (stateArrays > 0) {
-                float[][] state = rule.optimizer().state();
-                for (int i = 0; i < stateArrays; i++) {
-                    for (int j = 0; j < p; j++) {
-                        out[p * (i + 1) + j] = state[i][j] * w;
-                    }
-                }
+                rule.optimizer().storeState(out, p, w);
             }
         }
         out[payload] = (float) loss;

@@ -46,8 +46,9 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *                 (squared error summed over the k outputs)
  *   class weights (train.classWeights) resolved against the training rows per class
  *   cached blocks, rows weighted by the weight column times their class weight (validation rows by the
- *   weight column only); standardisation fitted on the training blocks (data.standardize; for regression
- *   also each target output, data.standardizeTarget: the network learns z = (y - mean) / std)
+ *   weight column only); standardisation fitted on the training blocks (data.standardize, per feature or one
+ *   shared scale by data.standardizeScale; for regression also each target output, data.standardizeTarget:
+ *   the network learns z = (y - mean) / std)
  *   DistributedTrainer: fresh, warm-started from a base model, or resumed from checkpoints
  *   metrics on the validation blocks (else the training blocks); the SavedModel with its provenance
  * </pre>
@@ -77,6 +78,7 @@ public final class ModelFit {
     private Consumer<String> warning = line -> LOG.warn(line);
     private BadRowSearch.RowNames rowNames = BadRowSearch.ROW_INDEX;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private boolean imageFeatures;
 
     /** What a fit produced. */
     public record Result(SavedModel model, TrainingResult training, EvaluationMetrics metrics, String metricsOn,
@@ -128,6 +130,12 @@ public final class ModelFit {
     /** Repartition the training rows (after the validation split) into this many partitions; 0 keeps them. */
     public ModelFit partitions(int n) {
         this.partitions = n;
+        return this;
+    }
+
+    /** The features are the pixels of images (IDX input): data.standardizeScale = auto then shares one scale. */
+    public ModelFit imageFeatures(boolean images) {
+        this.imageFeatures = images;
         return this;
     }
 
@@ -202,9 +210,11 @@ public final class ModelFit {
         List<String> targetNames;
         if (classification) {
             checkClassLabel(train);
+            // every labelled row, counted on the rows as given: the same rows as the split's two sides, without the
+            // sort randomSplit adds to each partition
             List<Dataset<Row>> inputs = validationInput == null ? List.of(trainInput) : List.of(trainInput, validationInput);
-            outputs = classCount(validation == null ? train.select(column(label))
-                    : train.select(column(label)).union(validation.select(column(label))), inputs);
+            outputs = classCount(validationInput == null ? trainInput.select(column(label))
+                    : trainInput.select(column(label)).union(validationInput.select(column(label))), inputs);
             targetNames = List.of();
         } else {
             outputs = labels.size() > 1 ? labels.size() : targetWidth(train);
@@ -262,11 +272,15 @@ public final class ModelFit {
             float[] std = null;
             if (base != null ? base.standardized() : config.get(STANDARDIZE)) {
                 Standardizer standardizer = base != null ? new Standardizer(base.featureMean(), base.featureStd())
-                        : FeatureStandardization.fit(trainBlocks);
+                        : FeatureStandardization.fit(trainBlocks, sharedScale());
                 trainBlocks = FeatureStandardization.apply(trainBlocks, standardizer);
                 validationBlocks = validationBlocks == null ? null : FeatureStandardization.apply(validationBlocks, standardizer);
                 mean = standardizer.mean();
                 std = standardizer.std();
+                if (base == null && sharedScale()) {
+                    progress.accept("features standardised with one shared scale " + sharedScaleOf(std) + " ("
+                            + STANDARDIZE_SCALE.key() + " = " + config.get(STANDARDIZE_SCALE) + ")");
+                }
             }
             Standardizer targets = null;
             if (!classification && (base != null ? base.targetStandardized() : config.get(STANDARDIZE_TARGET))) {
@@ -597,6 +611,21 @@ public final class ModelFit {
             }
         }
         return counts;
+    }
+
+    /** data.standardizeScale resolved: shared, or auto on image features. */
+    private boolean sharedScale() {
+        String scale = settings.get(STANDARDIZE_SCALE);
+        return scale.equals("shared") || scale.equals("auto") && imageFeatures;
+    }
+
+    /** The one scale of a shared-scale standardisation: every non-zero std is it. */
+    private static float sharedScaleOf(float[] std) {
+        float s = 0;
+        for (float v : std) {
+            s = Math.max(s, v);
+        }
+        return s;
     }
 
     private static float[] toFloats(double[] values) {

@@ -53,8 +53,8 @@ class EvaluationTest {
         }
         NetworkSpec spec = NetworkSpec.input(3).dense(32, "tanh").dense(2, "identity").loss("mse");
         DataBlocks data = BlockBuilder.forNetwork(spec).features("x").label("y").build(TestData.frame(spark, rows, schema, 2));
-        TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.02).set(BATCH_SIZE, 40)
-                .set(EPOCHS, 20).set(SEED, 1L).build();
+        TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.02).set(SCHEDULE, "constant")
+                .set(BATCH_SIZE, 40).set(EPOCHS, 20).set(SEED, 1L).build();
         DistributedTrainer trainer = new DistributedTrainer(TestSpark.jsc(spark), config);
         TrainingResult r = trainer.fit(data, data);
         EvaluationMetrics m = trainer.evaluate(r.parameters(), data);

@@ -91,12 +91,12 @@ class TrainingConfigTest {
 
     @Test
     void decayStepsZeroMeansOneEpochOrTheWholeRun() {
-        TrainingConfig step = TrainingConfig.builder(SPEC).set(SCHEDULE, "step").set(DECAY_RATE, 0.5).build();
+        TrainingConfig step = TrainingConfig.builder(SPEC).set(SCHEDULE, "step").set(LEARNING_RATE, 0.001).set(DECAY_RATE, 0.5).build();
         // 0.001 * 0.5^floor(t / 20) with 20 iterations per epoch
         var rule = step.newUpdateRule(SPEC.layout(), 20, 200);
         assertEquals(0.001, rule.schedule().rate(19), 1e-15);
         assertEquals(0.0005, rule.schedule().rate(20), 1e-15);
-        TrainingConfig cosine = TrainingConfig.builder(SPEC).set(SCHEDULE, "cosine").set(WARMUP_STEPS, 10L).build();
+        TrainingConfig cosine = TrainingConfig.builder(SPEC).set(SCHEDULE, "cosine").set(LEARNING_RATE, 0.001).set(WARMUP_STEPS, 10L).build();
         // warm-up 10, then cosine to 0 over the remaining 190 of 200 iterations
         var c = cosine.newUpdateRule(SPEC.layout(), 20, 200).schedule();
         assertEquals(0.0005, c.rate(10 + 95), 1e-12);

@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -118,14 +118,15 @@ public final class DataSource {
             images = findIdx(path, "images-idx3-ubyte").toString();
             labels = findIdx(path, "labels-idx1-ubyte").toString();
         }
-        IdxSlice.read(images, labels, path, 0, 1);
+        int width = IdxSlice.read(images, labels, path, 0, 1).cols();
         int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         List<Integer> ids = new ArrayList<>(slices);
         for (int p = 0; p < slices; p++) {
             ids.add(p);
         }
         StructType schema = new StructType()
-                .add("features", SQLDataTypes.VectorType(), false)
+                // the width declared in the column's ML metadata, as VectorAssembler's: no Spark job to learn it
+                .add(new AttributeGroup("features", width).toStructField())
                 .add("label", DataTypes.DoubleType, false);
         return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ids, slices)
                 .flatMap(new IdxSlice(images, labels, path, slices)), schema);

@@ -189,6 +189,7 @@ public final class TrainJob {
                 .labels(labels)
                 .weight(weight)
                 .partitions(format.equals("idx") ? 0 : partitions)
+                .imageFeatures(format.equals("idx"))
                 .resume(true)
                 .provenance(provenance)
                 .rowNames(source.rowNames(format, header))

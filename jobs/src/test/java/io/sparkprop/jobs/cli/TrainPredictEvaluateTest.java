@@ -50,10 +50,25 @@ class TrainPredictEvaluateTest {
         SavedModel saved = new ModelStore(new Configuration()).read(model.toString());
         double accuracy = ((Number) ((java.util.Map<?, ?>) saved.training().get("metrics")).get("accuracy")).doubleValue();
         assertTrue(accuracy > 0.85, "validation accuracy after 2 epochs: " + accuracy);
+        // IDX pixels: data.standardizeScale = auto shares one scale, so every non-constant pixel has the same std
+        // (a border pixel that is 0 in every training image keeps std 0)
+        float shared = 0;
+        int constant = 0;
+        for (float s : saved.featureStd()) {
+            if (s == 0) {
+                constant++;
+            } else if (shared == 0) {
+                shared = s;
+            } else {
+                assertEquals(shared, s, "pixels share one scale");
+            }
+        }
+        assertTrue(shared > 0 && constant > 0 && constant < 784, "shared scale " + shared + ", " + constant + " constant pixels");
+        assertTrue(train.out.contains("features standardised with one shared scale"), train.out);
 
         CommandLineRun info = CommandLineRun.run("info", model.toString());
         assertEquals(0, info.exitCode, info.toString());
-        assertTrue(info.out.contains("784-128(relu)-10(softmax)"), info.out);
+        assertTrue(info.out.contains("784-256(relu)-128(relu)-10(softmax)"), info.out);
 
         CommandLineRun evaluate = CommandLineRun.run("evaluate", model.toString(), "--data", "builtin:mnist-10k");
         assertEquals(0, evaluate.exitCode, evaluate.toString());

@@ -43,8 +43,8 @@ class JobConfigTest {
                 map("train.epochs", "5"));
         assertEquals(5, c.getInt("train.epochs"));
         assertEquals(64, c.getInt("train.batchSize"));
-        assertEquals(0.001, c.getDouble("train.learningRate"));
-        assertArrayEquals(new int[] {128}, c.getIntList("model.hidden"));
+        assertEquals(0.003, c.getDouble("train.learningRate"));
+        assertArrayEquals(new int[] {256, 128}, c.getIntList("model.hidden"));
         assertTrue(c.describe().contains("train.epochs = 5   (the command line)"));
         assertTrue(c.describe().contains("train.batchSize = 64   (job file job.conf)"));
     }
@@ -52,12 +52,12 @@ class JobConfigTest {
     @Test
     void changedLinesAreTheKeysThatDifferFromTheirDefaultsEachWithTheLayerThatSetIt() {
         JobConfig c = JobConfig.resolve(schema, map("train.epochs", "3", "train.seed", "42"), "job.conf",
-                List.of(new JobConfig.Layer("--conf", map("train.learningRate", "0.0010", "spark.executor.memory", "2g")),
+                List.of(new JobConfig.Layer("--conf", map("train.learningRate", "0.0030", "spark.executor.memory", "2g")),
                         new JobConfig.Layer("--epochs", map("train.epochs", "5"))));
-        // train.seed and train.learningRate are set, but to their defaults (42; 0.001 spelt 0.0010)
+        // train.seed and train.learningRate are set, but to their defaults (42; 0.003 spelt 0.0030)
         assertEquals(List.of("train.epochs = 5   (--epochs)", "spark.executor.memory = 2g   (--conf)"), c.describeChanged());
         assertTrue(c.describe().contains("train.seed = 42   (job file job.conf)"), c.describe().toString());
-        assertTrue(c.describe().contains("train.learningRate = 0.0010   (--conf)"), c.describe().toString());
+        assertTrue(c.describe().contains("train.learningRate = 0.0030   (--conf)"), c.describe().toString());
         assertTrue(c.describe().contains("train.batchSize = 128   (default)"), c.describe().toString());
         assertEquals(schema.entries().size() + 1, c.describe().size(), "every declared key and the one spark key");
     }

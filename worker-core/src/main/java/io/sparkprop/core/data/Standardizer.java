@@ -83,6 +83,18 @@ public final class Standardizer implements Serializable {
 
     /** The standardiser from summed moments; {@code center = false} keeps the mean at 0 (sparse data). */
     public static Standardizer fromMoments(double[] m, boolean center) {
+        return fromMoments(m, center, false);
+    }
+
+    /**
+     * The standardiser from summed moments. With {@code sharedScale}, every non-constant feature is
+     * divided by one scale instead of its own std: {@code s = sqrt((1/L) sum_{j: std_j > 0} std_j^2)}, the
+     * root mean variance over the L non-constant features, so {@code x'_j = (x_j - mean_j) / s} keeps the
+     * features' relative spread (image pixels: a border pixel lit in a few images is not blown up to unit
+     * variance, the way per-feature scaling turns its rare values into outliers of 10 or more). The
+     * features' mean variance after it is 1, as with per-feature scaling. Constant features stay at 0.
+     */
+    public static Standardizer fromMoments(double[] m, boolean center, boolean sharedScale) {
         int cols = (m.length - 1) / 2;
         double n = m[0];
         if (n < 2) {
@@ -95,6 +107,22 @@ public final class Standardizer implements Serializable {
             double var = Math.max(0, (m[1 + cols + j] - n * mu * mu) / (n - 1));
             mean[j] = center ? (float) mu : 0f;
             std[j] = (float) Math.sqrt(var);
+        }
+        if (sharedScale) {
+            double sumVar = 0;
+            int live = 0;
+            for (int j = 0; j < cols; j++) {
+                if (std[j] > 0) {
+                    sumVar += (double) std[j] * std[j];
+                    live++;
+                }
+            }
+            float s = live == 0 ? 0f : (float) Math.sqrt(sumVar / live);
+            for (int j = 0; j < cols; j++) {
+                if (std[j] > 0) {
+                    std[j] = s;
+                }
+            }
         }
         return new Standardizer(mean, std);
     }

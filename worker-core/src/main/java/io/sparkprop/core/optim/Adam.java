@@ -96,6 +96,20 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public void loadState(float[] flat, int offset) {
+        OptimizerChecks.checkFlatState(name(), m, 2, flat, offset);
+        System.arraycopy(flat, offset, m, 0, m.length);
+        System.arraycopy(flat, offset + m.length, v, 0, v.length);
+    }
+
+    @Override
+    public void storeState(float[] flat, int offset, float scale) {
+        OptimizerChecks.checkFlatState(name(), m, 2, flat, offset);
+        OptimizerChecks.store(m, flat, offset, scale);
+        OptimizerChecks.store(v, flat, offset + m.length, scale);
+    }
+
+    @Override
     public Optimizer copy() {
         return new Adam(beta1, beta2, epsilon);
     }

@@ -53,6 +53,16 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
+    public void loadState(float[] flat, int offset) {
+        adam.loadState(flat, offset);
+    }
+
+    @Override
+    public void storeState(float[] flat, int offset, float scale) {
+        adam.storeState(flat, offset, scale);
+    }
+
+    @Override
     public Optimizer copy() {
         return new AdamW(adam.beta1(), adam.beta2(), adam.epsilon());
     }

@@ -74,6 +74,18 @@ public final class Momentum implements Optimizer {
     }
 
     @Override
+    public void loadState(float[] flat, int offset) {
+        OptimizerChecks.checkFlatState(name(), velocity, 1, flat, offset);
+        System.arraycopy(flat, offset, velocity, 0, velocity.length);
+    }
+
+    @Override
+    public void storeState(float[] flat, int offset, float scale) {
+        OptimizerChecks.checkFlatState(name(), velocity, 1, flat, offset);
+        OptimizerChecks.store(velocity, flat, offset, scale);
+    }
+
+    @Override
     public Optimizer copy() {
         return new Momentum(mu, nesterov);
     }

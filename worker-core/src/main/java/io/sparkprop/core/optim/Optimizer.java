@@ -64,6 +64,16 @@ public interface Optimizer {
     /** Restores state written by {@link #state()} of an optimiser of the same kind and size. */
     void restoreState(float[][] state);
 
+    /**
+     * Restores the state in place from one flat array, allocating nothing: state array i (in the order
+     * of {@link #state()}) is {@code flat[offset + i P, offset + (i + 1) P)}. Local steps restore the
+     * broadcast state this way at the start of every task. Needs {@link #initialise} first.
+     */
+    void loadState(float[] flat, int offset);
+
+    /** Writes {@code scale * state} into {@code flat}, laid out as {@link #loadState} reads it, allocating nothing. */
+    void storeState(float[] flat, int offset, float scale);
+
     /** A fresh optimiser with the same hyper-parameters and no state. */
     Optimizer copy();
 

@@ -23,6 +23,24 @@ final class OptimizerChecks {
         }
     }
 
+    /** {@code flat[offset, offset + arrays P)} exists for state arrays of length P ({@code state} null: not initialised). */
+    static void checkFlatState(String name, float[] state, int arrays, float[] flat, int offset) {
+        if (state == null) {
+            throw new IllegalStateException(name + ": initialise(parameterCount) must be called before its state is loaded or stored");
+        }
+        if (offset < 0 || (long) offset + (long) arrays * state.length > flat.length) {
+            throw new IllegalArgumentException(name + ": " + arrays + " state arrays of " + state.length + " at offset " + offset
+                    + " do not fit in an array of " + flat.length);
+        }
+    }
+
+    /** {@code out[offset + j] = scale * state[j]} for every j. */
+    static void store(float[] state, float[] out, int offset, float scale) {
+        for (int j = 0; j < state.length; j++) {
+            out[offset + j] = state[j] * scale;
+        }
+    }
+
     /** {@code parameterCount} < 0 means initialise has not been called. */
     static void checkInitialised(String name, int parameterCount, float[] params) {
         if (parameterCount < 0) {

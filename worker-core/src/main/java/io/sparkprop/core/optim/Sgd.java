@@ -40,6 +40,16 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public void loadState(float[] flat, int offset) {
+        // no state
+    }
+
+    @Override
+    public void storeState(float[] flat, int offset, float scale) {
+        // no state
+    }
+
+    @Override
     public Optimizer copy() {
         return new Sgd();
     }

@@ -118,6 +118,15 @@ public final class UpdateRule {
         this.steps = steps;
     }
 
+    /** {@link #restore(long, float[][])} from one flat array ({@link Optimizer#loadState}), allocating nothing. */
+    public void restore(long steps, float[] flatState, int offset) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
+        }
+        optimizer.loadState(flatState, offset);
+        this.steps = steps;
+    }
+
     /** Restores a checkpointed position: the completed step count and the optimiser state. */
     public void restore(long steps, float[][] optimizerState) {
         if (steps < 0) {

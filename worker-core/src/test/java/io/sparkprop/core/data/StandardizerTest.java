@@ -28,6 +28,25 @@ class StandardizerTest {
     }
 
     @Test
+    void sharedScaleDividesEveryLiveFeatureByTheRootMeanVariance() {
+        // feature 0: 1, 2, 3, 6 -> mean 3, sample variance 14/3
+        // feature 1: constant 5 -> excluded from the scale, standardised to 0
+        // feature 2: 0, 0, 0, 8 -> mean 2, sample variance (4 + 4 + 4 + 36) / 3 = 16
+        // s = sqrt((14/3 + 16) / 2) = sqrt(31/3)
+        DataBlock block = DataBlock.dense(4, 3, new float[] {1, 5, 0, 2, 5, 0, 3, 5, 0, 6, 5, 8}, 1, new float[] {0, 1, 0, 1});
+        Standardizer s = Standardizer.fromMoments(Standardizer.moments(block), true, true);
+        double scale = Math.sqrt(31.0 / 3);
+        assertArrayEquals(new float[] {3f, 5f, 2f}, s.mean(), 1e-6f);
+        assertArrayEquals(new float[] {(float) scale, 0f, (float) scale}, s.std(), 1e-6f);
+        DataBlock t = s.apply(block);
+        assertEquals((6 - 3) / scale, t.dense()[9], 1e-6);
+        assertEquals(0f, t.dense()[10]);
+        assertEquals((8 - 2) / scale, t.dense()[11], 1e-6);
+        double meanVariance = (14.0 / 3 + 16) / 2 / (scale * scale);
+        assertEquals(1.0, meanVariance, 1e-12, "the live features' mean variance is 1 after it");
+    }
+
+    @Test
     void sparseDataIsScaledNotCentred() {
         CsrMatrix x = new CsrMatrix(3, 2, new int[] {0, 1, 2, 3}, new int[] {0, 1, 0}, new float[] {2, 4, 4});
         DataBlock block = DataBlock.sparse(x, 1, new float[] {0, 1, 0});

@@ -99,6 +99,54 @@ class OptimizerStateTest {
         }
     }
 
+    /**
+     * The flat, allocation-free state of local steps is the array state laid end to end: stored scaled by
+     * w, each value is w times state()'s; loaded back (into another optimiser, from an offset), the steps
+     * after it equal those after restoreState, bit for bit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimisers")
+    void flatStateIsTheArraysEndToEnd(String name, Supplier<Optimizer> make) {
+        Optimizer used = make.get();
+        used.initialise(P);
+        float[] p = start();
+        for (int t = 1; t <= 3; t++) {
+            used.step(p, grad(t), 0.01, t);
+        }
+        float[][] arrays = used.state();
+        int offset = 3;
+        float[] flat = new float[offset + arrays.length * P + 2];
+        Arrays.fill(flat, 99f);
+        used.storeState(flat, offset, 2.5f);
+        for (int i = 0; i < arrays.length; i++) {
+            for (int j = 0; j < P; j++) {
+                assertEquals(arrays[i][j] * 2.5f, flat[offset + i * P + j], name + " state " + i + "[" + j + "]");
+            }
+        }
+        assertEquals(99f, flat[offset - 1], "nothing written before the offset");
+        assertEquals(99f, flat[offset + arrays.length * P], "nothing written after the state");
+
+        used.storeState(flat, offset, 1f);
+        Optimizer loaded = make.get();
+        loaded.initialise(P);
+        loaded.loadState(flat, offset);
+        assertBitIdentical(arrays, loaded.state(), name + " loaded state");
+        Optimizer restored = make.get();
+        restored.initialise(P);
+        restored.restoreState(arrays);
+        float[] pa = p.clone();
+        float[] pb = p.clone();
+        for (int t = 4; t <= N; t++) {
+            loaded.step(pa, grad(t), 0.01, t);
+            restored.step(pb, grad(t), 0.01, t);
+        }
+        assertBitIdentical(pb, pa, name + " params after loadState");
+        if (arrays.length > 0) {
+            assertThrows(IllegalArgumentException.class, () -> loaded.loadState(new float[P], 1), name + " too short");
+            assertThrows(IllegalStateException.class, () -> make.get().loadState(flat, 0), name + " not initialised");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("optimisers")
     void stateIsACopyBothWays(String name, Supplier<Optimizer> make) {

@@ -50,6 +50,14 @@ class UpdateRuleTest {
         }
 
         @Override
+        public void loadState(float[] flat, int offset) {
+        }
+
+        @Override
+        public void storeState(float[] flat, int offset, float scale) {
+        }
+
+        @Override
         public Optimizer copy() {
             return new Recorder();
         }
