@@ -11,7 +11,7 @@ cd "$ROOT"
 mvn -B -q -DskipTests package -pl benchmarks,jobs -am
 export SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_HOSTNAME=127.0.0.1
 # local-cluster executors are started from SPARK_HOME (an empty jars folder is enough: the class path is ours)
-export SPARK_HOME="${SPARK_HOME:-$ROOT/benchmarks/target/spark-home}"
+export SPARK_HOME="${SPARK_HOME:-$ROOT/benchmarks/target/spark-home}" SPARK_SCALA_VERSION=2.13
 mkdir -p "$SPARK_HOME/jars"
 FLAGS=$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' pom.xml)
 SWEEP="${1:-params}"
@@ -19,4 +19,4 @@ OUT="${2:-benchmarks/results}"
 shift $(( $# > 2 ? 2 : $# ))
 # shellcheck disable=SC2086
 exec java -Xmx"${SPARKPROP_BENCH_HEAP:-8g}" $FLAGS -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-  -cp "benchmarks/target/benchmarks.jar:jobs/target/lib/*" io.sparkprop.bench.CostGrowth "$SWEEP" "$OUT" "$@"
+  -cp "$ROOT/benchmarks/target/benchmarks.jar:$ROOT/jobs/target/lib/*" io.sparkprop.bench.CostGrowth "$SWEEP" "$OUT" "$@"

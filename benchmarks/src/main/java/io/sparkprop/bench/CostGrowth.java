@@ -292,8 +292,9 @@ public final class CostGrowth {
         NetworkSpec spec = NetworkSpec.input(784).dense(12288, "relu").dense(CLASSES, "softmax").loss("softmax_cross_entropy");
         long p = spec.layout().size();
         System.out.printf(Locale.ROOT, "P = %,d: a float[P] is %.1f MB, 4 P x 4 bytes %.1f MB%n", p, 4 * p / 1e6, 16 * p / 1e6);
-        System.out.println("| partitions | aggregation | round ms | job ms | sum ms | driver heap before MB | peak above it MB | result |");
-        System.out.println("|---:|---|---:|---:|---:|---:|---:|---|");
+        System.out.println("| partitions | aggregation | round ms | job ms | sum ms | driver heap before MB | sampled peak above it MB"
+                + " | live after a round, above it MB | result |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---|");
         for (int n : counts) {
             DataBlocks data = DataBlocks.cache(teacherRows(jsc, 8192, 784, n, 11));
             data.rows();
@@ -305,16 +306,17 @@ public final class CostGrowth {
                 double before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
                 HeapPeak driver = HeapPeak.start();
                 Rounds rounds = new Rounds(2);
+                LiveHeap live = new LiveHeap();
                 String result = "trained";
                 try {
-                    new DistributedTrainer(jsc, config).logProgress(false).addListener(rounds).fit(data, null);
-                } catch (OutOfMemoryError | RuntimeException e) {
+                    new DistributedTrainer(jsc, config).logProgress(false).addListener(rounds).addListener(live).fit(data, null);
+                } catch (OutOfMemoryError | Exception e) {
                     result = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
                 }
                 double peak = driver.stopMegabytes();
                 double[] m = rounds.seen.isEmpty() ? new double[6] : rounds.medians();
-                System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.0f | %.0f | %s |%n", n, aggregation, m[0], m[2], m[3],
-                        before, peak - before, result);
+                System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.0f | %.0f | %.0f | %s |%n", n, aggregation, m[0], m[2],
+                        m[3], before, peak - before, live.peak / 1e6 - before, result);
             }
             data.unpersist();
         }
@@ -383,6 +385,20 @@ public final class CostGrowth {
                 out[i] = column[column.length / 2];
             }
             return out;
+        }
+    }
+
+    /**
+     * The driver's live heap after each round: a full GC, then the used heap (what the trainer keeps from
+     * round to round: parameters, optimiser state, the sum and mean buffers, the broadcast's copy).
+     */
+    private static final class LiveHeap implements TrainingListener {
+        long peak;
+
+        @Override
+        public void onIteration(IterationMetrics m) {
+            System.gc();
+            peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
     }
 

@@ -194,10 +194,8 @@ final class GradientAggregator {
      * {@code sum[bounds[s], bounds[s + 1])} as it arrives. The round's shuffle files are removed after.
      */
     private void runSharded(Shape shape) {
-        // one slice per task slot (at most one per partition): each partition's partial is cut S ways and
-        // the shuffle carries n x S blocks; more slices than slots would only queue
         int[] bounds = PartialSum.sliceBounds(shape.blocks, parameters, n0, n1,
-                Math.max(1, Math.min(partitions, sc.defaultParallelism())));
+                sliceCount(partitions, (long) shape.blocks * parameters + 3, sc.defaultParallelism()));
         int slices = bounds.length - 1;
         int n = partitions;
         JavaPairRDD<Integer, PartialSum> sliced = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(
@@ -245,6 +243,23 @@ final class GradientAggregator {
                 cleaner.get().doCleanupShuffle(shuffleId, false);
             }
         }
+    }
+
+    /** The most bytes of partials one reduce task of the sharded sum holds: its slice of every partition's partial. */
+    static final long SLICE_TASK_BYTES = 64L << 20;
+
+    /**
+     * S, the slices a sharded round cuts every partial into: one per task slot (at most one per
+     * partition; more would only queue), and more where that is needed to keep a reduce task's n
+     * slices, {@code n x length / S} floats held to be added in partition order, within
+     * {@link #SLICE_TASK_BYTES}: 9.8M parameters on 64 partitions and 2 slots are 38 slices, each reduce
+     * task holding 64 x 1 MB (2 slices would hold 1.25 GB each). At most 4096 slices. The slices do not change the bits: every
+     * element is still the same partition-order sum.
+     */
+    static int sliceCount(int partitions, long length, int slots) {
+        int bySlots = Math.max(1, Math.min(partitions, slots));
+        long byMemory = (partitions * length * Float.BYTES + SLICE_TASK_BYTES - 1) / SLICE_TASK_BYTES;
+        return (int) Math.min(Math.max(bySlots, byMemory), Math.min(4096, length));
     }
 
     /**

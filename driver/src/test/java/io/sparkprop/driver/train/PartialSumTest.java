@@ -83,6 +83,20 @@ class PartialSumTest {
     }
 
     @Test
+    void shardedSlicesKeepAReduceTasksPartialsWithin64MegabytesAndAreOnePerSlotOtherwise() {
+        // 235,146 parameters on 64 partitions: 64 x 0.94 MB = 60 MB fit one task, so one slice per slot
+        assertEquals(2, GradientAggregator.sliceCount(64, 235_149, 2));
+        assertEquals(1, GradientAggregator.sliceCount(1, 235_149, 2), "at most one slice per partition by slots");
+        // 9,768,970 parameters on 64 partitions: 2.5 GB of partials, ceil(2,500,857,088 / 67,108,864) = 38 slices
+        assertEquals(38, GradientAggregator.sliceCount(64, 9_768_973, 2));
+        long perTask = 64L * (9_768_973 / 38 + 1) * Float.BYTES;
+        assertTrue(perTask <= GradientAggregator.SLICE_TASK_BYTES + 64 * 4, "a reduce task holds " + perTask + " bytes");
+        // never more slices than elements, nor than 4096
+        assertEquals(1, GradientAggregator.sliceCount(64, 1, 2));
+        assertEquals(4096, GradientAggregator.sliceCount(10_000, 1L << 30, 2));
+    }
+
+    @Test
     void slicesSummedPerSliceInPartitionOrderEqualTheWholeSum() {
         Random r = new Random(4);
         for (int blocks = 1; blocks <= 3; blocks++) {

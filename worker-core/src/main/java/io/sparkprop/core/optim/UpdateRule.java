@@ -111,28 +111,28 @@ public final class UpdateRule {
 
     /** Continues at step {@code steps} with fresh (zeroed) optimiser state, allocating nothing. */
     public void resetTo(long steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
-        }
+        checkSteps(steps);
         optimizer.reset();
         this.steps = steps;
     }
 
     /** {@link #restore(long, float[][])} from one flat array ({@link Optimizer#loadState}), allocating nothing. */
     public void restore(long steps, float[] flatState, int offset) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("step count must be >= 0, got " + steps);
-        }
+        checkSteps(steps);
         optimizer.loadState(flatState, offset);
         this.steps = steps;
     }
 
     /** Restores a checkpointed position: the completed step count and the optimiser state. */
     public void restore(long steps, float[][] optimizerState) {
+        checkSteps(steps);
+        optimizer.restoreState(optimizerState);
+        this.steps = steps;
+    }
+
+    private static void checkSteps(long steps) {
         if (steps < 0) {
             throw new IllegalArgumentException("step count must be >= 0, got " + steps);
         }
-        optimizer.restoreState(optimizerState);
-        this.steps = steps;
     }
 }
