@@ -1,5 +1,9 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.core.data.CacheFormat;
+import io.sparkprop.core.data.CompactFeatures;
+import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.driver.Mnist;
 import io.sparkprop.driver.TestData;
 import io.sparkprop.driver.TestSpark;
@@ -99,6 +103,35 @@ class CacheFormatTest {
         // one byte a value, plus offset and step per column (16 bytes) and the standardisation (8 bytes) per block
         assertEquals(784L * float32.trainRows() + labels + 2 * 24L * 784, fits.get("uint8").cachedBytes());
         assertTrue(float32.metrics().accuracy() > 0.85, "float32 accuracy " + float32.metrics().accuracy());
+    }
+
+    /** Spark's configured serializer (Kryo, registration required) carries every compact block whole. */
+    @Test
+    void compactBlocksCrossKryo() {
+        float[] x = new float[40 * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 37 % 256) / 255f + (i % 3 == 2 ? 0.001f * i : 0);
+        }
+        DataBlock raw = DataBlock.dense(40, 3, x, 1, new float[40]);
+        Standardizer standardizer = Standardizer.fromMoments(Standardizer.moments(raw), true);
+        org.apache.spark.serializer.SerializerInstance kryo = org.apache.spark.SparkEnv.get().serializer().newInstance();
+        scala.reflect.ClassTag<DataBlock> tag = scala.reflect.ClassTag$.MODULE$.apply(DataBlock.class);
+        for (CacheFormat format : new CacheFormat[] {CacheFormat.BFLOAT16, CacheFormat.FLOAT16, CacheFormat.UINT8}) {
+            CompactFeatures.Uint8Columns columns = format == CacheFormat.UINT8
+                    ? CompactFeatures.fitUint8(CompactFeatures.columnStats(raw)) : null;
+            DataBlock block = DataBlock.compact(CompactFeatures.encode(x, 40, 3, format, columns, standardizer), 1, new float[40])
+                    .withWeights(new float[40]);
+            DataBlock back = kryo.deserialize(kryo.serialize(block, tag), tag);
+            assertEquals(format, back.cacheFormat());
+            assertEquals(block.sizeInBytes(), back.sizeInBytes());
+            float[] a = new float[3];
+            float[] b = new float[3];
+            for (int r = 0; r < 40; r++) {
+                block.compact().decodeRow(r, a, 0);
+                back.compact().decodeRow(r, b, 0);
+                assertArrayEquals(a, b, format + " row " + r);
+            }
+        }
     }
 
     @Test
