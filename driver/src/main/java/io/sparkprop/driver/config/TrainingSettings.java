@@ -61,6 +61,15 @@ public final class TrainingSettings {
                     + " only centred), with statistics fitted on the training rows and stored in the model; predictions"
                     + " and metrics are in the label's units, the loss in standardised ones. Classification ignores it.")
             .fixedOnResume();
+    public static final Setting<String> CACHE_FORMAT = Setting.choice("data.cacheFormat", "cacheFormat", "float32",
+            List.of("float32", "bfloat16", "float16", "uint8"),
+            "How the cached dense features are stored (training and validation blocks), decoded into each mini-batch:"
+                    + " float32 (4 bytes a value, as given); bfloat16 or float16 (2 bytes: the standardised values rounded"
+                    + " to nearest even, relative error at most 2^-9 or 2^-11; float16 fails on a value beyond 65504);"
+                    + " uint8 (1 byte: per column q = round((x - min) / step) on the raw values, step = (max - min) / 255"
+                    + " fitted on the training rows, and exact for whole numbers spanning at most 255 and for pixels / 255,"
+                    + " so 8-bit images train to the same bits as float32). Sparse blocks stay float32. Recorded in the"
+                    + " model (training.cache).").fixedOnResume();
     public static final Setting<Double> VALIDATION_FRACTION = Setting.number("data.validation.fraction", "validationFraction", 0.2,
             Bounds.fromUntil(0, 1), "Fraction of the training rows held out for validation metrics and early stopping"
                     + " when no separate validation data is given (seeded by train.seed); 0 to train on every row.").fixedOnResume();
@@ -177,7 +186,7 @@ public final class TrainingSettings {
             Bounds.atLeast(1), "Checkpoints kept in train.checkpoint.dir, newest first.");
 
     /** Every setting, in the order the defaults file documents them. */
-    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_SCALE, STANDARDIZE_TARGET, VALIDATION_FRACTION,
+    public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_SCALE, STANDARDIZE_TARGET, CACHE_FORMAT, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
             LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, AGGREGATION, SPARSE_TRANSFER);

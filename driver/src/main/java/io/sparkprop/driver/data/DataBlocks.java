@@ -28,10 +28,11 @@ public final class DataBlocks {
     private final int cols;
     private final int targetWidth;
     private final long bytes;
+    private final long float32Bytes;
     private final boolean weighted;
     private final double weightSum;
 
-    private DataBlocks(JavaRDD<DataBlock> rdd, long[] partitionRows, int cols, int targetWidth, long bytes,
+    private DataBlocks(JavaRDD<DataBlock> rdd, long[] partitionRows, int cols, int targetWidth, long bytes, long float32Bytes,
                        boolean weighted, double weightSum) {
         this.rdd = rdd;
         this.partitionRows = partitionRows;
@@ -43,6 +44,7 @@ public final class DataBlocks {
         this.cols = cols;
         this.targetWidth = targetWidth;
         this.bytes = bytes;
+        this.float32Bytes = float32Bytes;
         this.weighted = weighted;
         this.weightSum = weightSum;
     }
@@ -71,12 +73,14 @@ public final class DataBlocks {
         long[] rows = new long[n];
         long total = 0;
         long bytes = 0;
+        long float32Bytes = 0;
         boolean weighted = false;
         double weightSum = 0;
         for (int p = 0; p < n; p++) {
             rows[p] = (long) summaries.get(p)[1];
             total += rows[p];
             bytes += (long) summaries.get(p)[4];
+            float32Bytes += (long) summaries.get(p)[7];
             weighted |= summaries.get(p)[5] != 0;
             weightSum += summaries.get(p)[6];
         }
@@ -107,7 +111,7 @@ public final class DataBlocks {
             }
         }
         warnIfSpilled(blocks, bytes);
-        return new DataBlocks(blocks, rows, cols, targetWidth, bytes, weighted, weightSum);
+        return new DataBlocks(blocks, rows, cols, targetWidth, bytes, float32Bytes, weighted, weightSum);
     }
 
     /** Logs the part of the cached blocks that did not fit in storage memory and lives on local disks. */
@@ -160,9 +164,14 @@ public final class DataBlocks {
         return weighted ? weightSum : totalRows;
     }
 
-    /** Bytes held by the cached blocks' arrays. */
+    /** Bytes held by the cached blocks' arrays, as stored (compact features at their compact size). */
     public long sizeInBytes() {
         return bytes;
+    }
+
+    /** What {@link #sizeInBytes()} would be with every block's features in float32. */
+    public long float32SizeInBytes() {
+        return float32Bytes;
     }
 
     /** Drops the cache (non-blocking). */
@@ -171,7 +180,7 @@ public final class DataBlocks {
     }
 
     /**
-     * Per partition: {blocks, rows, cols, targetWidth, bytes, weighted (0 or 1), weight sum};
+     * Per partition: {blocks, rows, cols, targetWidth, bytes, weighted (0 or 1), weight sum, bytes in float32};
      * materialises the cache on the way.
      */
     private static final class Summary implements Function2<Integer, Iterator<DataBlock>, Iterator<double[]>> {
@@ -179,7 +188,7 @@ public final class DataBlocks {
 
         @Override
         public Iterator<double[]> call(Integer partition, Iterator<DataBlock> blocks) {
-            double[] s = new double[7];
+            double[] s = new double[8];
             while (blocks.hasNext()) {
                 DataBlock b = blocks.next();
                 s[0]++;
@@ -187,6 +196,7 @@ public final class DataBlocks {
                 s[2] = b.cols();
                 s[3] = b.targetWidth();
                 s[4] += b.sizeInBytes();
+                s[7] += b.float32SizeInBytes();
                 if (b.isWeighted()) {
                     s[5] = 1;
                     for (float w : b.weights()) {

@@ -117,6 +117,12 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (BooleanParam) param(STANDARDIZE_TARGET);
     }
 
+    /** data.cacheFormat: float32, bfloat16, float16 or uint8. */
+    @SuppressWarnings("unchecked")
+    default Param<String> cacheFormat() {
+        return (Param<String>) param(CACHE_FORMAT);
+    }
+
     default DoubleParam validationFraction() {
         return (DoubleParam) param(VALIDATION_FRACTION);
     }
@@ -271,6 +277,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return value(STANDARDIZE_TARGET);
     }
 
+    default String getCacheFormat() {
+        return value(CACHE_FORMAT);
+    }
+
     default double getValidationFraction() {
         return value(VALIDATION_FRACTION);
     }
@@ -420,6 +430,11 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default E setLabelStandardization(boolean value) {
         return setting(STANDARDIZE_TARGET, value);
+    }
+
+    /** How the cached features are stored: float32 (the default), bfloat16, float16 or uint8. */
+    default E setCacheFormat(String value) {
+        return setting(CACHE_FORMAT, value);
     }
 
     default E setValidationFraction(double value) {

@@ -17,6 +17,11 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         kryo.register(DataBlock.class);
         kryo.register(DataBlock[].class);
         kryo.register(CsrMatrix.class);
+        kryo.register(io.sparkprop.core.data.CompactFeatures.class);
+        kryo.register(io.sparkprop.core.data.CompactFeatures.Uint8Columns.class);
+        kryo.register(io.sparkprop.core.data.CacheFormat.class);
+        kryo.register(short[].class);
+        kryo.register(byte[].class);
         kryo.register(float[].class);
         kryo.register(float[][].class);
         kryo.register(double[].class);

@@ -210,9 +210,9 @@ public final class DistributedTrainer {
         TrainingState state = from != null ? TrainingState.restore(from, rule, outer, layout)
                 : TrainingState.start(start, rule, outer);
         float[] params = state.params;
-        LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached): batch {}, {} iterations per epoch,"
+        LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached, {} MB in float32): batch {}, {} iterations per epoch,"
                         + " {} epochs, optimizer {}, learning rate {}{}{}, {} aggregation", spec, layout.size(), train.rows(), train.partitions(),
-                train.sizeInBytes() >> 20, config.get(BATCH_SIZE), perEpoch, epochs, config.get(OPTIMIZER),
+                train.sizeInBytes() >> 20, train.float32SizeInBytes() >> 20, config.get(BATCH_SIZE), perEpoch, epochs, config.get(OPTIMIZER),
                 rule.schedule().describe(), config.get(DROPOUT) > 0 ? ", dropout " + config.get(DROPOUT) : "",
                 k == 1 ? ", synchronous" : String.format(Locale.ROOT,
                         ", %d local steps per round (outer step %s, momentum %s, optimizer state %s)", k,

@@ -1,5 +1,6 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.core.data.CacheFormat;
 import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.config.ClassWeights;
@@ -8,6 +9,7 @@ import io.sparkprop.driver.data.BadRowSearch;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.RowCheck;
 import io.sparkprop.driver.data.DataBlocks;
+import io.sparkprop.driver.data.FeatureCompaction;
 import io.sparkprop.driver.data.FeatureStandardization;
 import io.sparkprop.driver.data.RowFeatures;
 import io.sparkprop.driver.model.SavedModel;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -270,17 +273,32 @@ public final class ModelFit {
                     rowNames).classWeights(null).build(validation);
             float[] mean = null;
             float[] std = null;
+            Standardizer standardizer = null;
             if (base != null ? base.standardized() : config.get(STANDARDIZE)) {
-                Standardizer standardizer = base != null ? new Standardizer(base.featureMean(), base.featureStd())
+                standardizer = base != null ? new Standardizer(base.featureMean(), base.featureStd())
                         : FeatureStandardization.fit(trainBlocks, sharedScale());
-                trainBlocks = FeatureStandardization.apply(trainBlocks, standardizer);
-                validationBlocks = validationBlocks == null ? null : FeatureStandardization.apply(validationBlocks, standardizer);
                 mean = standardizer.mean();
                 std = standardizer.std();
                 if (base == null && sharedScale()) {
                     progress.accept("features standardised with one shared scale " + sharedScaleOf(std) + " ("
                             + STANDARDIZE_SCALE.key() + " = " + config.get(STANDARDIZE_SCALE) + ")");
                 }
+            }
+            CacheFormat cacheFormat = CacheFormat.of(config.get(CACHE_FORMAT));
+            long float32Bytes = trainBlocks.float32SizeInBytes();
+            if (cacheFormat != CacheFormat.FLOAT32) {
+                // standardised and compacted in one pass: uint8's ranges are fitted on the raw training values
+                FeatureCompaction compaction = FeatureCompaction.fit(trainBlocks, cacheFormat);
+                trainBlocks = compaction.apply(trainBlocks, standardizer);
+                validationBlocks = validationBlocks == null ? null : compaction.apply(validationBlocks, standardizer);
+                if (compaction.exactColumns() >= 0) {
+                    progress.accept("uint8 cache: " + compaction.exactColumns() + " of " + spec.inputWidth()
+                            + " feature columns exact (constant, whole numbers or pixels / 255), the others to within"
+                            + " half of (max - min) / 255");
+                }
+            } else if (standardizer != null) {
+                trainBlocks = FeatureStandardization.apply(trainBlocks, standardizer);
+                validationBlocks = validationBlocks == null ? null : FeatureStandardization.apply(validationBlocks, standardizer);
             }
             Standardizer targets = null;
             if (!classification && (base != null ? base.targetStandardized() : config.get(STANDARDIZE_TARGET))) {
@@ -291,7 +309,7 @@ public final class ModelFit {
                         + Arrays.toString(targets.std()) + " (the loss is in these units, predictions and metrics in the label's)");
             }
             progress.accept("training on " + trainBlocks.rows() + " rows in " + trainBlocks.partitions() + " partitions ("
-                    + trainBlocks.sizeInBytes() / (1024 * 1024) + " MiB cached)"
+                    + cachedSize(trainBlocks.sizeInBytes(), float32Bytes, cacheFormat) + ")"
                     + (validationBlocks == null ? "" : ", validating on " + validationBlocks.rows() + " rows"));
             if (base != null) {
                 progress.accept("warm start from " + baseName);
@@ -330,6 +348,11 @@ public final class ModelFit {
                 cw.put("classRows", classRows);
                 training.put("classWeights", cw);
             }
+            Map<String, Object> cache = new LinkedHashMap<>();
+            cache.put("format", cacheFormat.settingName());
+            cache.put("bytes", trainBlocks.sizeInBytes());
+            cache.put("float32Bytes", float32Bytes);
+            training.put("cache", cache);
             training.put("metricsOn", metricsOn);
             training.put("metrics", metrics.toMapWithRows());
             training.put("configuration", config.toMap());
@@ -347,6 +370,16 @@ public final class ModelFit {
                 validationBlocks.unpersist();
             }
         }
+    }
+
+    /** "12.3 MiB cached as uint8, 25.1 % of float32's 49.0 MiB", or "49.0 MiB cached" for float32. */
+    static String cachedSize(long bytes, long float32Bytes, CacheFormat format) {
+        double mib = bytes / (1024.0 * 1024.0);
+        if (format == CacheFormat.FLOAT32) {
+            return String.format(Locale.ROOT, "%.1f MiB cached", mib);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB cached as %s, %.1f %% of float32's %.1f MiB", mib, format.settingName(),
+                100.0 * bytes / float32Bytes, float32Bytes / (1024.0 * 1024.0));
     }
 
     /** input -> hidden layers (model.hidden, model.activation) -> outputs (softmax or identity). */

@@ -9,6 +9,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code sparkprop info MODEL}: describes a saved model without starting Spark. */
@@ -41,6 +43,13 @@ final class InfoCommand implements Callable<Integer> {
         if (m.targetStandardized()) {
             out.println("targets:     standardised, mean " + Arrays.toString(m.targetMean()) + ", std "
                     + Arrays.toString(m.targetStd()));
+        }
+        if (m.training().get("cache") instanceof Map) {
+            Map<?, ?> cache = (Map<?, ?>) m.training().get("cache");
+            long bytes = ((Number) cache.get("bytes")).longValue();
+            long float32Bytes = ((Number) cache.get("float32Bytes")).longValue();
+            out.println(String.format(Locale.ROOT, "cache:       %s (training rows %.1f MiB, %.1f %% of float32)", cache.get("format"),
+                    bytes / (1024.0 * 1024.0), 100.0 * bytes / Math.max(1, float32Bytes)));
         }
         out.println("created:     " + m.createdAt() + " by sparkprop " + m.sparkpropVersion());
         m.training().forEach((k, v) -> out.println("training." + k + ": " + v));

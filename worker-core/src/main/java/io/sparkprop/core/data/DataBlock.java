@@ -12,6 +12,11 @@ import java.util.Arrays;
  * [rows x targetWidth] (a class index per row for softmax cross-entropy). A weighted block also holds a
  * weight w_r >= 0 per row ({@code weights} [rows], null when every row weighs 1): the loss, its gradient
  * and the metrics count row r w_r times. Its size is the raw float32 size plus a few bytes.
+ * <p>
+ * Dense features may instead be held compact ({@link #compact(CompactFeatures, int, float[])}, data.cacheFormat:
+ * bfloat16, float16 or uint8), decoded row by row into the batch's float32 buffer when a mini-batch
+ * is gathered. Sparse blocks keep their values in float32: a CSR value costs 4 bytes of value and 4 of
+ * column index, so a 16-bit value would save a quarter at most.
  */
 public final class DataBlock implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -20,11 +25,13 @@ public final class DataBlock implements Serializable {
     private final int cols;
     private final int targetWidth;
     private final float[] dense;
+    private final CompactFeatures compact;
     private final CsrMatrix sparse;
     private final float[] targets;
     private final float[] weights;
 
-    private DataBlock(int rows, int cols, int targetWidth, float[] dense, CsrMatrix sparse, float[] targets, float[] weights) {
+    private DataBlock(int rows, int cols, int targetWidth, float[] dense, CompactFeatures compact, CsrMatrix sparse,
+                      float[] targets, float[] weights) {
         if (targets.length != (long) rows * targetWidth) {
             throw new IllegalArgumentException("targets have length " + targets.length + ", expected rows * targetWidth = "
                     + rows + " * " + targetWidth);
@@ -36,6 +43,7 @@ public final class DataBlock implements Serializable {
         this.cols = cols;
         this.targetWidth = targetWidth;
         this.dense = dense;
+        this.compact = compact;
         this.sparse = sparse;
         this.targets = targets;
         this.weights = weights;
@@ -47,17 +55,27 @@ public final class DataBlock implements Serializable {
             throw new IllegalArgumentException("features have length " + features.length + ", expected rows * cols = "
                     + rows + " * " + cols);
         }
-        return new DataBlock(rows, cols, targetWidth, features, null, targets, null);
+        return new DataBlock(rows, cols, targetWidth, features, null, null, targets, null);
+    }
+
+    /** Dense features held compact, and targets [rows x targetWidth]. */
+    public static DataBlock compact(CompactFeatures features, int targetWidth, float[] targets) {
+        return new DataBlock(features.rows(), features.cols(), targetWidth, null, features, null, targets, null);
     }
 
     /** Sparse features and targets [rows x targetWidth]. */
     public static DataBlock sparse(CsrMatrix features, int targetWidth, float[] targets) {
-        return new DataBlock(features.rows(), features.cols(), targetWidth, null, features, targets, null);
+        return new DataBlock(features.rows(), features.cols(), targetWidth, null, null, features, targets, null);
     }
 
     /** This block with row weights {@code weights} [rows] (null: unweighted); the other arrays are shared. */
     public DataBlock withWeights(float[] weights) {
-        return new DataBlock(rows, cols, targetWidth, dense, sparse, targets, weights);
+        return new DataBlock(rows, cols, targetWidth, dense, compact, sparse, targets, weights);
+    }
+
+    /** This block with targets {@code targets} [rows x targetWidth]; the features and weights are shared. */
+    public DataBlock withTargets(int targetWidth, float[] targets) {
+        return new DataBlock(rows, cols, targetWidth, dense, compact, sparse, targets, weights);
     }
 
     public int rows() {
@@ -76,9 +94,24 @@ public final class DataBlock implements Serializable {
         return sparse != null;
     }
 
-    /** Dense features, or null when sparse. */
+    /** Dense float32 features, or null when sparse or compact. */
     public float[] dense() {
         return dense;
+    }
+
+    /** Whether the dense features are held in a compact format ({@link #compact()}). */
+    public boolean isCompact() {
+        return compact != null;
+    }
+
+    /** The compact dense features, or null when float32 or sparse. */
+    public CompactFeatures compact() {
+        return compact;
+    }
+
+    /** The format of the features: float32 unless compact. */
+    public CacheFormat cacheFormat() {
+        return compact == null ? CacheFormat.FLOAT32 : compact.format();
     }
 
     /** Sparse features, or null when dense. */
@@ -101,8 +134,8 @@ public final class DataBlock implements Serializable {
 
     /** Rows {@code [from, to)} of a dense block as a new dense block (copies). */
     public DataBlock denseRows(int from, int to) {
-        if (sparse != null) {
-            throw new IllegalArgumentException("denseRows takes a dense block");
+        if (dense == null) {
+            throw new IllegalArgumentException("denseRows takes a dense float32 block");
         }
         if (from < 0 || from > to || to > rows) {
             throw new IllegalArgumentException("row range [" + from + ", " + to + ") is not inside [0, " + rows + "]");
@@ -112,21 +145,30 @@ public final class DataBlock implements Serializable {
                 .withWeights(weights == null ? null : Arrays.copyOfRange(weights, from, to));
     }
 
-    /** Approximate bytes held: the arrays' payloads. */
+    /** Approximate bytes held: the arrays' payloads (the compact ones when compact). */
     public long sizeInBytes() {
         long bytes = 4L * targets.length + (weights == null ? 0 : 4L * weights.length);
         if (dense != null) {
             bytes += 4L * dense.length;
+        } else if (compact != null) {
+            bytes += compact.sizeInBytes();
         } else {
             bytes += 4L * (sparse.rows() + 1) + 8L * sparse.nnz();
         }
         return bytes;
     }
 
+    /** What {@link #sizeInBytes()} would be with the features in float32 (dense, or sparse as they are). */
+    public long float32SizeInBytes() {
+        long bytes = sizeInBytes();
+        return compact == null ? bytes : bytes - compact.sizeInBytes() + 4L * rows * cols;
+    }
+
     /**
      * Copies the examples {@code order[from..to)} into {@code batch} (features, targets and weights), in
      * that order, and records each one's index in this block as its {@link Batch#rowIds() row identity}.
-     * Allocates nothing unless a sparse batch buffer has to grow.
+     * Compact features are decoded straight into the batch's float32 buffer. Allocates nothing unless a
+     * sparse batch buffer has to grow.
      */
     public void gather(int[] order, int from, int to, Batch batch) {
         int n = to - from;
@@ -141,7 +183,13 @@ public final class DataBlock implements Serializable {
         for (int i = 0; i < n; i++) {
             System.arraycopy(targets, order[from + i] * targetWidth, bt, i * targetWidth, targetWidth);
         }
-        if (sparse == null) {
+        if (compact != null) {
+            float[] bx = batch.dense();
+            for (int i = 0; i < n; i++) {
+                compact.decodeRow(order[from + i], bx, i * cols);
+            }
+            batch.setDense(n);
+        } else if (sparse == null) {
             float[] bx = batch.dense();
             for (int i = 0; i < n; i++) {
                 System.arraycopy(dense, order[from + i] * cols, bx, i * cols, cols);

@@ -42,6 +42,9 @@ public final class Standardizer implements Serializable {
         int cols = block.cols();
         double[] m = new double[1 + 2 * cols];
         m[0] = block.rows();
+        if (block.isCompact()) {
+            throw new IllegalArgumentException("moments take float32 features, the block is " + block.cacheFormat().settingName());
+        }
         if (block.isSparse()) {
             CsrMatrix x = block.sparse();
             for (int k = 0; k < x.nnz(); k++) {
@@ -201,14 +204,17 @@ public final class Standardizer implements Serializable {
                 apply(y, r * width);
             }
         }
-        return block.isSparse() ? DataBlock.sparse(block.sparse(), width, y)
-                : DataBlock.dense(block.rows(), block.cols(), block.dense(), width, y);
+        return block.withTargets(width, y);
     }
 
     /** A standardised copy of a block (dense: centred and scaled; sparse: scaled only). */
     public DataBlock apply(DataBlock block) {
         if (block.cols() != mean.length) {
             throw new IllegalArgumentException("block has " + block.cols() + " features, the standardisation " + mean.length);
+        }
+        if (block.isCompact()) {
+            throw new IllegalArgumentException("standardise float32 features before compacting them (a "
+                    + block.cacheFormat().settingName() + " block)");
         }
         if (block.isSparse()) {
             CsrMatrix x = block.sparse();
