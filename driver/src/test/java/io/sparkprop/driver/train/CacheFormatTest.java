@@ -53,7 +53,7 @@ class CacheFormatTest {
 
     private static ModelFit.Result fit(String format, Dataset<Row> train, Dataset<Row> validation, int epochs, int hidden) {
         TrainingConfig settings = TrainingConfig.builder().set(CACHE_FORMAT, format).set(HIDDEN, new int[] {hidden})
-                .set(EPOCHS, epochs).set(BATCH_SIZE, 64).set(LEARNING_RATE, 2e-3).set(SEED, 5L).set(LOCAL_STEPS, "1")
+                .set(EPOCHS, epochs).set(BATCH_SIZE, 64).set(LEARNING_RATE, 2e-3).set(SEED, 5L).set(LOCAL_STEPS, "8")
                 .set(LOG_INTERVAL, 0L).build();
         return new ModelFit(settings, SavedModel.Task.CLASSIFICATION).features("features").label("label").run(train, validation);
     }
