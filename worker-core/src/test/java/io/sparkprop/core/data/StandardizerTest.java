@@ -82,6 +82,15 @@ class StandardizerTest {
     }
 
     @Test
+    void standardisedTargetsKeepTheRowWeights() {
+        // a weighted regression block: standardising its targets must not drop w (it once did, and the fit
+        // then trained unweighted)
+        DataBlock block = DataBlock.dense(2, 1, new float[] {0, 1}, 1, new float[] {100, 300}).withWeights(new float[] {2, 0.5f});
+        Standardizer t = Standardizer.forTargets(Standardizer.targetMoments(block));
+        assertArrayEquals(new float[] {2, 0.5f}, t.applyToTargets(block).weights());
+    }
+
+    @Test
     void aConstantTargetWhoseVarianceCancelsToRoundingStillGetsStdOne() {
         // 0.1f three times: sum y^2 - n mean^2 is a rounding residue, not 0
         DataBlock block = DataBlock.dense(3, 1, new float[] {0, 1, 2}, 1, new float[] {0.1f, 0.1f, 0.1f});
