@@ -20,6 +20,7 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         kryo.register(io.sparkprop.core.data.CompactFeatures.class);
         kryo.register(io.sparkprop.core.data.CompactFeatures.Uint8Columns.class);
         kryo.register(io.sparkprop.core.data.CacheFormat.class);
+        kryo.register(io.sparkprop.core.data.Standardizer.class);
         kryo.register(short[].class);
         kryo.register(byte[].class);
         kryo.register(float[].class);

@@ -13,9 +13,9 @@ import java.util.Arrays;
  * not an infinity.
  * <p>
  * uint8 holds the raw values (before standardisation), one code q in [0, 255] per value, decoded as
- * {@code x = (float) (offset_j + q step_j)} in double arithmetic, and then standardised
- * ({@code x' = (x - mean_j) / std_j}, 0 where std_j = 0) in float exactly as {@link Standardizer}
- * does: where x comes back exactly, x' has the very bits the float32 cache would hold. Per column j,
+ * {@code x = (float) (offset_j + q step_j)} in double arithmetic, and then standardised by the fit's
+ * {@link Standardizer} itself ({@code x' = (x - mean_j) / std_j}, 0 where std_j = 0): where x comes
+ * back exactly, x' has the very bits the float32 cache would hold. Per column j,
  * fitted on the training rows ({@link #columnStats}, {@link #fitUint8}):
  * <pre>
  *   constant column (min = max)                         offset = min, step = 1      exact
@@ -40,19 +40,17 @@ public final class CompactFeatures implements Serializable {
     private final byte[] codes;
     private final Uint8Columns columns;
     /** uint8: the standardisation applied after decoding (null for none). */
-    private final float[] mean;
-    private final float[] std;
+    private final Standardizer standardizer;
 
     private CompactFeatures(CacheFormat format, int rows, int cols, short[] halves, byte[] codes, Uint8Columns columns,
-                            float[] mean, float[] std) {
+                            Standardizer standardizer) {
         this.format = format;
         this.rows = rows;
         this.cols = cols;
         this.halves = halves;
         this.codes = codes;
         this.columns = columns;
-        this.mean = mean;
-        this.std = std;
+        this.standardizer = standardizer;
     }
 
     /** uint8's per-column decoding {@code x = (float) (offset_j + q step_j)}, shared by every block of a fit. */
@@ -177,7 +175,7 @@ public final class CompactFeatures implements Serializable {
                         }
                     }
                 }
-                return new CompactFeatures(format, rows, cols, halves, null, null, null, null);
+                return new CompactFeatures(format, rows, cols, halves, null, null, null);
             }
             case UINT8: {
                 if (columns == null || columns.width() != cols) {
@@ -190,8 +188,7 @@ public final class CompactFeatures implements Serializable {
                         codes[r * cols + j] = (byte) (int) Math.max(0, Math.min(255, q));
                     }
                 }
-                return new CompactFeatures(format, rows, cols, null, codes, columns,
-                        standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std());
+                return new CompactFeatures(format, rows, cols, null, codes, columns, standardizer);
             }
             default:
                 throw new IllegalArgumentException("float32 features are not compacted");
@@ -228,11 +225,10 @@ public final class CompactFeatures implements Serializable {
                 double[] offset = columns.offset;
                 double[] step = columns.step;
                 for (int j = 0; j < cols; j++) {
-                    float v = (float) (offset[j] + (codes[base + j] & 0xFF) * step[j]);
-                    if (mean != null) {
-                        v = std[j] == 0f ? 0f : (v - mean[j]) / std[j];
-                    }
-                    out[off + j] = v;
+                    out[off + j] = (float) (offset[j] + (codes[base + j] & 0xFF) * step[j]);
+                }
+                if (standardizer != null) {
+                    standardizer.apply(out, off);
                 }
             }
         }
@@ -243,6 +239,6 @@ public final class CompactFeatures implements Serializable {
         if (halves != null) {
             return 2L * halves.length;
         }
-        return codes.length + 16L * cols + (mean == null ? 0 : 8L * cols);
+        return codes.length + 16L * cols + (standardizer == null ? 0 : 8L * cols);
     }
 }
