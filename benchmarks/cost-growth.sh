@@ -2,9 +2,10 @@
 # Cost-growth harness: how a round and an epoch grow with rows, parameters, partitions and wide sparse
 # input, on synthetic data labelled by a fixed random teacher network. Prints Markdown tables and
 # writes SVG charts into OUT_DIR (default benchmarks/results).
-#   benchmarks/cost-growth.sh rows|params|partitions|sparse|aggregation [OUT_DIR] [values, comma-separated]
+#   benchmarks/cost-growth.sh rows|params|partitions|sparse|sparse-update|aggregation [OUT_DIR] [values, comma-separated]
 # SPARKPROP_BENCH_MASTER picks the master (default local[2]; e.g. local-cluster[2,1,2048]);
-# SPARKPROP_BENCH_HEAP the driver heap (default 8g).
+# SPARKPROP_BENCH_HEAP the driver heap (default 8g); SPARKPROP_BENCH_CACHE the rows sweep's cache format
+# (float32, default, or uint8, bfloat16, float16).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

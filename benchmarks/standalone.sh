@@ -3,6 +3,9 @@
 # Workers with 1 core each, executors in their own JVMs; the recipe of shared/docs/spark-standalone.md,
 # from the Maven jars alone). Same arguments as end-to-end.sh; MLlib is skipped unless asked for.
 #   benchmarks/standalone.sh [dataDir] [epochs] [partitions] [mllibIterations|none] [batch] [learningRate] [variants]
+# or the cost-growth harness (benchmarks/cost-growth.sh's arguments) on the same cluster, executors of
+# SPARKPROP_BENCH_EXECUTOR_MEMORY (default 1g):
+#   benchmarks/standalone.sh cost-growth SWEEP [OUT_DIR] [values]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -36,6 +39,14 @@ for _ in $(seq 1 300); do
 done
 curl -sf http://127.0.0.1:8180/json/ | grep -q '"aliveworkers" *: *2' || { echo "the workers did not register; see $RUN" >&2; exit 1; }
 export SPARKPROP_BENCH_MASTER=spark://127.0.0.1:7177 SPARKPROP_BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
+if [ "${1:-}" = cost-growth ]; then
+  shift
+  # executors get the driver's class path (CostGrowth passes it on): absolute, since they run in the workers' folders
+  # shellcheck disable=SC2086
+  timeout 3600 java -Xmx"${SPARKPROP_BENCH_HEAP:-8g}" $FLAGS -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+    -cp "$ROOT/benchmarks/target/benchmarks.jar:$ROOT/jobs/target/lib/*" io.sparkprop.bench.CostGrowth "$@"
+  exit $?
+fi
 # shellcheck disable=SC2086
 timeout 1800 java -Xmx8g $FLAGS -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -cp "benchmarks/target/benchmarks.jar:jobs/target/lib/*" io.sparkprop.bench.FashionMnistEndToEnd "${1:-/usr/share/datasets/fashion-mnist}" \

@@ -1,6 +1,9 @@
 package io.sparkprop.bench;
 
+import io.sparkprop.core.data.CacheFormat;
+import io.sparkprop.core.data.CompactFeatures;
 import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.matrix.CsrMatrix;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.data.DataBlocks;
@@ -41,14 +44,18 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *
  * <p>Arguments: {@code SWEEP OUT_DIR [values]}, SWEEP one of
  * <ul>
- *   <li>{@code rows} [60000,600000]: 784-256-128-10 ReLU, Adam, batch 128, local steps auto, one epoch
- *       after a warm-up epoch; seconds per epoch, cached bytes, driver heap peak;</li>
+ *   <li>{@code rows} [60000,600000]: image-like rows (pixel grid k / 255), 784-256-128-10 ReLU, Adam, batch
+ *       128, local steps auto, one partitioning for all sizes (<= 500k rows a block), one epoch after a
+ *       warm-up epoch; seconds per epoch, cached bytes, driver heap peak; SPARKPROP_BENCH_CACHE=uint8 caches
+ *       the features as uint8 (exact on this grid, a quarter of the bytes: 6M rows in 4.7 GB);</li>
  *   <li>{@code params} [128,1280,12800,38400]: 784-h-10 on 8,192 rows, synchronous (K = 1), median of
  *       8 rounds after 2: round time, broadcast, job, the driver's sum, partial bytes, heap peaks;</li>
  *   <li>{@code partitions} [1,2,8,32,64]: 784-256-128-10 on 65,536 rows, batch 1024, synchronous, driver and sharded
  *       aggregation side by side: median round and its breakdown;</li>
  *   <li>{@code sparse} [1000000]: LIBSVM-like rows of that many features with ~100 nonzeros, 2-layer
  *       64-wide network, sparse vs dense transfer: rows/s and partial bytes per round;</li>
+ *   <li>{@code sparse-update} [1000000]: the same data and network, one epoch in rounds of 32 local steps
+ *       with train.sparseUpdate dense and touched, for sgd and adam: seconds per epoch and accuracy;</li>
  *   <li>{@code aggregation} [64]: a 9.8M-parameter 784-12288-10 on that many partitions, sharded and driver
  *       aggregation: the driver's heap peak above its heap before the run (run it on local-cluster).</li>
  * </ul>
@@ -89,9 +96,10 @@ public final class CostGrowth {
                 case "params" -> params(jsc, executors, ints(args, "128,1280,12800,38400"), out);
                 case "partitions" -> partitions(jsc, ints(args, "1,2,8,32,64"), out, master);
                 case "sparse" -> sparse(jsc, ints(args, "1000000"));
+                case "sparse-update" -> sparseUpdates(jsc, ints(args, "1000000"));
                 case "aggregation" -> aggregationHeap(jsc, ints(args, "64"));
                 default -> throw new IllegalArgumentException("unknown sweep " + sweep
-                        + ": rows, params, partitions, sparse or aggregation");
+                        + ": rows, params, partitions, sparse, sparse-update or aggregation");
             }
         }
     }
@@ -105,23 +113,25 @@ public final class CostGrowth {
     private static void rows(JavaSparkContext jsc, ExecutorHeap executors, int[] rowCounts, Path out) throws IOException {
         NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(CLASSES, "softmax")
                 .loss("softmax_cross_entropy");
-        int partitions = jsc.defaultParallelism();
+        CacheFormat cache = CacheFormat.of(System.getenv().getOrDefault("SPARKPROP_BENCH_CACHE", "float32"));
+        // one partitioning for every size (so only the rows change): a multiple of the cores with at most
+        // 500k rows a block (a block's float[] must stay below 2^31 entries, and is built in one task)
+        int cores = jsc.defaultParallelism();
+        int largest = Arrays.stream(rowCounts).max().orElse(1);
+        int partitions = cores * (int) Math.ceil(largest / (500_000.0 * cores));
+        System.out.printf(Locale.ROOT, "%d partitions, features on the pixel grid k/255, cached as %s%n", partitions,
+                cache.settingName());
         System.out.println("| rows | s/epoch | s/epoch per 100k rows | cached MB | float32 MB | driver heap peak MB | executor heap peak MB | K | training accuracy vs teacher |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         List<double[]> points = new ArrayList<>();
         for (int n : rowCounts) {
-            DataBlocks data = DataBlocks.cache(teacherRows(jsc, n, 784, partitions, 7));
+            DataBlocks data = DataBlocks.cache(pixelTeacherRows(jsc, n, 784, partitions, 7, cache));
             TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3)
                     .set(BATCH_SIZE, 128).set(EPOCHS, 2).set(SEED, 1L).set(LOG_INTERVAL, 0L).build();
             HeapPeak driver = HeapPeak.start();
             executors.reset();
             List<EpochMetrics> epochs = new ArrayList<>();
-            TrainingResult r = new DistributedTrainer(jsc, config).logProgress(false).addListener(new TrainingListener() {
-                @Override
-                public void onEpoch(EpochMetrics m) {
-                    epochs.add(m);
-                }
-            }).fit(data, null);
+            TrainingResult r = fit(jsc, config, data, epochs);
             double seconds = epochs.get(1).seconds();
             double accuracy = new DistributedTrainer(jsc, config).evaluate(r.parameters(), data).accuracy();
             long floats = 4L * n * (784 + 1);
@@ -217,6 +227,57 @@ public final class CostGrowth {
         }
     }
 
+    /** K for the sparse-update sweep: 8 rounds an epoch of 256 iterations (auto would pick K = 1 for 64M parameters). */
+    private static final int SPARSE_UPDATE_LOCAL_STEPS = 32;
+
+    /**
+     * train.sparseUpdate on the wide data: one epoch with local steps (K = 32) and each update, dense and
+     * touched, for sgd and adam: seconds per epoch, rows/s and the training accuracy after the epoch.
+     */
+    private static void sparseUpdates(JavaSparkContext jsc, int[] widths) {
+        for (int d : widths) {
+            NetworkSpec spec = NetworkSpec.input(d).dense(64, "relu").dense(CLASSES, "softmax").loss("softmax_cross_entropy");
+            DataBlocks data = DataBlocks.cache(sparseTeacherRows(jsc, 65536, d, 100, jsc.defaultParallelism(), 10));
+            sparseUpdates(jsc, spec, data);
+            data.unpersist();
+        }
+    }
+
+    private static void sparseUpdates(JavaSparkContext jsc, NetworkSpec spec, DataBlocks data) {
+        System.out.printf(Locale.ROOT, "%s, %,d parameters, %,d rows, %d local steps per round%n", spec, spec.layout().size(),
+                data.rows(), SPARSE_UPDATE_LOCAL_STEPS);
+        System.out.println("| optimizer | update | K | s/epoch | rows/s | training accuracy | same bits as dense |");
+        System.out.println("|---|---|---:|---:|---:|---:|---|");
+        for (String optimizer : new String[] {"sgd", "adam"}) {
+            float[] denseBits = null;
+            for (String update : new String[] {"dense", "touched"}) {
+                TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, optimizer)
+                        .set(LEARNING_RATE, optimizer.equals("sgd") ? 0.5 : 1e-3).set(BATCH_SIZE, 256).set(EPOCHS, 1)
+                        .set(SEED, 1L).set(LOG_INTERVAL, 0L).set(LOCAL_STEPS, String.valueOf(SPARSE_UPDATE_LOCAL_STEPS))
+                        .set(SPARSE_UPDATE, update).build();
+                List<EpochMetrics> epochs = new ArrayList<>();
+                TrainingResult r = fit(jsc, config, data, epochs);
+                if (denseBits == null) {
+                    denseBits = r.parameters();
+                }
+                double seconds = epochs.get(0).seconds();
+                double accuracy = new DistributedTrainer(jsc, config).evaluate(r.parameters(), data).accuracy();
+                System.out.printf(Locale.ROOT, "| %s | %s | %d | %.1f | %.0f | %.4f | %s |%n", optimizer, update, r.localSteps(), seconds,
+                        data.rows() / seconds, accuracy, Arrays.equals(denseBits, r.parameters()) ? "yes" : "no");
+            }
+        }
+    }
+
+    /** Trains quietly, adding every epoch's metrics to {@code epochs}. */
+    private static TrainingResult fit(JavaSparkContext jsc, TrainingConfig config, DataBlocks data, List<EpochMetrics> epochs) {
+        return new DistributedTrainer(jsc, config).logProgress(false).addListener(new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                epochs.add(m);
+            }
+        }).fit(data, null);
+    }
+
     // ---------------------------------------------------------------- data
 
     /**
@@ -243,6 +304,52 @@ public final class CostGrowth {
                 labels[i] = argmax(v, hidden);
             }
             return DataBlock.dense(n, d, x, 1, labels);
+        });
+    }
+
+    /**
+     * {@code rows} image-like rows: {@code d} features on the pixel grid k / 255 (k uniform in 0..255),
+     * labelled by the teacher of {@link #teacherRows} applied to the centred, unit-variance values
+     * sqrt(12) (x - 1/2), and standardised to those values for training. With {@code cache} uint8 each block is stored as CompactFeatures, which is exact on
+     * this grid (the same bits as float32, a quarter of the bytes); the float32 block exists only inside
+     * the task that builds it.
+     */
+    static JavaRDD<DataBlock> pixelTeacherRows(JavaSparkContext jsc, int rows, int d, int partitions, long seed, CacheFormat cache) {
+        return jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(p -> {
+            float[] w = gaussians(new SplittableRandom(seed), TEACHER_HIDDEN * d, 1 / Math.sqrt(d));
+            float[] v = gaussians(new SplittableRandom(seed + 1), CLASSES * TEACHER_HIDDEN, 1 / Math.sqrt(TEACHER_HIDDEN));
+            int n = (int) ((long) rows * (p + 1) / partitions - (long) rows * p / partitions);
+            SplittableRandom r = new SplittableRandom(seed * 1000 + p + 2);
+            float[] x = new float[n * d];
+            float[] labels = new float[n];
+            float[] hidden = new float[TEACHER_HIDDEN];
+            double centred = Math.sqrt(12);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < d; j++) {
+                    x[i * d + j] = (float) (r.nextInt(256) * (1 / 255.0));
+                }
+                for (int h = 0; h < TEACHER_HIDDEN; h++) {
+                    double z = 0;
+                    for (int j = 0; j < d; j++) {
+                        z += w[h * d + j] * centred * (x[i * d + j] - 0.5);
+                    }
+                    hidden[h] = (float) Math.tanh(z);
+                }
+                labels[i] = argmax(v, hidden);
+            }
+            // standardised as the product would (the known moments: mean 1/2, std 1/sqrt(12) in every column)
+            float[] mean = new float[d];
+            float[] std = new float[d];
+            Arrays.fill(mean, 0.5f);
+            Arrays.fill(std, (float) (1 / centred));
+            Standardizer standardizer = new Standardizer(mean, std);
+            DataBlock block = DataBlock.dense(n, d, x, 1, labels);
+            if (cache == CacheFormat.FLOAT32) {
+                return standardizer.apply(block);
+            }
+            CompactFeatures.Uint8Columns columns = cache == CacheFormat.UINT8
+                    ? CompactFeatures.fitUint8(CompactFeatures.columnStats(block)) : null;
+            return DataBlock.compact(CompactFeatures.encode(x, n, d, cache, columns, standardizer), 1, labels);
         });
     }
 

@@ -149,6 +149,17 @@ public final class TrainingSettings {
             "Send a partition's first-layer weight gradient (or change) as (column indices, values) when some input columns"
                     + " are zero in all of it and that is smaller: wide sparse data (LIBSVM, sparse vectors) then moves only"
                     + " the columns its rows touched. The sums, and so the bits, are the same either way.");
+    public static final Setting<String> SPARSE_UPDATE = Setting.choice("train.sparseUpdate", "sparseUpdate", "auto",
+            List.of("auto", "dense", "touched"),
+            "Which first-layer weights a step updates on sparse input (LIBSVM, sparse vectors). dense: all of them,"
+                    + " every step (O(parameters) per step however few input columns a batch touched); touched: only the"
+                    + " input columns the step's rows touched (a partition's batch in local steps; the round's nonzero"
+                    + " columns on the driver), which for sgd without weight decay is exactly the dense step, and for"
+                    + " momentum, nesterov, adam, adamw or weight decay leaves an untouched column's weights and optimizer"
+                    + " state as they are for that step (the lazy semantics of TensorFlow's LazyAdam and PyTorch's SparseAdam:"
+                    + " a feature's moments decay only on the steps that see it); auto: touched where it gives the dense"
+                    + " bits (sgd with weight decay 0, and the outer step of local steps with outer momentum 0), dense"
+                    + " elsewhere. Dense input always updates densely.");
 
     // ---- local steps between synchronisations
 
@@ -189,7 +200,7 @@ public final class TrainingSettings {
     public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_SCALE, STANDARDIZE_TARGET, CACHE_FORMAT, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
-            LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, AGGREGATION, SPARSE_TRANSFER);
+            LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, AGGREGATION, SPARSE_TRANSFER, SPARSE_UPDATE);
 
     private static final Map<String, Setting<?>> BY_KEY = index();
 

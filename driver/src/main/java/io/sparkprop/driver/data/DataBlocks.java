@@ -31,9 +31,10 @@ public final class DataBlocks {
     private final long float32Bytes;
     private final boolean weighted;
     private final double weightSum;
+    private final boolean sparse;
 
     private DataBlocks(JavaRDD<DataBlock> rdd, long[] partitionRows, int cols, int targetWidth, long bytes, long float32Bytes,
-                       boolean weighted, double weightSum) {
+                       boolean weighted, double weightSum, boolean sparse) {
         this.rdd = rdd;
         this.partitionRows = partitionRows;
         long sum = 0;
@@ -47,6 +48,7 @@ public final class DataBlocks {
         this.float32Bytes = float32Bytes;
         this.weighted = weighted;
         this.weightSum = weightSum;
+        this.sparse = sparse;
     }
 
     /**
@@ -76,6 +78,7 @@ public final class DataBlocks {
         long float32Bytes = 0;
         boolean weighted = false;
         double weightSum = 0;
+        boolean sparse = false;
         for (int p = 0; p < n; p++) {
             rows[p] = (long) summaries.get(p)[1];
             total += rows[p];
@@ -83,6 +86,7 @@ public final class DataBlocks {
             float32Bytes += (long) summaries.get(p)[7];
             weighted |= summaries.get(p)[5] != 0;
             weightSum += summaries.get(p)[6];
+            sparse |= summaries.get(p)[8] != 0;
         }
         if (total == 0) {
             blocks.unpersist(false);
@@ -111,7 +115,7 @@ public final class DataBlocks {
             }
         }
         warnIfSpilled(blocks, bytes);
-        return new DataBlocks(blocks, rows, cols, targetWidth, bytes, float32Bytes, weighted, weightSum);
+        return new DataBlocks(blocks, rows, cols, targetWidth, bytes, float32Bytes, weighted, weightSum, sparse);
     }
 
     /** Logs the part of the cached blocks that did not fit in storage memory and lives on local disks. */
@@ -159,6 +163,11 @@ public final class DataBlocks {
         return weighted;
     }
 
+    /** Whether any block stores its features sparse (CSR). */
+    public boolean sparse() {
+        return sparse;
+    }
+
     /** {@code sum_r w_r} over all rows: {@link #rows()} when unweighted. */
     public double weightSum() {
         return weighted ? weightSum : totalRows;
@@ -180,7 +189,8 @@ public final class DataBlocks {
     }
 
     /**
-     * Per partition: {blocks, rows, cols, targetWidth, bytes, weighted (0 or 1), weight sum, bytes in float32};
+     * Per partition: {blocks, rows, cols, targetWidth, bytes, weighted (0 or 1), weight sum, bytes in float32,
+     * sparse (0 or 1)};
      * materialises the cache on the way.
      */
     private static final class Summary implements Function2<Integer, Iterator<DataBlock>, Iterator<double[]>> {
@@ -188,7 +198,7 @@ public final class DataBlocks {
 
         @Override
         public Iterator<double[]> call(Integer partition, Iterator<DataBlock> blocks) {
-            double[] s = new double[8];
+            double[] s = new double[9];
             while (blocks.hasNext()) {
                 DataBlock b = blocks.next();
                 s[0]++;
@@ -197,6 +207,7 @@ public final class DataBlocks {
                 s[3] = b.targetWidth();
                 s[4] += b.sizeInBytes();
                 s[7] += b.float32SizeInBytes();
+                s[8] = b.isSparse() ? 1 : s[8];
                 if (b.isWeighted()) {
                     s[5] = 1;
                     for (float w : b.weights()) {

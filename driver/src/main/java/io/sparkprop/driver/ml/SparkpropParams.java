@@ -249,6 +249,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (BooleanParam) param(SPARSE_TRANSFER);
     }
 
+    default Param<String> sparseUpdate() {
+        return (Param<String>) param(SPARSE_UPDATE);
+    }
+
     default int[] getLayers() {
         return value(HIDDEN);
     }
@@ -399,6 +403,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default boolean getSparseTransfer() {
         return value(SPARSE_TRANSFER);
+    }
+
+    default String getSparseUpdate() {
+        return value(SPARSE_UPDATE);
     }
 
     /** Hidden layer widths, e.g. {@code setLayers(64, 32)}; no argument for no hidden layer. */
@@ -561,5 +569,9 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default E setSparseTransfer(boolean value) {
         return setting(SPARSE_TRANSFER, value);
+    }
+
+    default E setSparseUpdate(String value) {
+        return setting(SPARSE_UPDATE, value);
     }
 }

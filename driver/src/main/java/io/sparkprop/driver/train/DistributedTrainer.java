@@ -6,9 +6,9 @@ import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
-import io.sparkprop.core.optim.GradientClipping;
 import io.sparkprop.core.optim.Momentum;
 import io.sparkprop.core.optim.Optimizer;
+import io.sparkprop.core.optim.ParameterRanges;
 import io.sparkprop.core.optim.UpdateRule;
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
@@ -210,14 +210,20 @@ public final class DistributedTrainer {
         TrainingState state = from != null ? TrainingState.restore(from, rule, outer, layout)
                 : TrainingState.start(start, rule, outer);
         float[] params = state.params;
+        // train.sparseUpdate on the driver: with sparse input, the round's update visits only the
+        // first-layer columns in which its mean gradient (or change) is nonzero
+        boolean touchedSteps = train.sparse() && config.touchedSteps();
+        boolean touchedOuter = train.sparse() && config.touchedOuterStep();
+        ParameterRanges ranges = ParameterRanges.all(layout.size());
         LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached, {} MB in float32): batch {}, {} iterations per epoch,"
-                        + " {} epochs, optimizer {}, learning rate {}{}{}, {} aggregation", spec, layout.size(), train.rows(), train.partitions(),
+                        + " {} epochs, optimizer {}, learning rate {}{}{}, {} aggregation{}", spec, layout.size(), train.rows(), train.partitions(),
                 train.sizeInBytes() >> 20, train.float32SizeInBytes() >> 20, config.get(BATCH_SIZE), perEpoch, epochs, config.get(OPTIMIZER),
                 rule.schedule().describe(), config.get(DROPOUT) > 0 ? ", dropout " + config.get(DROPOUT) : "",
                 k == 1 ? ", synchronous" : String.format(Locale.ROOT,
                         ", %d local steps per round (outer step %s, momentum %s, optimizer state %s)", k,
                         config.get(OUTER_LEARNING_RATE), config.get(OUTER_MOMENTUM), config.get(LOCAL_OPTIMIZER_STATE)),
-                aggregator.sharded() ? "sharded" : "driver");
+                aggregator.sharded() ? "sharded" : "driver", !train.sparse() ? "" : ", sparse input: first-layer updates "
+                        + (touchedSteps ? "of the touched columns" : "dense") + (k == 1 ? "" : touchedOuter ? ", outer step touched" : ", outer step dense"));
 
         CheckpointStore store = config.checkpointDir() == null ? null : openStore();
         Evaluator evaluator = new Evaluator(sc, spec, config.get(EVAL_BATCH_SIZE), targets);
@@ -267,7 +273,7 @@ public final class DistributedTrainer {
                         aggregator.run(params, 1, b -> new GradientStep(spec, b, plan, seed, epoch, position, dropout, before));
                         loss = aggregator.meanLoss();
                         checkFinite(loss, aggregator.mean(), state, lastCheckpoint);
-                        rule.apply(params, aggregator.mean());
+                        rule.apply(params, aggregator.mean(), updateRanges(touchedSteps, aggregator.mean(), ranges, layout));
                         rate = rule.lastRate();
                         norm = rule.lastGradientNorm();
                     } else {
@@ -278,9 +284,10 @@ public final class DistributedTrainer {
                         checkFinite(loss, mean, state, lastCheckpoint);
                         System.arraycopy(mean, 0, delta, 0, delta.length);
                         rate = rule.schedule().rate(before);
-                        norm = GradientClipping.globalNorm(delta);
+                        ParameterRanges changed = updateRanges(touchedOuter, delta, ranges, layout);
+                        norm = Math.sqrt(changed.sumOfSquares(delta));
                         // outer step: v <- mu v + delta; theta <- theta - eta (delta + mu v)  (Nesterov; mu = 0: theta - eta delta)
-                        outer.step(params, delta, outerRate, before / k + 1);
+                        outer.step(params, delta, outerRate, before / k + 1, changed);
                         if (stateArrays > 0) {
                             float[][] averaged = new float[stateArrays][];
                             for (int i = 0; i < stateArrays; i++) {
@@ -509,6 +516,19 @@ public final class DistributedTrainer {
                         + "; a resumed run must keep it (or start in an empty checkpoint directory)");
             }
         }
+    }
+
+    /**
+     * The entries a driver-side update visits: with {@code touched}, W1's columns in which {@code grad} is
+     * nonzero and every entry after W1 (one pass over W1 to find them), else all; {@code ranges} is reused.
+     */
+    private static ParameterRanges updateRanges(boolean touched, float[] grad, ParameterRanges ranges, ParameterLayout layout) {
+        if (touched) {
+            ranges.setNonzeroColumns(grad, layout.inputWidth(), layout.width(1), layout.size());
+        } else {
+            ranges.setAll(layout.size());
+        }
+        return ranges;
     }
 
     private static void checkFinite(double loss, float[] gradient, TrainingState state, String lastCheckpoint) {

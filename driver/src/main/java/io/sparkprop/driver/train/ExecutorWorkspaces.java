@@ -2,11 +2,14 @@ package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.EpochOrder;
+import io.sparkprop.core.matrix.CsrMatrix;
 import io.sparkprop.core.nn.Batch;
 import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.Network;
 import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.core.nn.Workspace;
+import io.sparkprop.core.optim.ParameterRanges;
 import io.sparkprop.core.optim.UpdateRule;
 
 import java.util.Arrays;
@@ -70,12 +73,26 @@ final class ExecutorWorkspaces {
      * left in {@code s.gradient} [P]; returns the loss sum. Hidden units are dropped with the masks of
      * (global optimiser step {@code step}, {@code partition}, each row's index in the block): the
      * same in every recomputation of the task.
+     *
+     * <p>{@code s.ranges} says which entries hold the sum: all of them, or with {@code touched} and a
+     * sparse batch only W1's columns that the batch's rows touched and everything after W1 (a sparse
+     * row's gradient is zero in the other columns). Only those entries are zeroed and written, so a
+     * touched step costs O(touched columns x n1 + the other layers) instead of O(P); the other W1 entries
+     * keep whatever an earlier batch left there and must not be read.
      */
     static double gradientSum(Scratch s, DataBlock block, long seed, long epoch, int partition, int from, int to, float[] params,
-                              Dropout dropout, long step) {
+                              Dropout dropout, long step, boolean touched) {
         Workspace ws = s.workspace;
-        gatherEpochSlice(block, seed, epoch, partition, from, to, ws.batch());
-        Arrays.fill(s.gradient, 0f);
+        Batch batch = ws.batch();
+        gatherEpochSlice(block, seed, epoch, partition, from, to, batch);
+        ParameterLayout layout = s.network.layout();
+        if (touched && batch.isSparse()) {
+            CsrMatrix x = batch.sparse();
+            s.ranges.setColumns(x.indices(), x.indptr()[0], x.indptr()[x.rows()], layout.inputWidth(), layout.width(1), layout.size());
+        } else {
+            s.ranges.setAll(layout.size());
+        }
+        s.ranges.zero(s.gradient);
         return s.network.forwardBackward(params, ws, s.gradient, dropout, step, partition);
     }
 
@@ -112,6 +129,8 @@ final class ExecutorWorkspaces {
         final Network network;
         final Workspace workspace;
         final float[] gradient;
+        /** The entries of {@link #gradient} the last {@link #gradientSum} wrote. */
+        final ParameterRanges ranges = new ParameterRanges();
         final int[] indices;
         /** A partition's own copy of the parameters during a round of local steps. */
         final float[] parameters;

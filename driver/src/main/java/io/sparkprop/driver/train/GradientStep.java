@@ -55,7 +55,7 @@ final class GradientStep implements GradientAggregator.PartitionTask {
         if (from == to) {
             return out;
         }
-        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params.value(), dropout, step);
+        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params.value(), dropout, step, false);
         System.arraycopy(s.gradient, 0, out, 0, p);
         out[p] = (float) loss;
         out[p + 1] = (float) s.workspace.batch().weightSum();

@@ -22,7 +22,9 @@ import org.apache.spark.broadcast.Broadcast;
  * count n when unweighted) and n. The driver's sum divided by the total weight is the weighted mean
  * change (and state). A partition that runs out of rows this epoch stops early; one with none left
  * emits zeros. Local step k drops hidden units with the masks of global step globalStep + k, so the
- * inner steps of different rounds draw different masks.
+ * inner steps of different rounds draw different masks. On a sparse block with train.sparseUpdate's
+ * touched steps, step k visits only the first-layer columns its batch touched (see
+ * {@link ExecutorWorkspaces#gradientSum}); the round's change is then zero in the others.
  *
  * <p>Everything the round needs comes with the task or the broadcast, so a recomputed task (a lost
  * executor) produces the same bits. Buffers and the inner rule come from {@link ExecutorWorkspaces}.
@@ -43,6 +45,8 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
     private final long totalIterations;
     private final long seed;
     private final Dropout dropout;
+    /** train.sparseUpdate: local steps on a sparse block visit only the columns each batch touched. */
+    private final boolean touched;
 
     /**
      * @param run             an id of the training run, so executors reuse one inner rule per run
@@ -67,6 +71,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
         this.totalIterations = totalIterations;
         this.seed = config.get(TrainingSettings.SEED);
         this.dropout = config.dropout();
+        this.touched = config.touchedSteps();
     }
 
     @Override
@@ -92,13 +97,14 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
             if (from == to) {
                 break;
             }
-            loss += ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, theta, dropout, globalStep + k);
+            loss += ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, theta, dropout, globalStep + k,
+                    touched);
             float n = (float) s.workspace.batch().weightSum();
             // a batch of zero weight has a zero gradient sum; its mean is taken as zero, not 0 / 0
-            for (int j = 0; n > 0 && j < p; j++) {
-                s.gradient[j] /= n;
+            if (n > 0) {
+                s.ranges.divide(s.gradient, n);
             }
-            rule.apply(theta, s.gradient);
+            rule.apply(theta, s.gradient, s.ranges);
             weight += n;
             rows += to - from;
         }

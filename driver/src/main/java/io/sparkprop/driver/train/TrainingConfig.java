@@ -86,6 +86,31 @@ public final class TrainingConfig implements Serializable {
     }
 
     /**
+     * train.sparseUpdate for the update rule's steps (synchronous, or the partitions' local steps) on
+     * sparse input: whether they visit only the touched first-layer columns. auto takes touched only
+     * where that is the dense step exactly, sgd without weight decay.
+     */
+    public boolean touchedSteps() {
+        return switch (get(SPARSE_UPDATE)) {
+            case "touched" -> true;
+            case "dense" -> false;
+            default -> get(OPTIMIZER).equals("sgd") && get(WEIGHT_DECAY) == 0;
+        };
+    }
+
+    /**
+     * train.sparseUpdate for the outer step of local steps on sparse input: auto takes touched where it
+     * is exact, outer momentum 0 (an untouched column's change and velocity are then both zero).
+     */
+    public boolean touchedOuterStep() {
+        return switch (get(SPARSE_UPDATE)) {
+            case "touched" -> true;
+            case "dense" -> false;
+            default -> get(OUTER_MOMENTUM) == 0;
+        };
+    }
+
+    /**
      * The driver-side update (clip, weight decay, optimiser step at lr(t)) for this run.
      *
      * @param iterationsPerEpoch the default decay interval of the step, exponential and inverse-time schedules

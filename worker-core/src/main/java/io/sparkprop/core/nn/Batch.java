@@ -13,7 +13,11 @@ public final class Batch {
     private final int capacity;
     private final int inputWidth;
     private final int targetWidth;
-    private final float[] dense;
+    /**
+     * Allocated on first use: a batch only ever filled sparse (wide LIBSVM data) never holds the
+     * capacity x inputWidth floats (512 rows of 1M features would be 2 GB).
+     */
+    private float[] dense;
     private final CsrMatrix sparse;
     private final float[] targets;
     private final int[] rowIds;
@@ -29,7 +33,6 @@ public final class Batch {
         this.capacity = capacity;
         this.inputWidth = inputWidth;
         this.targetWidth = targetWidth;
-        this.dense = new float[capacity * inputWidth];
         this.sparse = CsrMatrix.buffer(capacity, inputWidth, capacity * 16);
         this.targets = new float[capacity * targetWidth];
         this.rowIds = new int[capacity];
@@ -58,6 +61,9 @@ public final class Batch {
 
     /** Dense features [capacity x inputWidth]; the first {@link #rows()} rows are this batch. */
     public float[] dense() {
+        if (dense == null) {
+            dense = new float[Math.multiplyExact(capacity, inputWidth)];
+        }
         return dense;
     }
 

@@ -56,7 +56,7 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step(float[] params, float[] grad, double lr, long t) {
+    public void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges) {
         OptimizerChecks.checkStep(name(), m, params, grad, lr);
         if (t < 1) {
             throw new IllegalArgumentException("Adam step number must be >= 1, got " + t);
@@ -69,11 +69,13 @@ public final class Adam implements Optimizer {
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
         float invSqrtBc2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
         float eps = (float) epsilon;
-        for (int i = 0; i < params.length; i++) {
-            float g = grad[i];
-            m[i] = b1 * m[i] + c1 * g;
-            v[i] = b2 * v[i] + c2 * g * g;
-            params[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtBc2 + eps);
+        for (int k = 0; k < ranges.size(); k++) {
+            for (int i = ranges.start(k), end = ranges.end(k); i < end; i++) {
+                float g = grad[i];
+                m[i] = b1 * m[i] + c1 * g;
+                v[i] = b2 * v[i] + c2 * g * g;
+                params[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtBc2 + eps);
+            }
         }
     }
 

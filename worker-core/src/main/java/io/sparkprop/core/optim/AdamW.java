@@ -33,8 +33,8 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void step(float[] params, float[] grad, double lr, long t) {
-        adam.step(params, grad, lr, t);
+    public void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges) {
+        adam.step(params, grad, lr, t, ranges);
     }
 
     @Override

@@ -39,20 +39,23 @@ public final class Momentum implements Optimizer {
     }
 
     @Override
-    public void step(float[] params, float[] grad, double lr, long t) {
+    public void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges) {
         OptimizerChecks.checkStep(name(), velocity, params, grad, lr);
         float m = (float) mu;
         float a = (float) lr;
         float[] v = velocity;
-        if (nesterov) {
-            for (int i = 0; i < params.length; i++) {
-                v[i] = m * v[i] + grad[i];
-                params[i] -= a * (grad[i] + m * v[i]);
-            }
-        } else {
-            for (int i = 0; i < params.length; i++) {
-                v[i] = m * v[i] + grad[i];
-                params[i] -= a * v[i];
+        for (int k = 0; k < ranges.size(); k++) {
+            int end = ranges.end(k);
+            if (nesterov) {
+                for (int i = ranges.start(k); i < end; i++) {
+                    v[i] = m * v[i] + grad[i];
+                    params[i] -= a * (grad[i] + m * v[i]);
+                }
+            } else {
+                for (int i = ranges.start(k); i < end; i++) {
+                    v[i] = m * v[i] + grad[i];
+                    params[i] -= a * v[i];
+                }
             }
         }
     }

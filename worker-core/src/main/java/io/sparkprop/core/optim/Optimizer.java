@@ -53,7 +53,18 @@ public interface Optimizer {
      * @param lr the learning rate for this step (from the schedule)
      * @param t  the 1-based step number (Adam's bias correction uses it)
      */
-    void step(float[] params, float[] grad, double lr, long t);
+    default void step(float[] params, float[] grad, double lr, long t) {
+        step(params, grad, lr, t, ParameterRanges.all(params.length));
+    }
+
+    /**
+     * {@link #step(float[], float[], double, long)} on the entries in {@code ranges} only; the others
+     * keep their parameters and state for this step (train.sparseUpdate's touched columns: exactly the
+     * dense step for SGD when {@code grad} is zero outside the ranges; for the optimisers with state the
+     * "lazy" semantics of TensorFlow's LazyAdam and PyTorch's SparseAdam, whose moments decay only on
+     * the steps that touch them). Allocates nothing.
+     */
+    void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges);
 
     /** Zeroes the state in place, as {@link #initialise} left it, allocating nothing. */
     void reset();

@@ -16,11 +16,13 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(float[] params, float[] grad, double lr, long t) {
+    public void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges) {
         OptimizerChecks.checkStep(name(), parameterCount, params, grad, lr);
         float a = (float) lr;
-        for (int i = 0; i < params.length; i++) {
-            params[i] -= a * grad[i];
+        for (int k = 0; k < ranges.size(); k++) {
+            for (int i = ranges.start(k), end = ranges.end(k); i < end; i++) {
+                params[i] -= a * grad[i];
+            }
         }
     }
 

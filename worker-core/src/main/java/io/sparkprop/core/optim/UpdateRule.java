@@ -18,6 +18,8 @@ public final class UpdateRule {
     private final double weightDecay;
     private final double clipNorm;
     private final int[] weightRanges;
+    /** [0, P): the dense update's ranges. */
+    private final ParameterRanges all;
     private long steps;
     private double lastRate;
     private double lastGradientNorm;
@@ -46,6 +48,7 @@ public final class UpdateRule {
         this.weightDecay = weightDecay;
         this.clipNorm = clipNorm;
         this.weightRanges = weightRanges.clone();
+        this.all = ParameterRanges.all(parameterCount);
         optimizer.initialise(parameterCount);
     }
 
@@ -54,29 +57,46 @@ public final class UpdateRule {
      * modified (clipped, decay added).
      */
     public void apply(float[] params, float[] grad) {
+        apply(params, grad, all);
+    }
+
+    /**
+     * {@link #apply(float[], float[])} on the entries in {@code ranges} only (a touched-column update,
+     * train.sparseUpdate): the norm, the clipping, the weight decay and the optimiser's step see those
+     * entries alone, and {@code grad} is read nowhere else (it may hold anything there). With a gradient
+     * that is zero outside the ranges the norm is the dense norm (adding +0.0 changes no sum), so SGD
+     * without weight decay gives the dense step's bits; weight decay and the optimisers' state then
+     * act on touched entries only (the lazy semantics of {@link Optimizer#step(float[], float[], double, long,
+     * ParameterRanges)}).
+     */
+    public void apply(float[] params, float[] grad, ParameterRanges ranges) {
         if (params.length != grad.length) {
             throw new IllegalArgumentException("gradient has length " + grad.length + ", parameters " + params.length);
         }
         double lr = schedule.rate(steps);
-        lastGradientNorm = clipNorm > 0 ? GradientClipping.clipByGlobalNorm(grad, clipNorm) : GradientClipping.globalNorm(grad);
+        lastGradientNorm = Math.sqrt(ranges.sumOfSquares(grad));
+        if (clipNorm > 0 && lastGradientNorm > clipNorm) {
+            ranges.scale(grad, (float) (clipNorm / lastGradientNorm));
+        }
         if (weightDecay > 0) {
-            if (optimizer.decoupledWeightDecay()) {
-                float shrink = (float) (1 - lr * weightDecay);
+            boolean decoupled = optimizer.decoupledWeightDecay();
+            float shrink = (float) (1 - lr * weightDecay);
+            float lambda = (float) weightDecay;
+            // the weights among the visited entries: each range intersected with each weight range
+            for (int k = 0; k < ranges.size(); k++) {
                 for (int r = 0; r < weightRanges.length; r += 2) {
-                    for (int i = weightRanges[r]; i < weightRanges[r + 1]; i++) {
-                        params[i] *= shrink;
-                    }
-                }
-            } else {
-                float lambda = (float) weightDecay;
-                for (int r = 0; r < weightRanges.length; r += 2) {
-                    for (int i = weightRanges[r]; i < weightRanges[r + 1]; i++) {
-                        grad[i] += lambda * params[i];
+                    int end = Math.min(ranges.end(k), weightRanges[r + 1]);
+                    for (int i = Math.max(ranges.start(k), weightRanges[r]); i < end; i++) {
+                        if (decoupled) {
+                            params[i] *= shrink;
+                        } else {
+                            grad[i] += lambda * params[i];
+                        }
                     }
                 }
             }
         }
-        optimizer.step(params, grad, lr, steps + 1);
+        optimizer.step(params, grad, lr, steps + 1, ranges);
         steps++;
         lastRate = lr;
     }

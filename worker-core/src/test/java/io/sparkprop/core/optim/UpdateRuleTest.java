@@ -29,7 +29,7 @@ class UpdateRuleTest {
         }
 
         @Override
-        public void step(float[] p, float[] g, double lr, long t) {
+        public void step(float[] p, float[] g, double lr, long t, ParameterRanges ranges) {
             params.add(p.clone());
             grads.add(g.clone());
             rates.add(lr);
