@@ -78,6 +78,11 @@ public final class CostGrowth {
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.broadcast.compress", "false").set("spark.locality.wait", "0");
         KryoSettings.apply(conf, false);
+        // e.g. 0 (no limit) for the wide sparse sweeps with Adam, whose sharded slice sums pass the 1g default
+        String maxResult = System.getenv("SPARKPROP_BENCH_MAX_RESULT");
+        if (maxResult != null) {
+            conf.set("spark.driver.maxResultSize", maxResult);
+        }
         if (!master.startsWith("local[")) {
             // executors in their own JVMs report their heap with every heartbeat
             conf.set("spark.executor.heartbeatInterval", "1s").set("spark.executor.metrics.pollingInterval", "100ms");
@@ -248,7 +253,7 @@ public final class CostGrowth {
                 data.rows(), SPARSE_UPDATE_LOCAL_STEPS);
         System.out.println("| optimizer | update | K | s/epoch | rows/s | training accuracy | same bits as dense |");
         System.out.println("|---|---|---:|---:|---:|---:|---|");
-        for (String optimizer : new String[] {"sgd", "adam"}) {
+        for (String optimizer : System.getenv().getOrDefault("SPARKPROP_BENCH_OPTIMIZERS", "sgd,adam").split(",")) {
             float[] denseBits = null;
             for (String update : new String[] {"dense", "touched"}) {
                 TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, optimizer)
