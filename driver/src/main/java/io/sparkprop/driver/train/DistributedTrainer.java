@@ -6,6 +6,7 @@ import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
+import io.sparkprop.core.optim.GradientClipping;
 import io.sparkprop.core.optim.Momentum;
 import io.sparkprop.core.optim.Optimizer;
 import io.sparkprop.core.optim.ParameterRanges;
@@ -285,7 +286,7 @@ public final class DistributedTrainer {
                         System.arraycopy(mean, 0, delta, 0, delta.length);
                         rate = rule.schedule().rate(before);
                         ParameterRanges changed = updateRanges(touchedOuter, delta, ranges, layout);
-                        norm = Math.sqrt(changed.sumOfSquares(delta));
+                        norm = GradientClipping.globalNorm(delta, changed);
                         // outer step: v <- mu v + delta; theta <- theta - eta (delta + mu v)  (Nesterov; mu = 0: theta - eta delta)
                         outer.step(params, delta, outerRate, before / k + 1, changed);
                         if (stateArrays > 0) {

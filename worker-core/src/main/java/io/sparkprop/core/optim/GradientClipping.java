@@ -1,17 +1,22 @@
 package io.sparkprop.core.optim;
 
-/** Gradient clipping by global L2 norm. */
+/**
+ * Gradient clipping by global L2 norm, over all entries or over the entries an update visits
+ * ({@link ParameterRanges}: with a gradient that is zero elsewhere, the same norm to the bit, since
+ * adding +0.0 changes no sum).
+ */
 public final class GradientClipping {
     private GradientClipping() {
     }
 
     /** {@code ||g||_2 = sqrt(sum_i g_i^2)}, accumulated in double in index order. */
     public static double globalNorm(float[] grad) {
-        double sum = 0;
-        for (float g : grad) {
-            sum += (double) g * g;
-        }
-        return Math.sqrt(sum);
+        return globalNorm(grad, ParameterRanges.all(grad.length));
+    }
+
+    /** {@link #globalNorm(float[])} over the entries in {@code ranges}. */
+    public static double globalNorm(float[] grad, ParameterRanges ranges) {
+        return Math.sqrt(ranges.sumOfSquares(grad));
     }
 
     /**
@@ -19,13 +24,15 @@ public final class GradientClipping {
      * maxNorm. Returns the norm before clipping.
      */
     public static double clipByGlobalNorm(float[] grad, double maxNorm) {
+        return clipByGlobalNorm(grad, maxNorm, ParameterRanges.all(grad.length));
+    }
+
+    /** {@link #clipByGlobalNorm(float[], double)} over the entries in {@code ranges}, allocating nothing. */
+    public static double clipByGlobalNorm(float[] grad, double maxNorm, ParameterRanges ranges) {
         OptimizerChecks.checkPositive("clipping norm", maxNorm);
-        double norm = globalNorm(grad);
+        double norm = globalNorm(grad, ranges);
         if (norm > maxNorm) {
-            float scale = (float) (maxNorm / norm);
-            for (int i = 0; i < grad.length; i++) {
-                grad[i] *= scale;
-            }
+            ranges.scale(grad, (float) (maxNorm / norm));
         }
         return norm;
     }

@@ -54,10 +54,7 @@ public final class ParameterRanges {
             int c = indices[k];
             if (!marked[c]) {
                 marked[c] = true;
-                if (columnCount == columns.length) {
-                    columns = Arrays.copyOf(columns, Math.max(16, 2 * columnCount));
-                }
-                columns[columnCount++] = c;
+                appendColumn(c);
             }
         }
         for (int k = 0; k < columnCount; k++) {
@@ -87,13 +84,17 @@ public final class ParameterRanges {
         for (int c = 0; c < n0; c++) {
             if (marked[c]) {
                 marked[c] = false;
-                if (columnCount == columns.length) {
-                    columns = Arrays.copyOf(columns, Math.max(16, 2 * columnCount));
-                }
-                columns[columnCount++] = c;
+                appendColumn(c);
             }
         }
         fromColumns(n0, n1, parameters);
+    }
+
+    private void appendColumn(int c) {
+        if (columnCount == columns.length) {
+            columns = Arrays.copyOf(columns, Math.max(16, 2 * columnCount));
+        }
+        columns[columnCount++] = c;
     }
 
     /** The ranges for the sorted distinct {@code columns[0, columnCount)}. */

@@ -74,10 +74,8 @@ public final class UpdateRule {
             throw new IllegalArgumentException("gradient has length " + grad.length + ", parameters " + params.length);
         }
         double lr = schedule.rate(steps);
-        lastGradientNorm = Math.sqrt(ranges.sumOfSquares(grad));
-        if (clipNorm > 0 && lastGradientNorm > clipNorm) {
-            ranges.scale(grad, (float) (clipNorm / lastGradientNorm));
-        }
+        lastGradientNorm = clipNorm > 0 ? GradientClipping.clipByGlobalNorm(grad, clipNorm, ranges)
+                : GradientClipping.globalNorm(grad, ranges);
         if (weightDecay > 0) {
             boolean decoupled = optimizer.decoupledWeightDecay();
             float shrink = (float) (1 - lr * weightDecay);
