@@ -32,9 +32,10 @@ public final class DataBlocks {
     private final boolean weighted;
     private final double weightSum;
     private final boolean sparse;
+    private final int maxRowNonzeros;
 
     private DataBlocks(JavaRDD<DataBlock> rdd, long[] partitionRows, int cols, int targetWidth, long bytes, long float32Bytes,
-                       boolean weighted, double weightSum, boolean sparse) {
+                       boolean weighted, double weightSum, boolean sparse, int maxRowNonzeros) {
         this.rdd = rdd;
         this.partitionRows = partitionRows;
         long sum = 0;
@@ -49,6 +50,7 @@ public final class DataBlocks {
         this.weighted = weighted;
         this.weightSum = weightSum;
         this.sparse = sparse;
+        this.maxRowNonzeros = maxRowNonzeros;
     }
 
     /**
@@ -79,6 +81,7 @@ public final class DataBlocks {
         boolean weighted = false;
         double weightSum = 0;
         boolean sparse = false;
+        int maxRowNonzeros = 0;
         for (int p = 0; p < n; p++) {
             rows[p] = (long) summaries.get(p)[1];
             total += rows[p];
@@ -87,6 +90,7 @@ public final class DataBlocks {
             weighted |= summaries.get(p)[5] != 0;
             weightSum += summaries.get(p)[6];
             sparse |= summaries.get(p)[8] != 0;
+            maxRowNonzeros = Math.max(maxRowNonzeros, (int) summaries.get(p)[9]);
         }
         if (total == 0) {
             blocks.unpersist(false);
@@ -115,7 +119,7 @@ public final class DataBlocks {
             }
         }
         warnIfSpilled(blocks, bytes);
-        return new DataBlocks(blocks, rows, cols, targetWidth, bytes, float32Bytes, weighted, weightSum, sparse);
+        return new DataBlocks(blocks, rows, cols, targetWidth, bytes, float32Bytes, weighted, weightSum, sparse, maxRowNonzeros);
     }
 
     /** Logs the part of the cached blocks that did not fit in storage memory and lives on local disks. */
@@ -168,6 +172,11 @@ public final class DataBlocks {
         return sparse;
     }
 
+    /** The most nonzeros in one row of a sparse block (0 when no block is sparse): what a task's CSR batch holds per row. */
+    public int maxRowNonzeros() {
+        return maxRowNonzeros;
+    }
+
     /** {@code sum_r w_r} over all rows: {@link #rows()} when unweighted. */
     public double weightSum() {
         return weighted ? weightSum : totalRows;
@@ -190,7 +199,7 @@ public final class DataBlocks {
 
     /**
      * Per partition: {blocks, rows, cols, targetWidth, bytes, weighted (0 or 1), weight sum, bytes in float32,
-     * sparse (0 or 1)};
+     * sparse (0 or 1), the most nonzeros of a sparse row};
      * materialises the cache on the way.
      */
     private static final class Summary implements Function2<Integer, Iterator<DataBlock>, Iterator<double[]>> {
@@ -198,7 +207,7 @@ public final class DataBlocks {
 
         @Override
         public Iterator<double[]> call(Integer partition, Iterator<DataBlock> blocks) {
-            double[] s = new double[9];
+            double[] s = new double[10];
             while (blocks.hasNext()) {
                 DataBlock b = blocks.next();
                 s[0]++;
@@ -208,6 +217,12 @@ public final class DataBlocks {
                 s[4] += b.sizeInBytes();
                 s[7] += b.float32SizeInBytes();
                 s[8] = b.isSparse() ? 1 : s[8];
+                if (b.isSparse()) {
+                    int[] indptr = b.sparse().indptr();
+                    for (int r = 0; r < b.rows(); r++) {
+                        s[9] = Math.max(s[9], indptr[r + 1] - indptr[r]);
+                    }
+                }
                 if (b.isWeighted()) {
                     s[5] = 1;
                     for (float w : b.weights()) {

@@ -186,6 +186,12 @@ public final class DistributedTrainer {
         int stateArrays = averagedState ? rule.optimizer().state().length : 0;
         GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), plan.partitions(), layout,
                 config.get(AGGREGATION), config.get(SPARSE_TRANSFER));
+        // the driver's and the executors' memory and the round's results, now that the blocks' form and count are known
+        NetworkMemory memory = NetworkMemory.of(config, spec.sizes(), spec.targetWidth(), validation != null, NetworkMemory.Input.of(train));
+        NetworkMemory.Resources resources = NetworkMemory.Resources.of(sc.sc());
+        memory.check(resources, HIDDEN.key(), BATCH_SIZE.key());
+        memory.checkRounds(resources, plan.partitions(), aggregator.sharded(), train.sparse() && config.get(SPARSE_TRANSFER),
+                AGGREGATION.key(), HIDDEN.key());
         String runId = UUID.randomUUID().toString();
         RoundFactory local = (value, epoch, first, steps, globalStep) -> aggregator.run(value, 1 + stateArrays, b ->
                 new LocalSteps(spec, b, plan, config, runId, epoch, first, steps, globalStep, stateArrays, epochs * perEpoch));

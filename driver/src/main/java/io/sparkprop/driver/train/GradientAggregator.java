@@ -24,7 +24,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -195,8 +194,6 @@ final class GradientAggregator {
      * {@code sum[bounds[s], bounds[s + 1])} as it arrives. The round's shuffle files are removed after.
      */
     private void runSharded(Shape shape) {
-        String maxResult = sc.getConf().get("spark.driver.maxResultSize", "1g");
-        checkSliceResults(JavaUtils.byteStringAsBytes(maxResult), maxResult, (long) shape.blocks * parameters + 3);
         int[] bounds = PartialSum.sliceBounds(shape.blocks, parameters, n0, n1,
                 sliceCount(partitions, (long) shape.blocks * parameters + 3, sc.defaultParallelism()));
         int slices = bounds.length - 1;
@@ -245,22 +242,6 @@ final class GradientAggregator {
             if (cleaner.isDefined()) {
                 cleaner.get().doCleanupShuffle(shuffleId, false);
             }
-        }
-    }
-
-    /**
-     * The sharded sum sends the driver every element once, summed in double: 8 L bytes per round, all
-     * counted by spark.driver.maxResultSize ({@code maxResult} bytes, 0 for no limit, as set:
-     * {@code setting}). Refused before the round's job starts (Spark would fail it after shuffling
-     * every partial) with the setting to change.
-     */
-    static void checkSliceResults(long maxResult, String setting, long length) {
-        long results = Double.BYTES * length;
-        if (maxResult > 0 && results > maxResult) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "the sharded sum of a round returns %,d MiB to the"
-                    + " driver (%,d values summed in double: the parameter changes and any optimiser state that travels with"
-                    + " them), more than spark.driver.maxResultSize = %s; set spark.driver.maxResultSize to at least %dm"
-                    + " (or 0 for no limit), or make the model smaller", results >> 20, length, setting, (results >> 20) + 64));
         }
     }
 

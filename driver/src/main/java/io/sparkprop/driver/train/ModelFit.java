@@ -237,9 +237,8 @@ public final class ModelFit {
             sizes[sizes.length - 1] = outputs;
         }
         // the driver's and the executors' memory, before any array is allocated or block cached
-        new NetworkMemory(sizes, base != null ? base.spec().targetWidth() : 1, settings.get(OPTIMIZER), settings.get(BATCH_SIZE),
-                !settings.get(LOCAL_STEPS).equals("1"), settings.get(LOCAL_OPTIMIZER_STATE).equals("averaged"), settings.get(DROPOUT) > 0,
-                validation != null)
+        // (the input batch is counted, and the aggregation checked, once the blocks are built: DistributedTrainer)
+        NetworkMemory.of(settings, sizes, base != null ? base.spec().targetWidth() : 1, validation != null, NetworkMemory.Input.UNKNOWN)
                 .check(NetworkMemory.Resources.of(train.sparkSession().sparkContext()), HIDDEN.key(), BATCH_SIZE.key());
         NetworkSpec spec = base != null ? base.spec() : networkSpec(width, outputs, classification);
         List<String> classLabels = new ArrayList<>();

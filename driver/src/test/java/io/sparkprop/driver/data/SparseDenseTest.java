@@ -7,12 +7,15 @@ import io.sparkprop.driver.train.DistributedTrainer;
 import io.sparkprop.driver.train.IterationMetrics;
 import io.sparkprop.driver.train.TrainingConfig;
 import io.sparkprop.driver.train.TrainingListener;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,10 +44,15 @@ class SparseDenseTest {
     void sparseAndDenseInputsTrainToTheSameParameters() {
         DataBlocks dense = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(300, 50, 4, 0.1, false, 21), TestData.VECTOR_SCHEMA, 3));
-        DataBlocks sparse = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
-                TestData.classification(300, 50, 4, 0.1, true, 21), TestData.VECTOR_SCHEMA, 3));
+        List<Row> sparseRows = TestData.classification(300, 50, 4, 0.1, true, 21);
+        DataBlocks sparse = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark, sparseRows, TestData.VECTOR_SCHEMA, 3));
         assertFalse(dense.rdd().first().isSparse());
         assertTrue(sparse.rdd().first().isSparse());
+        // the widest CSR row, what NetworkMemory counts for a task's input batch, against the rows as given
+        int widest = sparseRows.stream().mapToInt(r -> ((Vector) r.get(0)).numActives()).max().orElseThrow();
+        assertTrue(widest > 0 && widest < 50, "widest row " + widest);
+        assertEquals(widest, sparse.maxRowNonzeros());
+        assertEquals(0, dense.maxRowNonzeros());
         assertTrue(sparse.sizeInBytes() < dense.sizeInBytes() / 3, sparse.sizeInBytes() + " vs " + dense.sizeInBytes());
 
         TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "momentum").set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 30)

@@ -96,22 +96,6 @@ class PartialSumTest {
         assertEquals(4096, GradientAggregator.sliceCount(10_000, 1L << 30, 2));
     }
 
-    /**
-     * The wide sparse case that Spark refused after shuffling (1,000,000-64-10 with Adam's state travelling:
-     * L = 3 x 64,000,714 + 3 values, 1,465 MiB of double sums, over the 1g default) fails before its job,
-     * naming the setting and a value that fits; within the limit, or with no limit (0), it passes.
-     */
-    @Test
-    void shardedSumsLargerThanMaxResultSizeAreRefusedBeforeTheJob() {
-        long length = 3L * 64_000_714 + 3;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GradientAggregator.checkSliceResults(1L << 30, "1g", length));
-        assertTrue(e.getMessage().contains("1,464 MiB") && e.getMessage().contains("spark.driver.maxResultSize = 1g")
-                && e.getMessage().contains("at least 1528m"), e.getMessage());
-        GradientAggregator.checkSliceResults(0, "0", length);
-        GradientAggregator.checkSliceResults(2L << 30, "2g", length);
-    }
-
     @Test
     void slicesSummedPerSliceInPartitionOrderEqualTheWholeSum() {
         Random r = new Random(4);
