@@ -29,8 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -51,7 +53,8 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *   <li>{@code params} [128,1280,12800,38400]: 784-h-10 on 8,192 rows, synchronous (K = 1), median of
  *       8 rounds after 2: round time, broadcast, job, the driver's sum, partial bytes, heap peaks;</li>
  *   <li>{@code partitions} [1,2,8,32,64]: 784-256-128-10 on 65,536 rows, batch 1024, synchronous, driver and sharded
- *       aggregation side by side: median round and its breakdown;</li>
+ *       aggregation side by side, each run twice in the order driver, sharded, sharded, driver: median round
+ *       (over both runs' last 8 rounds) and its breakdown;</li>
  *   <li>{@code sparse} [1000000]: LIBSVM-like rows of that many features with ~100 nonzeros, 2-layer
  *       64-wide network, sparse vs dense transfer: rows/s and partial bytes per round;</li>
  *   <li>{@code sparse-update} [1000000]: the same data and network, one epoch in rounds of 32 local steps
@@ -186,19 +189,26 @@ public final class CostGrowth {
         for (int n : counts) {
             DataBlocks data = DataBlocks.cache(teacherRows(jsc, 65536, 784, n, 9));
             float[] driverBits = null;
-            for (String aggregation : new String[] {"driver", "sharded"}) {
+            boolean same = true;
+            Map<String, List<Rounds>> runs = new LinkedHashMap<>();
+            // each aggregation twice, in the order driver, sharded, sharded, driver: neither gains from going second
+            for (String aggregation : new String[] {"driver", "sharded", "sharded", "driver"}) {
                 TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3)
                         .set(BATCH_SIZE, 1024).set(EPOCHS, 1).set(MAX_ITERATIONS, 12L).set(SEED, 1L).set(LOG_INTERVAL, 0L)
                         .set(LOCAL_STEPS, "1").set(AGGREGATION, aggregation).build();
                 Rounds rounds = new Rounds(4);
                 float[] bits = new DistributedTrainer(jsc, config).logProgress(false).addListener(rounds).fit(data, null).parameters();
-                double[] m = rounds.medians();
                 if (driverBits == null) {
                     driverBits = bits;
                 }
-                System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", n, aggregation, m[0], m[1], m[2],
-                        m[3], m[4] / 1e6, Arrays.equals(driverBits, bits) ? "yes" : "NO");
-                (aggregation.equals("driver") ? driverPoints : shardedPoints).add(new double[] {n, m[0]});
+                same &= Arrays.equals(driverBits, bits);
+                runs.computeIfAbsent(aggregation, a -> new ArrayList<>()).add(rounds);
+            }
+            for (Map.Entry<String, List<Rounds>> e : runs.entrySet()) {
+                double[] m = Rounds.medians(e.getValue());
+                System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", n, e.getKey(), m[0], m[1], m[2],
+                        m[3], m[4] / 1e6, same ? "yes" : "NO");
+                (e.getKey().equals("driver") ? driverPoints : shardedPoints).add(new double[] {n, m[0]});
             }
             data.unpersist();
         }
@@ -489,7 +499,15 @@ public final class CostGrowth {
         }
 
         double[] medians() {
-            List<double[]> kept = seen.subList(Math.min(warmup, seen.size() - 1), seen.size());
+            return medians(List.of(this));
+        }
+
+        /** Per column, the median over every run's rounds after its warm-up. */
+        static double[] medians(List<Rounds> runs) {
+            List<double[]> kept = new ArrayList<>();
+            for (Rounds r : runs) {
+                kept.addAll(r.seen.subList(Math.min(r.warmup, r.seen.size() - 1), r.seen.size()));
+            }
             double[] out = new double[6];
             for (int i = 0; i < out.length; i++) {
                 int c = i;
