@@ -123,10 +123,12 @@ public final class CostGrowth {
                 .loss("softmax_cross_entropy");
         CacheFormat cache = CacheFormat.of(System.getenv().getOrDefault("SPARKPROP_BENCH_CACHE", "float32"));
         // one partitioning for every size (so only the rows change): a multiple of the cores with at most
-        // 500k rows a block (a block's float[] must stay below 2^31 entries, and is built in one task)
+        // SPARKPROP_BENCH_BLOCK_ROWS (default 500k) rows a block (a block's float[] must stay below 2^31
+        // entries, and is built in one task: a float32 block of 500k rows is 1.5 GB, twice that while built)
         int cores = jsc.defaultParallelism();
         int largest = Arrays.stream(rowCounts).max().orElse(1);
-        int partitions = cores * (int) Math.ceil(largest / (500_000.0 * cores));
+        int blockRows = Integer.parseInt(System.getenv().getOrDefault("SPARKPROP_BENCH_BLOCK_ROWS", "500000"));
+        int partitions = cores * (int) Math.ceil(largest / ((double) blockRows * cores));
         System.out.printf(Locale.ROOT, "%d partitions, features on the pixel grid k/255, cached as %s%n", partitions,
                 cache.settingName());
         System.out.println("| rows | s/epoch | s/epoch per 100k rows | cached MB | float32 MB | driver heap peak MB | executor heap peak MB | K | training accuracy vs teacher |");
