@@ -5,7 +5,8 @@
 #   benchmarks/cost-growth.sh rows|params|partitions|sparse|sparse-update|aggregation [OUT_DIR] [values, comma-separated]
 # SPARKPROP_BENCH_MASTER picks the master (default local[2]; e.g. local-cluster[2,1,2048]);
 # SPARKPROP_BENCH_HEAP the driver heap (default 8g); SPARKPROP_BENCH_CACHE the rows sweep's cache format
-# (float32, default, or uint8, bfloat16, float16) and SPARKPROP_BENCH_BLOCK_ROWS its most rows a block (default 500000); SPARKPROP_BENCH_MAX_RESULT spark.driver.maxResultSize;
+# (float32, default, or uint8, bfloat16, float16) and SPARKPROP_BENCH_BLOCK_ROWS its most rows a block
+# (default 500000); SPARKPROP_BENCH_MAX_RESULT spark.driver.maxResultSize;
 # SPARKPROP_BENCH_OPTIMIZERS the sparse-update sweep's optimizers (default sgd,adam).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
