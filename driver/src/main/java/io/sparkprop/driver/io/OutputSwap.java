@@ -1,16 +1,27 @@
 package io.sparkprop.driver.io;
 
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Replaces an output (a directory, or one file) only by a complete one: the writer fills a hidden
  * temporary sibling ({@code .<name>.tmp-<uuid>}), which is then renamed into place (an existing target is first moved
  * aside and deleted after the swap). A writer that fails leaves the target exactly as it was and no
  * temporary behind. Used for models, predictions and exported ONNX files.
+ * <p>
+ * Only an output of the writer's {@link Kind} that sparkprop wrote (or an empty folder) is ever
+ * replaced, whatever {@code overwrite} says: anything else at the path is refused, naming what is
+ * there. Hidden siblings left by a writer that was killed ({@code .<name>.probe-*}, {@code .tmp-*},
+ * and {@code .old-*} once the target is back) and older than this JVM are removed at the next write.
  */
 public final class OutputSwap {
     /** Writes the whole output at {@code path} (a directory or a file), which does not exist yet. */
@@ -18,28 +29,53 @@ public final class OutputSwap {
         void write(Path path) throws IOException;
     }
 
+    /** Whether an existing output is one sparkprop wrote. */
+    public interface Recognizer {
+        boolean wrote(FileSystem fs, FileStatus existing) throws IOException;
+    }
+
+    /**
+     * What a writer produces: {@code noun} names it in messages ("a model folder (with model.json)"),
+     * {@code directory} whether it is a folder or one file, {@code recognizer} tells one sparkprop wrote.
+     */
+    public record Kind(String noun, boolean directory, Recognizer recognizer) {
+        /** A folder that sparkprop wrote when it holds the file {@code signature} (model.json, a marker). */
+        public static Kind folderWith(String what, String signature) {
+            return new Kind(what + " (with " + signature + ")", true,
+                    (fs, existing) -> fs.exists(new Path(existing.getPath(), signature)));
+        }
+    }
+
+    /** Leftovers of this JVM's own writes are never touched: only those older than its start. */
+    private static final long JOB_START = ManagementFactory.getRuntimeMXBean().getStartTime();
+    private static final Pattern LEFTOVER = Pattern.compile("\\.(probe|tmp|old)-[0-9a-f-]{36}");
+    private static final int NAMED_ENTRIES = 3;
+
     private OutputSwap() {
     }
 
     /**
-     * Checks, before any work, that the directory {@code target} may be written: refused when it
-     * exists and {@code overwrite} is false, when it is a file, or when its parent cannot hold a new
-     * entry (the message names the user's path, not the temporary one).
+     * Checks, before any work, that the directory or file {@code target} may be written: refused when
+     * something sparkprop did not write is there, when an output of {@code kind} is there and
+     * {@code overwrite} is false, or when its parent cannot hold a new entry (the message names the
+     * user's path, not the temporary one). Returns the qualified target.
      */
-    public static Path check(FileSystem fs, Path target, boolean overwrite) throws IOException {
-        return check(fs, target, overwrite, true);
-    }
-
-    private static Path check(FileSystem fs, Path target, boolean overwrite, boolean directory) throws IOException {
+    public static Path check(FileSystem fs, Path target, boolean overwrite, Kind kind) throws IOException {
         // through the String form, which drops a trailing '/' (a URI's keeps it, and its siblings would land inside it)
         Path t = fs.makeQualified(new Path(target.toString()));
-        if (fs.exists(t)) {
+        if (t.toUri().getPath().contains(":")) {
+            throw new IllegalArgumentException("output path " + target + " has a ':' in a file or folder name, which Hadoop"
+                    + " paths cannot hold; choose a name without ':'");
+        }
+        FileStatus existing = status(fs, t);
+        if (existing != null) {
+            String foreign = foreign(fs, existing, kind);
+            if (foreign != null) {
+                throw new IllegalArgumentException("output path " + t + " " + foreign + ", not " + kind.noun()
+                        + " that sparkprop wrote, so it is never replaced: choose another output path, or move it away yourself");
+            }
             if (!overwrite) {
                 throw new IllegalArgumentException("output path " + t + " already exists; pass --overwrite to replace it");
-            }
-            if (fs.getFileStatus(t).isFile() == directory) {
-                throw new IllegalArgumentException("output path " + t + " is a " + (directory ? "file" : "directory")
-                        + ", expected a " + (directory ? "directory" : "file"));
             }
         }
         Path probe = sibling(t, "probe");
@@ -56,24 +92,40 @@ public final class OutputSwap {
         return t;
     }
 
-    /** {@link #check}s the directory {@code target}, has {@code writer} write it beside it and swaps it in. */
-    public static void replace(FileSystem fs, Path target, boolean overwrite, Writer writer) throws IOException {
-        replace(fs, target, overwrite, true, writer);
+    /**
+     * What is at {@code existing} when it may not be replaced ("is a file", "holds a.txt, b/"), or
+     * null for an output of {@code kind} that sparkprop wrote or an empty folder (nothing to lose).
+     */
+    private static String foreign(FileSystem fs, FileStatus existing, Kind kind) throws IOException {
+        if (existing.isDirectory() != kind.directory()) {
+            return existing.isDirectory() ? "is a folder" : "is a file";
+        }
+        if (kind.recognizer().wrote(fs, existing)) {
+            return null;
+        }
+        if (!existing.isDirectory()) {
+            return "is a file";
+        }
+        FileStatus[] children = fs.listStatus(existing.getPath());
+        if (children.length == 0) {
+            return null;
+        }
+        String named = Arrays.stream(children).limit(NAMED_ENTRIES)
+                .map(c -> c.getPath().getName() + (c.isDirectory() ? "/" : "")).collect(Collectors.joining(", "));
+        return "holds " + named + (children.length > NAMED_ENTRIES ? " and " + (children.length - NAMED_ENTRIES) + " more" : "");
     }
 
-    /** As {@link #replace(FileSystem, Path, boolean, Writer)} for a single file. */
-    public static void replaceFile(FileSystem fs, Path target, boolean overwrite, Writer writer) throws IOException {
-        replace(fs, target, overwrite, false, writer);
-    }
-
-    private static void replace(FileSystem fs, Path target, boolean overwrite, boolean directory, Writer writer) throws IOException {
-        Path t = check(fs, target, overwrite, directory);
+    /** {@link #check}s {@code target}, has {@code writer} write it beside it and swaps it in. */
+    public static void replace(FileSystem fs, Path target, boolean overwrite, Kind kind, Writer writer) throws IOException {
+        Path t = check(fs, target, overwrite, kind);
+        removeLeftovers(fs, t);
         Path tmp = sibling(t, "tmp");
         try {
             writer.write(tmp);
-            if (fs.exists(t)) {
-                if (!overwrite) {
-                    throw new IllegalArgumentException("output path " + t + " appeared while writing; pass --overwrite to replace it");
+            FileStatus existing = status(fs, t);
+            if (existing != null) {
+                if (!overwrite || foreign(fs, existing, kind) != null) {
+                    throw new IllegalArgumentException("output path " + t + " appeared while writing; nothing was replaced");
                 }
                 Path old = sibling(t, "old");
                 rename(fs, t, old);
@@ -89,8 +141,46 @@ public final class OutputSwap {
         }
     }
 
+    /**
+     * Deletes the hidden siblings of {@code target} that a killed writer left: probes and temporaries,
+     * and a moved-aside old output once the target is in place again (before that it is the only
+     * copy). Only entries older than this JVM: a writer of this JVM is never disturbed.
+     */
+    private static void removeLeftovers(FileSystem fs, Path target) throws IOException {
+        String prefix = "." + target.getName();
+        FileStatus[] siblings;
+        try {
+            siblings = fs.listStatus(target.getParent(), p -> p.getName().startsWith(prefix)
+                    && LEFTOVER.matcher(p.getName().substring(prefix.length())).matches());
+        } catch (FileNotFoundException e) {
+            return;
+        }
+        boolean targetPresent = fs.exists(target);
+        for (FileStatus s : siblings) {
+            boolean old = s.getPath().getName().startsWith(prefix + ".old-");
+            if (s.getModificationTime() < JOB_START && (!old || targetPresent)) {
+                fs.delete(s.getPath(), true);
+            }
+        }
+    }
+
+    /**
+     * A hidden sibling of {@code target}, built from its path rather than parsed from a string: a ':'
+     * in a relative child name would read as a URI scheme.
+     */
     private static Path sibling(Path target, String kind) {
-        return new Path(target.getParent(), "." + target.getName() + "." + kind + "-" + UUID.randomUUID());
+        String name = "." + target.getName() + "." + kind + "-" + UUID.randomUUID();
+        Path parent = target.getParent();
+        return new Path(parent.toUri().getScheme(), parent.toUri().getAuthority(),
+                parent.toUri().getPath().replaceAll("/+$", "") + "/" + name);
+    }
+
+    private static FileStatus status(FileSystem fs, Path p) throws IOException {
+        try {
+            return fs.getFileStatus(p);
+        } catch (FileNotFoundException e) {
+            return null;
+        }
     }
 
     private static void rename(FileSystem fs, Path from, Path to) throws IOException {

@@ -42,6 +42,9 @@ public final class ModelStore {
     public static final String MODEL_JSON = "model.json";
     public static final String PARAMS_BIN = "params.bin";
 
+    /** What --overwrite may replace with a model: a folder sparkprop wrote a model to. */
+    public static final OutputSwap.Kind KIND = OutputSwap.Kind.folderWith("a model folder", MODEL_JSON);
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Configuration hadoopConf;
@@ -52,7 +55,7 @@ public final class ModelStore {
 
     /** True when {@code dir} holds a model (its model.json exists). */
     public boolean exists(String dir) throws IOException {
-        Path path = new Path(dir);
+        Path path = path(dir);
         return fileSystem(path).exists(new Path(path, MODEL_JSON));
     }
 
@@ -68,10 +71,18 @@ public final class ModelStore {
 
     /**
      * Fails now, naming {@code dir}, when a model could not be written there later: it exists and
-     * {@code overwrite} is false, it is a file, or its folder is not writable.
+     * {@code overwrite} is false, something that is not a model is there, or its folder is not writable.
      */
     public void checkWritable(String dir, boolean overwrite) throws IOException {
-        OutputSwap.check(fileSystem(new Path(dir)), new Path(dir), overwrite);
+        OutputSwap.check(fileSystem(path(dir)), path(dir), overwrite, KIND);
+    }
+
+    /** {@code dir} as a Hadoop path; an empty one is refused in words (Hadoop's own message names no argument). */
+    private static Path path(String dir) {
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalArgumentException("the model path is empty: give the folder of a saved model (a path or URI)");
+        }
+        return new Path(dir);
     }
 
     /**
@@ -92,8 +103,8 @@ public final class ModelStore {
                 throw new IllegalArgumentException("extra model file name '" + name + "' is reserved or not a plain name");
             }
         }
-        FileSystem fs = fileSystem(new Path(dir));
-        OutputSwap.replace(fs, new Path(dir), overwrite, tmp -> {
+        FileSystem fs = fileSystem(path(dir));
+        OutputSwap.replace(fs, path(dir), overwrite, KIND, tmp -> {
             fs.mkdirs(tmp);
             byte[] paramBytes = toLittleEndian(model.params());
             try (FSDataOutputStream out = fs.create(new Path(tmp, PARAMS_BIN), false)) {
@@ -117,7 +128,7 @@ public final class ModelStore {
      * starts over, so the two files always belong to the same model.
      */
     public SavedModel read(String dir) throws IOException {
-        Path path = new Path(dir);
+        Path path = path(dir);
         FileSystem fs = fileSystem(path);
         Path jsonPath = new Path(path, MODEL_JSON);
         Path binPath = new Path(path, PARAMS_BIN);

@@ -1,7 +1,10 @@
 package io.sparkprop.driver.model;
 
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import io.sparkprop.core.nn.Activation;
 import io.sparkprop.core.nn.Identity;
 import io.sparkprop.core.nn.LeakyRelu;
@@ -13,7 +16,9 @@ import io.sparkprop.core.nn.Softmax;
 import io.sparkprop.core.nn.Tanh;
 import io.sparkprop.driver.io.OutputSwap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -53,6 +58,10 @@ public final class OnnxExporter {
     public static final String LOGITS = "logits";
     public static final String PROBABILITY = "probability";
     public static final String PREDICTION = "prediction";
+    /** ModelProto.producer_name of every file written here. */
+    private static final String PRODUCER = "sparkprop";
+    /** What --overwrite may replace with an export: an ONNX file this exporter wrote. */
+    public static final OutputSwap.Kind KIND = new OutputSwap.Kind("an ONNX file", false, OnnxExporter::producedHere);
 
     // TensorProto.DataType and AttributeProto.AttributeType values used below
     private static final int FLOAT = 1;
@@ -104,11 +113,37 @@ public final class OnnxExporter {
         FileSystem fs = path.getFileSystem(hadoopConf);
         byte[] bytes = toBytes(model);
         // written beside the file and swapped in: a failed write leaves an older export as it was
-        OutputSwap.replaceFile(fs, path, overwrite, tmp -> {
+        OutputSwap.replace(fs, path, overwrite, KIND, tmp -> {
             try (FSDataOutputStream out = fs.create(tmp, false)) {
                 out.write(bytes);
             }
         });
+    }
+
+    /**
+     * Whether {@code existing} is a file written here: a ModelProto whose first fields are ir_version
+     * (1) and producer_name (2) = sparkprop, in the order {@link #model} writes them.
+     */
+    private static boolean producedHere(FileSystem fs, FileStatus existing) throws IOException {
+        byte[] head = new byte[64];
+        int n;
+        try (FSDataInputStream in = fs.open(existing.getPath())) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        try {
+            CodedInputStream proto = CodedInputStream.newInstance(head, 0, n);
+            if (!isTag(proto.readTag(), 1, WireFormat.WIRETYPE_VARINT)) {
+                return false;
+            }
+            proto.readInt64();
+            return isTag(proto.readTag(), 2, WireFormat.WIRETYPE_LENGTH_DELIMITED) && PRODUCER.equals(proto.readString());
+        } catch (InvalidProtocolBufferException e) {
+            return false; // not a protobuf message, or another one
+        }
+    }
+
+    private static boolean isTag(int tag, int field, int wireType) {
+        return WireFormat.getTagFieldNumber(tag) == field && WireFormat.getTagWireType(tag) == wireType;
     }
 
     /**
@@ -169,7 +204,7 @@ public final class OnnxExporter {
         Message opset = new Message().string(1, "").int64(2, OPSET); // OperatorSetIdProto: 1 domain, 2 version
         return new Message()
                 .int64(1, IR_VERSION)
-                .string(2, "sparkprop")
+                .string(2, PRODUCER)
                 .string(3, SavedModel.runningVersion())
                 .string(6, "sparkprop network " + spec)
                 .message(7, g)

@@ -33,12 +33,19 @@ final class ListCommand implements Callable<Integer> {
         return new ModelRegistry(registry, name, SparkSessions.hadoopConfiguration(config));
     }
 
+    /** As {@link #open}, for a command that needs the model to exist: fails otherwise, creating nothing. */
+    static ModelRegistry openExisting(JobConfig config, PrintWriter err) throws java.io.IOException {
+        ModelRegistry registry = open(config).warnings(line -> err.println("warning: " + line));
+        registry.requireFolder();
+        return registry;
+    }
+
     @Override
     public Integer call() throws Exception {
         Shortcuts s = new Shortcuts();
         registryOptions.put(s);
         JobConfig config = configOptions.resolve(s);
-        ModelRegistry registry = open(config);
+        ModelRegistry registry = openExisting(config, spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         OptionalInt current = registry.current();
         out.println("model '" + registry.name() + "' in " + registry.dir().getParent()

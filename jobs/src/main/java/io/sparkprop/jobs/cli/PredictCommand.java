@@ -10,6 +10,9 @@ import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.ModelInput;
+import io.sparkprop.jobs.output.OutputGuard;
+import io.sparkprop.jobs.registry.RegistryLock;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -25,6 +28,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +41,13 @@ import java.util.concurrent.Callable;
                 "A regressor of several outputs: 'prediction' is a vector of them (CSV: prediction_0, prediction_1, ...), and"
                         + " one trained on label columns y1,y2 adds prediction_y1, prediction_y2."})
 final class PredictCommand implements Callable<Integer> {
+    /**
+     * Written into every predictions folder: what --overwrite may replace. Spark's readers skip names
+     * starting with '_', so the folder still reads as a table.
+     */
+    static final String MARKER = "_SPARKPROP";
+    private static final OutputSwap.Kind KIND = OutputSwap.Kind.folderWith("a predictions folder", MARKER);
+
     @Parameters(paramLabel = "MODEL", description = "Model directory (path or URI).")
     String modelPath;
     @Mixin
@@ -59,11 +70,12 @@ final class PredictCommand implements Callable<Integer> {
             throw new ConfigurationException("--output-format must be parquet or csv, got '" + outputFormat + "'");
         }
         JobConfig config = configOptions.resolve(dataOptions.shortcuts(new Shortcuts()));
-        try (SparkLease lease = SparkSessions.start(config, "sparkprop predict")) {
+        try (RegistryLock lock = OutputGuard.predict(config, modelPath, output, overwrite, KIND, SparkSessions.hadoopConfiguration(config),
+                spec.commandLine().getOut());
+             SparkLease lease = SparkSessions.start(config, "sparkprop predict")) {
             SparkSession spark = lease.session();
             org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
             FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            OutputSwap.check(fs, out, overwrite);
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
             DataSource source = new DataSource(spark);
             ModelInput input = ModelInput.read(source, config, model, false);
@@ -77,8 +89,12 @@ final class PredictCommand implements Callable<Integer> {
             // written beside the output and swapped in whole: a failed job leaves the old output as it was
             Dataset<Row> rows = scored;
             try {
-                OutputSwap.replace(fs, out, overwrite, tmp -> rows.write().mode(SaveMode.ErrorIfExists).option("header", true)
-                        .format(outputFormat).save(tmp.toString()));
+                OutputSwap.replace(fs, out, overwrite, KIND, tmp -> {
+                    rows.write().mode(SaveMode.ErrorIfExists).option("header", true).format(outputFormat).save(tmp.toString());
+                    try (FSDataOutputStream marker = fs.create(new org.apache.hadoop.fs.Path(tmp, MARKER), false)) {
+                        marker.write("sparkprop predictions\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                });
             } catch (Exception e) {
                 // a task met a bad row in whatever split it read: name the row's place in the input instead
                 Optional<BadInputException> bad = InputErrors.find(e);

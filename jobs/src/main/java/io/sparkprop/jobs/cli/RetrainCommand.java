@@ -73,6 +73,7 @@ final class RetrainCommand implements Callable<Integer> {
         out.println("run id: " + id);
         ConfigOptions.print(out, config, verbose);
         return new RetrainJob(config, SparkSessions.hadoopConfiguration(config),
-                () -> SparkSessions.start(config, "sparkprop retrain"), out).progressOnTerminal(root.terminal()).run(id);
+                () -> SparkSessions.start(config, "sparkprop retrain"), out).progressOnTerminal(root.terminal())
+                .warnings(line -> spec.commandLine().getErr().println("warning: " + line)).run(id);
     }
 }

@@ -39,7 +39,7 @@ final class RollbackCommand implements Callable<Integer> {
         registryOptions.put(s);
         JobConfig config = configOptions.resolve(s);
         PrintWriter out = spec.commandLine().getOut();
-        ModelRegistry registry = ListCommand.open(config);
+        ModelRegistry registry = ListCommand.openExisting(config, spec.commandLine().getErr());
         String runId = "rollback-" + System.currentTimeMillis();
         try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.getLong("retrain.lock.heartbeat"),
                 config.getLong("retrain.lock.staleAfter"), out)) {

@@ -1,6 +1,8 @@
 package io.sparkprop.jobs.cli;
 
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.output.OutputGuard;
+import io.sparkprop.jobs.registry.RegistryLock;
 import io.sparkprop.jobs.train.TrainJob;
 import io.sparkprop.jobs.train.SparkLease;
 import org.apache.spark.sql.SparkSession;
@@ -42,7 +44,8 @@ final class TrainCommand implements Callable<Integer> {
         JobConfig config = configOptions.resolve(s);
         PrintWriter out = spec.commandLine().getOut();
         ConfigOptions.print(out, config, verbose);
-        try (SparkLease lease = SparkSessions.start(config, "sparkprop train")) {
+        try (RegistryLock lock = OutputGuard.train(config, SparkSessions.hadoopConfiguration(config), out);
+             SparkLease lease = SparkSessions.start(config, "sparkprop train")) {
             SparkSession spark = lease.session();
             new TrainJob(spark, config, out, spec.commandLine().getErr()).progressOnTerminal(root.terminal()).run();
         }

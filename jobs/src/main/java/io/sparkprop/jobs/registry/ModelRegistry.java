@@ -15,6 +15,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -26,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -52,12 +55,15 @@ public final class ModelRegistry {
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Set<String> ENTRIES = Set.of(VERSIONS, CURRENT, HISTORY, LOCK, RUNS);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
     private final Configuration hadoopConf;
     private final FileSystem fs;
     private final Path root;
     private final Path dir;
     private final String name;
+    private Consumer<String> warnings = line -> LOG.warn(line);
+    private boolean tornLineReported;
 
     /**
      * Opens model {@code name} in the registry at {@code registry}. The registry must be an existing
@@ -133,6 +139,31 @@ public final class ModelRegistry {
 
     public String name() {
         return name;
+    }
+
+    /** Where warnings go, one line each (a torn history line); the log by default. */
+    public ModelRegistry warnings(Consumer<String> sink) {
+        this.warnings = sink;
+        return this;
+    }
+
+    /**
+     * Fails, changing nothing, when the model has no folder in the registry (a command that only reads
+     * or repoints a model): one line naming the models the registry holds.
+     */
+    public void requireFolder() throws IOException {
+        if (hasFolder()) {
+            return;
+        }
+        List<String> models = new ArrayList<>();
+        for (FileStatus child : fs.listStatus(root)) {
+            if (child.isDirectory() && !child.getPath().getName().startsWith(".")) {
+                models.add(child.getPath().getName());
+            }
+        }
+        models.sort(null);
+        throw new IllegalArgumentException("registry " + root + " has no model '" + name + "' ("
+                + (models.isEmpty() ? "it holds no models yet" : "its models: " + String.join(", ", models)) + ")");
     }
 
     /** The model's folder, {@code <registry>/<name>}. */
@@ -283,16 +314,45 @@ public final class ModelRegistry {
         return deleted;
     }
 
-    /** Every history entry, oldest first. */
+    /**
+     * Every history entry, oldest first. A last line without its newline that is not JSON is the
+     * torn write of an older sparkprop killed while appending: skipped, with one warning naming the
+     * file and line (the next append drops it). Any other line that is not JSON is an error naming them.
+     */
     public List<JsonNode> history() throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        byte[] bytes = readAll(new Path(dir, HISTORY));
+        return historyLines().stream().map(HistoryLine::entry).toList();
+    }
+
+    /** A history line as written and its entry. */
+    private record HistoryLine(String text, JsonNode entry) {
+    }
+
+    private List<HistoryLine> historyLines() throws IOException {
+        List<HistoryLine> out = new ArrayList<>();
+        Path file = new Path(dir, HISTORY);
+        byte[] bytes = readAll(file);
         if (bytes == null) {
             return out;
         }
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                out.add(JSON.readTree(line));
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) {
+                continue;
+            }
+            try {
+                out.add(new HistoryLine(lines[i], JSON.readTree(lines[i])));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                boolean torn = i == lines.length - 1; // no newline after it: the write stopped inside the line
+                if (!torn) {
+                    throw new IllegalArgumentException(file + " line " + (i + 1) + " is not a JSON object ("
+                            + e.getOriginalMessage() + "): repair or remove that line");
+                }
+                if (!tornLineReported) {
+                    tornLineReported = true;
+                    warnings.accept(file + " line " + (i + 1) + " is cut short (a run was killed while writing it): skipped;"
+                            + " the next history line written replaces it");
+                }
             }
         }
         return out;
@@ -316,10 +376,12 @@ public final class ModelRegistry {
 
     /** Adds one line to history.jsonl, replacing the file atomically. */
     public void appendHistory(Map<String, Object> entry) throws IOException {
-        byte[] old = readAll(new Path(dir, HISTORY));
-        String before = old == null ? "" : new String(old, StandardCharsets.UTF_8);
-        String line = JSON.writeValueAsString(entry) + "\n";
-        replace(HISTORY, (before + line).getBytes(StandardCharsets.UTF_8));
+        StringBuilder all = new StringBuilder();
+        for (HistoryLine line : historyLines()) {
+            all.append(line.text()).append('\n');
+        }
+        all.append(JSON.writeValueAsString(entry)).append('\n');
+        replace(HISTORY, all.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The one-run-at-a-time lock of a model: the file {@code <registry>/<name>/LOCK}, created only if
- * absent, atomically (see {@link #tryCreate}), holding its owner
+ * The one-run-at-a-time lock of a model, the file {@code <registry>/<name>/LOCK}, or of an output
+ * path, the hidden file {@code .<name>.lock} beside it: created only if absent, atomically (see {@link #tryCreate}), holding its owner
  * (host, pid, run id, a token). While held, a daemon thread refreshes the file's modification time
  * every heartbeat interval. A lock is taken over when its heartbeat is older than the stale timeout,
  * or at once when its owner ran on this host and that process is gone (a killed driver). Released
@@ -63,14 +63,37 @@ public final class RegistryLock implements AutoCloseable {
         this.heartbeatMillis = heartbeatSeconds * 1000;
     }
 
+    /** Where a lock lives and how messages name it: {@code owned} "model 'x'", {@code where} "the registry r". */
+    private record LockFile(FileSystem fs, Path file, String owned, Path folder, String where, String folderStep) {
+    }
+
     /**
      * Takes the lock of {@code registry}'s model for run {@code runId}, taking over a stale or dead
      * one (saying so on {@code out}); throws {@link HeldException} when a live run holds it.
      */
     public static RegistryLock acquire(ModelRegistry registry, String runId, long heartbeatSeconds, long staleSeconds,
                                        PrintWriter out) throws IOException {
-        FileSystem fs = registry.fileSystem();
-        Path file = new Path(registry.dir(), ModelRegistry.LOCK);
+        return acquire(new LockFile(registry.fileSystem(), new Path(registry.dir(), ModelRegistry.LOCK),
+                "model '" + registry.name() + "'", registry.dir(), "the registry " + registry.dir().getParent(),
+                "creating the model folder " + registry.dir()), runId, heartbeatSeconds, staleSeconds, out);
+    }
+
+    /**
+     * Takes the lock of the output {@code output} (qualified; {@code fs} its file system without the
+     * checksum layer): the hidden file {@code .<name>.lock} beside it, so that two runs never write
+     * one output; the same rules as a model's lock.
+     */
+    public static RegistryLock acquireOutput(FileSystem fs, Path output, String runId, long heartbeatSeconds, long staleSeconds,
+                                             PrintWriter out) throws IOException {
+        Path folder = output.getParent();
+        return acquire(new LockFile(fs, new Path(folder, "." + output.getName() + ".lock"), "output path " + output, folder,
+                "the folder " + folder, "creating the folder " + folder), runId, heartbeatSeconds, staleSeconds, out);
+    }
+
+    private static RegistryLock acquire(LockFile lock, String runId, long heartbeatSeconds, long staleSeconds,
+                                        PrintWriter out) throws IOException {
+        FileSystem fs = lock.fs();
+        Path file = lock.file();
         Map<String, Object> owner = new LinkedHashMap<>();
         owner.put("host", hostName());
         owner.put("pid", ProcessHandle.current().pid());
@@ -79,11 +102,11 @@ public final class RegistryLock implements AutoCloseable {
         owner.put("acquiredAt", Instant.now().toString());
         byte[] content = JSON.writeValueAsBytes(owner);
         for (int attempt = 0; attempt < 3; attempt++) {
-            if (create(registry, file, content)) {
-                RegistryLock lock = new RegistryLock(fs, file, content, heartbeatSeconds);
-                lock.heartbeat.start();
-                Runtime.getRuntime().addShutdownHook(lock.shutdownHook);
-                return lock;
+            if (create(lock, content)) {
+                RegistryLock held = new RegistryLock(fs, file, content, heartbeatSeconds);
+                held.heartbeat.start();
+                Runtime.getRuntime().addShutdownHook(held.shutdownHook);
+                return held;
             }
             byte[] held = readOwner(fs, file);
             FileStatus status;
@@ -97,7 +120,7 @@ public final class RegistryLock implements AutoCloseable {
             }
             String why = takeOverReason(held, status, staleSeconds);
             if (why == null) {
-                throw new HeldException("model '" + registry.name() + "' is locked by another run: " + describe(held)
+                throw new HeldException(lock.owned() + " is locked by another run: " + describe(held)
                         + ", heartbeat " + ageSeconds(status) + " s ago (taken over after " + staleSeconds + " s; lock file "
                         + file + ")");
             }
@@ -107,16 +130,16 @@ public final class RegistryLock implements AutoCloseable {
             if (!Arrays.equals(held, again)) {
                 continue;
             }
-            Path aside = new Path(registry.dir(), "." + ModelRegistry.LOCK + ".taken-over-" + UUID.randomUUID());
+            Path aside = new Path(file.getParent(), "." + file.getName() + ".taken-over-" + UUID.randomUUID());
             if (fs.rename(file, aside)) {
                 fs.delete(aside, false);
-                String line = "taking over the lock of model '" + registry.name() + "' from " + describe(held) + ": " + why;
+                String line = "taking over the lock of " + lock.owned() + " from " + describe(held) + ": " + why;
                 LOG.warn(line);
                 out.println(line);
                 out.flush();
             }
         }
-        throw new HeldException("model '" + registry.name() + "': could not take the lock " + file + " after 3 attempts");
+        throw new HeldException(lock.owned() + ": could not take the lock " + file + " after 3 attempts");
     }
 
     /**
@@ -199,22 +222,22 @@ public final class RegistryLock implements AutoCloseable {
     }
 
     /**
-     * {@link #tryCreate}, the model's folder made first; a failure to write (permissions, a read-only
+     * {@link #tryCreate}, the lock's folder made first; a failure to write (permissions, a read-only
      * or full file system) names the registry and what was tried rather than just a path.
      */
-    private static boolean create(ModelRegistry registry, Path file, byte[] content) throws IOException {
-        FileSystem fs = registry.fileSystem();
-        String step = "creating the model folder " + registry.dir();
+    private static boolean create(LockFile lock, byte[] content) throws IOException {
+        FileSystem fs = lock.fs();
+        String step = lock.folderStep();
         try {
-            if (!fs.mkdirs(registry.dir())) {
+            if (!fs.mkdirs(lock.folder())) {
                 throw new IOException("mkdirs returned false");
             }
-            step = "creating the lock file " + file;
-            return tryCreate(fs, file, content);
+            step = "creating the lock file " + lock.file();
+            return tryCreate(fs, lock.file(), content);
         } catch (IOException e) {
-            IOException failure = new IOException("cannot write to the registry " + registry.dir().getParent() + ": " + step
+            IOException failure = new IOException("cannot write to " + lock.where() + ": " + step
                     + " failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + "); check that the registry exists and this user may write to it");
+                    + "); check that it exists and this user may write to it");
             failure.addSuppressed(e);
             throw failure;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.train.EvaluationMetrics;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.output.OutputGuard;
 import io.sparkprop.jobs.registry.ModelRegistry;
 import io.sparkprop.jobs.registry.RegistryLock;
 import org.apache.hadoop.conf.Configuration;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +50,7 @@ public final class RetrainJob {
     private final Supplier<SparkLease> sparkStarter;
     private final PrintWriter out;
     private boolean terminal;
+    private Consumer<String> warnings = line -> { };
 
     /**
      * @param hadoopConf   for the registry (Spark is started only once the lock is held)
@@ -66,16 +69,23 @@ public final class RetrainJob {
         return this;
     }
 
+    /** Where warnings go, one line each (a torn line of the registry's history). */
+    public RetrainJob warnings(Consumer<String> sink) {
+        this.warnings = sink;
+        return this;
+    }
+
     /** Runs retraining as run {@code runId}; returns {@link #EXIT_PROMOTED} or {@link #EXIT_KEPT}. */
     public int run(String runId) throws IOException {
         ModelRegistry.checkPlainName("run id", runId);
         String registryUri = required("retrain.registry");
-        ModelRegistry registry = new ModelRegistry(registryUri, required("retrain.model"), hadoopConf);
+        ModelRegistry registry = new ModelRegistry(registryUri, required("retrain.model"), hadoopConf).warnings(warnings);
         String metric = config.getString("retrain.metric");
         if (config.getOptional("data.validation") == null && config.getDouble("data.validation.fraction") == 0) {
             throw new ConfigurationException("retraining needs a holdout to compare the candidate with CURRENT: set"
                     + " data.validation (--validation) or data.validation.fraction > 0");
         }
+        OutputGuard.retrain(registry, config, hadoopConf);
         boolean firstRun = !registry.hasFolder();
         boolean finished = false;
         try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.getLong("retrain.lock.heartbeat"),

@@ -90,15 +90,25 @@ public final class TrainJob {
     public Outcome run() throws IOException {
         String output = config.getString("output.model");
         ModelStore store = new ModelStore(spark.sparkContext().hadoopConfiguration());
+        checkOutput(store, config);
+        Outcome outcome = train();
+        store.write(outcome.model, output, config.getBoolean("output.overwrite"), outcome.reportFiles);
+        out.println("model written to " + output + " (report: " + output + "/" + REPORT_HTML + ")");
+        return outcome;
+    }
+
+    /**
+     * Fails now, naming output.model, when the model could not be written there later: a model is
+     * there and output.overwrite is false, something that is not a model is there, or its folder is
+     * not writable.
+     */
+    public static void checkOutput(ModelStore store, JobConfig config) throws IOException {
+        String output = config.getString("output.model");
         boolean overwrite = config.getBoolean("output.overwrite");
         if (!overwrite && store.exists(output)) {
             throw new IllegalArgumentException("output path " + output + " already holds a model; pass --overwrite to replace it");
         }
         store.checkWritable(output, overwrite);
-        Outcome outcome = train();
-        store.write(outcome.model, output, overwrite, outcome.reportFiles);
-        out.println("model written to " + output + " (report: " + output + "/" + REPORT_HTML + ")");
-        return outcome;
     }
 
     /**

@@ -108,11 +108,14 @@ class BadInputSweepTest {
 
     /** An untrained 3-4-3 classifier of x1..x3, written without Spark: the model that bad input must leave alone. */
     private static void writeUntrainedModel(Path dir) throws IOException {
+        new ModelStore(new Configuration()).write(untrainedModel(), dir.toString(), false);
+    }
+
+    private static SavedModel untrainedModel() {
         NetworkSpec spec = new NetworkSpec(3, new int[] {4, 3}, new String[] {"relu", "softmax"}, "softmax_cross_entropy");
         float[] params = TrainingConfig.builder(spec).set(TrainingSettings.SEED, 5L).build().initialParameters();
-        SavedModel model = new SavedModel(spec, params, SavedModel.Task.CLASSIFICATION, List.of("x1", "x2", "x3"),
+        return new SavedModel(spec, params, SavedModel.Task.CLASSIFICATION, List.of("x1", "x2", "x3"),
                 List.of("0", "1", "2"), null, null, Map.of("runId", "sweep"), "2026-01-01T00:00:00Z", "test");
-        new ModelStore(new Configuration()).write(model, dir.toString(), false);
     }
 
     @AfterAll
@@ -364,11 +367,93 @@ class BadInputSweepTest {
         c.add(failure("export a folder without a model", List.of("model.json is missing"),
                 "export", root.resolve("none").toString(), "--output", root.resolve("never.onnx").toString()));
         c.add(failure("train over an existing model", List.of("already holds a model; pass --overwrite"), train(good, existing)));
-        c.add(failure("export over an existing file", List.of("good.csv already exists; pass --overwrite"),
-                "export", existing.toString(), "--output", good.toString()));
-        c.add(failure("predict over an existing output", List.of("already exists; pass --overwrite"),
-                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", existing.toString()));
+        c.addAll(outputCases());
         return c.stream();
+    }
+
+    /**
+     * Outputs: never into an input (whatever --overwrite says), never over what sparkprop did not
+     * write, one writer at a time, and one line for an output path Hadoop cannot take.
+     */
+    static List<Case> outputCases() throws IOException {
+        Path out = root.resolve("never");
+        Path folder = Files.createDirectories(root.resolve("csv-folder"));
+        Files.copy(good, folder.resolve("part-0.csv"));
+        Path link = Files.createSymbolicLink(root.resolve("link-to-csv-folder"), folder);
+        Path holdout = Files.copy(good, root.resolve("validation-copy.csv"));
+        Path userFolder = Files.createDirectories(root.resolve("user-folder"));
+        Files.writeString(userFolder.resolve("notes.txt"), "not sparkprop's");
+        Files.createDirectories(userFolder.resolve("photos"));
+        Path userFile = Files.writeString(root.resolve("user-file.txt"), "not sparkprop's");
+        String intoInput = "sparkprop would write into an input; choose an output outside every input";
+        String predictions = "not a predictions folder (with _SPARKPROP) that sparkprop wrote";
+        List<Case> c = new ArrayList<>();
+        c.add(failure("train --overwrite onto the training data file", List.of("output path " + good + " is the training data "
+                + good, intoInput), train(good, good, "--overwrite")));
+        c.add(failure("train --overwrite onto the training data folder", List.of("is the training data " + folder, intoInput),
+                train(folder, folder, "--overwrite")));
+        c.add(failure("train into the training data folder", List.of("csv-folder/model lies inside the training data " + folder),
+                train(folder, folder.resolve("model"))));
+        c.add(failure("train --overwrite onto the folder holding the training data", List.of("output path " + folder
+                + " contains the training data"), train(folder.resolve("part-0.csv"), folder, "--overwrite")));
+        c.add(failure("train --overwrite onto a symlink to the training data", List.of("link-to-csv-folder is the training data"),
+                train(folder, link, "--overwrite")));
+        c.add(failure("train --overwrite onto the validation data", List.of("is the validation data " + holdout),
+                train(good, holdout, "--overwrite", "--validation", holdout.toString())));
+        c.add(failure("checkpoints into the training data folder", List.of("checkpoint folder (train.checkpoint.dir) " + folder
+                + " is the training data"), train(folder, out, "--conf", "train.checkpoint.dir=" + folder)));
+        c.add(failure("checkpoints inside the output", List.of("lies inside output path " + out, "checkpoint folder apart"),
+                train(good, out, "--conf", "train.checkpoint.dir=" + out.resolve("ckpt"))));
+        c.add(failure("predict --overwrite onto the data", List.of("output path " + good + " is the data " + good, intoInput),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", good.toString(), "--overwrite"));
+        c.add(failure("predict into the model folder", List.of("lies inside the model " + existing),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", existing.resolve("p").toString()));
+        c.add(failure("export into the model folder", List.of("lies inside the model " + existing),
+                "export", existing.toString(), "--output", existing.resolve("model.onnx").toString()));
+        List<String> intoData = new ArrayList<>(Arrays.asList(retrain(folder.toString(), "clf")));
+        intoData.set(intoData.indexOf("--data") + 1, folder.toString());
+        c.add(failure("retrain with the registry inside the data", List.of("the folder of model 'clf' in the registry",
+                "lies inside the training data " + folder), intoData.toArray(new String[0])));
+        c.add(failure("retrain replaying from the model's registry folder", List.of("contains the replay data"),
+                retrain(registry.toString(), "clf", "--replay", registry.resolve("clf/versions").toString())));
+
+        c.add(failure("train --overwrite onto a folder of other files", List.of("user-folder holds ", "notes.txt", "photos/",
+                "not a model folder (with model.json) that sparkprop wrote", "choose another output path"),
+                train(good, userFolder, "--overwrite")));
+        c.add(failure("train onto a file", List.of("user-file.txt is a file, not a model folder", "choose another output path"),
+                train(good, userFile)));
+        c.add(failure("train --overwrite onto a file", List.of("user-file.txt is a file, not a model folder"),
+                train(good, userFile, "--overwrite")));
+        c.add(failure("predict --overwrite onto a folder of other files", List.of("user-folder holds ", predictions),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", userFolder.toString(), "--overwrite"));
+        c.add(failure("predict --overwrite onto a model", List.of("holds ", "model.json", predictions),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", root.resolve("locked-out").toString(),
+                "--overwrite"));
+        c.add(failure("export --overwrite onto a file sparkprop did not write", List.of("user-file.txt is a file, not an ONNX file"
+                + " that sparkprop wrote"), "export", existing.toString(), "--output", userFile.toString(), "--overwrite"));
+        c.add(failure("export onto a folder", List.of("user-folder is a folder, not an ONNX file"),
+                "export", existing.toString(), "--output", userFolder.toString(), "--overwrite"));
+
+        c.add(failure("a colon in the output's name", List.of("has a ':' in a file or folder name, which Hadoop paths cannot hold"),
+                train(good, root.resolve("a:b"))));
+        c.add(failure("an output that reads as a URI scheme", List.of("out:put reads as a URI of scheme 'out', which no Hadoop file"
+                + " system serves", "a ':' cannot be part of a file name"), train("csv", good, "x1,x2,x3", "label", Path.of("out:put"))));
+        c.add(failure("info of an empty path", List.of("the model path is empty"), "info", ""));
+        c.add(failure("list of an unknown model", List.of("registry", "has no model 'nope'"),
+                "list", "--registry", registry.toString(), "--name", "nope"));
+        c.add(failure("rollback of an unknown model", List.of("has no model 'nope'"),
+                "rollback", "--registry", registry.toString(), "--name", "nope"));
+
+        // a live run (this JVM: same host, a live pid) holds the output's lock; its heartbeat is fresh whenever the case runs
+        Path locked = root.resolve("locked-out");
+        writeUntrainedModel(locked);
+        Path lockFile = Files.writeString(root.resolve(".locked-out.lock"), "{\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName()
+                + "\",\"pid\":" + ProcessHandle.current().pid() + ",\"runId\":\"train-other\",\"acquiredAt\":\"2026-01-01T00:00:00Z\"}");
+        Files.setLastModifiedTime(lockFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 86_400_000L));
+        c.add(new Case("a second train to an output being written", SparkpropCommand.EXIT_LOCKED, List.of("output path ",
+                "locked-out is locked by another run: run train-other", "lock file ", ".locked-out.lock"),
+                train(good, locked, "--overwrite")));
+        return c;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -471,6 +556,66 @@ class BadInputSweepTest {
             deleteTree(model);
             deleteTree(reg);
             Files.deleteIfExists(sasNamed);
+        }
+    }
+
+    @Test
+    void aTornHistoryLineIsNamedSkippedWithOneWarningAndDroppedAtTheNextWrite() throws IOException {
+        ModelRegistry torn = new ModelRegistry(registry.toString(), "torn", new Configuration());
+        torn.write(untrainedModel(), Map.of());
+        torn.write(untrainedModel(), Map.of());
+        torn.setCurrent(2);
+        Path history = registry.resolve("torn").resolve(ModelRegistry.HISTORY);
+        String whole = "{\"runId\":\"first-run\",\"time\":\"2026-01-01T00:00:00Z\",\"decision\":\"promoted\",\"version\":1}\n";
+        Files.writeString(history, whole + "{\"runId\":\"killed-run\",\"ti");
+        try {
+            CommandLineRun list = CommandLineRun.run("list", "--registry", registry.toString(), "--name", "torn");
+            assertEquals(0, list.exitCode, list.toString());
+            assertEquals(1, list.err.strip().lines().count(), "one warning: " + list);
+            assertTrue(list.err.startsWith("warning: ") && list.err.contains(history + " line 2 is cut short"), list.err);
+            assertTrue(list.out.contains("first-run  promoted -> version 1"), list.out);
+
+            CommandLineRun rollback = CommandLineRun.run("rollback", "--registry", registry.toString(), "--name", "torn");
+            assertEquals(0, rollback.exitCode, rollback.toString());
+            assertEquals(1, rollback.err.strip().lines().count(), "one warning: " + rollback);
+            assertTrue(rollback.err.contains(history + " line 2 is cut short"), rollback.err);
+            List<String> lines = Files.readAllLines(history);
+            assertEquals(2, lines.size(), "the torn line is dropped, the rollback appended: " + lines);
+            assertEquals(whole.strip(), lines.get(0));
+            assertTrue(lines.get(1).contains("\"decision\":\"rollback\""), lines.get(1));
+        } finally {
+            deleteTree(registry.resolve("torn"));
+        }
+    }
+
+    @Test
+    void leftoversOfAKilledWriteGoAtTheNextWriteAndOursIsReplaced() throws IOException {
+        Path model = root.resolve("fresh-model");
+        Path predictions = root.resolve("fresh-predictions");
+        String uuid = "0123abcd-0000-4000-8000-000000000000";
+        long beforeThisJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() - 60_000;
+        for (String name : List.of(".fresh-model.probe-" + uuid, ".fresh-model.tmp-" + uuid)) {
+            Path left = Files.createDirectories(root.resolve(name).resolve("sub"));
+            Files.setLastModifiedTime(left.getParent(), java.nio.file.attribute.FileTime.fromMillis(beforeThisJvm));
+        }
+        try {
+            CommandLineRun trained = CommandLineRun.run(train(good, model));
+            assertEquals(0, trained.exitCode, trained.toString());
+            try (Stream<Path> entries = Files.list(root)) {
+                List<String> hidden = entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".fresh-model")).toList();
+                assertEquals(List.of(), hidden, "the leftovers and the lock are gone");
+            }
+            String[] predict = {"predict", model.toString(), "--data", good.toString(), "--format", "csv", "-o", predictions.toString()};
+            CommandLineRun first = CommandLineRun.run(predict);
+            assertEquals(0, first.exitCode, first.toString());
+            assertTrue(Files.exists(predictions.resolve(PredictCommand.MARKER)), "the predictions are marked as sparkprop's");
+            List<String> again = new ArrayList<>(Arrays.asList(predict));
+            again.add("--overwrite");
+            CommandLineRun second = CommandLineRun.run(again.toArray(new String[0]));
+            assertEquals(0, second.exitCode, "sparkprop's own predictions are replaced: " + second);
+        } finally {
+            deleteTree(model);
+            deleteTree(predictions);
         }
     }
 

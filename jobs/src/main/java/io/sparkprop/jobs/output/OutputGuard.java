@@ -1,0 +1,96 @@
+package io.sparkprop.jobs.output;
+
+import io.sparkprop.driver.io.OutputSwap;
+import io.sparkprop.driver.model.ModelStore;
+import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.registry.ModelRegistry;
+import io.sparkprop.jobs.registry.RegistryLock;
+import io.sparkprop.jobs.train.TrainJob;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The checks every command that writes makes before Spark starts: no output is, contains or lies
+ * inside an input (whatever --overwrite says), only an output sparkprop wrote is replaced, and one
+ * run at a time writes an output (its lock, {@link RegistryLock#acquireOutput}).
+ */
+public final class OutputGuard {
+    private static final String OUTSIDE_INPUTS = "sparkprop would write into an input; choose an output outside every input";
+
+    private OutputGuard() {
+    }
+
+    /**
+     * {@code train}: output.model and train.checkpoint.dir against the training and validation data
+     * and each other, the model checked as {@link TrainJob#checkOutput} does; returns output.model's lock.
+     */
+    public static RegistryLock train(JobConfig config, Configuration conf, PrintWriter out) throws IOException {
+        List<Place> inputs = data(config, conf);
+        Place output = Place.output("output path", config.getString("output.model"), conf);
+        output.refuseOverlap(inputs, OUTSIDE_INPUTS);
+        String checkpoints = config.getOptional("train.checkpoint.dir");
+        if (checkpoints != null) {
+            Place folder = Place.output("checkpoint folder (train.checkpoint.dir)", checkpoints, conf);
+            folder.refuseOverlap(inputs, OUTSIDE_INPUTS);
+            folder.refuseOverlap(List.of(output), "replacing the model would delete the checkpoints, or they would land"
+                    + " in the model; choose a checkpoint folder apart from the output");
+        }
+        TrainJob.checkOutput(new ModelStore(conf), config);
+        return lock(output, "train", config, conf, out);
+    }
+
+    /** {@code predict}: the output against the model and the data, checked as {@code kind}; returns its lock. */
+    public static RegistryLock predict(JobConfig config, String model, String output, boolean overwrite, OutputSwap.Kind kind,
+                                       Configuration conf, PrintWriter out) throws IOException {
+        List<Place> inputs = new ArrayList<>(List.of(Place.input("the data", config.getString("data.train"), conf)));
+        inputs.add(Place.input("the model", model, conf));
+        Place place = Place.output("output path", output, conf);
+        place.refuseOverlap(inputs, OUTSIDE_INPUTS);
+        Path target = place.paths().get(0);
+        OutputSwap.check(Place.raw(target.getFileSystem(conf)), target, overwrite, kind);
+        return lock(place, "predict", config, conf, out);
+    }
+
+    /** {@code export}: the file against the model. */
+    public static void export(String model, String output, Configuration conf) {
+        Place.output("output path", output, conf).refuseOverlap(List.of(Place.input("the model", model, conf)), OUTSIDE_INPUTS);
+    }
+
+    /** {@code retrain}: the model's registry folder against the new, validation and replay data. */
+    public static void retrain(ModelRegistry registry, JobConfig config, Configuration conf) {
+        List<Place> inputs = new ArrayList<>(data(config, conf));
+        String replay = config.getOptional("retrain.replay.data");
+        if (replay != null) {
+            inputs.add(Place.input("the replay data", replay, conf));
+        }
+        Place.output("the folder of model '" + registry.name() + "' in the registry", registry.dir().toString(), conf)
+                .refuseOverlap(inputs, OUTSIDE_INPUTS);
+    }
+
+    private static List<Place> data(JobConfig config, Configuration conf) {
+        List<Place> inputs = new ArrayList<>();
+        inputs.add(Place.input("the training data", config.getString("data.train"), conf));
+        String validation = config.getOptional("data.validation");
+        if (validation != null) {
+            inputs.add(Place.input("the validation data", validation, conf));
+        }
+        return inputs;
+    }
+
+    private static RegistryLock lock(Place output, String command, JobConfig config, Configuration conf, PrintWriter out)
+            throws IOException {
+        Path target = output.paths().get(0);
+        FileSystem fs = Place.raw(target.getFileSystem(conf));
+        String runId = command + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return RegistryLock.acquireOutput(fs, target, runId, config.getLong("retrain.lock.heartbeat"),
+                config.getLong("retrain.lock.staleAfter"), out);
+    }
+}
