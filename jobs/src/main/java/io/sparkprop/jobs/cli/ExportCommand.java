@@ -24,7 +24,7 @@ final class ExportCommand implements Callable<Integer> {
     String format;
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The file to write (path or URI).")
     String output;
-    @Option(names = "--overwrite", description = "Replace an existing file.")
+    @Option(names = "--overwrite", description = "Replace an ONNX file that sparkprop wrote; nothing else is replaced.")
     boolean overwrite;
 
     @picocli.CommandLine.Spec

@@ -58,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
     String output;
     @Option(names = "--output-format", description = "parquet or csv (default: ${DEFAULT-VALUE}).", defaultValue = "parquet")
     String outputFormat;
-    @Option(names = "--overwrite", description = "Replace existing output.")
+    @Option(names = "--overwrite", description = "Replace predictions that sparkprop wrote at the output path; nothing else is replaced.")
     boolean overwrite;
 
     @picocli.CommandLine.Spec

@@ -8,6 +8,9 @@ import org.apache.spark.SparkConf;
 import io.sparkprop.jobs.train.SparkLease;
 import org.apache.spark.sql.SparkSession;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Starts Spark for a command. Under spark-submit the master and everything else spark-submit set
  * are kept (SparkConf reads them from system properties); the configuration's spark.* keys fill in
@@ -20,11 +23,16 @@ final class SparkSessions {
 
     /**
      * The Hadoop configuration a command uses before (or without) Spark: Hadoop's defaults plus the
-     * configuration's spark.hadoop.* keys without their prefix, as Spark would set them.
+     * spark.hadoop.* keys without their prefix, as Spark would set them: those spark-submit passes
+     * (as system properties, which SparkConf reads), then the configuration's, which win as in {@link #start}.
      */
     static Configuration hadoopConfiguration(JobConfig config) {
         Configuration conf = new Configuration();
-        config.sparkSettings().forEach((key, value) -> {
+        Map<String, String> settings = new LinkedHashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark.hadoop."))
+                .forEach(k -> settings.put(k, System.getProperty(k)));
+        settings.putAll(config.sparkSettings());
+        settings.forEach((key, value) -> {
             if (key.startsWith("spark.hadoop.")) {
                 conf.set(key.substring("spark.hadoop.".length()), value);
             }

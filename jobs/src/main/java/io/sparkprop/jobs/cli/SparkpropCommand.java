@@ -9,8 +9,9 @@ import java.io.PrintWriter;
 
 /**
  * The {@code sparkprop} command line: the entry point of the spark-submit jar and of bin/sparkprop.
- * Exit codes: 0 success, 1 failure (one line saying why on stderr), 2 usage error; retrain adds 3
- * (candidate rejected, the current model kept) and 4 (another run holds the lock), rollback 4.
+ * Exit codes: 0 success, 1 failure (one line saying why on stderr), 2 usage error, 4 another run holds
+ * the lock (retrain, rollback; train and predict of the same output); retrain adds 3 (candidate rejected,
+ * the current model kept).
  */
 @Command(name = "sparkprop",
         mixinStandardHelpOptions = true,
@@ -23,7 +24,7 @@ public final class SparkpropCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
-    /** retrain and rollback: another run holds the model's lock. */
+    /** Another run holds the lock: of the model (retrain, rollback) or of the output (train, predict). */
     public static final int EXIT_LOCKED = 4;
 
     @CommandLine.Spec

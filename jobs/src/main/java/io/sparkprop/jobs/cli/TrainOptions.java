@@ -18,7 +18,7 @@ final class TrainOptions {
     Long seed;
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write the model (output.model).")
     String output;
-    @Option(names = "--overwrite", description = "Replace an existing model at the output path (output.overwrite).")
+    @Option(names = "--overwrite", description = "Replace a model that sparkprop wrote at the output path (output.overwrite); nothing else is replaced.")
     Boolean overwrite;
 
     void put(Shortcuts s) {

@@ -46,7 +46,7 @@ public final class JobSettings {
                     "What the model predicts: classification (softmax output, cross-entropy loss; labels are class"
                             + " indices 0..k-1) or regression (identity output, squared-error loss)."),
             Setting.string("output.model", null, "models/mnist", "Where the trained model is written (a directory URI)."),
-            Setting.bool("output.overwrite", null, false, "Replace an existing model at output.model."),
+            Setting.bool("output.overwrite", null, false, "Replace an existing model at output.model (only a folder with model.json)."),
             Setting.bool("output.recordSparkConf", null, false,
                     "Record the spark.hadoop.* keys (file system settings; credentials redacted) in model.json, report.html"
                     + " and history.jsonl; by default they are left out of everything stored."),
