@@ -25,12 +25,12 @@ import java.util.UUID;
 
 /**
  * The one-run-at-a-time lock of a model, the file {@code <registry>/<name>/LOCK}, or of an output
- * path, the hidden file {@code .<name>.lock} beside it: created only if absent, atomically (see {@link #tryCreate}), holding its owner
- * (host, pid, run id, a token). While held, a daemon thread refreshes the file's modification time
- * every heartbeat interval. A lock is taken over when its heartbeat is older than the stale timeout,
- * or at once when its owner ran on this host and that process is gone (a killed driver). Released
- * by {@link #close()} and, should the JVM exit first, by a shutdown hook; release deletes the file
- * only while it is still this holder's.
+ * path, the hidden file {@code .<name>.lock} beside it: created only if absent, atomically (see
+ * {@link #tryCreate}), holding its owner (host, pid, run id, a token). While held, a daemon thread
+ * refreshes the file's modification time every heartbeat interval. A lock is taken over when its
+ * heartbeat is older than the stale timeout, or at once when its owner ran on this host and that
+ * process is gone (a killed driver). Released by {@link #close()} and, should the JVM exit first, by
+ * a shutdown hook; release deletes the file only while it is still this holder's.
  */
 public final class RegistryLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryLock.class);
@@ -223,7 +223,7 @@ public final class RegistryLock implements AutoCloseable {
 
     /**
      * {@link #tryCreate}, the lock's folder made first; a failure to write (permissions, a read-only
-     * or full file system) names the registry and what was tried rather than just a path.
+     * or full file system) names the registry or folder and what was tried rather than just a path.
      */
     private static boolean create(LockFile lock, byte[] content) throws IOException {
         FileSystem fs = lock.fs();

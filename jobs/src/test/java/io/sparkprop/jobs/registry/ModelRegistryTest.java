@@ -202,4 +202,12 @@ class ModelRegistryTest {
             won.get(0).close();
         }
     }
+
+    @Test
+    void aHistoryLineThatIsNotTheTornLastOneIsAnErrorNamingIt() throws IOException {
+        java.nio.file.Path history = Files.createDirectories(tmp.resolve("m")).resolve(ModelRegistry.HISTORY);
+        Files.writeString(history, "{\"runId\":\"a\"}\n{\"runId\":\"b\"\n{\"runId\":\"c\"}\n");
+        String m = assertThrows(IllegalArgumentException.class, () -> registry().history()).getMessage();
+        assertTrue(m.contains(ModelRegistry.HISTORY + " line 2 is not a JSON object") && m.contains("repair or remove that line"), m);
+    }
 }
