@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Type
 
 from pyspark.ml.classification import _JavaProbabilisticClassificationModel, _JavaProbabilisticClassifier
 from pyspark.ml.regression import _JavaRegressionModel, _JavaRegressor
-from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable, JavaMLWriter, MLReader
+from pyspark.ml.util import DefaultParamsReader, JavaMLReadable, JavaMLReader, JavaMLWritable, JavaMLWriter, MLReader
 from pyspark.ml.wrapper import JavaParams, JavaWrapper
 from pyspark.sql import is_remote
 
@@ -204,15 +204,22 @@ STAGES: Dict[str, Type[JavaParams]] = {cls._java_class: cls for cls in (
     SparkpropClassifier, SparkpropClassificationModel, SparkpropRegressor, SparkpropRegressionModel)}
 
 
-def _patch_from_java() -> None:
+def _patch_loaders() -> None:
     """Lets PySpark's generic loading (a PipelineModel's or CrossValidatorModel's stages) find these classes.
 
-    PySpark maps a JVM stage to its Python class by the JVM class name (org.apache.spark.X -> pyspark.X);
-    io.sparkprop.driver.ml.X has no such module, so the sparkprop names are looked up here first.
+    PySpark maps a saved or JVM stage to its Python class by the JVM class name (org.apache.spark.X ->
+    pyspark.X), in JavaParams._from_java and DefaultParamsReader's class lookup; io.sparkprop.driver.ml.X has
+    no such module, so the sparkprop names are looked up here first.
     """
     original = JavaParams._from_java
     if getattr(original, "_sparkprop", False):
         return
+    original_class = DefaultParamsReader._DefaultParamsReader__get_class  # type: ignore[attr-defined]
+
+    def get_class(name: str) -> type:
+        return STAGES.get(name) or original_class(name)
+
+    DefaultParamsReader._DefaultParamsReader__get_class = staticmethod(get_class)  # type: ignore[attr-defined]
 
     def from_java(java_stage: Any) -> Any:
         py_type = STAGES.get(java_stage.getClass().getName())
@@ -230,4 +237,4 @@ def _patch_from_java() -> None:
     JavaParams._from_java = staticmethod(from_java)  # type: ignore[assignment]
 
 
-_patch_from_java()
+_patch_loaders()
