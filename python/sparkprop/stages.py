@@ -157,6 +157,9 @@ class _SparkpropModel(_SparkpropStage):
     @property
     def hasSummary(self) -> bool:
         """Whether this model was fitted in this session (a loaded one has no summary)."""
+        if is_remote():
+            raise RuntimeError("the training summary is not available over Spark Connect (the server hands clients"
+                               " only the model attributes Spark allows); fit on a classic session to read it")
         return bool(self._call_java("hasSummary"))
 
     @property
