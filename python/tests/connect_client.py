@@ -20,7 +20,8 @@ def main(url: str, data: str, work: str, settings: str) -> dict:
     spark = SparkSession.builder.remote(url).getOrCreate()
     train = spark.read.parquet(data)
     model = SparkpropClassifier(**json.loads(settings)).fit(train)
-    result = {"fitted": probabilities(model.transform(train))}
+    result = {"fitted": probabilities(model.transform(train)), "numClasses": model.numClasses,
+              "numFeatures": model.numFeatures}
     model.write().overwrite().save(os.path.join(work, "connect-model"))
     result["loaded"] = probabilities(SparkpropClassificationModel.load(os.path.join(work, "connect-model")).transform(train))
     result["classic_saved"] = probabilities(

@@ -12,7 +12,7 @@ import pyspark
 import pytest
 
 import sparkprop
-from sparkprop import SparkpropClassifier
+from sparkprop import SparkpropClassificationModel, SparkpropClassifier
 
 from conftest import JVM_FLAGS
 
@@ -27,7 +27,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def connect_url(tmp_path_factory):
+def connect_server(tmp_path_factory):
+    """A Spark Connect server process, started (not yet waited for): the caller's classic work overlaps its start."""
     port = free_port()
     log = tmp_path_factory.mktemp("connect") / "server.log"
     spark_submit = os.path.join(os.path.dirname(pyspark.__file__), "bin", "spark-submit")
@@ -42,49 +43,47 @@ def connect_url(tmp_path_factory):
     with open(log, "w") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
-        deadline = time.time() + 180
-        while "Spark Connect server started" not in log.read_text():
-            assert server.poll() is None and time.time() < deadline, "no Connect server:\n" + log.read_text()[-3000:]
-            time.sleep(0.5)
-        yield "sc://127.0.0.1:%d" % port
+        yield server, log, "sc://127.0.0.1:%d" % port
     finally:
         server.terminate()
         server.wait(60)
 
 
-def test_fit_transform_save_and_load_over_connect_match_classic(spark, classes_path, connect_url, tmp_path):
+def wait_until_started(server, log) -> None:
+    deadline = time.time() + 180
+    while "Spark Connect server started" not in log.read_text():
+        assert server.poll() is None and time.time() < deadline, "no Connect server:\n" + log.read_text()[-3000:]
+        time.sleep(0.5)
+
+
+def test_fit_transform_save_and_load_over_connect_match_classic(connect_server, spark, classes_path, tmp_path):
+    server, log, url = connect_server
     train = spark.read.parquet(classes_path)
     classic = SparkpropClassifier(**SETTINGS).fit(train)
     classic.save(str(tmp_path / "classic-model"))
     expected = [list(r.probability) for r in classic.transform(train).select("probability").collect()]
 
-    client = subprocess.run([sys.executable, str(HERE / "connect_client.py"), connect_url, classes_path, str(tmp_path),
+    wait_until_started(server, log)
+    client = subprocess.run([sys.executable, str(HERE / "connect_client.py"), url, classes_path, str(tmp_path),
                              json.dumps(SETTINGS)], capture_output=True, text=True, timeout=300)
     assert client.returncode == 0, client.stderr[-3000:]
     remote = json.loads(client.stdout.strip().splitlines()[-1])
     assert remote["fitted"] == expected
+    assert (remote["numClasses"], remote["numFeatures"]) == (3, 3)
     assert remote["loaded"] == expected
     assert remote["classic_saved"] == expected
     assert remote["error"] == "label column 'y' is missing; the data has columns [features, label, weight]"
-    from sparkprop import SparkpropClassificationModel
     loaded_here = SparkpropClassificationModel.load(str(tmp_path / "connect-model"))
     assert [list(r.probability) for r in loaded_here.transform(train).select("probability").collect()] == expected
 
 
-def test_a_session_without_the_jar_says_how_to_add_it():
-    script = ("from conftest import local_session\n"
-              "import sparkprop\n"
-              "local_session('local[1]', jars=False)\n"
-              "try:\n"
-              "    sparkprop.SparkpropClassifier()\n"
-              "except ImportError as e:\n"
-              "    print(e)\n")
-    env = dict(os.environ)
-    env.pop("SPARK_HOME", None)
-    # run in tests/ (python -c puts the working folder first on sys.path: not the source tree's sparkprop)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env,
-                          cwd=str(HERE))
-    assert done.stdout.strip(), done.stderr[-3000:]
-    line = done.stdout.strip().splitlines()[-1]
-    assert line.startswith("io.sparkprop.driver.ml.SparkpropClassifier is not on this Spark session's class path")
+def test_a_session_without_the_jar_says_how_to_add_it(spark):
+    # What a session without the jar sees: Py4J resolves a class the JVM cannot load to a package, not a class.
+    class NotOnTheClassPath(SparkpropClassifier):
+        _java_class = "io.sparkprop.driver.ml.NotOnTheClassPath"
+
+    with pytest.raises(ImportError) as raised:
+        NotOnTheClassPath()
+    line = str(raised.value)
+    assert line.startswith("io.sparkprop.driver.ml.NotOnTheClassPath is not on this Spark session's class path")
     assert 'config("spark.jars", sparkprop.jar_path())' in line and sparkprop.jar_path() in line
