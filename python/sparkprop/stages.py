@@ -135,12 +135,7 @@ class _SparkpropEstimator(SparkpropParams, _SparkpropStage):
         self._set(**kwargs)
 
     @reported
-    def _fit_java(self, dataset: Any) -> Any:
-        return super()._fit_java(dataset)
-
     def _fit(self, dataset: Any) -> Any:
-        if is_remote():
-            return reported(super()._fit)(dataset)
         return super()._fit(dataset)
 
 
