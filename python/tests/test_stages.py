@@ -4,9 +4,9 @@ import os
 
 import pytest
 from pyspark.ml import Pipeline, PipelineModel
-from pyspark.ml.evaluation import MulticlassClassificationEvaluator, RegressionEvaluator
+from pyspark.ml.evaluation import BinaryClassificationEvaluator, MulticlassClassificationEvaluator, RegressionEvaluator
 from pyspark.ml.feature import VectorAssembler
-from pyspark.ml.tuning import CrossValidator, CrossValidatorModel, ParamGridBuilder
+from pyspark.ml.tuning import CrossValidator, CrossValidatorModel, ParamGridBuilder, TrainValidationSplit
 from pyspark.sql import DataFrame
 
 from conftest import int_array, jvm
@@ -119,6 +119,16 @@ def test_classifier_in_a_pipeline_with_the_multiclass_evaluator(classes):
     model = Pipeline(stages=[SparkpropClassifier(layers=[8], maxIter=6, batchSize=16, stepSize=0.01, seed=3)]).fit(classes)
     accuracy = MulticlassClassificationEvaluator(metricName="accuracy").evaluate(model.transform(classes))
     assert accuracy > 0.5  # chance is 1/3; the blobs overlap (the Bayes rate is near 0.7)
+
+
+def test_train_validation_split_with_the_binary_evaluator(classes):
+    binary = classes.filter("label < 2")
+    classifier = SparkpropClassifier(layers=[8], maxIter=3, batchSize=16, seed=3, validationFraction=0.0)
+    grid = ParamGridBuilder().addGrid(classifier.stepSize, [1e-5, 0.01]).build()
+    tvs = TrainValidationSplit(estimator=classifier, estimatorParamMaps=grid, trainRatio=0.75, seed=5,
+                               evaluator=BinaryClassificationEvaluator(metricName="areaUnderROC"))
+    fitted = tvs.fit(binary)
+    assert fitted.validationMetrics[1] > 0.7 and fitted.bestModel.numClasses == 2
 
 
 def test_bad_data_is_one_line_naming_the_column_and_row(spark, classes):
