@@ -213,6 +213,24 @@ public final class Setting<T> {
         return doc;
     }
 
+    /** The Spark ML parameter's documentation: the doc line and the key the command line reads. */
+    public String paramDoc() {
+        return doc + " (" + key + " on the command line)";
+    }
+
+    /** The numeric range (unbounded for the types without one). */
+    public Bounds bounds() {
+        return bounds;
+    }
+
+    /**
+     * Whether {@link #choices} (or, for a plain string, any string) is the whole story: false where a
+     * rule beyond the list decides ({@code leaky_relu(0.2)}, class weights, a count for auto-or-int).
+     */
+    public boolean choicesClosed() {
+        return accepts == null && kind != Kind.AUTO_OR_INT && expectedText == null;
+    }
+
     /** Whether a resumed run may use another value than its checkpoint recorded. */
     public boolean resumable() {
         return resumable;

@@ -37,15 +37,18 @@ final class SettingParams implements Serializable {
     record Fitted(SavedModel model, TrainingSummary summary) {
     }
 
+    static final String WEIGHT_COL_DOC = "weight column name: a number >= 0 per row that weighs its loss,"
+            + " gradient and metrics; empty (the default) for all weights 1 (data.weight on the command line)";
+    static final String WEIGHT_COL_EXPECTED = "a column name, or empty for none";
+
     private final Map<String, Param<?>> byKey = new LinkedHashMap<>();
     /** Spark's standard name for row weights (data.weight on the command line; Spark's Predictor has none). */
     private final Param<String> weightCol;
 
     /** The Params of {@code owner} (its uid must be set) and their defaults. */
     SettingParams(SparkpropParams<?> owner) {
-        weightCol = new Param<>(owner, "weightCol", "weight column name: a number >= 0 per row that weighs its loss,"
-                + " gradient and metrics; empty (the default) for all weights 1 (data.weight on the command line)",
-                new ParamRange<String>("weightCol", "a column name, or empty for none", v -> v != null));
+        weightCol = new Param<>(owner, "weightCol", WEIGHT_COL_DOC,
+                new ParamRange<String>("weightCol", WEIGHT_COL_EXPECTED, v -> v != null));
         owner.setDefault(weightCol, "");
         for (Setting<?> s : TrainingSettings.ALL) {
             Param<Object> p = settingParam(owner, s);
@@ -57,7 +60,7 @@ final class SettingParams implements Serializable {
     @SuppressWarnings("unchecked")
     private static Param<Object> settingParam(Params owner, Setting<?> s) {
         String key = s.key();
-        String doc = s.doc() + " (" + key + " on the command line)";
+        String doc = s.paramDoc();
         ParamRange<Object> range = new ParamRange<>(s.param(), s.expected(), v -> TrainingSettings.byKey(key).problem(v) == null);
         switch (s.kind()) {
             case INT:

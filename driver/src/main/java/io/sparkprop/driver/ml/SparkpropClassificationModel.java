@@ -36,6 +36,15 @@ public final class SparkpropClassificationModel
     private final SavedModel model;
     private TrainingSummary summary;
 
+    /**
+     * For {@link java.util.ServiceLoader} only, which lists the stages Spark Connect may create
+     * (META-INF/services/org.apache.spark.ml.Transformer) and needs a public no-argument constructor;
+     * the instance holds no network and scores nothing.
+     */
+    public SparkpropClassificationModel() {
+        this(StageUid.hold(Identifiable.randomUID("sparkpropClassificationModel")), null);
+    }
+
     /** Wraps a saved classification model, e.g. one the command line trained. */
     public SparkpropClassificationModel(SavedModel model) {
         this(Identifiable.randomUID("sparkpropClassificationModel"), model);
@@ -47,7 +56,7 @@ public final class SparkpropClassificationModel
 
     private SparkpropClassificationModel(StageUid.Held uid, SavedModel model) {
         this.uid = uid.release();
-        if (model.task() != SavedModel.Task.CLASSIFICATION) {
+        if (model != null && model.task() != SavedModel.Task.CLASSIFICATION) {
             throw new IllegalArgumentException("a " + model.task() + " model is not a classifier; use SparkpropRegressionModel");
         }
         this.model = model;

@@ -30,6 +30,15 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
     private final SavedModel model;
     private TrainingSummary summary;
 
+    /**
+     * For {@link java.util.ServiceLoader} only, which lists the stages Spark Connect may create
+     * (META-INF/services/org.apache.spark.ml.Transformer) and needs a public no-argument constructor;
+     * the instance holds no network and scores nothing.
+     */
+    public SparkpropRegressionModel() {
+        this(StageUid.hold(Identifiable.randomUID("sparkpropRegressionModel")), null);
+    }
+
     /** Wraps a saved regression model, e.g. one the command line trained. */
     public SparkpropRegressionModel(SavedModel model) {
         this(Identifiable.randomUID("sparkpropRegressionModel"), model);
@@ -41,7 +50,7 @@ public final class SparkpropRegressionModel extends RegressionModel<Vector, Spar
 
     private SparkpropRegressionModel(StageUid.Held uid, SavedModel model) {
         this.uid = uid.release();
-        if (model.task() != SavedModel.Task.REGRESSION) {
+        if (model != null && model.task() != SavedModel.Task.REGRESSION) {
             throw new IllegalArgumentException("a " + model.task() + " model is not a regressor; use SparkpropClassificationModel");
         }
         this.model = model;
