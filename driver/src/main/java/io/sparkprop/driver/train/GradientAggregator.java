@@ -89,9 +89,7 @@ final class GradientAggregator {
     private double[] sum;
     private float[] mean;
     private Broadcast<float[]> previous;
-    private double broadcastSeconds;
-    private double jobSeconds;
-    private double sumSeconds;
+    /** The bytes of partials the running round has moved so far. */
     private long partialBytes;
 
     /**
@@ -141,10 +139,10 @@ final class GradientAggregator {
     /**
      * Broadcasts {@code value} (copied), runs {@code task} (made for that broadcast) on every
      * partition and sums the partials, each {@code payloadBlocks} arrays of the parameters and the
-     * three statistics. Afterwards {@link #mean()}, {@link #lossSum()} and {@link #rows()} describe
-     * the round; the broadcast is destroyed on the next run or on close.
+     * three statistics: the round, described by the record returned (its mean a buffer reused by the
+     * next run). The broadcast is destroyed on the next run or on close.
      */
-    void run(float[] value, int payloadBlocks, Function<Broadcast<float[]>, PartitionTask> task) {
+    RoundSums run(float[] value, int payloadBlocks, Function<Broadcast<float[]>, PartitionTask> task) {
         long t0 = System.nanoTime();
         Broadcast<float[]> b = sc.broadcast(value.clone());
         Shape shape = new Shape(task.apply(b), payloadBlocks, parameters, n0, n1, sparse);
@@ -183,9 +181,8 @@ final class GradientAggregator {
         }
         previous = b;
         long t3 = System.nanoTime();
-        broadcastSeconds = (t1 - t0) * 1e-9;
-        jobSeconds = (t2 - t1) * 1e-9;
-        sumSeconds = (t3 - t2) * 1e-9;
+        return new RoundSums(mean, sum[p], sum[p + 1], (long) sum[p + 2], (t1 - t0) * 1e-9, (t2 - t1) * 1e-9,
+                (t3 - t2) * 1e-9, partialBytes);
     }
 
     /**
@@ -273,56 +270,6 @@ final class GradientAggregator {
             waiting[next].addTo(sum, 0);
             waiting[next++] = null;
         }
-    }
-
-    /**
-     * The bytes of partials the last round moved (values and column indices): to the driver (driver
-     * aggregation), or through the shuffle to the slice tasks (sharded).
-     */
-    long partialBytes() {
-        return partialBytes;
-    }
-
-    /** The last round's wall time creating the broadcast (copy, serialisation, compression). */
-    double broadcastSeconds() {
-        return broadcastSeconds;
-    }
-
-    /** The last round's Spark job(s): scheduling, task serialisation and launch, the tasks, results, the sum. */
-    double jobSeconds() {
-        return jobSeconds;
-    }
-
-    /**
-     * The last round's work on the driver after its job: the mean and the previous broadcast's
-     * destruction (the partition-order sum happens while the job runs, as the partials or slices arrive).
-     */
-    double sumSeconds() {
-        return sumSeconds;
-    }
-
-    /** The mean payload of the last round (a reused buffer; the update rule may modify it). */
-    float[] mean() {
-        return mean;
-    }
-
-    double lossSum() {
-        return sum[mean.length];
-    }
-
-    /** {@code sum_i w_i} over the round's rows: their count when unweighted. */
-    double weightSum() {
-        return sum[mean.length + 1];
-    }
-
-    /** The weighted mean loss of the round's rows (0 when they weigh 0). */
-    double meanLoss() {
-        double w = weightSum();
-        return w > 0 ? lossSum() / w : 0;
-    }
-
-    long rows() {
-        return (long) sum[mean.length + 2];
     }
 
     /** Destroys the last broadcast. */
