@@ -7,6 +7,7 @@ import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.core.optim.Optimizer;
 import io.sparkprop.core.optim.UpdateRule;
+import io.sparkprop.driver.config.Choice;
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.data.DataBlocks;
@@ -99,7 +100,7 @@ public final class DistributedTrainer {
     /**
      * As {@link #fit(DataBlocks, DataBlocks)}, starting from {@code initialParameters} instead of the
      * seeded initialisation (a warm start, e.g. retraining a model in service on new data); null
-     * means the seeded ones. The optimiser state starts fresh either way.
+     * means the seeded ones. The optimizer state starts fresh either way.
      */
     public TrainingResult fit(DataBlocks train, DataBlocks validation, float[] initialParameters) {
         if (config.checkpointDir() != null) {
@@ -183,6 +184,7 @@ public final class DistributedTrainer {
             checkpoints.atEnd(state);
         } finally {
             run.aggregator.close();
+            ExecutorWorkspaces.release();
             sc.clearJobGroup();
             sc.setJobDescription(null);
         }
@@ -247,10 +249,11 @@ public final class DistributedTrainer {
         IterationPlan plan = IterationPlan.of(train.partitionRows(), config.get(BATCH_SIZE));
         long perEpoch = plan.iterationsPerEpoch();
         UpdateRule rule = config.newUpdateRule(layout, perEpoch, epochs * perEpoch);
-        int stateArrays = config.get(LOCAL_OPTIMIZER_STATE).equals("averaged") ? rule.optimizer().state().length : 0;
+        int stateArrays = config.localOptimizerState() == Choice.LocalOptimizerState.AVERAGED ? rule.optimizer().stateArrays() : 0;
+        NetworkMemory.Resources resources = NetworkMemory.Resources.of(sc.sc());
         GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), plan.partitions(), layout,
-                config.get(AGGREGATION), config.get(SPARSE_TRANSFER));
-        checkMemory(train, validation, plan, aggregator);
+                config.aggregation(), config.get(SPARSE_TRANSFER), resources.maxResult());
+        checkMemory(train, validation, plan, aggregator, resources);
         Map<String, Object> recorded = recorded(train);
         float[] start = null;
         int k;
@@ -266,7 +269,7 @@ public final class DistributedTrainer {
         }
         recorded.put(LOCAL_STEPS_CHOSEN, k);
         // a K set above 1 runs rounds of local steps even where an epoch of one iteration caps it to 1
-        boolean local = k > 1 || requestedLocalSteps() > 1;
+        boolean local = k > 1 || config.localStepsCount() > 1;
         Optimizer outer = local ? LocalStepsRound.outerOptimizer(config, layout.size()) : null;
         TrainingState state = from != null ? TrainingState.restore(from, rule, outer, layout) : TrainingState.start(start, rule, outer);
         Round round = local
@@ -285,10 +288,10 @@ public final class DistributedTrainer {
     }
 
     /** The driver's and the executors' memory and the rounds' results, now that the blocks' form and count are known. */
-    private void checkMemory(DataBlocks train, boolean validation, IterationPlan plan, GradientAggregator aggregator) {
+    private void checkMemory(DataBlocks train, boolean validation, IterationPlan plan, GradientAggregator aggregator,
+                             NetworkMemory.Resources resources) {
         NetworkSpec spec = config.network();
         NetworkMemory memory = NetworkMemory.of(config, spec.sizes(), spec.targetWidth(), validation, NetworkMemory.Input.of(train));
-        NetworkMemory.Resources resources = NetworkMemory.Resources.of(sc.sc());
         memory.check(resources, HIDDEN.key(), BATCH_SIZE.key());
         memory.checkRounds(resources, plan.partitions(), aggregator.sharded(), train.sparse() && config.get(SPARSE_TRANSFER),
                 AGGREGATION.key(), HIDDEN.key());
@@ -297,7 +300,7 @@ public final class DistributedTrainer {
     /** K for a fresh run (see {@link LocalStepsChoice}); timed runs its probe rounds from {@code start}. */
     private int chooseLocalSteps(GradientAggregator aggregator, IterationPlan plan, int stateArrays, float[] start) {
         IntToDoubleFunction timed = null;
-        if (config.get(LOCAL_STEPS).equals("timed") && plan.iterationsPerEpoch() > 1) {
+        if (config.localStepsTimed() && plan.iterationsPerEpoch() > 1) {
             LocalStepsRound probe = new LocalStepsRound(aggregator, config, plan, UUID.randomUUID().toString(), stateArrays,
                     (long) config.get(EPOCHS) * plan.iterationsPerEpoch(), 1, new UpdateRanges(false, config.network().layout()));
             // [theta | zeroed state]: what the first round would broadcast
@@ -305,13 +308,7 @@ public final class DistributedTrainer {
             sc.setJobDescription("sparkprop: timing rounds to choose the local steps");
             timed = m -> probe.time(value, m);
         }
-        return LocalStepsChoice.choose(config.get(LOCAL_STEPS), start.length, stateArrays, plan, timed);
-    }
-
-    /** train.localSteps when set to a count, else 0 (auto, timed). */
-    private int requestedLocalSteps() {
-        String setting = config.get(LOCAL_STEPS);
-        return setting.equals("auto") || setting.equals("timed") ? 0 : Integer.parseInt(setting);
+        return LocalStepsChoice.choose(config.localStepsCount(), timed != null, start.length, stateArrays, plan, timed);
     }
 
     private void logStart(DataBlocks train, IterationPlan plan, UpdateRule rule, Round round, boolean sharded) {

@@ -36,19 +36,22 @@ final class LocalStepsChoice {
     }
 
     /**
-     * K for the setting {@code setting} (auto, timed or a count); {@code timedRound} runs one round of m
-     * local steps on the starting parameters and returns its seconds (timed only).
+     * K for train.localSteps: {@code count} when set (> 0), else auto's estimate, or with {@code timed} the
+     * timed choice, whose {@code timedRound} runs one round of m local steps on the starting parameters
+     * and returns its seconds.
      */
-    static int choose(String setting, int parameters, int stateArrays, IterationPlan plan, IntToDoubleFunction timedRound) {
+    static int choose(int count, boolean timed, int parameters, int stateArrays, IterationPlan plan,
+                      IntToDoubleFunction timedRound) {
         int perEpoch = plan.iterationsPerEpoch();
-        if (!setting.equals("auto") && !setting.equals("timed")) {
-            return cappedToEpoch(Integer.parseInt(setting), perEpoch);
+        if (count > 0) {
+            return cappedToEpoch(count, perEpoch);
         }
+        String setting = timed ? "timed" : "auto";
         if (perEpoch < 2) {
             LOG.info("local steps {}: K = 1 (an epoch is a single iteration)", setting);
             return 1;
         }
-        if (setting.equals("auto")) {
+        if (!timed) {
             return estimated(parameters, plan.maxBatch(), stateArrays, perEpoch, true);
         }
         // 16 steps against 1: the compute difference must stand out of a round's timing noise

@@ -127,7 +127,7 @@ final class LocalStepsRound implements Round {
     /** The outer optimizer of local steps: Nesterov momentum train.outerMomentum over P parameters. */
     static Optimizer outerOptimizer(TrainingConfig config, int parameters) {
         Optimizer outer = new Momentum(config.get(OUTER_MOMENTUM), true);
-        outer.initialise(parameters);
+        outer.initialize(parameters);
         return outer;
     }
 }

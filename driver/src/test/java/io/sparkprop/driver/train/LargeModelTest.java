@@ -4,6 +4,7 @@ import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.driver.TestData;
 import io.sparkprop.driver.TestSpark;
+import io.sparkprop.driver.config.Choice;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.DataBlocks;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -63,7 +64,7 @@ class LargeModelTest {
         JavaSparkContext jsc = TestSpark.jsc(spark);
         DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(64, 784, 10, 0.2, false, 5), TestData.VECTOR_SCHEMA, 4));
-        GradientAggregator aggregator = new GradientAggregator(jsc, data.rdd(), 4, layout, "sharded", true);
+        GradientAggregator aggregator = new GradientAggregator(jsc, data.rdd(), 4, layout, Choice.Aggregation.SHARDED, true, 0);
         assertTrue(aggregator.sharded());
         RoundSums round = aggregator.run(new float[p], 1, b -> (GradientAggregator.PartitionTask) (partition, block) -> partial(partition, p, 784));
 

@@ -48,7 +48,7 @@ class LocalStepsTest {
 
     @Test
     void aSmallRegressionConverges() {
-        // plain averaging with either optimiser state, and DiLoCo's Nesterov outer step with reset state
+        // plain averaging with either optimizer state, and DiLoCo's Nesterov outer step with reset state
         // (with averaged Adam state too, the inner and the outer momentum compound and this short run
         // ends near R^2 0.86)
         String[] states = {"reset", "averaged", "reset"};

@@ -3,7 +3,6 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.TestData;
 import io.sparkprop.driver.TestSpark;
-import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.model.SavedModel;
@@ -75,13 +74,9 @@ class SameBitsTest {
         TrainingConfig.Builder b = TrainingConfig.builder(spec).parse(LOG_INTERVAL, "3").parse(SEED, "5")
                 .parse(BATCH_SIZE, "40").parse(EPOCHS, "2").parse(LEARNING_RATE, "0.01").parse(LOCAL_STEPS, "1");
         for (int i = 0; i < settings.length; i += 2) {
-            b.parse(setting(settings[i]), settings[i + 1]);
+            b.parse(byKey(settings[i]), settings[i + 1]);
         }
         return b.build();
-    }
-
-    private static Setting<?> setting(String key) {
-        return ALL.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow(() -> new IllegalArgumentException(key));
     }
 
     private static float[] train(TrainingConfig c, DataBlocks data, DataBlocks validate) {
@@ -141,7 +136,7 @@ class SameBitsTest {
         TrainingConfig.Builder b = TrainingConfig.builder().parse(LOG_INTERVAL, "0").parse(SEED, "6").parse(BATCH_SIZE, "32")
                 .parse(EPOCHS, "2").parse(LOCAL_STEPS, "1");
         for (int i = 0; i < settings.length; i += 2) {
-            b.parse(setting(settings[i]), settings[i + 1]);
+            b.parse(byKey(settings[i]), settings[i + 1]);
         }
         return new ModelFit(b.build(), task).features("features").label("label").run(rows, null).model().params();
     }
