@@ -34,63 +34,27 @@ public final class Setting<T> {
      * the text after {@code # type:} in the defaults file is {@link #typeText()}.
      */
     public enum Kind {
-        INT {
+        INT("int", "an integer", Integer.class) {
             Object read(String v) {
                 return Integer.parseInt(v);
-            }
-
-            boolean valid(Setting<?> s, Object v) {
-                return v instanceof Integer i && s.bounds.contains(i);
-            }
-
-            String expected(Setting<?> s) {
-                return "an integer" + s.bounds.words();
-            }
-
-            String typeText(Setting<?> s) {
-                return ("int " + s.bounds.text()).trim();
             }
 
             Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
                 return new IntParam(owner, name, doc, cast(isValid));
             }
         },
-        LONG {
+        LONG("int", "an integer", Long.class) {
             Object read(String v) {
                 return Long.parseLong(v);
-            }
-
-            boolean valid(Setting<?> s, Object v) {
-                return v instanceof Long l && s.bounds.contains(l);
-            }
-
-            String expected(Setting<?> s) {
-                return "an integer" + s.bounds.words();
-            }
-
-            String typeText(Setting<?> s) {
-                return ("int " + s.bounds.text()).trim();
             }
 
             Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
                 return new LongParam(owner, name, doc, cast(isValid));
             }
         },
-        DOUBLE {
+        DOUBLE("double", "a number", Double.class) {
             Object read(String v) {
                 return Double.parseDouble(v);
-            }
-
-            boolean valid(Setting<?> s, Object v) {
-                return v instanceof Double d && s.bounds.contains(d);
-            }
-
-            String expected(Setting<?> s) {
-                return "a number" + s.bounds.words();
-            }
-
-            String typeText(Setting<?> s) {
-                return ("double " + s.bounds.text()).trim();
             }
 
             Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
@@ -187,19 +151,40 @@ public final class Setting<T> {
             }
         };
 
+        /** A number's type word ("int"), its words in messages ("an integer") and its value class; null for the others. */
+        private final String typeWord;
+        private final String numberWords;
+        private final Class<? extends Number> number;
+
+        Kind() {
+            this(null, null, null);
+        }
+
+        Kind(String typeWord, String numberWords, Class<? extends Number> number) {
+            this.typeWord = typeWord;
+            this.numberWords = numberWords;
+            this.number = number;
+        }
+
         /** The value of trimmed text, or null; may throw NumberFormatException. Text by default. */
         Object read(String v) {
             return v;
         }
 
-        /** Whether non-null {@code v} is a valid value of {@code s}. */
-        abstract boolean valid(Setting<?> s, Object v);
+        /** Whether non-null {@code v} is a valid value of {@code s}: for a number, of its class and within its bounds. */
+        boolean valid(Setting<?> s, Object v) {
+            return number.isInstance(v) && s.bounds.contains(((Number) v).doubleValue());
+        }
 
-        /** What a valid value of {@code s} is, for messages. */
-        abstract String expected(Setting<?> s);
+        /** What a valid value of {@code s} is, for messages: for a number its words and bounds. */
+        String expected(Setting<?> s) {
+            return numberWords + s.bounds.words();
+        }
 
-        /** The defaults file's {@code # type:} text of {@code s}. */
-        abstract String typeText(Setting<?> s);
+        /** The defaults file's {@code # type:} text of {@code s}: for a number its word and bounds. */
+        String typeText(Setting<?> s) {
+            return (typeWord + " " + s.bounds.text()).trim();
+        }
 
         /** The Spark ML Param of this kind, validated by {@code isValid}: a {@code Param<String>} by default. */
         Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {

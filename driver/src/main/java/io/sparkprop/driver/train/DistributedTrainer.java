@@ -230,10 +230,10 @@ public final class DistributedTrainer {
         long t0 = System.nanoTime();
         RoundSums sums = run.round.run(state, n);
         checkFinite(sums.meanLoss(), sums.mean(), state, run.checkpoints.last());
-        run.round.apply(state, sums, n);
+        Round.Applied applied = run.round.apply(state, sums, n);
         checkFinite(state.params, state, run.checkpoints.last());
         state.position += n;
-        run.progress.round(state, before, sums, run.round, (System.nanoTime() - t0) * 1e-9);
+        run.progress.round(state, before, sums, applied, (System.nanoTime() - t0) * 1e-9);
         if (state.position < run.perEpoch()) {
             run.checkpoints.afterRound(state, before);
         }

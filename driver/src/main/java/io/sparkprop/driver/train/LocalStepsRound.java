@@ -37,8 +37,6 @@ final class LocalStepsRound implements Round {
     private final float[] delta;
     /** What a round broadcasts with averaged state, [(1 + S) P]; null when S = 0 (the parameters themselves). */
     private final float[] value;
-    private double rate;
-    private double norm;
 
     /**
      * @param stateArrays     S, the inner optimizer's state arrays that travel (0: reset every round)
@@ -86,29 +84,19 @@ final class LocalStepsRound implements Round {
     }
 
     @Override
-    public void apply(TrainingState state, RoundSums sums, int n) {
+    public Applied apply(TrainingState state, RoundSums sums, int n) {
         long before = state.steps();
         float[] mean = sums.mean();
         System.arraycopy(mean, 0, delta, 0, delta.length);
-        rate = state.rule.schedule().rate(before);
         ParameterRanges changed = ranges.of(delta);
-        norm = GradientClipping.globalNorm(delta, changed);
+        double norm = GradientClipping.globalNorm(delta, changed);
         state.outer.step(state.params, delta, outerRate, before / k + 1, changed);
         if (stateArrays > 0) {
             state.rule.restore(before + n, mean, delta.length);
         } else {
             state.rule.resetTo(before + n);
         }
-    }
-
-    @Override
-    public double lastRate() {
-        return rate;
-    }
-
-    @Override
-    public double lastNorm() {
-        return norm;
+        return new Applied(state.rule.schedule().rate(before), norm);
     }
 
     @Override

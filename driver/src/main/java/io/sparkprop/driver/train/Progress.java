@@ -62,14 +62,14 @@ final class Progress {
     }
 
     /** A round of iterations {@code before + 1 ..} has been applied, in {@code seconds}; the state has moved past it. */
-    void round(TrainingState state, long before, RoundSums sums, Round round, double seconds) {
+    void round(TrainingState state, long before, RoundSums sums, Round.Applied applied, double seconds) {
         epochLoss += sums.lossSum();
         epochWeight += sums.weightSum();
         epochRows += sums.rows();
         rowsSeen += sums.rows();
         double loss = sums.meanLoss();
         IterationMetrics m = new IterationMetrics(state.steps(), state.epoch, state.position - 1, loss, sums.rows(),
-                round.lastRate(), round.lastNorm(), seconds, sums.broadcastSeconds(), sums.jobSeconds(), sums.sumSeconds(),
+                applied.rate(), applied.norm(), seconds, sums.broadcastSeconds(), sums.jobSeconds(), sums.sumSeconds(),
                 sums.partialBytes());
         for (TrainingListener l : listeners) {
             l.onIteration(m);
@@ -79,7 +79,7 @@ final class Progress {
             double perIteration = elapsed / (state.steps() - startSteps);
             LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f%s, lr %.3g,"
                             + " |%s| %.3g, %.0f examples/s, ETA %s", state.epoch + 1, epochs, state.position, perEpoch,
-                    state.steps(), planned, loss, lossUnits, round.lastRate(), normName, round.lastNorm(), rowsSeen / elapsed,
+                    state.steps(), planned, loss, lossUnits, applied.rate(), normName, applied.norm(), rowsSeen / elapsed,
                     duration(perIteration * (planned - state.steps()))));
         }
     }

@@ -14,17 +14,18 @@ interface Round {
     /** Runs {@code n} iterations from the state's position as one round; the state is not changed. */
     RoundSums run(TrainingState state, int n);
 
-    /** Applies a round's (finite) result: the parameters, the optimizer state and the step count move on by n. */
-    void apply(TrainingState state, RoundSums sums, int n);
+    /**
+     * Applies a round's (finite) result: the parameters, the optimizer state and the step count move on
+     * by n. Returns the learning rate used and the norm of the mean payload ({@link #normName()}) before clipping.
+     */
+    Applied apply(TrainingState state, RoundSums sums, int n);
 
-    /** The learning rate of the last round applied. */
-    double lastRate();
-
-    /** The norm of the last round's mean payload, {@link #normName()}, before clipping. */
-    double lastNorm();
-
-    /** What {@link #lastNorm()} measures, for the progress line: "g" or "delta". */
+    /** What {@link Applied#norm()} measures, for the progress line: "g" or "delta". */
     String normName();
+
+    /** What the progress line and the listeners report of an applied round. */
+    record Applied(double rate, double norm) {
+    }
 
     /** The round's part of the line that starts a run (", synchronous", K and the outer step, sparse updates). */
     String describe(boolean sparseInput);

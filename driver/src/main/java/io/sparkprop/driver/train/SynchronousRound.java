@@ -19,8 +19,6 @@ final class SynchronousRound implements Round {
     private final long seed;
     private final Dropout dropout;
     private final UpdateRanges ranges;
-    private double rate;
-    private double norm;
 
     SynchronousRound(GradientAggregator aggregator, TrainingConfig config, IterationPlan plan, UpdateRanges ranges) {
         this.aggregator = aggregator;
@@ -40,21 +38,10 @@ final class SynchronousRound implements Round {
     }
 
     @Override
-    public void apply(TrainingState state, RoundSums sums, int n) {
+    public Applied apply(TrainingState state, RoundSums sums, int n) {
         float[] g = sums.mean();
         state.rule.apply(state.params, g, ranges.of(g));
-        rate = state.rule.lastRate();
-        norm = state.rule.lastGradientNorm();
-    }
-
-    @Override
-    public double lastRate() {
-        return rate;
-    }
-
-    @Override
-    public double lastNorm() {
-        return norm;
+        return new Applied(state.rule.lastRate(), state.rule.lastGradientNorm());
     }
 
     @Override

@@ -91,11 +91,11 @@ class OptimizerValidationTest {
 
     @Test
     void stepBeforeInitialise() {
-        rejectsState(() -> new Sgd().step(new float[2], new float[2], 0.1, 1), "sgd", "initialise");
-        rejectsState(() -> new Momentum(0.9, false).step(new float[2], new float[2], 0.1, 1), "momentum", "initialise");
-        rejectsState(() -> new Momentum(0.9, true).step(new float[2], new float[2], 0.1, 1), "nesterov", "initialise");
-        rejectsState(() -> new Adam().step(new float[2], new float[2], 0.1, 1), "adam", "initialise");
-        rejectsState(() -> new AdamW().step(new float[2], new float[2], 0.1, 1), "initialise");
+        rejectsState(() -> new Sgd().step(new float[2], new float[2], 0.1, 1), "sgd", "initialize");
+        rejectsState(() -> new Momentum(0.9, false).step(new float[2], new float[2], 0.1, 1), "momentum", "initialize");
+        rejectsState(() -> new Momentum(0.9, true).step(new float[2], new float[2], 0.1, 1), "nesterov", "initialize");
+        rejectsState(() -> new Adam().step(new float[2], new float[2], 0.1, 1), "adam", "initialize");
+        rejectsState(() -> new AdamW().step(new float[2], new float[2], 0.1, 1), "initialize");
     }
 
     @Test
