@@ -522,7 +522,7 @@ public final class CostGrowth {
 
     /**
      * The driver's live heap after each round: a full GC, then the used heap (what the trainer keeps from
-     * round to round: parameters, optimiser state, the sum and mean buffers, the broadcast's copy).
+     * round to round: parameters, optimizer state, the sum and mean buffers, the broadcast's copy).
      */
     private static final class LiveHeap implements TrainingListener {
         long peak;

@@ -63,7 +63,7 @@ public class ForwardBackwardBenchmark {
             y[r] = rng.nextInt(10);
         }
         ws.batch().setDense(BATCH);
-        params = WeightInit.HE_NORMAL.initialise(network.layout(), 42);
+        params = WeightInit.HE_NORMAL.initialize(network.layout(), 42);
         grad = new float[network.layout().size()];
     }
 

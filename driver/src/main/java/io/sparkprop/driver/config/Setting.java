@@ -1,5 +1,14 @@
 package io.sparkprop.driver.config;
 
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import scala.Function1;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +29,173 @@ import java.util.function.Predicate;
  * @param <T> the value type
  */
 public final class Setting<T> {
-    /** The value types; the text after {@code # type:} in the defaults file is {@link #typeText()}. */
-    public enum Kind { INT, LONG, DOUBLE, BOOL, STRING, ENUM, INT_LIST, AUTO_OR_INT }
+    /**
+     * The value types, each with its own reading of text, validation, description and Spark ML Param;
+     * the text after {@code # type:} in the defaults file is {@link #typeText()}.
+     */
+    public enum Kind {
+        INT("int", "an integer", Integer.class) {
+            Object read(String v) {
+                return Integer.parseInt(v);
+            }
+
+            Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
+                return new IntParam(owner, name, doc, cast(isValid));
+            }
+        },
+        LONG("int", "an integer", Long.class) {
+            Object read(String v) {
+                return Long.parseLong(v);
+            }
+
+            Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
+                return new LongParam(owner, name, doc, cast(isValid));
+            }
+        },
+        DOUBLE("double", "a number", Double.class) {
+            Object read(String v) {
+                return Double.parseDouble(v);
+            }
+
+            Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
+                return new DoubleParam(owner, name, doc, cast(isValid));
+            }
+        },
+        BOOL {
+            Object read(String v) {
+                return v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
+            }
+
+            boolean valid(Setting<?> s, Object v) {
+                return v instanceof Boolean;
+            }
+
+            String expected(Setting<?> s) {
+                return "true or false";
+            }
+
+            String typeText(Setting<?> s) {
+                return "bool";
+            }
+
+            Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
+                return new BooleanParam(owner, name, doc);
+            }
+        },
+        STRING {
+            boolean valid(Setting<?> s, Object v) {
+                return v instanceof String t && (s.accepts == null || s.accepts.test(t));
+            }
+
+            String expected(Setting<?> s) {
+                return s.expectedText != null ? s.expectedText : "a string";
+            }
+
+            String typeText(Setting<?> s) {
+                return "string";
+            }
+        },
+        ENUM {
+            Object read(String v) {
+                return v.toLowerCase(Locale.ROOT);
+            }
+
+            boolean valid(Setting<?> s, Object v) {
+                return v instanceof String t && (s.choices.contains(t) || (s.accepts != null && s.accepts.test(t)));
+            }
+
+            String expected(Setting<?> s) {
+                return "one of " + String.join(", ", s.choices);
+            }
+
+            String typeText(Setting<?> s) {
+                return "enum " + String.join("|", s.choices);
+            }
+        },
+        INT_LIST {
+            Object read(String v) {
+                return v.isEmpty() ? new int[0] : Arrays.stream(v.split(",")).mapToInt(t -> Integer.parseInt(t.trim())).toArray();
+            }
+
+            boolean valid(Setting<?> s, Object v) {
+                return v instanceof int[] a && Arrays.stream(a).allMatch(w -> w >= 1);
+            }
+
+            String expected(Setting<?> s) {
+                return "comma-separated positive integers";
+            }
+
+            String typeText(Setting<?> s) {
+                return "int-list";
+            }
+
+            Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
+                return new IntArrayParam(owner, name, doc, cast(isValid));
+            }
+        },
+        AUTO_OR_INT {
+            Object read(String v) {
+                return v.toLowerCase(Locale.ROOT);
+            }
+
+            boolean valid(Setting<?> s, Object v) {
+                return v instanceof String t && (s.choices.contains(t) || t.matches("[1-9][0-9]{0,8}"));
+            }
+
+            String expected(Setting<?> s) {
+                return String.join(", ", s.choices) + " or an integer >= 1";
+            }
+
+            String typeText(Setting<?> s) {
+                return String.join("|", s.choices) + " or int >= 1";
+            }
+        };
+
+        /** A number's type word ("int"), its words in messages ("an integer") and its value class; null for the others. */
+        private final String typeWord;
+        private final String numberWords;
+        private final Class<? extends Number> number;
+
+        Kind() {
+            this(null, null, null);
+        }
+
+        Kind(String typeWord, String numberWords, Class<? extends Number> number) {
+            this.typeWord = typeWord;
+            this.numberWords = numberWords;
+            this.number = number;
+        }
+
+        /** The value of trimmed text, or null; may throw NumberFormatException. Text by default. */
+        Object read(String v) {
+            return v;
+        }
+
+        /** Whether non-null {@code v} is a valid value of {@code s}: for a number, of its class and within its bounds. */
+        boolean valid(Setting<?> s, Object v) {
+            return number.isInstance(v) && s.bounds.contains(((Number) v).doubleValue());
+        }
+
+        /** What a valid value of {@code s} is, for messages: for a number its words and bounds. */
+        String expected(Setting<?> s) {
+            return numberWords + s.bounds.words();
+        }
+
+        /** The defaults file's {@code # type:} text of {@code s}: for a number its word and bounds. */
+        String typeText(Setting<?> s) {
+            return (typeWord + " " + s.bounds.text()).trim();
+        }
+
+        /** The Spark ML Param of this kind, validated by {@code isValid}: a {@code Param<String>} by default. */
+        Param<?> sparkParam(Params owner, String name, String doc, Function1<Object, Object> isValid) {
+            return new Param<String>(owner, name, doc, cast(isValid));
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <V> Function1<V, Object> cast(Function1<Object, Object> f) {
+            return (Function1<V, Object>) (Function1<?, Object>) f;
+        }
+    }
 
     private final String key;
     private final String param;
@@ -35,11 +209,6 @@ public final class Setting<T> {
     private final List<String> deprecatedKeys;
     /** For a validated string: what a valid value is, as messages say it (null otherwise). */
     private final String expectedText;
-
-    private Setting(String key, String param, Kind kind, T defaultValue, Bounds bounds, List<String> choices,
-                    Predicate<String> accepts, String doc, boolean resumable, List<String> deprecatedKeys) {
-        this(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, deprecatedKeys, null);
-    }
 
     private Setting(String key, String param, Kind kind, T defaultValue, Bounds bounds, List<String> choices,
                     Predicate<String> accepts, String doc, boolean resumable, List<String> deprecatedKeys, String expectedText) {
@@ -58,6 +227,16 @@ public final class Setting<T> {
         if (problem != null) {
             throw new IllegalStateException("the default of " + key + " is not " + problem);
         }
+    }
+
+    /** A setting of {@code kind} with the usual parts: resumable, no old keys, no extra acceptance. */
+    private static <T> Setting<T> of(String key, String param, Kind kind, T def, Bounds bounds, List<String> choices, String doc) {
+        return new Setting<>(key, param, kind, def, bounds, choices, null, doc, true, List.of(), null);
+    }
+
+    /** This setting with other resumability, old keys and acceptance. */
+    private Setting<T> with(boolean resumable, List<String> deprecatedKeys, Predicate<String> accepts) {
+        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, deprecatedKeys, expectedText);
     }
 
     /**
@@ -122,23 +301,23 @@ public final class Setting<T> {
     // ---- declarations
 
     public static Setting<Integer> integer(String key, String param, int def, Bounds bounds, String doc) {
-        return new Setting<>(key, param, Kind.INT, def, bounds, List.of(), null, doc, true, List.of());
+        return of(key, param, Kind.INT, def, bounds, List.of(), doc);
     }
 
     public static Setting<Long> longInteger(String key, String param, long def, Bounds bounds, String doc) {
-        return new Setting<>(key, param, Kind.LONG, def, bounds, List.of(), null, doc, true, List.of());
+        return of(key, param, Kind.LONG, def, bounds, List.of(), doc);
     }
 
     public static Setting<Double> number(String key, String param, double def, Bounds bounds, String doc) {
-        return new Setting<>(key, param, Kind.DOUBLE, def, bounds, List.of(), null, doc, true, List.of());
+        return of(key, param, Kind.DOUBLE, def, bounds, List.of(), doc);
     }
 
     public static Setting<Boolean> bool(String key, String param, boolean def, String doc) {
-        return new Setting<>(key, param, Kind.BOOL, def, Bounds.ANY, List.of(), null, doc, true, List.of());
+        return of(key, param, Kind.BOOL, def, Bounds.ANY, List.of(), doc);
     }
 
     public static Setting<String> string(String key, String param, String def, String doc) {
-        return new Setting<>(key, param, Kind.STRING, def, Bounds.ANY, List.of(), null, doc, true, List.of());
+        return of(key, param, Kind.STRING, def, Bounds.ANY, List.of(), doc);
     }
 
     /**
@@ -152,32 +331,32 @@ public final class Setting<T> {
 
     /** One of {@code choices} (case-insensitive on input, stored in lower case). */
     public static Setting<String> choice(String key, String param, String def, List<String> choices, String doc) {
-        return new Setting<>(key, param, Kind.ENUM, def, Bounds.ANY, List.copyOf(choices), null, doc, true, List.of());
+        return of(key, param, Kind.ENUM, def, Bounds.ANY, List.copyOf(choices), doc);
+    }
+
+    /** One of the constants of {@code type}, held as its name in lower case (see {@link Choice}). */
+    public static <E extends Enum<E>> Setting<String> choice(String key, String param, E def, Class<E> type, String doc) {
+        return choice(key, param, Choice.name(def), Choice.names(type), doc);
     }
 
     /** Comma-separated positive integers, possibly none. */
     public static Setting<int[]> intList(String key, String param, int[] def, String doc) {
-        return new Setting<>(key, param, Kind.INT_LIST, def.clone(), Bounds.atLeast(1), List.of(), null, doc, true, List.of());
+        return of(key, param, Kind.INT_LIST, def.clone(), Bounds.atLeast(1), List.of(), doc);
     }
 
-    /**
-     * A positive integer or one of a few words, held as text ("auto", "16"): a count sparkprop may choose itself.
-     */
     /** A count, or one of {@code words} (e.g. auto) that asks for it to be chosen. */
     public static Setting<String> autoOrCount(String key, String param, String def, List<String> words, String doc) {
-        return new Setting<>(key, param, Kind.AUTO_OR_INT, def, Bounds.closed(1, Integer.MAX_VALUE), List.copyOf(words), null, doc,
-                true, List.of());
+        return of(key, param, Kind.AUTO_OR_INT, def, Bounds.closed(1, Integer.MAX_VALUE), List.copyOf(words), doc);
     }
 
     /** This setting, fixed for a run: a resumed run must use the checkpointed value. */
     public Setting<T> fixedOnResume() {
-        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, false, deprecatedKeys, expectedText);
+        return with(false, deprecatedKeys, accepts);
     }
 
     /** This setting, also read under {@code oldKeys} (with a warning naming the new key). */
     public Setting<T> replacing(String... oldKeys) {
-        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, List.of(oldKeys),
-                expectedText);
+        return with(resumable, List.of(oldKeys), accepts);
     }
 
     /**
@@ -185,8 +364,7 @@ public final class Setting<T> {
      * the choices remain what the documentation lists.
      */
     public Setting<T> alsoAccepting(Predicate<String> accepts) {
-        return new Setting<>(key, param, kind, defaultValue, bounds, choices, accepts, doc, resumable, deprecatedKeys,
-                expectedText);
+        return with(resumable, deprecatedKeys, accepts);
     }
 
     // ---- what a setting is
@@ -247,45 +425,12 @@ public final class Setting<T> {
 
     /** The type as the defaults file's {@code # type:} line writes it, e.g. {@code double in [0, 1)}. */
     public String typeText() {
-        String b = bounds.text();
-        switch (kind) {
-            case INT:
-            case LONG:
-                return b.isEmpty() ? "int" : "int " + b;
-            case DOUBLE:
-                return b.isEmpty() ? "double" : "double " + b;
-            case BOOL:
-                return "bool";
-            case ENUM:
-                return "enum " + String.join("|", choices);
-            case INT_LIST:
-                return "int-list";
-            case AUTO_OR_INT:
-                return String.join("|", choices) + " or int >= 1";
-            default:
-                return "string";
-        }
+        return kind.typeText(this);
     }
 
     /** What a valid value is, for messages: "an integer >= 1", "one of sgd, adam". */
     public String expected() {
-        switch (kind) {
-            case INT:
-            case LONG:
-                return "an integer" + bounds.words();
-            case DOUBLE:
-                return "a number" + bounds.words();
-            case BOOL:
-                return "true or false";
-            case ENUM:
-                return "one of " + String.join(", ", choices);
-            case INT_LIST:
-                return "comma-separated positive integers";
-            case AUTO_OR_INT:
-                return String.join(", ", choices) + " or an integer >= 1";
-            default:
-                return expectedText != null ? expectedText : "a string";
-        }
+        return kind.expected(this);
     }
 
     /** Null when {@code value} is valid, else what was expected. */
@@ -293,24 +438,7 @@ public final class Setting<T> {
         if (value == null) {
             return kind == Kind.STRING ? null : expected();
         }
-        switch (kind) {
-            case INT:
-                return value instanceof Integer i && bounds.contains(i) ? null : expected();
-            case LONG:
-                return value instanceof Long l && bounds.contains(l) ? null : expected();
-            case DOUBLE:
-                return value instanceof Double d && bounds.contains(d) ? null : expected();
-            case BOOL:
-                return value instanceof Boolean ? null : expected();
-            case ENUM:
-                return value instanceof String s && (choices.contains(s) || (accepts != null && accepts.test(s))) ? null : expected();
-            case INT_LIST:
-                return value instanceof int[] a && Arrays.stream(a).allMatch(w -> w >= 1) ? null : expected();
-            case AUTO_OR_INT:
-                return value instanceof String s && (choices.contains(s) || s.matches("[1-9][0-9]{0,8}")) ? null : expected();
-            default:
-                return value instanceof String s && (accepts == null || accepts.test(s)) ? null : expected();
-        }
+        return kind.valid(this, value) ? null : expected();
     }
 
     /**
@@ -320,32 +448,9 @@ public final class Setting<T> {
      */
     @SuppressWarnings("unchecked")
     public T parse(String text) {
-        String v = text.trim();
         Object value;
         try {
-            switch (kind) {
-                case INT:
-                    value = Integer.parseInt(v);
-                    break;
-                case LONG:
-                    value = Long.parseLong(v);
-                    break;
-                case DOUBLE:
-                    value = Double.parseDouble(v);
-                    break;
-                case BOOL:
-                    value = v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
-                    break;
-                case ENUM:
-                case AUTO_OR_INT:
-                    value = v.toLowerCase(Locale.ROOT);
-                    break;
-                case INT_LIST:
-                    value = v.isEmpty() ? new int[0] : Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-                    break;
-                default:
-                    value = v;
-            }
+            value = kind.read(text.trim());
         } catch (NumberFormatException e) {
             value = null;
         }
@@ -354,6 +459,11 @@ public final class Setting<T> {
             throw new IllegalArgumentException(problem);
         }
         return (T) value;
+    }
+
+    /** The Spark ML Param of this setting on {@code owner}, documented by {@code doc}, validated by {@code isValid}. */
+    public Param<?> sparkParam(Params owner, String doc, Function1<Object, Object> isValid) {
+        return kind.sparkParam(owner, param, doc, isValid);
     }
 
     /** The text form of a value, as the defaults file writes it ({@link #parse} reads it back). */

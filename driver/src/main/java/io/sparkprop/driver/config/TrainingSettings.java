@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Every setting of a fit, declared once: the network's hidden layers, feature standardisation and
- * the validation split, the optimiser, the learning-rate schedule, the loop, checkpoints and
+ * the validation split, the optimizer, the learning-rate schedule, the loop, checkpoints and
  * evaluation. The command line reads them under their keys (conf/sparkprop-defaults.conf documents
  * the same entries, and a test keeps the two equal), the Spark ML estimators expose them as Params
  * under their param names, and {@link io.sparkprop.driver.train.TrainingConfig} holds their values.
@@ -49,8 +49,8 @@ public final class TrainingSettings {
     public static final Setting<Boolean> STANDARDIZE = Setting.bool("data.standardize", "standardization", true,
             "Standardise every feature to mean 0 and standard deviation 1, with statistics fitted on the training data"
                     + " and stored in the model (prediction applies them).").fixedOnResume();
-    public static final Setting<String> STANDARDIZE_SCALE = Setting.choice("data.standardizeScale", "standardizationScale", "auto",
-            List.of("auto", "feature", "shared"),
+    public static final Setting<String> STANDARDIZE_SCALE = Setting.choice("data.standardizeScale", "standardizationScale",
+            Choice.StandardizeScale.AUTO, Choice.StandardizeScale.class,
             "How data.standardize scales the centred features: feature, each by its own standard deviation (as Spark ML's"
                     + " StandardScaler); shared, all by one scale, the root mean variance of the non-constant features, so"
                     + " they keep their relative spread (image pixels: a border pixel lit in a few images is not blown up to"
@@ -124,7 +124,7 @@ public final class TrainingSettings {
     public static final Setting<Integer> EPOCHS = Setting.integer("train.epochs", "maxIter", 10, Bounds.atLeast(1),
             "Passes over the training data.").fixedOnResume();
     public static final Setting<Long> MAX_ITERATIONS = Setting.longInteger("train.maxIterations", "maxSteps", 0, Bounds.atLeast(0),
-            "Stop after this many iterations (optimiser steps) in total, even mid-epoch; 0 for no limit.");
+            "Stop after this many iterations (optimizer steps) in total, even mid-epoch; 0 for no limit.");
     public static final Setting<Long> SEED = Setting.longInteger("train.seed", "seed", 42, Bounds.ANY,
             "Seed for initial weights, the validation split and the per-epoch shuffles.").fixedOnResume();
     public static final Setting<Integer> PATIENCE = Setting.integer("train.patience", "patience", 0, Bounds.atLeast(0),
@@ -134,8 +134,8 @@ public final class TrainingSettings {
             "Log a progress line every this many iterations (and after every epoch); 0 for epochs only.");
     public static final Setting<Integer> EVAL_BATCH_SIZE = Setting.integer("train.evalBatchSize", "evalBatchSize", 512, Bounds.atLeast(1),
             "Rows per forward pass when evaluating (validation, metrics).");
-    public static final Setting<String> AGGREGATION = Setting.choice("train.aggregation", "aggregation", "auto",
-            List.of("auto", "driver", "sharded"),
+    public static final Setting<String> AGGREGATION = Setting.choice("train.aggregation", "aggregation",
+            Choice.Aggregation.AUTO, Choice.Aggregation.class,
             "Where the partitions' partial sums are added (always in partition order, in double; both ways give the same"
                     + " bits): driver, each partial added on the driver as it arrives (one Spark stage; a partial that"
                     + " arrives before a lower partition's waits, so the driver may hold up to partitions - 1 of them);"
@@ -149,8 +149,8 @@ public final class TrainingSettings {
             "Send a partition's first-layer weight gradient (or change) as (column indices, values) when some input columns"
                     + " are zero in all of it and that is smaller: wide sparse data (LIBSVM, sparse vectors) then moves only"
                     + " the columns its rows touched. The sums, and so the bits, are the same either way.");
-    public static final Setting<String> SPARSE_UPDATE = Setting.choice("train.sparseUpdate", "sparseUpdate", "auto",
-            List.of("auto", "dense", "touched"),
+    public static final Setting<String> SPARSE_UPDATE = Setting.choice("train.sparseUpdate", "sparseUpdate",
+            Choice.SparseUpdate.AUTO, Choice.SparseUpdate.class,
             "Which first-layer weights a step updates on sparse input (LIBSVM, sparse vectors). dense: all of them,"
                     + " every step (O(parameters) per step however few input columns a batch touched); touched: only the"
                     + " input columns the step's rows touched (a partition's batch in local steps; the round's nonzero"
@@ -164,10 +164,10 @@ public final class TrainingSettings {
     // ---- local steps between synchronisations
 
     public static final Setting<String> LOCAL_STEPS = Setting.autoOrCount("train.localSteps", "localSteps", "auto",
-            List.of("auto", "timed"),
+            Choice.names(Choice.LocalSteps.class),
             "Mini-batch steps each partition takes on its own between two synchronisations (K). 1: synchronous"
                     + " data-parallel SGD, every step's gradient averaged; K > 1: each partition runs K steps of the"
-                    + " optimiser from the broadcast weights and the driver averages the parameter changes (weighted by"
+                    + " optimizer from the broadcast weights and the driver averages the parameter changes (weighted by"
                     + " rows) and applies the outer step; auto: K from an estimate of a round's cost made from the network,"
                     + " the batch and the partitions alone (the same K, and bits, on every machine), so that Spark's fixed"
                     + " cost stays under 10 % of a round; timed: the same rule on the cost of rounds timed on this cluster"
@@ -175,8 +175,8 @@ public final class TrainingSettings {
                     + " and recorded.")
             .fixedOnResume();
     public static final Setting<String> LOCAL_OPTIMIZER_STATE = Setting.choice("train.localSteps.optimizerState",
-            "localOptimizerState", "averaged", List.of("reset", "averaged"),
-            "K > 1: the optimiser's state (momentum, Adam's moments) at the start of each round: reset (zeroed) or"
+            "localOptimizerState", Choice.LocalOptimizerState.AVERAGED, Choice.LocalOptimizerState.class,
+            "K > 1: the optimizer's state (momentum, Adam's moments) at the start of each round: reset (zeroed) or"
                     + " averaged (the partitions' end states averaged by rows and broadcast with the weights).")
             .fixedOnResume();
     public static final Setting<Double> OUTER_LEARNING_RATE = Setting.number("train.outerLearningRate", "outerStepSize", 1.0,
@@ -217,16 +217,6 @@ public final class TrainingSettings {
     /** The setting with configuration key {@code key}, or null. */
     public static Setting<?> byKey(String key) {
         return BY_KEY.get(key);
-    }
-
-    /** The setting whose Spark ML parameter is called {@code param}, or null. */
-    public static Setting<?> byParam(String param) {
-        for (Setting<?> s : ALL) {
-            if (param.equals(s.param())) {
-                return s;
-            }
-        }
-        return null;
     }
 
     private static boolean isHiddenActivation(String name) {

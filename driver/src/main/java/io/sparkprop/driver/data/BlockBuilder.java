@@ -7,7 +7,6 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -142,10 +141,7 @@ public final class BlockBuilder {
             requireColumn(schema, c);
         }
         if (weightColumn != null) {
-            if (!Arrays.asList(schema.fieldNames()).contains(weightColumn)) {
-                throw new IllegalArgumentException("weight column '" + weightColumn + "' not found; available columns: "
-                        + Arrays.toString(schema.fieldNames()));
-            }
+            Columns.require(schema, weightColumn, "weight column");
             DataType t = schema.apply(weightColumn).dataType();
             if (!(t instanceof NumericType)) {
                 throw new IllegalArgumentException("weight column '" + weightColumn + "' has type " + t.simpleString()
@@ -160,13 +156,13 @@ public final class BlockBuilder {
         int labels = featureColumns.length + labelColumns.length;
         Column[] selected = new Column[labels + (weightColumn == null ? 0 : 1)];
         for (int i = 0; i < featureColumns.length; i++) {
-            selected[i] = functions.col(quote(featureColumns[i]));
+            selected[i] = Columns.col(featureColumns[i]);
         }
         for (int i = 0; i < labelColumns.length; i++) {
-            selected[featureColumns.length + i] = functions.col(quote(labelColumns[i]));
+            selected[featureColumns.length + i] = Columns.col(labelColumns[i]);
         }
         if (weightColumn != null) {
-            selected[labels] = functions.col(quote(weightColumn));
+            selected[labels] = Columns.col(weightColumn);
         }
 
         Dataset<Row> rows = data.select(selected);
@@ -194,15 +190,8 @@ public final class BlockBuilder {
         return cached;
     }
 
-    private static String quote(String column) {
-        return "`" + column.replace("`", "``") + "`";
-    }
-
     private static void requireColumn(StructType schema, String column) {
-        if (!Arrays.asList(schema.fieldNames()).contains(column)) {
-            throw new IllegalArgumentException("column '" + column + "' not found; available columns: "
-                    + Arrays.toString(schema.fieldNames()));
-        }
+        Columns.require(schema, column, "column");
     }
 
     private LabelKind labelKind(StructType schema) {

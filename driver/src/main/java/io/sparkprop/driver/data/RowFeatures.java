@@ -56,10 +56,7 @@ public final class RowFeatures implements Serializable {
     public static RowFeatures of(StructType schema, String[] columns, boolean columnList, int width) {
         int[] positions = new int[columns.length];
         for (int i = 0; i < columns.length; i++) {
-            if (!Arrays.asList(schema.fieldNames()).contains(columns[i])) {
-                throw new IllegalArgumentException("column '" + columns[i] + "' not found; available columns: "
-                        + Arrays.toString(schema.fieldNames()));
-            }
+            Columns.require(schema, columns[i], "column");
             positions[i] = schema.fieldIndex(columns[i]);
         }
         if (columnList) {

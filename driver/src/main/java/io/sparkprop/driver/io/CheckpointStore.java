@@ -19,6 +19,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,7 +34,7 @@ import java.util.zip.CRC32;
  *   ckpt-&lt;t, 12 digits&gt;.bin    little-endian binary:
  *       magic "SPCK" | int32 format version | int32 array count | per array: int32 length, float32[length]
  *       | int64 CRC32 of every byte before it
- *       arrays: params, the optimiser state arrays, then the best parameters if early stopping keeps any
+ *       arrays: params, the optimizer state arrays, then the best parameters if early stopping keeps any
  *   ckpt-&lt;t&gt;.json   metadata (position, seed, counts, the CRC, the training configuration)
  * </pre>
  * Each file is written under a temporary name starting with '_' in the same directory and then
@@ -70,7 +71,7 @@ public final class CheckpointStore implements Closeable {
 
     /** Writes checkpoint {@code c} atomically, drops the oldest beyond {@code keep}; returns its JSON path. */
     public String save(Checkpoint c) {
-        String base = String.format("ckpt-%012d", c.iteration());
+        String base = String.format(Locale.ROOT, "ckpt-%012d", c.iteration());
         byte[] bin = encode(c);
         long crc = ByteBuffer.wrap(bin, bin.length - 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -126,7 +127,7 @@ public final class CheckpointStore implements Closeable {
     /** Reads checkpoint {@code iteration}, verifying magic, version, lengths and CRC32. */
     @SuppressWarnings("unchecked")
     public Checkpoint load(long iteration) {
-        String base = String.format("ckpt-%012d", iteration);
+        String base = String.format(Locale.ROOT, "ckpt-%012d", iteration);
         Path binPath = new Path(dir, base + ".bin");
         try {
             Map<String, Object> meta = JSON.readValue(read(new Path(dir, base + ".json")), Map.class);
@@ -253,7 +254,7 @@ public final class CheckpointStore implements Closeable {
     private void prune() throws IOException {
         List<Long> all = list();
         for (int i = 0; i < all.size() - keep; i++) {
-            String base = String.format("ckpt-%012d", all.get(i));
+            String base = String.format(Locale.ROOT, "ckpt-%012d", all.get(i));
             fs.delete(new Path(dir, base + ".json"), false);
             fs.delete(new Path(dir, base + ".bin"), false);
         }

@@ -7,11 +7,6 @@ import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.train.ModelFit;
 import io.sparkprop.driver.train.TrainingConfig;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntArrayParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
@@ -62,20 +57,7 @@ final class SettingParams implements Serializable {
         String key = s.key();
         String doc = s.paramDoc();
         ParamRange<Object> range = new ParamRange<>(s.param(), s.expected(), v -> TrainingSettings.byKey(key).problem(v) == null);
-        switch (s.kind()) {
-            case INT:
-                return (Param<Object>) (Param<?>) new IntParam(owner, s.param(), doc, range);
-            case LONG:
-                return (Param<Object>) (Param<?>) new LongParam(owner, s.param(), doc, range);
-            case DOUBLE:
-                return (Param<Object>) (Param<?>) new DoubleParam(owner, s.param(), doc, range);
-            case BOOL:
-                return (Param<Object>) (Param<?>) new BooleanParam(owner, s.param(), doc);
-            case INT_LIST:
-                return (Param<Object>) (Param<?>) new IntArrayParam(owner, s.param(), doc, (ParamRange<int[]>) (ParamRange<?>) range);
-            default:
-                return (Param<Object>) (Param<?>) new Param<String>(owner, s.param(), doc, (ParamRange<String>) (ParamRange<?>) range);
-        }
+        return (Param<Object>) s.sparkParam(owner, doc, range);
     }
 
     Param<?> param(Setting<?> setting) {

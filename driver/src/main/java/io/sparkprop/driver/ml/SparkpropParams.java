@@ -16,7 +16,7 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * The training parameters {@link SparkpropClassifier} and {@link SparkpropRegressor} share: one Spark
  * ML parameter per setting of {@link TrainingSettings} ({@link SettingParams} creates them from the
  * declarations), with Spark's names where Spark has one: maxIter = epochs, stepSize = learning rate,
- * regParam = L2 weight decay, solver = optimiser, layers = hidden widths. The column parameters come
+ * regParam = L2 weight decay, solver = optimizer, layers = hidden widths. The column parameters come
  * from Spark's Predictor classes the estimators extend.
  *
  * <p>Every parameter is checked when it is set and a bad value is rejected with its valid range;

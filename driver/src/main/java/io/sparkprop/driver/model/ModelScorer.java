@@ -7,6 +7,7 @@ import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
 import io.sparkprop.driver.data.BadInputException;
 import io.sparkprop.driver.data.BadRowSearch;
+import io.sparkprop.driver.data.Columns;
 import io.sparkprop.driver.data.RowCheck;
 import io.sparkprop.driver.data.RowFeatures;
 import org.apache.spark.TaskContext;
@@ -160,7 +161,7 @@ public final class ModelScorer {
         RowFeatures features = features(data, featureColumns);
         int width = model.spec().inputWidth();
         RowCheck check = row -> features.dense(row, new float[width], 0, -1, 0);
-        Column[] all = java.util.Arrays.stream(data.columns()).map(c -> functions.col("`" + c.replace("`", "``") + "`"))
+        Column[] all = java.util.Arrays.stream(data.columns()).map(Columns::col)
                 .toArray(Column[]::new);
         return BadRowSearch.find(data, all, check, names).orElse(failure);
     }
@@ -202,9 +203,14 @@ public final class ModelScorer {
         Standardizer targets = model.targetStandardizer();
         double[] y = new double[model.spec().outputWidth()];
         for (int j = 0; j < y.length; j++) {
-            y[j] = targets == null ? z[j] : targets.invert(z[j], j);
+            y[j] = inLabelUnits(targets, z[j], j);
         }
         return y;
+    }
+
+    /** Output j of the network, z, in the label's units: {@code y = z * std_j + mean_j} in float32 (targets null: z itself). */
+    static double inLabelUnits(Standardizer targets, float z, int j) {
+        return targets == null ? z : targets.invert(z, j);
     }
 
     private Workspace forwardOne(double[] x) {
@@ -374,14 +380,14 @@ public final class ModelScorer {
                         } else if (outputs == 1) {
                             if (prediction) {
                                 float z = out[r * outputs];
-                                values[at] = (double) (targets == null ? z : targets.invert(z, 0));
+                                values[at] = inLabelUnits(targets, z, 0);
                             }
                         } else {
                             // y_j = z_j * std_j + mean_j in float32, as the one-output case, then widened
                             double[] y = new double[outputs];
                             for (int j = 0; j < outputs; j++) {
                                 float z = out[r * outputs + j];
-                                y[j] = targets == null ? z : targets.invert(z, j);
+                                y[j] = inLabelUnits(targets, z, j);
                             }
                             if (prediction) {
                                 values[at++] = Vectors.dense(y);

@@ -13,7 +13,7 @@ import io.sparkprop.core.optim.ParameterRanges;
 import io.sparkprop.core.optim.UpdateRule;
 
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,8 +27,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>epoch orders: one per (seed, partition, rows), reshuffled when the epoch changes. The order
  *       is a pure function of (seed, epoch, partition), so sharing it is safe.</li>
  * </ul>
+ * Both are bounded, so that a long-lived JVM fitting many models (a CrossValidator sweep) does not
+ * keep every fit's buffers: a thread keeps the scratch of its {@link #SHAPES_PER_THREAD} most recently
+ * used shapes, and the orders are dropped all at once when they pass {@link #MAX_ORDERS} (and
+ * {@link #release} drops them when a fit ends). A dropped order is rebuilt, the same, when asked for.
  */
 final class ExecutorWorkspaces {
+    /** Shapes (spec, batch capacity) whose scratch a task thread keeps: the training and evaluation ones, and a few more. */
+    static final int SHAPES_PER_THREAD = 4;
+    /** Epoch orders kept in a JVM: one per partition of a run, for runs of up to this many partitions together. */
+    static final int MAX_ORDERS = 4096;
     private static final ThreadLocal<ThreadCache> THREAD = ThreadLocal.withInitial(ThreadCache::new);
     private static final Map<OrderKey, PartitionOrder> ORDERS = new ConcurrentHashMap<>();
 
@@ -57,6 +65,9 @@ final class ExecutorWorkspaces {
         probe.rows = block.rows();
         PartitionOrder order = ORDERS.get(probe);
         if (order == null) {
+            if (ORDERS.size() >= MAX_ORDERS) {
+                ORDERS.clear();
+            }
             order = ORDERS.computeIfAbsent(new OrderKey(seed, partition, block.rows()), k -> new PartitionOrder(k.rows));
         }
         synchronized (order) {
@@ -68,10 +79,15 @@ final class ExecutorWorkspaces {
         }
     }
 
+    /** Drops this JVM's epoch orders (a fit has ended; one still running rebuilds its own, the same). */
+    static void release() {
+        ORDERS.clear();
+    }
+
     /**
      * The gradient sum over rows {@code [from, to)} of the epoch's shuffled order at {@code params},
      * left in {@code s.gradient} [P]; returns the loss sum. Hidden units are dropped with the masks of
-     * (global optimiser step {@code step}, {@code partition}, each row's index in the block): the
+     * (global optimizer step {@code step}, {@code partition}, each row's index in the block): the
      * same in every recomputation of the task.
      *
      * <p>{@code s.ranges} says which entries hold the sum: all of them, or with {@code touched} and a
@@ -117,7 +133,13 @@ final class ExecutorWorkspaces {
      * key to look epoch orders up with.
      */
     private static final class ThreadCache {
-        final Map<Key, Scratch> scratch = new HashMap<>();
+        /** Least recently used first; the eldest goes when a shape beyond {@link #SHAPES_PER_THREAD} comes. */
+        final Map<Key, Scratch> scratch = new LinkedHashMap<>(8, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Scratch> eldest) {
+                return size() > SHAPES_PER_THREAD;
+            }
+        };
         final OrderKey probe = new OrderKey(0, 0, 0);
         Scratch last;
     }
@@ -172,24 +194,8 @@ final class ExecutorWorkspaces {
         }
     }
 
-    private static final class Key {
-        final NetworkSpec spec;
-        final int capacity;
-
-        Key(NetworkSpec spec, int capacity) {
-            this.spec = spec;
-            this.capacity = capacity;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key && ((Key) o).capacity == capacity && ((Key) o).spec.equals(spec);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * spec.hashCode() + capacity;
-        }
+    /** A scratch's shape: the network and the batch capacity. */
+    private record Key(NetworkSpec spec, int capacity) {
     }
 
     /** Mutable only for the per-thread lookup probe; keys stored in the map are never changed. */

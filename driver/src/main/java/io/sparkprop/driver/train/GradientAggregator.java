@@ -2,6 +2,7 @@ package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.ParameterLayout;
+import io.sparkprop.driver.config.Choice;
 import org.apache.spark.ContextCleaner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.ShuffleDependency;
@@ -11,7 +12,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.network.util.JavaUtils;
 import scala.Tuple2;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
@@ -89,26 +89,25 @@ final class GradientAggregator {
     private double[] sum;
     private float[] mean;
     private Broadcast<float[]> previous;
-    private double broadcastSeconds;
-    private double jobSeconds;
-    private double sumSeconds;
+    /** The bytes of partials the running round has moved so far. */
     private long partialBytes;
 
     /**
      * @param partitions  the number of cached blocks
      * @param layout      the network's parameter layout (P, and the first layer's shape)
-     * @param aggregation train.aggregation: auto, driver or sharded
+     * @param aggregation train.aggregation
      * @param sparse      train.sparseTransfer
+     * @param maxResult   the bytes of spark.driver.maxResultSize (0: no limit)
      */
     GradientAggregator(JavaSparkContext sc, JavaRDD<DataBlock> blocks, int partitions, ParameterLayout layout,
-                       String aggregation, boolean sparse) {
+                       Choice.Aggregation aggregation, boolean sparse, long maxResult) {
         this.sc = sc;
         this.blocks = blocks;
         this.partitions = partitions;
         this.sharded = partitions > 1 && switch (aggregation) {
-            case "driver" -> false;
-            case "sharded" -> true;
-            default -> !driverFits(sc, partitions, layout.size());
+            case DRIVER -> false;
+            case SHARDED -> true;
+            case AUTO -> !driverFits(maxResult, partitions, layout.size());
         };
         this.sparse = sparse;
         this.parameters = layout.size();
@@ -123,10 +122,9 @@ final class GradientAggregator {
      * Whether driver aggregation's worst case, n - 1 partials of 3 P + 3 floats (a round of local
      * steps with Adam's two moments travelling: the largest payload) waiting at once, fits auto's budget.
      */
-    static boolean driverFits(JavaSparkContext sc, int partitions, int parameters) {
+    static boolean driverFits(long maxResult, int partitions, int parameters) {
         long partial = 4L * (3L * parameters + 3);
         long budget = (long) (Runtime.getRuntime().maxMemory() * DRIVER_AGGREGATION_HEAP_FRACTION);
-        long maxResult = JavaUtils.byteStringAsBytes(sc.getConf().get("spark.driver.maxResultSize", "1g"));
         if (maxResult > 0) {
             budget = Math.min(budget, maxResult / 2);
         }
@@ -141,10 +139,10 @@ final class GradientAggregator {
     /**
      * Broadcasts {@code value} (copied), runs {@code task} (made for that broadcast) on every
      * partition and sums the partials, each {@code payloadBlocks} arrays of the parameters and the
-     * three statistics. Afterwards {@link #mean()}, {@link #lossSum()} and {@link #rows()} describe
-     * the round; the broadcast is destroyed on the next run or on close.
+     * three statistics: the round, described by the record returned (its mean a buffer reused by the
+     * next run). The broadcast is destroyed on the next run or on close.
      */
-    void run(float[] value, int payloadBlocks, Function<Broadcast<float[]>, PartitionTask> task) {
+    RoundSums run(float[] value, int payloadBlocks, Function<Broadcast<float[]>, PartitionTask> task) {
         long t0 = System.nanoTime();
         Broadcast<float[]> b = sc.broadcast(value.clone());
         Shape shape = new Shape(task.apply(b), payloadBlocks, parameters, n0, n1, sparse);
@@ -183,9 +181,8 @@ final class GradientAggregator {
         }
         previous = b;
         long t3 = System.nanoTime();
-        broadcastSeconds = (t1 - t0) * 1e-9;
-        jobSeconds = (t2 - t1) * 1e-9;
-        sumSeconds = (t3 - t2) * 1e-9;
+        return new RoundSums(mean, sum[p], sum[p + 1], (long) sum[p + 2], (t1 - t0) * 1e-9, (t2 - t1) * 1e-9,
+                (t3 - t2) * 1e-9, partialBytes);
     }
 
     /**
@@ -194,8 +191,8 @@ final class GradientAggregator {
      * {@code sum[bounds[s], bounds[s + 1])} as it arrives. The round's shuffle files are removed after.
      */
     private void runSharded(Shape shape) {
-        int[] bounds = PartialSum.sliceBounds(shape.blocks, parameters, n0, n1,
-                sliceCount(partitions, (long) shape.blocks * parameters + 3, sc.defaultParallelism()));
+        int[] bounds = PartialSum.sliceBounds(shape.blocks(), parameters, n0, n1,
+                sliceCount(partitions, (long) shape.blocks() * parameters + 3, sc.defaultParallelism()));
         int slices = bounds.length - 1;
         int n = partitions;
         JavaPairRDD<Integer, PartialSum> sliced = JavaPairRDD.fromJavaRDD(blocks.mapPartitionsWithIndex(
@@ -275,56 +272,6 @@ final class GradientAggregator {
         }
     }
 
-    /**
-     * The bytes of partials the last round moved (values and column indices): to the driver (driver
-     * aggregation), or through the shuffle to the slice tasks (sharded).
-     */
-    long partialBytes() {
-        return partialBytes;
-    }
-
-    /** The last round's wall time creating the broadcast (copy, serialisation, compression). */
-    double broadcastSeconds() {
-        return broadcastSeconds;
-    }
-
-    /** The last round's Spark job(s): scheduling, task serialisation and launch, the tasks, results, the sum. */
-    double jobSeconds() {
-        return jobSeconds;
-    }
-
-    /**
-     * The last round's work on the driver after its job: the mean and the previous broadcast's
-     * destruction (the partition-order sum happens while the job runs, as the partials or slices arrive).
-     */
-    double sumSeconds() {
-        return sumSeconds;
-    }
-
-    /** The mean payload of the last round (a reused buffer; the update rule may modify it). */
-    float[] mean() {
-        return mean;
-    }
-
-    double lossSum() {
-        return sum[mean.length];
-    }
-
-    /** {@code sum_i w_i} over the round's rows: their count when unweighted. */
-    double weightSum() {
-        return sum[mean.length + 1];
-    }
-
-    /** The weighted mean loss of the round's rows (0 when they weigh 0). */
-    double meanLoss() {
-        double w = weightSum();
-        return w > 0 ? lossSum() / w : 0;
-    }
-
-    long rows() {
-        return (long) sum[mean.length + 2];
-    }
-
     /** Destroys the last broadcast. */
     void close() {
         if (previous != null) {
@@ -333,25 +280,11 @@ final class GradientAggregator {
         }
     }
 
-    /** What a task needs besides its block: the round's task, and how to wrap its partial. */
-    private static final class Shape implements Serializable {
-        private static final long serialVersionUID = 1L;
-        final PartitionTask task;
-        final int blocks;
-        final int parameters;
-        final int n0;
-        final int n1;
-        final boolean sparse;
-
-        Shape(PartitionTask task, int blocks, int parameters, int n0, int n1, boolean sparse) {
-            this.task = task;
-            this.blocks = blocks;
-            this.parameters = parameters;
-            this.n0 = n0;
-            this.n1 = n1;
-            this.sparse = sparse;
-        }
-
+    /**
+     * What a task needs besides its block: the round's task, and how to wrap its partial ({@code blocks}
+     * payload arrays of the {@code parameters}; the first layer n1 x n0, for column-sparse partials).
+     */
+    private record Shape(PartitionTask task, int blocks, int parameters, int n0, int n1, boolean sparse) implements Serializable {
         PartialSum partial(int partition, DataBlock block) {
             return PartialSum.of(partition, task.partial(partition, block), blocks, parameters, n0, n1, sparse);
         }

@@ -30,7 +30,7 @@ final class GradientStep implements GradientAggregator.PartitionTask {
     private final Dropout dropout;
     private final long step;
 
-    /** @param step the global optimiser step this iteration computes the gradient for (dropout's key) */
+    /** @param step the global optimizer step this iteration computes the gradient for (dropout's key) */
     GradientStep(NetworkSpec spec, Broadcast<float[]> params, IterationPlan plan, long seed, long epoch, int iteration,
                  Dropout dropout, long step) {
         this.spec = spec;

@@ -3,7 +3,7 @@ package io.sparkprop.driver.train;
 /**
  * One iteration (one round of local steps: the last iteration of the round).
  *
- * @param iteration       its global number (1-based, = optimiser steps so far)
+ * @param iteration       its global number (1-based, = optimizer steps so far)
  * @param epoch           its epoch (0-based)
  * @param positionInEpoch its index within the epoch
  * @param loss            the mean training loss of its mini-batch

@@ -10,8 +10,8 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * One partition's round of K local steps, run on the executor. From the broadcast start parameters
- * theta_0 [P] (and, with averaged optimiser state, the S state arrays [P] each after them) it runs
- * the inner update rule (clip, weight decay, optimiser at lr(t), t = globalStep + k) on its own next
+ * theta_0 [P] (and, with averaged optimizer state, the S state arrays [P] each after them) it runs
+ * the inner update rule (clip, weight decay, optimizer at lr(t), t = globalStep + k) on its own next
  * K mini-batches of the epoch (rows per {@link IterationPlan}, iterations first .. first + K - 1):
  * <pre>
  *   theta_{k+1} = UpdateRule(theta_k, g_k),  g_k = sum_r w_r grad_r / sum_r w_r over the partition's batch k
@@ -52,8 +52,8 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
      * @param run             an id of the training run, so executors reuse one inner rule per run
      * @param first           the epoch's iteration the round starts at
      * @param steps           K, local steps in this round
-     * @param globalStep      optimiser steps before the round (the schedule's t of the first local step)
-     * @param stateArrays     S, optimiser state arrays carried in the broadcast and the result (0: reset)
+     * @param globalStep      optimizer steps before the round (the schedule's t of the first local step)
+     * @param stateArrays     S, optimizer state arrays carried in the broadcast and the result (0: reset)
      * @param totalIterations the run's planned iterations (the cosine schedule's default length)
      */
     LocalSteps(NetworkSpec spec, Broadcast<float[]> start, IterationPlan plan, TrainingConfig config, String run, long epoch,

@@ -1,5 +1,8 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.core.nn.ParameterLayout;
+import io.sparkprop.core.optim.Optimizer;
+import io.sparkprop.driver.config.Choice;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.network.util.JavaUtils;
@@ -14,8 +17,6 @@ import java.util.stream.Collectors;
 
 import static io.sparkprop.driver.config.TrainingSettings.BATCH_SIZE;
 import static io.sparkprop.driver.config.TrainingSettings.DROPOUT;
-import static io.sparkprop.driver.config.TrainingSettings.LOCAL_OPTIMIZER_STATE;
-import static io.sparkprop.driver.config.TrainingSettings.LOCAL_STEPS;
 import static io.sparkprop.driver.config.TrainingSettings.OPTIMIZER;
 
 /**
@@ -26,7 +27,7 @@ import static io.sparkprop.driver.config.TrainingSettings.OPTIMIZER;
  * {@code OutOfMemoryError} or an int overflow halfway through training.
  * <pre>
  *   sizes n_0 (input), n_1 .. n_L;  P = sum_l n_l (n_{l-1} + 1)               (ParameterLayout)
- *   s  optimiser state arrays: sgd 0, momentum/nesterov 1, adam/adamw 2
+ *   s  optimizer state arrays: sgd 0, momentum/nesterov 1, adam/adamw 2
  *   S  state arrays that travel with the weights: s with local steps (train.localSteps not 1) and
  *      averaged state, else 0;  L = P (1 + S) floats in every broadcast and in every task's result
  *   B  train.batchSize: a task's batch is at most B rows (its share b_p <= B, IterationPlan)
@@ -36,13 +37,13 @@ import static io.sparkprop.driver.config.TrainingSettings.OPTIMIZER;
  *        sparse (CSR) input r = 2 k + 1 (a column index and a value per nonzero, k the most nonzeros
  *        of any row, and the row pointer); before the blocks are built the form is unknown and r = 0
  *
- *   driver   D = 4 [P + s P                  parameters, optimiser state
+ *   driver   D = 4 [P + s P                  parameters, optimizer state
  *                   + L + L + L              the broadcast copy, the mean, a partial as it arrives
  *                   + (L + 2 P, local steps) the weights-and-state array, the outer step's change and velocity
  *                   + (P, validation)]       the best parameters, for early stopping
  *                 + 8 L                      the sum, in double
  *   a task   T = 4 [P + P + (s P, local steps) + L + 3] + 4 W
- *                   gradient, its parameter copy, its inner optimiser state, its result, its workspace
+ *                   gradient, its parameter copy, its inner optimizer state, its result, its workspace
  *   executor E = 4 L + c T                   one deserialised broadcast shared by its c concurrent tasks
  *   sharded  E = 4 L + c 4 (n + 2) (L + 3) / S  a reduce task of the sharded sum (GradientAggregator): its
  *                                             slice of all n partials in floats and their sum in double,
@@ -61,7 +62,7 @@ import static io.sparkprop.driver.config.TrainingSettings.OPTIMIZER;
  * <p>
  * The arrays counted are those alive at once through a round. Not counted: Spark's serialised copies
  * of the broadcast and of the results, and the cached training blocks, which Spark's block manager
- * may spill or drop and recompute; transient copies (an optimiser state restored at a task's start).
+ * may spill or drop and recompute; transient copies (an optimizer state restored at a task's start).
  * So a model refused here cannot train in the memory given, and one accepted close to the bound may
  * still run short: the check is against the impossible, not a guarantee.
  * <p>
@@ -159,7 +160,7 @@ public final class NetworkMemory {
     }
 
     /**
-     * The memory of training {@code sizes} with {@code settings}: the optimiser, batch size, local
+     * The memory of training {@code sizes} with {@code settings}: the optimizer, batch size, local
      * steps and their state, dropout.
      *
      * @param targetWidth the label values per row
@@ -167,7 +168,7 @@ public final class NetworkMemory {
      */
     public static NetworkMemory of(TrainingConfig settings, int[] sizes, int targetWidth, boolean validation, Input input) {
         return new NetworkMemory(sizes, targetWidth, settings.get(OPTIMIZER), settings.get(BATCH_SIZE),
-                !settings.get(LOCAL_STEPS).equals("1"), settings.get(LOCAL_OPTIMIZER_STATE).equals("averaged"),
+                settings.localStepsCount() != 1, settings.localOptimizerState() == Choice.LocalOptimizerState.AVERAGED,
                 settings.get(DROPOUT) > 0, validation, input);
     }
 
@@ -180,10 +181,10 @@ public final class NetworkMemory {
     /**
      * @param sizes          [input width, n_1, ..., n_L]
      * @param targetWidth    the label values per row (1, or one per output of a vector target)
-     * @param optimizer      the optimiser's name (its state arrays)
+     * @param optimizer      the optimizer's name (its state arrays)
      * @param batchSize      train.batchSize (a task's batch is at most this)
      * @param localSteps     whether rounds of local steps may run (train.localSteps is not 1)
-     * @param averagedState  whether local steps carry the optimiser state (train.localSteps.optimizerState = averaged)
+     * @param averagedState  whether local steps carry the optimizer state (train.localSteps.optimizerState = averaged)
      * @param dropout        whether hidden units are dropped (masks in the workspace)
      * @param validation     whether there are validation rows (the best parameters are kept)
      * @param input          the form of a task's input batch
@@ -193,22 +194,17 @@ public final class NetworkMemory {
         this.sizes = sizes.clone();
         this.batchSize = batchSize;
         this.optimizer = optimizer;
-        long p = 0;
+        long p = ParameterLayout.count(sizes);
         long units = 0;
         long hidden = 0;
         for (int l = 1; l < sizes.length; l++) {
-            p += (long) sizes[l] * ((long) sizes[l - 1] + 1);
             units += sizes[l];
             if (l < sizes.length - 1) {
                 hidden += sizes[l];
             }
         }
         this.parameters = p;
-        long s = switch (optimizer) {
-            case "sgd" -> 0;
-            case "momentum", "nesterov" -> 1;
-            default -> 2;
-        };
+        long s = Optimizer.stateArrays(optimizer);
         long travelling = localSteps && averagedState ? s : 0;
         long l = p * (1 + travelling);
         this.broadcastFloats = l;
@@ -223,7 +219,7 @@ public final class NetworkMemory {
         return parameters;
     }
 
-    /** Bytes of one broadcast of the weights (with the optimiser state when it travels). */
+    /** Bytes of one broadcast of the weights (with the optimizer state when it travels). */
     public long broadcastBytes() {
         return FLOAT * broadcastFloats;
     }
@@ -256,7 +252,7 @@ public final class NetworkMemory {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "the network %s would have %,d parameters, more than"
                     + " the %,d one parameter vector can hold; make %s smaller", shape(), parameters, Integer.MAX_VALUE, hiddenKey));
         }
-        String tasks = String.format(Locale.ROOT, "%d concurrent task%s gradient, parameter copy, optimiser state, result and"
+        String tasks = String.format(Locale.ROOT, "%d concurrent task%s gradient, parameter copy, optimizer state, result and"
                 + " workspace at %s = %d", resources.concurrentTasks(), resources.concurrentTasks() == 1 ? "'s" : "s'", batchKey, batchSize);
         checkDriver(resources, resources.concurrentTasks() * taskBytes, "; in local mode also its " + tasks, hiddenKey + " or " + batchKey);
         checkExecutor(resources, executorBytes(resources.concurrentTasks()), "the broadcast weights and its " + tasks,
@@ -282,7 +278,7 @@ public final class NetworkMemory {
         if (sharded) {
             if (limit > 0 && shardedResults > limit) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the sharded sum of a round returns %s to the driver"
-                        + " (%,d values summed in double: the parameter changes and any optimiser state that travels with them),"
+                        + " (%,d values summed in double: the parameter changes and any optimizer state that travels with them),"
                         + " more than %s, or make %s smaller", network(), mib(shardedResults), length,
                         raise(resources, shardedResults), hiddenKey));
             }
@@ -310,7 +306,7 @@ public final class NetworkMemory {
         long need = resources.local() ? driverBytes + localTaskBytes : driverBytes;
         if (need > resources.driverHeap()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s needs about %s in the driver (its parameters,"
-                    + " optimiser state, broadcast copy, sum and mean%s), more than the %s heap of this JVM; give the driver more"
+                    + " optimizer state, broadcast copy, sum and mean%s), more than the %s heap of this JVM; give the driver more"
                     + " memory (bin/sparkprop: SPARKPROP_JAVA_OPTS=-Xmx...; spark-submit: --driver-memory or spark.driver.memory),"
                     + " or make %s smaller", network(), mib(need), resources.local() ? localTasks : "", mib(resources.driverHeap()),
                     smallerKeys));

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * of them. The whole array, of length {@code L = B P + 3}, is
  * <pre>
  *   [ block_1 | ... | block_B | lossSum, weightSum, rows ]
- *   block_j [P]: the gradient sum or parameter change (j = 1), then optimiser state arrays, each in the
+ *   block_j [P]: the gradient sum or parameter change (j = 1), then optimizer state arrays, each in the
  *                one flat parameter layout, so each starts with the first layer's weights
  *                W1 [n1 x n0] row-major (W1[o][i] at (j - 1) P + o n0 + i)
  * </pre>

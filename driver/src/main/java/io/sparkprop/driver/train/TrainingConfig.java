@@ -7,11 +7,13 @@ import io.sparkprop.core.nn.WeightInit;
 import io.sparkprop.core.optim.LearningRateSchedule;
 import io.sparkprop.core.optim.Optimizer;
 import io.sparkprop.core.optim.UpdateRule;
+import io.sparkprop.driver.config.Choice;
 import io.sparkprop.driver.config.ConfigurationException;
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -75,9 +77,7 @@ public final class TrainingConfig implements Serializable {
 
     /** The seeded initial parameters. */
     public float[] initialParameters() {
-        String init = get(INIT);
-        WeightInit scheme = init.equals("auto") || init.equals("default") ? WeightInit.defaultFor(network()) : WeightInit.of(init);
-        return scheme.initialise(network().layout(), get(SEED));
+        return WeightInit.named(get(INIT), network()).initialize(network().layout(), get(SEED));
     }
 
     /** Training's dropout: model.dropout on every hidden layer, its masks keyed by train.seed. */
@@ -91,10 +91,11 @@ public final class TrainingConfig implements Serializable {
      * where that is the dense step exactly, sgd without weight decay.
      */
     public boolean touchedSteps() {
-        return switch (get(SPARSE_UPDATE)) {
-            case "touched" -> true;
-            case "dense" -> false;
-            default -> get(OPTIMIZER).equals("sgd") && get(WEIGHT_DECAY) == 0;
+        return switch (Choice.of(Choice.SparseUpdate.class, get(SPARSE_UPDATE))) {
+            case TOUCHED -> true;
+            case DENSE -> false;
+            // a stateless optimizer (sgd) leaves a weight whose gradient is zero as it is
+            case AUTO -> newOptimizer().stateArrays() == 0 && get(WEIGHT_DECAY) == 0;
         };
     }
 
@@ -103,24 +104,55 @@ public final class TrainingConfig implements Serializable {
      * is exact, outer momentum 0 (an untouched column's change and velocity are then both zero).
      */
     public boolean touchedOuterStep() {
-        return switch (get(SPARSE_UPDATE)) {
-            case "touched" -> true;
-            case "dense" -> false;
-            default -> get(OUTER_MOMENTUM) == 0;
+        return switch (Choice.of(Choice.SparseUpdate.class, get(SPARSE_UPDATE))) {
+            case TOUCHED -> true;
+            case DENSE -> false;
+            case AUTO -> get(OUTER_MOMENTUM) == 0;
         };
     }
 
     /**
-     * The driver-side update (clip, weight decay, optimiser step at lr(t)) for this run.
+     * The driver-side update (clip, weight decay, optimizer step at lr(t)) for this run.
      *
      * @param iterationsPerEpoch the default decay interval of the step, exponential and inverse-time schedules
      * @param totalIterations    the run's planned iterations, the default length of a cosine decay
      */
     public UpdateRule newUpdateRule(ParameterLayout layout, long iterationsPerEpoch, long totalIterations) {
-        Optimizer optimizer = Optimizer.named(get(OPTIMIZER), get(MOMENTUM), get(BETA1), get(BETA2), get(EPSILON));
+        Optimizer optimizer = newOptimizer();
         LearningRateSchedule schedule = LearningRateSchedule.named(get(SCHEDULE), get(LEARNING_RATE), get(DECAY_STEPS),
                 get(DECAY_RATE), get(MIN_RATE), get(WARMUP_STEPS), iterationsPerEpoch, totalIterations);
         return new UpdateRule(optimizer, schedule, get(WEIGHT_DECAY), get(CLIP_NORM), layout.weightRanges(), layout.size());
+    }
+
+    /** train.optimizer with its hyper-parameters, without state. */
+    Optimizer newOptimizer() {
+        return Optimizer.named(get(OPTIMIZER), get(MOMENTUM), get(BETA1), get(BETA2), get(EPSILON));
+    }
+
+    /** train.aggregation. */
+    public Choice.Aggregation aggregation() {
+        return Choice.of(Choice.Aggregation.class, get(AGGREGATION));
+    }
+
+    /** train.localSteps.optimizerState. */
+    public Choice.LocalOptimizerState localOptimizerState() {
+        return Choice.of(Choice.LocalOptimizerState.class, get(LOCAL_OPTIMIZER_STATE));
+    }
+
+    /** data.standardizeScale. */
+    public Choice.StandardizeScale standardizeScale() {
+        return Choice.of(Choice.StandardizeScale.class, get(STANDARDIZE_SCALE));
+    }
+
+    /** train.localSteps set to a count K, else 0: auto or timed choose K ({@link #localStepsTimed()}). */
+    public int localStepsCount() {
+        String v = get(LOCAL_STEPS);
+        return Character.isDigit(v.charAt(0)) ? Integer.parseInt(v) : 0;
+    }
+
+    /** Whether train.localSteps = timed: K from rounds timed on this cluster (else auto's estimate, or a count). */
+    public boolean localStepsTimed() {
+        return localStepsCount() == 0 && Choice.of(Choice.LocalSteps.class, get(LOCAL_STEPS)) == Choice.LocalSteps.TIMED;
     }
 
     /**
@@ -142,6 +174,25 @@ public final class TrainingConfig implements Serializable {
             text.put(s.key(), s.format(get(s)));
         }
         return text.toString();
+    }
+
+    /** The layer sizes of a fit's network: the input width, model.hidden, the outputs. */
+    int[] layerSizes(int inputWidth, int outputs) {
+        int[] hidden = get(HIDDEN);
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = inputWidth;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = outputs;
+        return sizes;
+    }
+
+    /** input -> hidden layers (model.activation) -> outputs (softmax or identity), for layer sizes {@code sizes}. */
+    NetworkSpec networkSpec(int[] sizes, boolean classification) {
+        int[] widths = Arrays.copyOfRange(sizes, 1, sizes.length);
+        String[] activations = new String[widths.length];
+        Arrays.fill(activations, get(ACTIVATION));
+        activations[widths.length - 1] = classification ? "softmax" : "identity";
+        return new NetworkSpec(sizes[0], widths, activations, classification ? "softmax_cross_entropy" : "mse");
     }
 
     /** Values checked one by one as they are set; {@link #build()} checks the constraints between them. */
@@ -189,7 +240,7 @@ public final class TrainingConfig implements Serializable {
         public TrainingConfig build() {
             String schedule = (String) values.get(SCHEDULE.key());
             double rate = (Double) values.get(DECAY_RATE.key());
-            if ((schedule.equals("step") || schedule.equals("exponential")) && rate > 1) {
+            if (LearningRateSchedule.multipliesByDecayRate(schedule) && rate > 1) {
                 throw invalid(DECAY_RATE, rate, "a number in (0, 1] for the " + schedule + " schedule");
             }
             double minRate = (Double) values.get(MIN_RATE.key());

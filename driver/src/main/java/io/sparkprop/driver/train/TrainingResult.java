@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param parameters     the parameters to use [P]
  * @param lastParameters the parameters after the last iteration [P]
- * @param iterations     completed iterations (optimiser steps), counting those before a resume
+ * @param iterations     completed iterations (optimizer steps), counting those before a resume
  * @param epochs         completed epochs
  * @param stopReason     "epochs", "max_iterations" or "early_stopping"
  * @param history        epochs run by this trainer (not those before a resume)

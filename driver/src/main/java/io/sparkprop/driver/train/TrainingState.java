@@ -10,11 +10,11 @@ import java.util.Map;
 
 /**
  * The training loop's state, in one object: the parameters (updated in place), the update rule
- * (optimiser steps so far and the optimiser's state; with local steps, the inner rule whose state is
- * the averaged one, or zeros), the outer optimiser of local steps (null when synchronous), where the
+ * (optimizer steps so far and the optimizer's state; with local steps, the inner rule whose state is
+ * the averaged one, or zeros), the outer optimizer of local steps (null when synchronous), where the
  * loop is (epoch, next iteration in the epoch) and early stopping (best parameters, their validation
- * loss, epochs without improvement). A checkpoint is a {@link #snapshot} of it (optimiser state: the
- * rule's arrays, then the outer optimiser's) and {@link #restore} continues from one exactly.
+ * loss, epochs without improvement). A checkpoint is a {@link #snapshot} of it (optimizer state: the
+ * rule's arrays, then the outer optimizer's) and {@link #restore} continues from one exactly.
  */
 final class TrainingState {
     final float[] params;
@@ -37,7 +37,7 @@ final class TrainingState {
         return new TrainingState(params.clone(), rule, outer);
     }
 
-    /** The state {@code c} recorded, with {@code rule} and {@code outer} restored to its step count and optimiser state. */
+    /** The state {@code c} recorded, with {@code rule} and {@code outer} restored to its step count and optimizer state. */
     static TrainingState restore(Checkpoint c, UpdateRule rule, Optimizer outer, ParameterLayout layout) {
         layout.checkLength(c.params(), "checkpointed parameters");
         TrainingState s = new TrainingState(c.params().clone(), rule, outer);
@@ -45,7 +45,7 @@ final class TrainingState {
         int inner = all.length - (outer == null ? 0 : outer.state().length);
         if (inner < 0) {
             throw new IllegalArgumentException("the checkpoint at iteration " + c.iteration() + " holds " + all.length
-                    + " optimiser arrays, too few for this run's optimisers");
+                    + " optimizer arrays, too few for this run's optimizers");
         }
         rule.restore(c.iteration(), Arrays.copyOfRange(all, 0, inner));
         if (outer != null) {
@@ -59,7 +59,7 @@ final class TrainingState {
         return s;
     }
 
-    /** Optimiser steps (= completed iterations) so far, counting those before a resume. */
+    /** Optimizer steps (= completed iterations) so far, counting those before a resume. */
     long steps() {
         return rule.steps();
     }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The executor's hot path allocates nothing per round once warm: a task's gradient step and its
- * round of local steps (Adam, with the averaged optimiser state travelling) reuse the thread's
+ * round of local steps (Adam, with the averaged optimizer state travelling) reuse the thread's
  * workspace, its result array included. Measured with the JVM's per-thread allocation counter, so
  * a result array of P floats (54 KB here) allocated per task shows up as such.
  */

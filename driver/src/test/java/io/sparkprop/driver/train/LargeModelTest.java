@@ -4,6 +4,7 @@ import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.ParameterLayout;
 import io.sparkprop.driver.TestData;
 import io.sparkprop.driver.TestSpark;
+import io.sparkprop.driver.config.Choice;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.DataBlocks;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -63,9 +64,9 @@ class LargeModelTest {
         JavaSparkContext jsc = TestSpark.jsc(spark);
         DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(64, 784, 10, 0.2, false, 5), TestData.VECTOR_SCHEMA, 4));
-        GradientAggregator aggregator = new GradientAggregator(jsc, data.rdd(), 4, layout, "sharded", true);
+        GradientAggregator aggregator = new GradientAggregator(jsc, data.rdd(), 4, layout, Choice.Aggregation.SHARDED, true, 0);
         assertTrue(aggregator.sharded());
-        aggregator.run(new float[p], 1, b -> (GradientAggregator.PartitionTask) (partition, block) -> partial(partition, p, 784));
+        RoundSums round = aggregator.run(new float[p], 1, b -> (GradientAggregator.PartitionTask) (partition, block) -> partial(partition, p, 784));
 
         // the reference: partition order, in double, then / weightSum rounded to float
         double[] sum = new double[p + 3];
@@ -79,9 +80,9 @@ class LargeModelTest {
         for (int x = 0; x < p; x++) {
             expected[x] = (float) (sum[x] / sum[p + 1]);
         }
-        assertArrayEquals(expected, aggregator.mean());
-        assertEquals(sum[p], aggregator.lossSum(), 0.0);
-        assertEquals(46, aggregator.rows());
+        assertArrayEquals(expected, round.mean());
+        assertEquals(sum[p], round.lossSum(), 0.0);
+        assertEquals(46, round.rows());
         aggregator.close();
         data.unpersist();
     }

@@ -48,7 +48,7 @@ class LocalStepsTest {
 
     @Test
     void aSmallRegressionConverges() {
-        // plain averaging with either optimiser state, and DiLoCo's Nesterov outer step with reset state
+        // plain averaging with either optimizer state, and DiLoCo's Nesterov outer step with reset state
         // (with averaged Adam state too, the inner and the outer momentum compound and this short run
         // ends near R^2 0.86)
         String[] states = {"reset", "averaged", "reset"};
@@ -106,15 +106,15 @@ class LocalStepsTest {
     void autoEstimatesTheSameKOnEveryMachine() {
         // Fashion-MNIST 784-256-128-10 (P = 235,146), batch 128 on 2 partitions (b = 64), Adam's two moments
         // travelling: C = 1.1288 ms, F = 26.93 ms, 9 F / C = 214.7 -> 256 (the fastest K measured in BENCHMARKS.md)
-        assertEquals(256, DistributedTrainer.estimatedLocalSteps(235_146, 64, 2, 469, false));
+        assertEquals(256, LocalStepsChoice.estimated(235_146, 64, 2, 469, false));
         // the same without travelling state (S = 0): F = 15.64 ms, 9 F / C = 124.7 -> 128
-        assertEquals(128, DistributedTrainer.estimatedLocalSteps(235_146, 64, 0, 469, false));
+        assertEquals(128, LocalStepsChoice.estimated(235_146, 64, 0, 469, false));
         // the MNIST-10k default 784-128-10 (P = 101,770) on 8,000 rows: 318 wanted, but one epoch is 63 iterations
-        assertEquals(63, DistributedTrainer.estimatedLocalSteps(101_770, 64, 2, 63, false));
+        assertEquals(63, LocalStepsChoice.estimated(101_770, 64, 2, 63, false));
         // a wide model on a large local batch: P = 10M, b = 4096: C = 3.072 s, F = 0.73 s, 9 F / C = 2.14 -> 4
-        assertEquals(4, DistributedTrainer.estimatedLocalSteps(10_000_000, 4096, 2, 1000, false));
+        assertEquals(4, LocalStepsChoice.estimated(10_000_000, 4096, 2, 1000, false));
         // and the data decides nothing else: the same shape gives the same K however the epoch is timed
-        assertEquals(1, DistributedTrainer.estimatedLocalSteps(235_146, 64, 2, 1, false));
+        assertEquals(1, LocalStepsChoice.estimated(235_146, 64, 2, 1, false));
     }
 
     @Test
@@ -123,6 +123,14 @@ class LocalStepsTest {
                 .set(SEED, 4L).set(LOG_INTERVAL, 0L).build();
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), c).fit(data, null);
         assertEquals(10, r.localSteps(), "a tiny network: the estimate wants more steps than one epoch's 10");
+    }
+
+    @Test
+    void aKBeyondAnEpochRunsAndIsRecordedAsTheEpoch() {
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config().set(LOCAL_STEPS, "64").set(EPOCHS, 2).build())
+                .fit(data, null);
+        assertEquals(10, r.localSteps(), "a round never crosses an epoch's end: K = the epoch's 10 iterations");
+        assertEquals(20, r.iterations());
     }
 
     private static String failure(Executable e) {

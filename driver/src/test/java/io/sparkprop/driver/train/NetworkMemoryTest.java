@@ -169,7 +169,7 @@ class NetworkMemoryTest {
         String m = refusal(defaults(TEN_MILLION), cluster(512 * MIB, "512m"));
         assertEquals("the network 784-8192-512-10 (10,630,666 parameters, 122 MiB per broadcast of its weights and adam's state)"
                 + " needs about 419 MiB on each executor (the broadcast weights and its 1 concurrent task's gradient, parameter copy,"
-                + " optimiser state, result and workspace at train.batchSize = 128), more than the 212 MiB that"
+                + " optimizer state, result and workspace at train.batchSize = 128), more than the 212 MiB that"
                 + " spark.executor.memory = 512m leaves after Spark's 300 MiB reserve; raise spark.executor.memory, or make"
                 + " model.hidden or train.batchSize smaller", m);
     }

@@ -10,7 +10,7 @@ import java.util.OptionalDouble;
  * What one epoch of training left behind, as the report needs it.
  *
  * @param epoch             1-based epoch number
- * @param iteration         optimiser steps taken so far, counted over the whole run
+ * @param iteration         optimizer steps taken so far, counted over the whole run
  * @param trainLoss         mean training loss over the epoch; NaN when it was not measured
  * @param learningRate      learning rate in effect at the end of the epoch
  * @param examplesPerSecond training throughput over the epoch

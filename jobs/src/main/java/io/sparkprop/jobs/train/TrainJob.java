@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -229,19 +230,19 @@ public final class TrainJob {
                 terminalProgress.endLine();
             }
         }
-        out.println(summary(r.metrics(), r.metricsOn(), r.model().targetNames()) + String.format(" after %d epochs, %d iterations (stopped by %s), %.1f s",
+        out.println(summary(r.metrics(), r.metricsOn(), r.model().targetNames()) + String.format(Locale.ROOT, " after %d epochs, %d iterations (stopped by %s), %.1f s",
                 r.training().epochs(), r.training().iterations(), r.training().stopReason().replace('_', ' '), r.seconds()));
 
         // every string the model records (data paths, a checkpoint URI) without the credentials a URI may carry
         @SuppressWarnings("unchecked")
         SavedModel model = r.model().withTraining((Map<String, Object>) config.redactStrings(r.model().training()));
         Map<String, String> timings = new LinkedHashMap<>();
-        timings.put("total", String.format("%.1f s", r.seconds()));
-        timings.put("training", String.format("%.1f s", r.trainSeconds()));
+        timings.put("total", String.format(Locale.ROOT, "%.1f s", r.seconds()));
+        timings.put("training", String.format(Locale.ROOT, "%.1f s", r.trainSeconds()));
         timings.put("iterations", String.valueOf(r.training().iterations()));
-        timings.put("per iteration", String.format("%.1f ms", 1000 * r.trainSeconds() / Math.max(1, r.training().iterations())));
+        timings.put("per iteration", String.format(Locale.ROOT, "%.1f ms", 1000 * r.trainSeconds() / Math.max(1, r.training().iterations())));
         timings.put("partitions", String.valueOf(r.partitions()));
-        timings.put("cached training data", String.format("%.1f MiB", r.cachedBytes() / (1024.0 * 1024)));
+        timings.put("cached training data", String.format(Locale.ROOT, "%.1f MiB", r.cachedBytes() / (1024.0 * 1024)));
         timings.put("finished", model.createdAt());
         ReportWriter writer = new ReportWriter();
         var report = collector.report("sparkprop: " + model.spec() + " on " + config.redactInside(config.getString("data.train")), r.metrics(),
@@ -255,18 +256,18 @@ public final class TrainJob {
     /** The run's one-line result; several regression outputs: the means over them, then each output's R^2 by name. */
     static String summary(EvaluationMetrics m, String on, List<String> targetNames) {
         if (m.isClassification()) {
-            return String.format("%s accuracy %.4f, loss %.4f (%d rows)", on, m.accuracy(), m.loss(), m.rows());
+            return String.format(Locale.ROOT, "%s accuracy %.4f, loss %.4f (%d rows)", on, m.accuracy(), m.loss(), m.rows());
         }
         int k = m.outputs();
         if (k == 1) {
-            return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (%d rows)", on, m.rmse(), m.mae(), m.r2(), m.rows());
+            return String.format(Locale.ROOT, "%s RMSE %.5g, MAE %.5g, R^2 %.4f (%d rows)", on, m.rmse(), m.mae(), m.r2(), m.rows());
         }
         StringBuilder each = new StringBuilder();
         for (int j = 0; j < k; j++) {
             each.append(j == 0 ? "" : ", ").append(j < targetNames.size() ? targetNames.get(j) : String.valueOf(j))
-                    .append(String.format(" %.4f", m.r2(j)));
+                    .append(String.format(Locale.ROOT, " %.4f", m.r2(j)));
         }
-        return String.format("%s RMSE %.5g, MAE %.5g, R^2 %.4f (means over %d outputs; R^2 of %s) (%d rows)", on, m.rmse(),
+        return String.format(Locale.ROOT, "%s RMSE %.5g, MAE %.5g, R^2 %.4f (means over %d outputs; R^2 of %s) (%d rows)", on, m.rmse(),
                 m.mae(), m.r2(), k, each, m.rows());
     }
 }

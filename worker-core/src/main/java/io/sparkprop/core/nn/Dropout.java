@@ -16,7 +16,7 @@ import java.io.Serializable;
  * those integers. A task recomputed after an executor loss, a run on another master or in another
  * task order, and a run resumed from a checkpoint therefore draw the same masks. {@code row} is the
  * example's index in its partition's cached block (see {@link Batch#rowIds()}), which is the same in
- * every recomputation; {@code step} is the global optimiser step, so every step draws new masks.
+ * every recomputation; {@code step} is the global optimizer step, so every step draws new masks.
  */
 public final class Dropout implements Serializable {
     private static final long serialVersionUID = 1L;

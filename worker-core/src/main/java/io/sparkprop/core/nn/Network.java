@@ -121,7 +121,7 @@ public final class Network {
      * The loss returned is that of the masked network. With a rate of 0 this is the plain pass: no
      * draws, no mask buffers, the same bits.
      *
-     * @param step      the global optimiser step (new masks every step)
+     * @param step      the global optimizer step (new masks every step)
      * @param partition the partition the batch comes from
      */
     public double forwardBackward(float[] params, Workspace ws, float[] grad, Dropout dropout, long step, int partition) {
@@ -170,14 +170,5 @@ public final class Network {
         Batch batch = ws.batch;
         return loss.loss(ws.z[layers], ws.a[layers], batch.targets(), batch.isWeighted() ? batch.weights() : null,
                 batch.rows(), layout.outputWidth());
-    }
-
-    /** Throws if any parameter is NaN or infinite, naming the first such index. */
-    public static void checkFinite(float[] values, String what) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new IllegalArgumentException(what + "[" + i + "] is " + values[i] + ", expected a finite number");
-            }
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.sparkprop.core.nn;
 import java.util.Arrays;
 
 /**
- * The one flat parameter layout, used by the kernels, the gradient, the optimiser state, checkpoints
+ * The one flat parameter layout, used by the kernels, the gradient, the optimizer state, checkpoints
  * and {@code params.bin} alike.
  *
  * <pre>
@@ -49,6 +49,18 @@ public final class ParameterLayout {
         size = (int) at;
     }
 
+    /**
+     * P for layer sizes {@code [n_0, n_1, ..., n_L]}: {@code sum_l n_l (n_{l-1} + 1)}, in long, so a network
+     * too large for a layout can still be counted (and refused with its size).
+     */
+    public static long count(int... sizes) {
+        long p = 0;
+        for (int l = 1; l < sizes.length; l++) {
+            p += (long) sizes[l] * ((long) sizes[l - 1] + 1);
+        }
+        return p;
+    }
+
     /** Number of dense layers L. */
     public int layers() {
         return sizes.length - 1;
@@ -79,7 +91,7 @@ public final class ParameterLayout {
         return biasOffsets[l];
     }
 
-    /** Total number of parameters P; params, gradients and optimiser state are float[P]. */
+    /** Total number of parameters P; params, gradients and optimizer state are float[P]. */
     public int size() {
         return size;
     }

@@ -27,12 +27,20 @@ public enum WeightInit {
     }
 
     /** He for ReLU-family hidden layers, Glorot otherwise. */
+    /** The scheme model.init names for {@code spec}: auto (or its old name default) is {@link #defaultFor}, else {@link #of}. */
+    public static WeightInit named(String name, NetworkSpec spec) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "auto", "default" -> defaultFor(spec);
+            default -> of(name);
+        };
+    }
+
     public static WeightInit defaultFor(NetworkSpec spec) {
         String first = spec.activation(1);
         return first.startsWith("relu") || first.startsWith("leaky_relu") ? HE_NORMAL : GLOROT_UNIFORM;
     }
 
-    public float[] initialise(ParameterLayout layout, long seed) {
+    public float[] initialize(ParameterLayout layout, long seed) {
         float[] params = new float[layout.size()];
         SplittableRandom rng = new SplittableRandom(seed);
         for (int l = 1; l <= layout.layers(); l++) {

@@ -45,12 +45,17 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public int stateArrays() {
+        return 2;
+    }
+
+    @Override
     public String name() {
         return "adam";
     }
 
     @Override
-    public void initialise(int parameterCount) {
+    public void initialize(int parameterCount) {
         m = new float[parameterCount];
         v = new float[parameterCount];
     }

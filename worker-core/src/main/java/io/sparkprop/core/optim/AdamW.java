@@ -18,6 +18,11 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
+    public int stateArrays() {
+        return adam.stateArrays();
+    }
+
+    @Override
     public String name() {
         return "adamw";
     }
@@ -28,8 +33,8 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void initialise(int parameterCount) {
-        adam.initialise(parameterCount);
+    public void initialize(int parameterCount) {
+        adam.initialize(parameterCount);
     }
 
     @Override

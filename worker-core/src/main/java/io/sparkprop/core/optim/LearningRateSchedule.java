@@ -3,12 +3,17 @@ package io.sparkprop.core.optim;
 import java.util.List;
 
 /**
- * The learning rate as a function of the 0-based iteration t (one optimiser step per iteration).
+ * The learning rate as a function of the 0-based iteration t (one optimizer step per iteration).
  * Stateless, so a resumed run computes the same rates.
  */
 public interface LearningRateSchedule {
     /** The schedules by configuration name. */
     List<String> NAMES = List.of("constant", "step", "exponential", "inverse_time", "cosine");
+
+    /** Whether the schedule called {@code name} multiplies the rate by its decay rate (step, exponential): then at most 1. */
+    static boolean multipliesByDecayRate(String name) {
+        return name.equals("step") || name.equals("exponential");
+    }
 
     /**
      * The schedule called {@code name} (one of {@link #NAMES}), after {@code warmupSteps} of linear

@@ -29,12 +29,17 @@ public final class Momentum implements Optimizer {
     }
 
     @Override
+    public int stateArrays() {
+        return 1;
+    }
+
+    @Override
     public String name() {
         return nesterov ? "nesterov" : "momentum";
     }
 
     @Override
-    public void initialise(int parameterCount) {
+    public void initialize(int parameterCount) {
         velocity = new float[parameterCount];
     }
 

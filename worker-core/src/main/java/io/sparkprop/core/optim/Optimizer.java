@@ -6,19 +6,19 @@ import java.util.List;
  * An update rule over the flat parameter array. Lifecycle:
  * <ol>
  *   <li>create with hyper-parameters (validated at once);</li>
- *   <li>{@link #initialise(int)} once with the parameter count P: allocates zeroed state;</li>
+ *   <li>{@link #initialize(int)} once with the parameter count P: allocates zeroed state;</li>
  *   <li>{@link #step} once per iteration, t = 1, 2, 3, ...;</li>
  *   <li>{@link #state()} / {@link #restoreState(float[][])} to checkpoint and resume exactly.</li>
  * </ol>
- * {@link #copy()} gives a fresh optimiser with the same hyper-parameters and no state, so one
+ * {@link #copy()} gives a fresh optimizer with the same hyper-parameters and no state, so one
  * configured instance can seed many runs.
  */
 public interface Optimizer {
-    /** The optimisers by configuration name, in the order the documentation lists them. */
+    /** The optimizers by configuration name, in the order the documentation lists them. */
     List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adam", "adamw");
 
     /**
-     * The optimiser called {@code name} (one of {@link #NAMES}) with its hyper-parameters: the
+     * The optimizer called {@code name} (one of {@link #NAMES}) with its hyper-parameters: the
      * momentum coefficient mu for momentum / nesterov, beta1, beta2 and epsilon for adam / adamw
      * (the others ignore what they do not use).
      */
@@ -40,11 +40,19 @@ public interface Optimizer {
     }
 
 
+    /** S of the optimizer called {@code name} (one of {@link #NAMES}): asked of one with typical hyper-parameters. */
+    static int stateArrays(String name) {
+        return named(name, 0.9, 0.9, 0.999, 1e-8).stateArrays();
+    }
+
     /** The name used in configuration, e.g. {@code adam}. */
     String name();
 
+    /** S, the arrays of P floats its state holds: 0 (sgd), 1 (momentum's velocity), 2 (Adam's moments). */
+    int stateArrays();
+
     /** Allocates zeroed state for {@code parameterCount} parameters. */
-    void initialise(int parameterCount);
+    void initialize(int parameterCount);
 
     /**
      * One update in place: {@code params <- params - lr * direction(grad, state)}.
@@ -60,7 +68,7 @@ public interface Optimizer {
     /**
      * {@link #step(float[], float[], double, long)} on the entries in {@code ranges} only; the others
      * keep their parameters and state for this step (train.sparseUpdate's touched columns: exactly the
-     * dense step for SGD when {@code grad} is zero outside the ranges; for the optimisers with state the
+     * dense step for SGD when {@code grad} is zero outside the ranges; for the optimizers with state the
      * "lazy" semantics of TensorFlow's LazyAdam and PyTorch's SparseAdam, whose moments decay only on
      * the steps that touch them). Allocates nothing.
      */
@@ -69,10 +77,10 @@ public interface Optimizer {
     /** Zeroes the state in place, as {@link #initialise} left it, allocating nothing. */
     void reset();
 
-    /** The optimiser's state as flat arrays of length P (none for SGD; velocity; Adam's m and v). */
+    /** The optimizer's state as flat arrays of length P (none for SGD; velocity; Adam's m and v). */
     float[][] state();
 
-    /** Restores state written by {@link #state()} of an optimiser of the same kind and size. */
+    /** Restores state written by {@link #state()} of an optimizer of the same kind and size. */
     void restoreState(float[][] state);
 
     /**
@@ -85,7 +93,7 @@ public interface Optimizer {
     /** Writes {@code scale * state} into {@code flat}, laid out as {@link #loadState} reads it, allocating nothing. */
     void storeState(float[] flat, int offset, float scale);
 
-    /** A fresh optimiser with the same hyper-parameters and no state. */
+    /** A fresh optimizer with the same hyper-parameters and no state. */
     Optimizer copy();
 
     /**

@@ -1,6 +1,6 @@
 package io.sparkprop.core.optim;
 
-/** Argument checks shared by the optimisers, with messages that name the value and the range. */
+/** Argument checks shared by the optimizers, with messages that name the value and the range. */
 final class OptimizerChecks {
     private OptimizerChecks() {
     }
@@ -26,7 +26,7 @@ final class OptimizerChecks {
     /** {@code flat[offset, offset + arrays P)} exists for state arrays of length P ({@code state} null: not initialised). */
     static void checkFlatState(String name, float[] state, int arrays, float[] flat, int offset) {
         if (state == null) {
-            throw new IllegalStateException(name + ": initialise(parameterCount) must be called before its state is loaded or stored");
+            throw new IllegalStateException(name + ": initialize(parameterCount) must be called before its state is loaded or stored");
         }
         if (offset < 0 || (long) offset + (long) arrays * state.length > flat.length) {
             throw new IllegalArgumentException(name + ": " + arrays + " state arrays of " + state.length + " at offset " + offset
@@ -44,7 +44,7 @@ final class OptimizerChecks {
     /** {@code parameterCount} < 0 means initialise has not been called. */
     static void checkInitialised(String name, int parameterCount, float[] params) {
         if (parameterCount < 0) {
-            throw new IllegalStateException(name + ": initialise(parameterCount) must be called before step");
+            throw new IllegalStateException(name + ": initialize(parameterCount) must be called before step");
         }
         if (params.length != parameterCount) {
             throw new IllegalArgumentException(name + ": parameter array has length " + params.length

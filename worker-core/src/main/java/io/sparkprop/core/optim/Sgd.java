@@ -2,8 +2,13 @@ package io.sparkprop.core.optim;
 
 /** Plain stochastic gradient descent: {@code p <- p - lr * g}. No state. */
 public final class Sgd implements Optimizer {
-    /** The size given to {@link #initialise(int)}; -1 before. */
+    /** The size given to {@link #initialize(int)}; -1 before. */
     private int parameterCount = -1;
+
+    @Override
+    public int stateArrays() {
+        return 0;
+    }
 
     @Override
     public String name() {
@@ -11,7 +16,7 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void initialise(int parameterCount) {
+    public void initialize(int parameterCount) {
         this.parameterCount = parameterCount;
     }
 

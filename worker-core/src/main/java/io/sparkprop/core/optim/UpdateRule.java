@@ -5,12 +5,12 @@ package io.sparkprop.core.optim;
  * <pre>
  *   1. clip:          g <- g * min(1, maxNorm / ||g||)               (when clipping is on)
  *   2. weight decay:  g_W <- g_W + lambda * W                         (L2, weights only, never biases)
- *                     or, for a decoupled optimiser (AdamW), W <- W - lr * lambda * W
+ *                     or, for a decoupled optimizer (AdamW), W <- W - lr * lambda * W
  *   3. step:          optimizer.step(params, g, lr(t), t + 1)
  * </pre>
  * t counts completed steps from 0; lr(t) comes from the schedule. With SGD this gives exactly
  * {@code W <- W - lr * (mean_grad_W + lambda * W)} and {@code b <- b - lr * mean_grad_b}.
- * State for checkpoints: {@link #steps()} and the optimiser's {@link Optimizer#state()}.
+ * State for checkpoints: {@link #steps()} and the optimizer's {@link Optimizer#state()}.
  */
 public final class UpdateRule {
     private final Optimizer optimizer;
@@ -28,7 +28,7 @@ public final class UpdateRule {
      * @param weightDecay  lambda >= 0 (0: off)
      * @param clipNorm     maximum global L2 norm of the gradient, or 0 for no clipping
      * @param weightRanges index ranges of the weights as {@code [start, end)} pairs (see ParameterLayout#weightRanges)
-     * @param parameterCount P, to size the optimiser state
+     * @param parameterCount P, to size the optimizer state
      */
     public UpdateRule(Optimizer optimizer, LearningRateSchedule schedule, double weightDecay, double clipNorm,
                       int[] weightRanges, int parameterCount) {
@@ -49,7 +49,7 @@ public final class UpdateRule {
         this.clipNorm = clipNorm;
         this.weightRanges = weightRanges.clone();
         this.all = ParameterRanges.all(parameterCount);
-        optimizer.initialise(parameterCount);
+        optimizer.initialize(parameterCount);
     }
 
     /**
@@ -62,10 +62,10 @@ public final class UpdateRule {
 
     /**
      * {@link #apply(float[], float[])} on the entries in {@code ranges} only (a touched-column update,
-     * train.sparseUpdate): the norm, the clipping, the weight decay and the optimiser's step see those
+     * train.sparseUpdate): the norm, the clipping, the weight decay and the optimizer's step see those
      * entries alone, and {@code grad} is read nowhere else (it may hold anything there). With a gradient
      * that is zero outside the ranges the norm is the dense norm (adding +0.0 changes no sum), so SGD
-     * without weight decay gives the dense step's bits; weight decay and the optimisers' state then
+     * without weight decay gives the dense step's bits; weight decay and the optimizers' state then
      * act on touched entries only (the lazy semantics of {@link Optimizer#step(float[], float[], double, long,
      * ParameterRanges)}).
      */
@@ -127,7 +127,7 @@ public final class UpdateRule {
         return schedule;
     }
 
-    /** Continues at step {@code steps} with fresh (zeroed) optimiser state, allocating nothing. */
+    /** Continues at step {@code steps} with fresh (zeroed) optimizer state, allocating nothing. */
     public void resetTo(long steps) {
         checkSteps(steps);
         optimizer.reset();
@@ -141,7 +141,7 @@ public final class UpdateRule {
         this.steps = steps;
     }
 
-    /** Restores a checkpointed position: the completed step count and the optimiser state. */
+    /** Restores a checkpointed position: the completed step count and the optimizer state. */
     public void restore(long steps, float[][] optimizerState) {
         checkSteps(steps);
         optimizer.restoreState(optimizerState);

@@ -45,7 +45,7 @@ public final class LocalDemo {
     private static void xor() {
         NetworkSpec spec = NetworkSpec.input(2).dense(4, "sigmoid").dense(1, "sigmoid").loss("mse");
         Network net = new Network(spec);
-        float[] params = WeightInit.GLOROT_UNIFORM.initialise(net.layout(), 1);
+        float[] params = WeightInit.GLOROT_UNIFORM.initialize(net.layout(), 1);
         UpdateRule rule = new UpdateRule(new Sgd(), new ConstantRate(2.0), 0, 0,
                 net.layout().weightRanges(), net.layout().size());
         DataBlock data = xorData();
@@ -68,7 +68,7 @@ public final class LocalDemo {
                 split.train().rows(), split.heldOut().rows(), (System.nanoTime() - t0) / 1e9);
         NetworkSpec spec = NetworkSpec.input(784).dense(128, "relu").dense(10, "softmax").loss("softmax_cross_entropy");
         Network net = new Network(spec);
-        float[] params = WeightInit.HE_NORMAL.initialise(net.layout(), 42);
+        float[] params = WeightInit.HE_NORMAL.initialize(net.layout(), 42);
         UpdateRule rule = new UpdateRule(new Adam(), new ConstantRate(1e-3), 0, 0,
                 net.layout().weightRanges(), net.layout().size());
         LocalTrainer trainer = new LocalTrainer(net, rule, split.train(), 64, 42);

@@ -74,7 +74,7 @@ class BadInputTest {
     @ValueSource(floats = {3f, -1f, 1.5f, 100f, Float.NaN})
     void labelThatIsNotAClassIndex(float label) {
         Network net = classifier();
-        float[] params = WeightInit.HE_NORMAL.initialise(net.layout(), 1);
+        float[] params = WeightInit.HE_NORMAL.initialize(net.layout(), 1);
         Workspace ws = net.newWorkspace(2);
         ws.batch().targets()[0] = 0f;
         ws.batch().targets()[1] = label;

@@ -37,15 +37,15 @@ class WeightInitTest {
     @ParameterizedTest
     @EnumSource(WeightInit.class)
     void sameSeedSameNumbersOtherSeedOtherNumbers(WeightInit init) {
-        float[] a = init.initialise(LAYOUT, 123);
-        assertArrayEquals(a, init.initialise(LAYOUT, 123));
-        assertFalse(Arrays.equals(a, init.initialise(LAYOUT, 124)));
+        float[] a = init.initialize(LAYOUT, 123);
+        assertArrayEquals(a, init.initialize(LAYOUT, 123));
+        assertFalse(Arrays.equals(a, init.initialize(LAYOUT, 124)));
     }
 
     @ParameterizedTest
     @EnumSource(WeightInit.class)
     void biasesStartAtZero(WeightInit init) {
-        float[] p = init.initialise(LAYOUT, 5);
+        float[] p = init.initialize(LAYOUT, 5);
         for (int l = 1; l <= LAYOUT.layers(); l++) {
             for (int i = 0; i < LAYOUT.width(l); i++) {
                 assertEquals(0f, p[LAYOUT.biasOffset(l) + i], "b_" + l + "[" + i + "]");
@@ -56,7 +56,7 @@ class WeightInitTest {
     @ParameterizedTest
     @EnumSource(WeightInit.class)
     void weightMomentsMatchTheFormula(WeightInit init) {
-        float[] p = init.initialise(LAYOUT, 99);
+        float[] p = init.initialize(LAYOUT, 99);
         for (int l = 1; l <= LAYOUT.layers(); l++) {
             int from = LAYOUT.weightOffset(l);
             int n = LAYOUT.biasOffset(l) - from;
@@ -76,7 +76,7 @@ class WeightInitTest {
 
     @Test
     void glorotUniformStaysInsideItsBoundAndReachesIt() {
-        float[] p = WeightInit.GLOROT_UNIFORM.initialise(LAYOUT, 7);
+        float[] p = WeightInit.GLOROT_UNIFORM.initialize(LAYOUT, 7);
         double s = Math.sqrt(6.0 / (400 + 300));
         double max = 0;
         for (int i = LAYOUT.weightOffset(1); i < LAYOUT.biasOffset(1); i++) {
@@ -90,7 +90,7 @@ class WeightInitTest {
     @Test
     void heNormalHasNormalTails() {
         // a normal puts 4.55% of its mass beyond 2 sigma (a uniform of the same variance puts none)
-        float[] p = WeightInit.HE_NORMAL.initialise(LAYOUT, 8);
+        float[] p = WeightInit.HE_NORMAL.initialize(LAYOUT, 8);
         double sigma = Math.sqrt(2.0 / 400);
         int n = LAYOUT.biasOffset(1);
         int beyond = 0;

@@ -38,7 +38,7 @@ class AdamTest {
         double eps = 1e-8;
         double[] g = {0.5, -3, 1e-3, 40};
         Adam adam = new Adam(0.9, 0.999, eps);
-        adam.initialise(g.length);
+        adam.initialize(g.length);
         float[] p = new float[g.length];
         for (int k = 1; k <= 3; k++) {
             adam.step(p, f(g), lr, k);
@@ -61,7 +61,7 @@ class AdamTest {
         // t=2: m = 0.09, v = 0.000999, m_hat = 0.09 / 0.19 = 0.47368421,
         //      v_hat = 0.000999 / 0.001999 = 0.49974987, update = 0.1 * 0.47368421 / 0.70693003 = 0.06700582
         Adam adam = new Adam();
-        adam.initialise(1);
+        adam.initialize(1);
         float[] p = new float[1];
         adam.step(p, f(1), 0.1, 1);
         assertRelClose(new double[] {-0.099999999}, p, 1e-6);
@@ -81,7 +81,7 @@ class AdamTest {
         double[] p0 = {0.5, -1.0, 2.0};
         double[][] grads = {{0.1, -0.2, 3}, {-0.3, 0.05, 2}, {0.2, 0.4, -1}};
         Adam adam = new Adam(b1, b2, eps);
-        adam.initialise(3);
+        adam.initialize(3);
         float[] p = f(p0);
         for (int t = 1; t <= 3; t++) {
             adam.step(p, f(grads[t - 1]), lr, t);
@@ -107,7 +107,7 @@ class AdamTest {
     @Test
     void stepNumberMustStartAtOne() {
         Adam adam = new Adam();
-        adam.initialise(1);
+        adam.initialize(1);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> adam.step(new float[1], new float[1], 0.1, 0));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("got 0"), e.getMessage());

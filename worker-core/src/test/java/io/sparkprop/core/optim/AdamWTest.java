@@ -82,8 +82,8 @@ class AdamWTest {
     void stepAloneIsAdam() {
         AdamW adamw = new AdamW(0.8, 0.99, 1e-6);
         Adam adam = new Adam(0.8, 0.99, 1e-6);
-        adamw.initialise(2);
-        adam.initialise(2);
+        adamw.initialize(2);
+        adam.initialize(2);
         float[] p1 = f(1, 2);
         float[] p2 = f(1, 2);
         for (int t = 1; t <= 3; t++) {

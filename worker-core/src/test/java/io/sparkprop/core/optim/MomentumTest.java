@@ -17,7 +17,7 @@ class MomentumTest {
     @Test
     void classicalThreeStepsByHand() {
         Momentum opt = new Momentum(0.9, false);
-        opt.initialise(2);
+        opt.initialize(2);
         float[] p = f(1, 2);
         // p1 = p0 - 0.1 v1 = (1 - 0.1, 2 + 0.1)
         opt.step(p, GRADS[0].clone(), 0.1, 1);
@@ -37,7 +37,7 @@ class MomentumTest {
     void nesterovThreeStepsByHand() {
         // PyTorch SGD(nesterov=True, dampening=0): buf = mu buf + g; p -= lr (g + mu buf)
         Momentum opt = new Momentum(0.9, true);
-        opt.initialise(2);
+        opt.initialize(2);
         float[] p = f(1, 2);
         // d1 = g1 + 0.9 v1 = (1 + 0.9, -1 - 0.9) = (1.9, -1.9); p1 = (1 - 0.19, 2 + 0.19)
         opt.step(p, GRADS[0].clone(), 0.1, 1);
@@ -57,7 +57,7 @@ class MomentumTest {
         // v1 = (2, 0, -4), p1 = (-0.2, 1, -0.6)
         // v2 = (1 + 2, 0, -2 - 4) = (3, 0, -6), p2 = p1 - 0.2 v2 = (-0.8, 1, 0.6)
         Momentum opt = new Momentum(0.5, false);
-        opt.initialise(3);
+        opt.initialize(3);
         float[] p = f(0, 1, -1);
         opt.step(p, f(2, 0, -4), 0.1, 1);
         assertClose(new double[] {-0.2, 1, -0.6}, p, 1e-6);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Small assertion helpers shared by the optimiser tests. */
+/** Small assertion helpers shared by the optimizer tests. */
 final class OptimTestSupport {
     private OptimTestSupport() {
     }

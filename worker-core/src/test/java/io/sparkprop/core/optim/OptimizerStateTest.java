@@ -34,7 +34,7 @@ class OptimizerStateTest {
         return f(0.5, -1.25, 2, 0.1, -0.3);
     }
 
-    static Stream<Arguments> optimisers() {
+    static Stream<Arguments> optimizers() {
         return Stream.of(
                 Arguments.of("momentum", (Supplier<Optimizer>) () -> new Momentum(0.9, false)),
                 Arguments.of("nesterov", (Supplier<Optimizer>) () -> new Momentum(0.8, true)),
@@ -43,19 +43,19 @@ class OptimizerStateTest {
                 Arguments.of("sgd", (Supplier<Optimizer>) Sgd::new));
     }
 
-    /** reset() is a fresh start in place: the steps after it equal a new optimiser's, bit for bit. */
+    /** reset() is a fresh start in place: the steps after it equal a new optimizer's, bit for bit. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("optimisers")
+    @MethodSource("optimizers")
     void resetStartsAfreshInPlace(String name, Supplier<Optimizer> make) {
         Optimizer used = make.get();
-        used.initialise(P);
+        used.initialize(P);
         float[] scratch = start();
         for (int t = 1; t <= 3; t++) {
             used.step(scratch, grad(t), 0.01, t);
         }
         used.reset();
         Optimizer fresh = make.get();
-        fresh.initialise(P);
+        fresh.initialize(P);
         assertBitIdentical(fresh.state(), used.state(), name + " state after reset");
         float[] pa = start();
         float[] pb = start();
@@ -67,18 +67,18 @@ class OptimizerStateTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("optimisers")
+    @MethodSource("optimizers")
     void interruptedAndRestoredContinuesBitIdentically(String name, Supplier<Optimizer> make) {
         for (int k : new int[] {1, 3, N - 1}) {
             Optimizer straight = make.get();
-            straight.initialise(P);
+            straight.initialize(P);
             float[] pa = start();
             for (int t = 1; t <= N; t++) {
                 straight.step(pa, grad(t), 0.01, t);
             }
 
             Optimizer first = make.get();
-            first.initialise(P);
+            first.initialize(P);
             float[] pb = start();
             for (int t = 1; t <= k; t++) {
                 first.step(pb, grad(t), 0.01, t);
@@ -87,7 +87,7 @@ class OptimizerStateTest {
             float[] savedParams = pb.clone();
 
             Optimizer resumed = first.copy();
-            resumed.initialise(P);
+            resumed.initialize(P);
             resumed.restoreState(saved);
             assertBitIdentical(saved, resumed.state(), name + " state after restore");
             float[] pc = savedParams.clone();
@@ -101,14 +101,14 @@ class OptimizerStateTest {
 
     /**
      * The flat, allocation-free state of local steps is the array state laid end to end: stored scaled by
-     * w, each value is w times state()'s; loaded back (into another optimiser, from an offset), the steps
+     * w, each value is w times state()'s; loaded back (into another optimizer, from an offset), the steps
      * after it equal those after restoreState, bit for bit.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("optimisers")
+    @MethodSource("optimizers")
     void flatStateIsTheArraysEndToEnd(String name, Supplier<Optimizer> make) {
         Optimizer used = make.get();
-        used.initialise(P);
+        used.initialize(P);
         float[] p = start();
         for (int t = 1; t <= 3; t++) {
             used.step(p, grad(t), 0.01, t);
@@ -128,11 +128,11 @@ class OptimizerStateTest {
 
         used.storeState(flat, offset, 1f);
         Optimizer loaded = make.get();
-        loaded.initialise(P);
+        loaded.initialize(P);
         loaded.loadState(flat, offset);
         assertBitIdentical(arrays, loaded.state(), name + " loaded state");
         Optimizer restored = make.get();
-        restored.initialise(P);
+        restored.initialize(P);
         restored.restoreState(arrays);
         float[] pa = p.clone();
         float[] pb = p.clone();
@@ -148,16 +148,16 @@ class OptimizerStateTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("optimisers")
+    @MethodSource("optimizers")
     void stateIsACopyBothWays(String name, Supplier<Optimizer> make) {
         Optimizer opt = make.get();
-        opt.initialise(P);
+        opt.initialize(P);
         float[] p = start();
         opt.step(p, grad(1), 0.01, 1);
         float[][] s = opt.state();
         float[][] before = deepCopy(s);
         for (float[] a : s) {
-            Arrays.fill(a, 123f); // mutating the returned state must not reach the optimiser
+            Arrays.fill(a, 123f); // mutating the returned state must not reach the optimizer
         }
         assertBitIdentical(before, opt.state(), name + " state");
 
@@ -170,10 +170,10 @@ class OptimizerStateTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("optimisers")
+    @MethodSource("optimizers")
     void copyIsFreshWithTheSameHyperParameters(String name, Supplier<Optimizer> make) {
         Optimizer used = make.get();
-        used.initialise(P);
+        used.initialize(P);
         float[] p = start();
         for (int t = 1; t <= 3; t++) {
             used.step(p, grad(t), 0.01, t);
@@ -185,13 +185,13 @@ class OptimizerStateTest {
         assertEquals(used.decoupledWeightDecay(), copy.decoupledWeightDecay());
         // no state until initialised
         assertThrows(IllegalStateException.class, () -> copy.step(start(), grad(1), 0.01, 1));
-        copy.initialise(P);
+        copy.initialize(P);
         for (float[] a : copy.state()) {
             assertBitIdentical(new float[P], a, name + " fresh state");
         }
-        // the copy behaves exactly like a brand-new optimiser with the same hyper-parameters
+        // the copy behaves exactly like a brand-new optimizer with the same hyper-parameters
         Optimizer fresh = make.get();
-        fresh.initialise(P);
+        fresh.initialize(P);
         float[] pa = start();
         float[] pb = start();
         for (int t = 1; t <= N; t++) {
@@ -214,9 +214,9 @@ class OptimizerStateTest {
         assertInstanceOf(AdamW.class, w);
         assertTrue(w.decoupledWeightDecay());
         // AdamW's hyper-parameters survive copy(): its steps differ from the defaults'
-        w.initialise(1);
+        w.initialize(1);
         Optimizer d = new AdamW();
-        d.initialise(1);
+        d.initialize(1);
         float[] pw = f(1);
         float[] pd = f(1);
         for (int t = 1; t <= 2; t++) {
@@ -224,7 +224,7 @@ class OptimizerStateTest {
             d.step(pd, f(t), 0.1, t);
         }
         Optimizer ref = new AdamW(0.8, 0.95, 1e-5);
-        ref.initialise(1);
+        ref.initialize(1);
         float[] pr = f(1);
         for (int t = 1; t <= 2; t++) {
             ref.step(pr, f(t), 0.1, t);
@@ -233,7 +233,7 @@ class OptimizerStateTest {
         assertFalse(pw[0] == pd[0], "copy with non-default betas should differ from default AdamW");
     }
 
-    static Stream<Arguments> ruleOptimisers() {
+    static Stream<Arguments> ruleOptimizers() {
         return Stream.of(
                 Arguments.of("momentum", (Supplier<Optimizer>) () -> new Momentum(0.9, true)),
                 Arguments.of("adam", (Supplier<Optimizer>) Adam::new),
@@ -241,7 +241,7 @@ class OptimizerStateTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ruleOptimisers")
+    @MethodSource("ruleOptimizers")
     void updateRuleRestoreContinuesBitIdentically(String name, Supplier<Optimizer> make) {
         LearningRateSchedule schedule = new LinearWarmup(3, new CosineDecay(0.05, 6, 0.001));
         int[] weights = {0, 3};

@@ -34,13 +34,13 @@ class OptimizerValidationTest {
         rejects(() -> new CosineDecay(-0.5, 10, 0), "learning rate", "-0.5");
         // a negative rate handed straight to step
         Sgd sgd = new Sgd();
-        sgd.initialise(1);
+        sgd.initialize(1);
         rejects(() -> sgd.step(new float[1], new float[1], -0.01, 1), "sgd", "learning rate", "-0.01");
         Momentum mom = new Momentum(0.9, false);
-        mom.initialise(1);
+        mom.initialize(1);
         rejects(() -> mom.step(new float[1], new float[1], -0.01, 1), "momentum", "learning rate", "-0.01");
         Adam adam = new Adam();
-        adam.initialise(1);
+        adam.initialize(1);
         rejects(() -> adam.step(new float[1], new float[1], Double.NaN, 1), "adam", "learning rate", "NaN");
     }
 
@@ -91,18 +91,18 @@ class OptimizerValidationTest {
 
     @Test
     void stepBeforeInitialise() {
-        rejectsState(() -> new Sgd().step(new float[2], new float[2], 0.1, 1), "sgd", "initialise");
-        rejectsState(() -> new Momentum(0.9, false).step(new float[2], new float[2], 0.1, 1), "momentum", "initialise");
-        rejectsState(() -> new Momentum(0.9, true).step(new float[2], new float[2], 0.1, 1), "nesterov", "initialise");
-        rejectsState(() -> new Adam().step(new float[2], new float[2], 0.1, 1), "adam", "initialise");
-        rejectsState(() -> new AdamW().step(new float[2], new float[2], 0.1, 1), "initialise");
+        rejectsState(() -> new Sgd().step(new float[2], new float[2], 0.1, 1), "sgd", "initialize");
+        rejectsState(() -> new Momentum(0.9, false).step(new float[2], new float[2], 0.1, 1), "momentum", "initialize");
+        rejectsState(() -> new Momentum(0.9, true).step(new float[2], new float[2], 0.1, 1), "nesterov", "initialize");
+        rejectsState(() -> new Adam().step(new float[2], new float[2], 0.1, 1), "adam", "initialize");
+        rejectsState(() -> new AdamW().step(new float[2], new float[2], 0.1, 1), "initialize");
     }
 
     @Test
     void wrongParameterAndGradientLengths() {
         Optimizer[] all = {new Sgd(), new Momentum(0.9, false), new Momentum(0.9, true), new Adam(), new AdamW()};
         for (Optimizer opt : all) {
-            opt.initialise(3);
+            opt.initialize(3);
             // parameters not the initialised size
             rejects(() -> opt.step(new float[2], new float[2], 0.1, 1), "parameter array has length 2", "expected 3");
             // gradient shorter or longer than the parameters
@@ -116,25 +116,25 @@ class OptimizerValidationTest {
     @Test
     void wrongStateSizes() {
         Momentum mom = new Momentum(0.9, false);
-        mom.initialise(3);
+        mom.initialize(3);
         rejects(() -> mom.restoreState(new float[][] {new float[2]}), "momentum", "length 2", "expected 3");
         rejects(() -> mom.restoreState(new float[][] {new float[3], new float[3]}), "must have 1 arrays", "got 2");
         rejects(() -> mom.restoreState(null), "momentum", "got null");
         rejects(() -> mom.restoreState(new float[][] {null}), "momentum", "null");
 
         Adam adam = new Adam();
-        adam.initialise(3);
+        adam.initialize(3);
         rejects(() -> adam.restoreState(new float[][] {new float[3]}), "adam", "must have 2 arrays", "got 1");
         rejects(() -> adam.restoreState(new float[][] {new float[3], new float[4]}), "adam", "length 4", "expected 3");
         AdamW adamw = new AdamW();
-        adamw.initialise(3);
+        adamw.initialize(3);
         rejects(() -> adamw.restoreState(new float[][] {new float[5], new float[5]}), "length 5", "expected 3");
 
         // before initialise, m and v must at least agree
         rejects(() -> new Adam().restoreState(new float[][] {new float[3], new float[2]}), "adam", "length 2", "expected 3");
 
         Sgd sgd = new Sgd();
-        sgd.initialise(3);
+        sgd.initialize(3);
         rejects(() -> sgd.restoreState(new float[][] {new float[3]}), "sgd", "must have 0 arrays", "got 1");
 
         UpdateRule rule = new UpdateRule(new Momentum(0.9, false), new ConstantRate(0.1), 0, 0, new int[] {0, 2}, 3);

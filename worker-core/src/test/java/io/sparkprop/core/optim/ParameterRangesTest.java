@@ -96,10 +96,10 @@ class ParameterRangesTest {
     }
 
     /**
-     * Three steps of each optimiser on a gradient that is nonzero only in the touched columns (and
+     * Three steps of each optimizer on a gradient that is nonzero only in the touched columns (and
      * after W1): inside the ranges the parameters and the state have the dense steps' bits; outside,
      * the touched steps leave them exactly as they were (the lazy semantics), where the dense steps
-     * of the stateful optimisers keep moving them.
+     * of the stateful optimizers keep moving them.
      */
     @Test
     void aTouchedStepIsTheDenseStepInsideAndNoStepOutside() {
@@ -119,8 +119,8 @@ class ParameterRangesTest {
         for (Optimizer template : optimizers()) {
             Optimizer dense = template.copy();
             Optimizer touched = template.copy();
-            dense.initialise(P);
-            touched.initialise(P);
+            dense.initialize(P);
+            touched.initialize(P);
             float[] pd = start.clone();
             float[] pt = start.clone();
             // a first dense step on a full gradient gives both the same nonzero state everywhere

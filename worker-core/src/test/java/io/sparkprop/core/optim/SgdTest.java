@@ -11,7 +11,7 @@ class SgdTest {
     @Test
     void oneAndTwoStepsByHand() {
         Sgd sgd = new Sgd();
-        sgd.initialise(3);
+        sgd.initialize(3);
         float[] p = f(1, -2, 0.5);
 
         // p - 0.1 * (0.5, 1, -2) = (1 - 0.05, -2 - 0.1, 0.5 + 0.2)
@@ -26,7 +26,7 @@ class SgdTest {
     @Test
     void zeroLearningRateLeavesParametersAlone() {
         Sgd sgd = new Sgd();
-        sgd.initialise(2);
+        sgd.initialize(2);
         float[] p = f(1.5, -3);
         sgd.step(p, f(100, -100), 0.0, 1);
         assertClose(new double[] {1.5, -3}, p, 0);
@@ -35,7 +35,7 @@ class SgdTest {
     @Test
     void hasNoState() {
         Sgd sgd = new Sgd();
-        sgd.initialise(4);
+        sgd.initialize(4);
         assertEquals(0, sgd.state().length);
         sgd.restoreState(new float[0][]);
         assertEquals("sgd", sgd.name());

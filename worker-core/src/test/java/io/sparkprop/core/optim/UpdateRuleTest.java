@@ -10,8 +10,13 @@ import org.junit.jupiter.api.Test;
 
 class UpdateRuleTest {
 
-    /** Records what UpdateRule hands to the optimiser, and does not move the parameters. */
+    /** Records what UpdateRule hands to the optimizer, and does not move the parameters. */
     static final class Recorder implements Optimizer {
+        @Override
+        public int stateArrays() {
+            return 0;
+        }
+
         final List<float[]> grads = new ArrayList<>();
         final List<float[]> params = new ArrayList<>();
         final List<Double> rates = new ArrayList<>();
@@ -24,7 +29,7 @@ class UpdateRuleTest {
         }
 
         @Override
-        public void initialise(int parameterCount) {
+        public void initialize(int parameterCount) {
             initialisedWith = parameterCount;
         }
 
@@ -111,7 +116,7 @@ class UpdateRuleTest {
     }
 
     @Test
-    void optimiserReceivesClippedGradientPlusDecay() {
+    void optimizerReceivesClippedGradientPlusDecay() {
         Recorder rec = new Recorder();
         UpdateRule rule = new UpdateRule(rec, new ConstantRate(0.1), 0.5, 1.0, new int[] {0, 1}, 2);
         assertEquals(2, rec.initialisedWith);
@@ -122,12 +127,12 @@ class UpdateRuleTest {
         assertClose(new double[] {1.6, 0.8}, rec.grads.get(0), 1e-6);
         // the gradient array is modified in place (documented)
         assertClose(new double[] {1.6, 0.8}, g, 1e-6);
-        // no decoupled shrink for a non-decoupled optimiser
+        // no decoupled shrink for a non-decoupled optimizer
         assertClose(new double[] {2, 7}, rec.params.get(0), 0);
     }
 
     @Test
-    void scheduleIsReadAtZeroBasedTAndOptimiserGetsOneBasedT() {
+    void scheduleIsReadAtZeroBasedTAndOptimizerGetsOneBasedT() {
         Recorder rec = new Recorder();
         LearningRateSchedule s = new StepDecay(0.1, 2, 0.5); // 0.1, 0.1, 0.05, 0.05
         UpdateRule rule = new UpdateRule(rec, s, 0, 0, new int[0], 1);

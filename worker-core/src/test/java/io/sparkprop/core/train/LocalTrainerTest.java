@@ -35,7 +35,7 @@ class LocalTrainerTest {
     /** Trains XOR for {@code epochs} full-batch epochs and returns the parameters. */
     private static float[] trainXor(long seed, int epochs, double[] lossesOut) {
         Network net = xorNetwork();
-        float[] params = WeightInit.GLOROT_UNIFORM.initialise(net.layout(), seed);
+        float[] params = WeightInit.GLOROT_UNIFORM.initialize(net.layout(), seed);
         LocalTrainer trainer = new LocalTrainer(net, sgd(net, 2.0), xor(), 4, seed);
         double[] losses = trainer.train(params, epochs);
         System.arraycopy(losses, 0, lossesOut, 0, Math.min(losses.length, lossesOut.length));
@@ -77,7 +77,7 @@ class LocalTrainerTest {
         float[] x = {0.1f, -0.2f, 0.3f, 0.5f, 0.4f, -0.6f, -0.7f, 0.8f, 0.9f};
         float[] y = {1, 0, 0, 1, 0.5f, -0.5f};
         DataBlock data = DataBlock.dense(3, 3, x, 2, y);
-        float[] params = WeightInit.GLOROT_UNIFORM.initialise(net.layout(), 3);
+        float[] params = WeightInit.GLOROT_UNIFORM.initialize(net.layout(), 3);
 
         float[] expected = params.clone();
         Workspace ws = net.newWorkspace(3);

@@ -29,7 +29,7 @@ class MnistTrainingTest {
         HoldOut split = HoldOut.split(IdxReader.readMnist(Path.of("..", "data", "mnist-10k")), 8000);
         Network net = new Network(NetworkSpec.input(784).dense(128, "relu").dense(10, "softmax")
                 .loss("softmax_cross_entropy"));
-        float[] params = WeightInit.HE_NORMAL.initialise(net.layout(), 42);
+        float[] params = WeightInit.HE_NORMAL.initialize(net.layout(), 42);
         UpdateRule rule = new UpdateRule(new Adam(), new ConstantRate(1e-3), 0, 0,
                 net.layout().weightRanges(), net.layout().size());
         LocalTrainer trainer = new LocalTrainer(net, rule, split.train(), 64, 42);

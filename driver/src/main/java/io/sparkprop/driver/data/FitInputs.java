@@ -1,0 +1,48 @@
+package io.sparkprop.driver.data;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.List;
+
+/**
+ * The rows a fit trains on, twice: as given (where a bad value is reported, whatever the split and the
+ * partitioning do to them) and as trained on (split and repartitioned).
+ *
+ * @param train           the training rows, repartitioned
+ * @param validation      the validation rows given or split off, or null
+ * @param trainInput      the training rows as given (before the split)
+ * @param validationInput the validation rows as given, or null when none were given
+ */
+public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> trainInput, Dataset<Row> validationInput) {
+
+    /**
+     * {@code train} and {@code validation} as given; without validation rows and with {@code fraction} > 0,
+     * that fraction split off by {@code seed}; the training rows repartitioned into {@code partitions} (0: kept).
+     */
+    public static FitInputs split(Dataset<Row> train, Dataset<Row> validation, double fraction, long seed, int partitions) {
+        Dataset<Row> trained = train;
+        Dataset<Row> validated = validation;
+        if (validation == null && fraction > 0) {
+            Dataset<Row>[] split = train.randomSplit(new double[] {1 - fraction, fraction}, seed);
+            trained = split[0];
+            validated = split[1];
+        }
+        if (partitions > 0) {
+            trained = trained.repartition(partitions);
+        }
+        return new FitInputs(trained, validated, train, validation);
+    }
+
+    /** Column {@code label} of every labelled row as given: the rows of the split's two sides, without the sort randomSplit adds. */
+    public Dataset<Row> labelRows(String label) {
+        Column c = Columns.col(label);
+        return validationInput == null ? trainInput.select(c) : trainInput.select(c).union(validationInput.select(c));
+    }
+
+    /** The rows as given, where a bad value is looked for. */
+    public List<Dataset<Row>> given() {
+        return validationInput == null ? List.of(trainInput) : List.of(trainInput, validationInput);
+    }
+}

@@ -1,0 +1,74 @@
+package io.sparkprop.driver.model;
+
+import io.sparkprop.core.data.CacheFormat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a saved model records of the fit that made it (model.json's {@code training}), after the
+ * entries its caller records first (data paths, the estimator).
+ *
+ * @param seed          train.seed
+ * @param iterations    completed iterations, counting those before a resume
+ * @param epochs        completed epochs
+ * @param stopReason    "epochs", "max_iterations" or "early_stopping"
+ * @param localSteps    K, the local steps per round that ran (1: synchronous)
+ * @param seconds       the fit's wall time
+ * @param weightColumn  the row weight column, or null
+ * @param classWeights  train.classWeights resolved, or null
+ * @param cache         the training blocks' cache
+ * @param metricsOn     "validation" or "training"
+ * @param metrics       the final metrics with their row count
+ * @param configuration every training setting
+ */
+public record TrainingRecord(long seed, long iterations, long epochs, String stopReason, int localSteps, double seconds,
+                             String weightColumn, ClassWeighting classWeights, Cache cache, String metricsOn,
+                             Map<String, Object> metrics, Map<String, Object> configuration) {
+
+    /** train.classWeights as set, the weight of each class and the training rows of each class. */
+    public record ClassWeighting(String setting, double[] weights, long[] classRows) {
+        /** The weights as the blocks take them. */
+        public float[] asFloats() {
+            float[] out = new float[weights.length];
+            for (int i = 0; i < weights.length; i++) {
+                out[i] = (float) weights[i];
+            }
+            return out;
+        }
+    }
+
+    /** The cache format and the training blocks' size, cached and as float32. */
+    public record Cache(CacheFormat format, long bytes, long float32Bytes) {
+    }
+
+    /** The record as model.json holds it, {@code first} leading. */
+    public Map<String, Object> toMap(Map<String, Object> first) {
+        Map<String, Object> training = new LinkedHashMap<>(first);
+        training.put("seed", seed);
+        training.put("iterations", iterations);
+        training.put("epochs", epochs);
+        training.put("stopReason", stopReason);
+        training.put("localSteps", localSteps);
+        training.put("seconds", Math.round(seconds * 10) / 10.0);
+        if (weightColumn != null) {
+            training.put("weightColumn", weightColumn);
+        }
+        if (classWeights != null) {
+            Map<String, Object> cw = new LinkedHashMap<>();
+            cw.put("setting", classWeights.setting());
+            cw.put("weights", classWeights.weights());
+            cw.put("classRows", classWeights.classRows());
+            training.put("classWeights", cw);
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("format", cache.format().settingName());
+        c.put("bytes", cache.bytes());
+        c.put("float32Bytes", cache.float32Bytes());
+        training.put("cache", c);
+        training.put("metricsOn", metricsOn);
+        training.put("metrics", metrics);
+        training.put("configuration", configuration);
+        return training;
+    }
+}
