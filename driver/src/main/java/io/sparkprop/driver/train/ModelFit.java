@@ -7,6 +7,7 @@ import io.sparkprop.driver.config.ClassWeights;
 import io.sparkprop.driver.data.BadInputException;
 import io.sparkprop.driver.data.BadRowSearch;
 import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.ConstantFeatures;
 import io.sparkprop.driver.data.RowCheck;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.data.FeatureCompaction;
@@ -270,6 +271,7 @@ public final class ModelFit {
                     .classWeights(classWeights == null ? null : toFloats(classWeights)).build(train);
             validationBlocks = validation == null ? null : builder.locateBadRowsIn(validationInput != null ? validationInput : trainInput,
                     rowNames).classWeights(null).build(validation);
+            ConstantFeatures.warnIfAll(trainBlocks, featureNames, warning);
             float[] mean = null;
             float[] std = null;
             Standardizer standardizer = null;
