@@ -2,7 +2,8 @@
 # Setup time of wide CSV tables: for each column count, one generated CSV (a header, ROWS rows of that many
 # numeric feature columns c0..c{N-1} with values 0..255 and a numeric label y), then one `bin/sparkprop train
 # --features '*'` of one epoch, timed from the command's start to the line "training on ... rows" (the
-# blocks are built and the first step starts) and to its exit. One Markdown row per column count.
+# blocks are built and the first step starts), the JVM's CPU seconds (user + system) by then, which a busy
+# machine inflates less than the wall clock, and the time to its exit. One Markdown row per column count.
 #   benchmarks/wide-csv.sh [COLUMNS...]                  # default: 100 1000 5000 20000
 # Environment: SPARKPROP_BENCH_ROWS (default 10000) rows per table; SPARKPROP_BENCH_BIN (default this tree's
 # bin/sparkprop) the launcher to time, e.g. an older build's, for a before/after pair; SPARKPROP_BENCH_TIMEOUT
@@ -17,8 +18,8 @@ OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 COLUMNS_LIST=("$@")
 [[ ${#COLUMNS_LIST[@]} -gt 0 ]] || COLUMNS_LIST=(100 1000 5000 20000)
-echo "| columns | rows | CSV MiB | setup s (start to first step) | total s (1 epoch) |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| columns | rows | CSV MiB | setup s (start to first step) | JVM CPU s in setup | total s (1 epoch) |"
+echo "|---:|---:|---:|---:|---:|---:|"
 for n in "${COLUMNS_LIST[@]}"; do
   python3 - "$OUT/wide-$n.csv" "$n" "$ROWS" <<'PY'
 import random, sys
@@ -33,23 +34,30 @@ PY
   mib=$(python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1]) / 2**20:.0f}')" "$OUT/wide-$n.csv")
   python3 - "$TIMEOUT" "$BIN" train --data "$OUT/wide-$n.csv" --format csv --features '*' --label y \
       --task regression --hidden 16 --epochs 1 -o "$OUT/model-$n" >"$OUT/times-$n" <<'PY' || true
-import subprocess, sys, threading, time
+import os, subprocess, sys, threading, time
 timeout, cmd = float(sys.argv[1]), sys.argv[2:]
+tick = os.sysconf("SC_CLK_TCK")
+def cpu(pid):  # user + system seconds of the JVM so far (bin/sparkprop execs it: the same pid)
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / tick
 start = time.monotonic()
-setup = None
+setup = setup_cpu = None
 p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 timer = threading.Timer(timeout, p.kill)
 timer.start()
 for line in p.stdout:
     if setup is None and line.startswith("training on "):
         setup = time.monotonic() - start
+        setup_cpu = cpu(p.pid)
 p.wait()
 timer.cancel()
 total = time.monotonic() - start
 late = f"> {timeout:.0f}"
 print(f"{setup:.1f}" if setup is not None else late if total >= timeout else "-",
+      f"{setup_cpu:.1f}" if setup_cpu is not None else "-",
       f"{total:.1f}" if p.returncode == 0 else late if total >= timeout else f"failed (exit {p.returncode})", sep="\t")
 PY
-  IFS=$'\t' read -r setup total <"$OUT/times-$n" || true
-  echo "| $n | $ROWS | $mib | $setup | $total |"
+  IFS=$'\t' read -r setup cpu total <"$OUT/times-$n" || true
+  echo "| $n | $ROWS | $mib | $setup | $cpu | $total |"
 done

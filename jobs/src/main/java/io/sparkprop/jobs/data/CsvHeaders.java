@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,9 @@ import java.util.Set;
  * names from one file and reads every other file by position, so a file whose header lists the same
  * columns in another order would train on swapped features. Files whose headers differ (order or
  * set), or without a header whose first rows differ in their number of fields, are refused with one
- * line naming the first file that differs from the first one, and how.
+ * line naming the first file that differs from the first one, and how. A header that names a column
+ * twice is read (Spark appends each one's position to its name) with one warning saying so, in place
+ * of Spark's block of lines per file and task (conf/log4j2.properties quiets that one).
  */
 final class CsvHeaders {
     private CsvHeaders() {
@@ -110,7 +113,7 @@ final class CsvHeaders {
 
     /** The first line's fields (quotes removed), or null for an empty file. */
     private static List<String> firstLine(Configuration conf, String file, String delimiter) throws IOException {
-        Path path = new Path(file);
+        Path path = new Path(URI.create(file)); // Spark's input files are URIs: "a%3Fb" is the file a?b
         FileSystem fs = path.getFileSystem(conf);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
         try (InputStream raw = fs.open(path);

@@ -257,56 +257,34 @@ public final class DataSource {
     public Dataset<Row> numericCsvColumns(Dataset<Row> csv, List<String> columns, boolean header, String format)
             throws IOException {
         int n = columns.size();
-        Column[] pairs = new Column[2 * n];
-        Map<String, Column> casts = new HashMap<>();
+        Column[] raws = new Column[n];
+        Column[] casts = new Column[n];
+        // per row, the index of its first cell that is not a number (n when none): one int, no row of n cells on the JVM heap
+        Column[] firstBad = new Column[n + 1];
+        Map<String, Column> typed = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            Column raw = functions.col(quote(columns.get(i)));
-            pairs[i] = raw;
-            pairs[n + i] = raw.try_cast(DataTypes.DoubleType);
-            casts.put(columns.get(i), pairs[n + i].as(columns.get(i)));
+            raws[i] = functions.col(quote(columns.get(i)));
+            casts[i] = raws[i].try_cast(DataTypes.DoubleType);
+            firstBad[i] = functions.when(raws[i].isNotNull().and(casts[i].isNull()), i);
+            typed.put(columns.get(i), casts[i].as(columns.get(i)));
         }
-        int bad = csv.select(pairs).toJavaRDD().mapPartitions(new FirstNotANumber(n)).fold(n, Math::min);
+        firstBad[n] = functions.lit(n);
+        Row least = csv.agg(functions.min(functions.coalesce(firstBad))).first();
+        int bad = least.isNullAt(0) ? n : least.getInt(0);
         if (bad < n) {
             String c = columns.get(bad);
-            Column[] pair = {pairs[bad], pairs[n + bad]};
-            String value = csv.filter(pair[0].isNotNull().and(pair[1].isNull())).select(pair[0]).limit(1).collectAsList()
+            Column[] pair = {raws[bad], casts[bad]};
+            String value = csv.filter(raws[bad].isNotNull().and(casts[bad].isNull())).select(raws[bad]).limit(1).collectAsList()
                     .get(0).getString(0);
             throw BadRowSearch.find(csv, pair, new NotANumber(c), rowNames(format, header))
                     .orElse(new BadInputException("column '" + c + "': '" + value + "' is not a number"));
         }
         String[] names = csv.columns();
-        Column[] typed = new Column[names.length];
+        Column[] projection = new Column[names.length];
         for (int j = 0; j < names.length; j++) {
-            typed[j] = casts.getOrDefault(names[j], functions.col(quote(names[j])));
+            projection[j] = typed.getOrDefault(names[j], functions.col(quote(names[j])));
         }
-        return csv.select(typed);
-    }
-
-    /**
-     * On an executor, over rows of n text cells then their n casts: the smallest i whose cell is
-     * there but whose cast is null (not a number) in any row of the partition, or n when there is none.
-     */
-    private static final class FirstNotANumber implements FlatMapFunction<Iterator<Row>, Integer> {
-        private static final long serialVersionUID = 1L;
-        private final int n;
-
-        FirstNotANumber(int n) {
-            this.n = n;
-        }
-
-        @Override
-        public Iterator<Integer> call(Iterator<Row> rows) {
-            int first = n;
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                for (int i = 0; i < first; i++) {
-                    if (!row.isNullAt(i) && row.isNullAt(n + i)) {
-                        first = i;
-                    }
-                }
-            }
-            return List.of(first).iterator();
-        }
+        return csv.select(projection);
     }
 
     /** A text cell (column 0) that the cast to double (column 1) turned into null. */
