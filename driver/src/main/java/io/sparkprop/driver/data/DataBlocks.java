@@ -104,8 +104,8 @@ public final class DataBlocks {
                 blocks.unpersist(false);
                 if (s[1] == 0) {
                     throw new IllegalArgumentException("partition " + p + " of " + n + " is empty: every partition needs"
-                            + " at least one row; repartition the data (e.g. dataset.repartition(k) with k <= "
-                            + total + " rows) before training");
+                            + " at least one row and the data has " + total + "; use at most " + total + " partitions"
+                            + " (data.partitions on the command line, dataset.repartition(k) in Spark ML)");
                 }
                 throw new IllegalArgumentException("partition " + p + " holds " + (long) s[0] + " data blocks, expected exactly one");
             }

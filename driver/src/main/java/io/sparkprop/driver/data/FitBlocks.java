@@ -52,16 +52,18 @@ public final class FitBlocks implements AutoCloseable {
      * The blocks of {@code train} and {@code validation} (null: none) by {@code builder}, rows weighted by
      * {@code classWeights} (null: none) in training only, prepared as {@code how} says; the steps that
      * change the data are told to {@code progress}. Bad rows are looked for in {@code trainInput} and
-     * {@code validationInput} (the rows as given; null: the training input).
+     * {@code validationInput} (the rows as given; null: the training input). {@code rawTrainCheck} sees the
+     * training blocks as read, before any standardisation or compaction (the checks that warn about the data).
      */
     public static FitBlocks prepare(BlockBuilder builder, Dataset<Row> train, Dataset<Row> trainInput, Dataset<Row> validation,
                                     Dataset<Row> validationInput, BadRowSearch.RowNames rowNames, float[] classWeights,
-                                    Preparation how, Consumer<String> progress) {
+                                    Preparation how, Consumer<String> progress, Consumer<DataBlocks> rawTrainCheck) {
         FitBlocks blocks = new FitBlocks();
         try {
             blocks.train = builder.locateBadRowsIn(trainInput, rowNames).classWeights(classWeights).build(train);
             blocks.validation = validation == null ? null : builder.locateBadRowsIn(validationInput != null ? validationInput
                     : trainInput, rowNames).classWeights(null).build(validation);
+            rawTrainCheck.accept(blocks.train);
             blocks.float32Bytes = blocks.train.float32SizeInBytes();
             blocks.prepareFeatures(how, progress);
             blocks.prepareTargets(how, progress);

@@ -6,6 +6,7 @@ import io.sparkprop.driver.config.Choice;
 import io.sparkprop.driver.config.ClassWeights;
 import io.sparkprop.driver.data.BadRowSearch;
 import io.sparkprop.driver.data.BlockBuilder;
+import io.sparkprop.driver.data.ConstantFeatures;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.data.FeatureColumns;
 import io.sparkprop.driver.data.FitInputs;
@@ -201,7 +202,8 @@ public final class ModelFit {
                 .labelColumns(labels.toArray(new String[0])).weight(weight));
         try (FitBlocks blocks = FitBlocks.prepare(builder, inputs.train(), inputs.trainInput(), inputs.validation(),
                 inputs.validationInput(), rowNames, classWeights == null ? null : classWeights.asFloats(),
-                preparation(config, shape.classification()), progress)) {
+                preparation(config, shape.classification()), progress,
+                raw -> ConstantFeatures.warnIfAll(raw, shape.featureNames(), warning))) {
             progress.accept("training on " + blocks.train().rows() + " rows in " + blocks.train().partitions() + " partitions ("
                     + blocks.cachedSize() + ")" + (blocks.validation() == null ? "" : ", validating on "
                     + blocks.validation().rows() + " rows"));

@@ -20,13 +20,19 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Reads a dataset into a {@code Dataset<Row>} by format: any Spark source (parquet, csv with a header,
@@ -37,10 +43,18 @@ public final class DataSource {
     /** The prefix of data embedded in the job jar, e.g. {@code builtin:mnist-10k}. */
     public static final String BUILTIN = "builtin:";
 
+    private static final Logger LOG = LoggerFactory.getLogger(DataSource.class);
     private final SparkSession spark;
+    private Consumer<String> warnings = LOG::warn;
 
     public DataSource(SparkSession spark) {
         this.spark = spark;
+    }
+
+    /** Where warnings about the data read go (a header that names a column twice), one line each; the log by default. */
+    public DataSource warnings(Consumer<String> sink) {
+        this.warnings = sink;
+        return this;
     }
 
     /**
@@ -63,8 +77,9 @@ public final class DataSource {
                 checkFiles(f, path);
                 // Spark reads a file's first lines or footer here (schema inference, a Spark job for
                 // Parquet and ORC): its failures become one line naming the path (ReadFailures)
+                Dataset<Row> data;
                 try {
-                    return f.equals("csv")
+                    data = f.equals("csv")
                             ? spark.read().option("header", csvHeader).option("sep", csvDelimiter).option("inferSchema", "false").csv(path)
                             : spark.read().format(f).load(path);
                 } catch (Exception e) { // AnalysisException is checked for Java, though Scala throws it undeclared
@@ -72,8 +87,21 @@ public final class DataSource {
                     if (translated != null) {
                         throw translated;
                     }
+                    Optional<BadInputException> badLine = f.equals("libsvm")
+                            ? LibsvmLines.firstBad(spark, path, rowNames(f, false)) : Optional.empty();
+                    if (badLine.isPresent()) {
+                        throw badLine.get();
+                    }
                     throw e;
                 }
+                if (f.equals("csv")) {
+                    String renamed = CsvHeaders.check(spark.sparkContext().hadoopConfiguration(), data.inputFiles(), data.columns(),
+                            csvHeader, csvDelimiter, path);
+                    if (renamed != null) {
+                        warnings.accept(renamed);
+                    }
+                }
+                return data;
             default:
                 throw new IllegalArgumentException("data format '" + format + "' is not one of idx, parquet, csv, libsvm, orc, json");
         }
@@ -219,23 +247,44 @@ public final class DataSource {
 
     /**
      * Casts the named text columns of a dataset (CSV, or JSON cells written as strings) to double. A
-     * cell that is not a number is an error naming the file, the line and the column.
+     * cell that is not a number is an error naming the file, the line and the column: the first
+     * column in {@code columns}' order that holds one, at its first such row.
+     * <p>
+     * One projection of every column and one Spark job to check them all, whatever their number: a
+     * projection and a job per column made Catalyst's planning grow with the square of the columns
+     * (minutes at a thousand columns, hours at five thousand).
      */
     public Dataset<Row> numericCsvColumns(Dataset<Row> csv, List<String> columns, boolean header, String format)
             throws IOException {
-        Dataset<Row> out = csv;
-        for (String c : columns) {
-            Column raw = functions.col(quote(c));
-            Column cast = raw.try_cast(DataTypes.DoubleType);
-            List<Row> bad = csv.filter(raw.isNotNull().and(cast.isNull())).select(raw).limit(1).collectAsList();
-            if (!bad.isEmpty()) {
-                String value = bad.get(0).getString(0);
-                throw BadRowSearch.find(csv, new Column[] {raw, cast}, new NotANumber(c), rowNames(format, header))
-                        .orElse(new BadInputException("column '" + c + "': '" + value + "' is not a number"));
-            }
-            out = out.withColumn(c, cast);
+        int n = columns.size();
+        Column[] raws = new Column[n];
+        Column[] casts = new Column[n];
+        // per row, the index of its first cell that is not a number (n when none): one int, no row of n cells on the JVM heap
+        Column[] firstBad = new Column[n + 1];
+        Map<String, Column> typed = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            raws[i] = functions.col(quote(columns.get(i)));
+            casts[i] = raws[i].try_cast(DataTypes.DoubleType);
+            firstBad[i] = functions.when(raws[i].isNotNull().and(casts[i].isNull()), i);
+            typed.put(columns.get(i), casts[i].as(columns.get(i)));
         }
-        return out;
+        firstBad[n] = functions.lit(n);
+        Row least = csv.agg(functions.min(functions.coalesce(firstBad))).first();
+        int bad = least.isNullAt(0) ? n : least.getInt(0);
+        if (bad < n) {
+            String c = columns.get(bad);
+            Column[] pair = {raws[bad], casts[bad]};
+            String value = csv.filter(raws[bad].isNotNull().and(casts[bad].isNull())).select(raws[bad]).limit(1).collectAsList()
+                    .get(0).getString(0);
+            throw BadRowSearch.find(csv, pair, new NotANumber(c), rowNames(format, header))
+                    .orElse(new BadInputException("column '" + c + "': '" + value + "' is not a number"));
+        }
+        String[] names = csv.columns();
+        Column[] projection = new Column[names.length];
+        for (int j = 0; j < names.length; j++) {
+            projection[j] = typed.getOrDefault(names[j], functions.col(quote(names[j])));
+        }
+        return csv.select(projection);
     }
 
     /** A text cell (column 0) that the cast to double (column 1) turned into null. */

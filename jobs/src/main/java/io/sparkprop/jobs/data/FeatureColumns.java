@@ -13,7 +13,9 @@ import org.apache.spark.sql.types.StructField;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which columns hold the features: one vector or array column, or a list of scalar columns
@@ -68,16 +70,19 @@ public final class FeatureColumns {
             return new FeatureColumns(null, cols);
         }
         if (s.contains(",")) {
+            Set<String> names = new HashSet<>(available);
             List<String> cols = new ArrayList<>();
             for (String c : s.split(",")) {
                 String name = c.trim();
-                if (!available.contains(name)) {
+                if (!names.contains(name)) {
                     throw new IllegalArgumentException("feature column '" + name + "' is missing; the data has columns " + available);
                 }
+                notATarget(name, labels, weight);
                 cols.add(name);
             }
             return new FeatureColumns(null, cols);
         }
+        notATarget(s, labels, weight);
         if (!available.contains(s)) {
             throw new IllegalArgumentException("feature column '" + s + "' is missing; the data has columns " + available
                     + " (set data.features to a vector column, a comma-separated list of columns, or *)");
@@ -87,6 +92,15 @@ public final class FeatureColumns {
             return new FeatureColumns(s, List.of());
         }
         return new FeatureColumns(null, List.of(s));
+    }
+
+    /** A feature that is also the label or the weight would train the model on its own answer. */
+    private static void notATarget(String feature, List<String> labels, String weight) {
+        if (labels.contains(feature) || feature.equals(weight)) {
+            String role = labels.contains(feature) ? "label (data.label)" : "weight (data.weight)";
+            throw new IllegalArgumentException("column '" + feature + "' is listed among the features (data.features) and is"
+                    + " also the " + role + "; remove it from --features");
+        }
     }
 
     private static StructField field(Dataset<Row> data, String name) {
@@ -103,6 +117,16 @@ public final class FeatureColumns {
 
     public List<String> scalarColumns() {
         return scalarColumns;
+    }
+
+    /** Every column training reads: the features, then the labels and the weight (null for none). */
+    public List<String> readColumns(List<String> labels, String weight) {
+        List<String> out = new ArrayList<>(isVector() ? List.of(vectorColumn) : scalarColumns);
+        out.addAll(labels);
+        if (weight != null) {
+            out.add(weight);
+        }
+        return out;
     }
 
     /** Scalar columns stored as text (CSV) that must be cast to numbers first. */

@@ -10,6 +10,7 @@ import io.sparkprop.driver.train.TrainingResult;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.FeatureColumns;
+import io.sparkprop.jobs.data.InputChecks;
 import io.sparkprop.jobs.report.ReportWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -142,7 +143,7 @@ public final class TrainJob {
     /** Trains, as a retraining run when {@code retraining} is not null, without writing a model. */
     public Outcome train(Retraining retraining) throws IOException {
         SavedModel base = retraining == null ? null : retraining.base;
-        DataSource source = new DataSource(spark);
+        DataSource source = new DataSource(spark).warnings(line -> err.println("warning: " + line));
         String format = config.getString("data.format");
         List<String> labels = FeatureColumns.labelColumns(config.getString("data.label"));
         boolean header = config.getBoolean("data.csv.header");
@@ -159,6 +160,12 @@ public final class TrainJob {
         String featureSpec = format.equals("idx") || format.equals("libsvm") ? "features" : config.getString("data.features");
         String weight = config.getOptional("data.weight");
         FeatureColumns features = FeatureColumns.resolve(train, featureSpec, labels, weight);
+        InputChecks.requireTrainingRows(train, "the training data " + config.redactInside(config.getString("data.train")));
+        if (validation != null) {
+            String named = "the validation data " + config.redactInside(validationPath);
+            InputChecks.requireColumns(validation, named, features.readColumns(labels, weight));
+            InputChecks.requireValidationRows(validation, named);
+        }
         List<String> text = new ArrayList<>(features.textColumns(train));
         for (String label : labels) {
             if (train.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.StringType) {

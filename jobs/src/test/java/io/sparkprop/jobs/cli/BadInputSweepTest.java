@@ -17,6 +17,7 @@ import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -368,6 +369,7 @@ class BadInputSweepTest {
                 "export", root.resolve("none").toString(), "--output", root.resolve("never.onnx").toString()));
         c.add(failure("train over an existing model", List.of("already holds a model; pass --overwrite"), train(good, existing)));
         c.addAll(outputCases());
+        c.addAll(InputMeaningCases.cases(root, good));
         return c.stream();
     }
 
@@ -616,6 +618,72 @@ class BadInputSweepTest {
         } finally {
             deleteTree(model);
             deleteTree(predictions);
+        }
+    }
+
+    /** Spark's "CSV header does not conform" block for a repeated header name becomes one warning of ours. */
+    @Test
+    void aRepeatedHeaderNameIsOneWarning() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(good));
+        lines.set(0, "id,x1,x2,x1,label");
+        Path repeated = Files.write(root.resolve("repeated-name.csv"), lines);
+        Path model = root.resolve("repeated-model");
+        try {
+            CommandLineRun run = CommandLineRun.onTerminal(train("csv", repeated, "x11,x2,x13", "label", model));
+            assertEquals(0, run.exitCode, run.toString());
+            assertFalse(run.err.contains("CSV header does not conform"), run.err);
+            assertEquals(1, run.err.lines().filter(l -> l.contains("warning")).count(), run.err);
+            assertTrue(run.err.contains("warning: the header of " + repeated + " names x1 more than once: its columns are read as"
+                    + " x11,x13 (by position)"), run.err);
+        } finally {
+            deleteTree(model);
+        }
+    }
+
+    @Test
+    void everyFeatureConstantIsOneWarning() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(good));
+        for (int i = 1; i < lines.size(); i++) {
+            lines.set(i, i + ",1.5,0,-2" + lines.get(i).substring(lines.get(i).lastIndexOf(',')));
+        }
+        Path constant = Files.write(root.resolve("constant.csv"), lines);
+        Path model = root.resolve("constant-model");
+        try {
+            CommandLineRun run = CommandLineRun.run(train(constant, model));
+            assertEquals(0, run.exitCode, run.toString());
+            assertEquals(List.of("warning: every one of the 3 features is constant over the 250 training rows (x1 = 1.50000,"
+                    + " x2 = 0.00000, x3 = -2.00000): the network cannot tell the rows apart (check data.features)"),
+                    run.err.lines().toList());
+        } finally {
+            deleteTree(model);
+        }
+    }
+
+    /** 2,000 numeric CSV columns type, check and train in seconds (a projection and a job per column took many minutes). */
+    @Test
+    @Timeout(300)
+    void twoThousandCsvColumnsTrainInSeconds() throws IOException {
+        int columns = 2000;
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < columns; j++) {
+            sb.append('c').append(j).append(',');
+        }
+        sb.append("y\n");
+        for (int i = 0; i < 20; i++) {
+            for (int j = 0; j < columns; j++) {
+                sb.append((i * 31 + j * 7) % 256).append(',');
+            }
+            sb.append(i % 5).append('\n');
+        }
+        Path wide = Files.writeString(root.resolve("wide.csv"), sb);
+        Path model = root.resolve("wide-model");
+        try {
+            CommandLineRun run = CommandLineRun.run(train("csv", wide, "*", "y", model, "--conf", REGRESSION));
+            assertEquals(0, run.exitCode, run.toString());
+            assertTrue(run.out.contains("network: 2000-4(relu)-1(identity)"), run.out);
+        } finally {
+            deleteTree(model);
+            Files.delete(wide);
         }
     }
 

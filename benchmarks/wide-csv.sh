@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Setup time of wide CSV tables: for each column count, one generated CSV (a header, ROWS rows of that many
+# numeric feature columns c0..c{N-1} with values 0..255 and a numeric label y), then one `bin/sparkprop train
+# --features '*'` of one epoch, timed from the command's start to the line "training on ... rows" (the
+# blocks are built and the first step starts), the JVM's CPU seconds (user + system) by then, which a busy
+# machine inflates less than the wall clock, and the time to its exit. One Markdown row per column count.
+#   benchmarks/wide-csv.sh [COLUMNS...]                  # default: 100 1000 5000 20000
+# Environment: SPARKPROP_BENCH_ROWS (default 10000) rows per table; SPARKPROP_BENCH_BIN (default this tree's
+# bin/sparkprop) the launcher to time, e.g. an older build's, for a before/after pair; SPARKPROP_BENCH_TIMEOUT
+# (seconds, default 900) stops a run that takes longer (the row then says "> T s").
+# The data and models go to a temporary directory, removed at the end.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${SPARKPROP_BENCH_BIN:-$ROOT/bin/sparkprop}"
+ROWS="${SPARKPROP_BENCH_ROWS:-10000}"
+TIMEOUT="${SPARKPROP_BENCH_TIMEOUT:-900}"
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+COLUMNS_LIST=("$@")
+[[ ${#COLUMNS_LIST[@]} -gt 0 ]] || COLUMNS_LIST=(100 1000 5000 20000)
+echo "| columns | rows | CSV MiB | setup s (start to first step) | JVM CPU s in setup | total s (1 epoch) |"
+echo "|---:|---:|---:|---:|---:|---:|"
+for n in "${COLUMNS_LIST[@]}"; do
+  python3 - "$OUT/wide-$n.csv" "$n" "$ROWS" <<'PY'
+import random, sys
+path, n, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rnd = random.Random(n)
+with open(path, "w") as f:
+    f.write(",".join(f"c{j}" for j in range(n)) + ",y\n")
+    for _ in range(rows):
+        v = [rnd.randrange(256) for _ in range(n)]
+        f.write(",".join(map(str, v)) + "," + str(sum(v[:8]) / 1000) + "\n")
+PY
+  mib=$(python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1]) / 2**20:.0f}')" "$OUT/wide-$n.csv")
+  python3 - "$TIMEOUT" "$BIN" train --data "$OUT/wide-$n.csv" --format csv --features '*' --label y \
+      --task regression --hidden 16 --epochs 1 -o "$OUT/model-$n" >"$OUT/times-$n" <<'PY' || true
+import os, subprocess, sys, threading, time
+timeout, cmd = float(sys.argv[1]), sys.argv[2:]
+tick = os.sysconf("SC_CLK_TCK")
+def cpu(pid):  # user + system seconds of the JVM so far (bin/sparkprop execs it: the same pid)
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / tick
+start = time.monotonic()
+setup = setup_cpu = None
+p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+timer = threading.Timer(timeout, p.kill)
+timer.start()
+for line in p.stdout:
+    if setup is None and line.startswith("training on "):
+        setup = time.monotonic() - start
+        setup_cpu = cpu(p.pid)
+p.wait()
+timer.cancel()
+total = time.monotonic() - start
+late = f"> {timeout:.0f}"
+print(f"{setup:.1f}" if setup is not None else late if total >= timeout else "-",
+      f"{setup_cpu:.1f}" if setup_cpu is not None else "-",
+      f"{total:.1f}" if p.returncode == 0 else late if total >= timeout else f"failed (exit {p.returncode})", sep="\t")
+PY
+  IFS=$'\t' read -r setup cpu total <"$OUT/times-$n" || true
+  echo "| $n | $ROWS | $mib | $setup | $cpu | $total |"
+done
