@@ -3,7 +3,7 @@
 build_py adds two generated files to the package: sparkprop/jars/sparkprop.jar (the spark-submit jar
 of the Maven build, built here with `mvn -DskipTests package` when jobs/target has none; SPARKPROP_JAR
 names another) and sparkprop/params.json (the training Params as TrainingSettings declares them,
-written by the jar's io.sparkprop.driver.ml.ParamsJson). Everything else is in pyproject.toml.
+written by the jar's io.sparkprop.driver.ml.ParamsJson, with the Spark jars of jobs/target/lib). Everything else is in pyproject.toml.
 """
 import glob
 import os
@@ -39,7 +39,13 @@ class BuildWithJar(build_py):
         jar = package / "jars" / "sparkprop.jar"
         shutil.copyfile(job_jar(), jar)
         java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
-        subprocess.run([java, "-cp", str(jar), "io.sparkprop.driver.ml.ParamsJson", str(package / "params.json")],
+        # TrainingSettings' kinds make Spark ML Params, so ParamsJson runs with Spark's classes beside the jar
+        # (the Maven build's jobs/target/lib, which `mvn package` fills)
+        spark = REPOSITORY / "jobs" / "target" / "lib"
+        if not spark.is_dir():
+            raise SystemExit(f"sparkprop: {spark} is missing; run `mvn -DskipTests package` in {REPOSITORY} first")
+        classpath = os.pathsep.join([str(jar), str(spark / "*")])
+        subprocess.run([java, "-cp", classpath, "io.sparkprop.driver.ml.ParamsJson", str(package / "params.json")],
                        check=True)
 
 
