@@ -277,11 +277,12 @@ public final class DistributedTrainer {
         recorded.put(LOCAL_STEPS_CHOSEN, k);
         // a K set above 1 runs rounds of local steps even where an epoch of one iteration caps it to 1
         boolean local = k > 1 || config.localStepsCount() > 1;
-        Optimizer outer = local ? LocalStepsRound.outerOptimizer(config, layout.size()) : null;
+        TrainingConfig rounds = local ? LocalStepsChoice.outerStep(config, plan.partitions()) : config;
+        Optimizer outer = local ? LocalStepsRound.outerOptimizer(rounds, layout.size()) : null;
         TrainingState state = from != null ? TrainingState.restore(from, rule, outer, layout) : TrainingState.start(start, rule, outer);
         Round round = local
-                ? new LocalStepsRound(aggregator, config, plan, UUID.randomUUID().toString(), stateArrays, epochs * perEpoch, k,
-                        new UpdateRanges(train.sparse() && config.touchedOuterStep(), layout))
+                ? new LocalStepsRound(aggregator, rounds, plan, UUID.randomUUID().toString(), stateArrays, epochs * perEpoch, k,
+                        new UpdateRanges(train.sparse() && rounds.touchedOuterStep(), layout))
                 : new SynchronousRound(aggregator, config, plan, new UpdateRanges(train.sparse() && config.touchedSteps(), layout));
         logStart(train, plan, rule, round, aggregator.sharded());
         long maxIterations = config.get(MAX_ITERATIONS);
