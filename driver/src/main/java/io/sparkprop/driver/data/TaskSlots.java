@@ -9,8 +9,9 @@ import org.apache.spark.SparkContext;
  *   S = max(1, defaultParallelism / spark.task.cpus)
  * </pre>
  * defaultParallelism is N for local[N] and, on a cluster, the executors' cores in total (at least 2)
- * unless spark.default.parallelism sets it; data.partitions pins S instead (a resumed run must keep the
- * S its checkpoint recorded).
+ * unless spark.default.parallelism sets it, counted when the fit starts (executors still registering, or
+ * dynamic allocation, count as fewer: set spark.scheduler.minRegisteredResourcesRatio, or pin S);
+ * data.partitions pins S instead (a resumed run must keep the S its checkpoint recorded).
  */
 public final class TaskSlots {
     private TaskSlots() {
