@@ -209,4 +209,27 @@ class ScaleOutTest {
             two.unpersist();
         }
     }
+
+    /** A checkpoint from before the per-worker batch (no block count recorded) is refused, not resumed with another meaning. */
+    @Test
+    void aCheckpointWithoutABlockCountIsRefused(@TempDir Path dir) throws IOException {
+        DataBlocks four = dealt(4);
+        try {
+            new DistributedTrainer(TestSpark.jsc(spark), trainer(dir, "train.maxIterations", "6")).fit(four, null);
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            try (var files = Files.list(dir)) {
+                for (Path meta : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(meta.toFile());
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("config")).remove("blocks");
+                    json.writeValue(meta.toFile(), tree);
+                }
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new DistributedTrainer(TestSpark.jsc(spark), trainer(dir)).resume(four, null));
+            assertTrue(e.getMessage().contains("records no block count") && e.getMessage().contains("train.batchSize was the global"
+                    + " batch"), e.getMessage());
+        } finally {
+            four.unpersist();
+        }
+    }
 }
