@@ -119,8 +119,9 @@ public final class TrainingSettings {
 
     // ---- the loop
 
-    public static final Setting<Integer> BATCH_SIZE = Setting.integer("train.batchSize", "batchSize", 128, Bounds.atLeast(1),
-            "Examples per iteration across all partitions (each partition takes its share).").fixedOnResume();
+    public static final Setting<Integer> BATCH_SIZE = Setting.integer("train.batchSize", "batchSize", 64, Bounds.atLeast(1),
+            "Examples each worker (task slot, one cached block) computes a step on; an iteration's global batch is the"
+                    + " blocks times this. At most a block's rows (larger is capped, with a warning).").fixedOnResume();
     public static final Setting<Integer> EPOCHS = Setting.integer("train.epochs", "maxIter", 10, Bounds.atLeast(1),
             "Passes over the training data.").fixedOnResume();
     public static final Setting<Long> MAX_ITERATIONS = Setting.longInteger("train.maxIterations", "maxSteps", 0, Bounds.atLeast(0),

@@ -57,6 +57,10 @@ public final class BlockBuilder {
     /** Where to look for the place of a bad row once building failed; null: name the partition and row built. */
     private Dataset<Row> badRowsInput;
     private BadRowSearch.RowNames rowNames = BadRowSearch.ROW_INDEX;
+    /** Balanced blocks to deal the rows into (0: one block per input partition), and whether that count is the user's. */
+    private int blocks;
+    private boolean blocksPinned;
+    private String blocksSetting;
 
     private BlockBuilder(NetworkSpec spec) {
         this.spec = Objects.requireNonNull(spec, "network spec");
@@ -131,6 +135,18 @@ public final class BlockBuilder {
         return this;
     }
 
+    /**
+     * Deal the rows into {@code count} balanced blocks, row i of the input order to block i mod count
+     * ({@link BalancedBlocks}), instead of one block per input partition (0). Fewer rows than blocks:
+     * an error naming {@code setting} when {@code pinned} (the user's count), else one block per row.
+     */
+    public BlockBuilder balanced(int count, boolean pinned, String setting) {
+        this.blocks = count;
+        this.blocksPinned = pinned;
+        this.blocksSetting = setting;
+        return this;
+    }
+
     /** Converts, caches and checks; see the class comment. */
     public DataBlocks build(Dataset<Row> data) {
         StructType schema = data.schema();
@@ -172,7 +188,7 @@ public final class BlockBuilder {
         JavaRDD<DataBlock> blocks = rows.toJavaRDD().mapPartitionsWithIndex(convert, true);
         DataBlocks cached;
         try {
-            cached = DataBlocks.cache(blocks);
+            cached = DataBlocks.cache(blocks, this.blocks > 0);
         } catch (BadInputException e) {
             blocks.unpersist(false);
             if (badRowsInput == null) {
@@ -187,7 +203,16 @@ public final class BlockBuilder {
                     + Arrays.toString(classWeights)) + ": every one of the " + cached.rows() + " rows has weight 0,"
                     + " expected at least one row with a positive weight");
         }
-        return cached;
+        return this.blocks > 0 ? balance(cached) : cached;
+    }
+
+    private DataBlocks balance(DataBlocks cached) {
+        if (cached.rows() < blocks && blocksPinned) {
+            cached.unpersist();
+            throw new IllegalArgumentException(blocksSetting + " = " + blocks + " is more than the " + cached.rows()
+                    + " training rows: every block needs a row; set it to at most " + cached.rows() + " (or 0: one block per task slot)");
+        }
+        return cached.dealt((int) Math.min(blocks, cached.rows()));
     }
 
     private static void requireColumn(StructType schema, String column) {

@@ -61,6 +61,11 @@ public final class DataBlocks {
      * since every round then pays for reading them.
      */
     public static DataBlocks cache(JavaRDD<DataBlock> blocks) {
+        return cache(blocks, false);
+    }
+
+    /** As {@link #cache(JavaRDD)}; with {@code emptyAllowed} a partition may hold no block (its n_p is 0), as before {@link #dealt}. */
+    static DataBlocks cache(JavaRDD<DataBlock> blocks, boolean emptyAllowed) {
         if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
             blocks.persist(StorageLevel.MEMORY_AND_DISK());
         }
@@ -100,6 +105,9 @@ public final class DataBlocks {
         int targetWidth = -1;
         for (int p = 0; p < n; p++) {
             double[] s = summaries.get(p);
+            if (emptyAllowed && s[0] == 0) {
+                continue;
+            }
             if (s[0] != 1 || s[1] == 0) {
                 blocks.unpersist(false);
                 if (s[1] == 0) {
@@ -120,6 +128,27 @@ public final class DataBlocks {
         }
         warnIfSpilled(blocks, bytes);
         return new DataBlocks(blocks, rows, cols, targetWidth, bytes, float32Bytes, weighted, weightSum, sparse, maxRowNonzeros);
+    }
+
+    /**
+     * These blocks' rows dealt into {@code blocks} balanced blocks ({@link BalancedBlocks}: row i in input
+     * order to block i mod S), cached; these are released.
+     */
+    DataBlocks dealt(int blocks) {
+        try {
+            return cache(BalancedBlocks.deal(rdd, partitionRows, blocks), false);
+        } finally {
+            unpersist();
+        }
+    }
+
+    /** The fewest rows of a block: the per-worker batch is capped to it. */
+    public long minPartitionRows() {
+        long min = Long.MAX_VALUE;
+        for (long n : partitionRows) {
+            min = Math.min(min, n);
+        }
+        return min;
     }
 
     /** Logs the part of the cached blocks that did not fit in storage memory and lives on local disks. */

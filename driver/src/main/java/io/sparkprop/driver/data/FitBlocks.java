@@ -61,8 +61,9 @@ public final class FitBlocks implements AutoCloseable {
         FitBlocks blocks = new FitBlocks();
         try {
             blocks.train = builder.locateBadRowsIn(trainInput, rowNames).classWeights(classWeights).build(train);
+            // the validation rows as balanced as the training rows, never an error for having fewer rows than blocks
             blocks.validation = validation == null ? null : builder.locateBadRowsIn(validationInput != null ? validationInput
-                    : trainInput, rowNames).classWeights(null).build(validation);
+                    : trainInput, rowNames).classWeights(null).balanced(blocks.train.partitions(), false, null).build(validation);
             rawTrainCheck.accept(blocks.train);
             blocks.float32Bytes = blocks.train.float32SizeInBytes();
             blocks.prepareFeatures(how, progress);

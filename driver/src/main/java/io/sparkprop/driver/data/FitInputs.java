@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * The rows a fit trains on, twice: as given (where a bad value is reported, whatever the split and the
- * partitioning do to them) and as trained on (split and repartitioned).
+ * blocking do to them) and as trained on (split).
  *
- * @param train           the training rows, repartitioned
+ * @param train           the training rows (after the split)
  * @param validation      the validation rows given or split off, or null
  * @param trainInput      the training rows as given (before the split)
  * @param validationInput the validation rows as given, or null when none were given
@@ -19,18 +19,16 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
 
     /**
      * {@code train} and {@code validation} as given; without validation rows and with {@code fraction} > 0,
-     * that fraction split off by {@code seed}; the training rows repartitioned into {@code partitions} (0: kept).
+     * that fraction split off by {@code seed}. The rows keep their partitioning: the blocks deal them out
+     * ({@link BlockBuilder#balanced}).
      */
-    public static FitInputs split(Dataset<Row> train, Dataset<Row> validation, double fraction, long seed, int partitions) {
+    public static FitInputs split(Dataset<Row> train, Dataset<Row> validation, double fraction, long seed) {
         Dataset<Row> trained = train;
         Dataset<Row> validated = validation;
         if (validation == null && fraction > 0) {
             Dataset<Row>[] split = train.randomSplit(new double[] {1 - fraction, fraction}, seed);
             trained = split[0];
             validated = split[1];
-        }
-        if (partitions > 0) {
-            trained = trained.repartition(partitions);
         }
         return new FitInputs(trained, validated, train, validation);
     }

@@ -17,13 +17,14 @@ import java.util.Map;
  * @param seconds       the fit's wall time
  * @param weightColumn  the row weight column, or null
  * @param classWeights  train.classWeights resolved, or null
+ * @param blocking      how the training rows were blocked and batched
  * @param cache         the training blocks' cache
  * @param metricsOn     "validation" or "training"
  * @param metrics       the final metrics with their row count
  * @param configuration every training setting
  */
 public record TrainingRecord(long seed, long iterations, long epochs, String stopReason, int localSteps, double seconds,
-                             String weightColumn, ClassWeighting classWeights, Cache cache, String metricsOn,
+                             String weightColumn, ClassWeighting classWeights, Blocking blocking, Cache cache, String metricsOn,
                              Map<String, Object> metrics, Map<String, Object> configuration) {
 
     /** train.classWeights as set, the weight of each class and the training rows of each class. */
@@ -35,6 +36,31 @@ public record TrainingRecord(long seed, long iterations, long epochs, String sto
                 out[i] = (float) weights[i];
             }
             return out;
+        }
+    }
+
+    /**
+     * The training blocks: chosen by {@code from} ("task slots" or the setting that pinned the count), S
+     * blocks of minRows..maxRows rows, the per-worker batch and the global batch of an iteration.
+     */
+    public record Blocking(String from, int taskSlots, int blocks, long minRows, long maxRows, int batchPerWorker,
+                           long globalBatch) {
+        /** "4 blocks, one per task slot, 120-121 rows each; batch 64 per worker, 256 in all". */
+        public String describe() {
+            return blocks + " blocks, " + (from.equals("task slots") ? "one per task slot" : from + " = " + blocks + " (" + taskSlots
+                    + " task slots)") + ", " + (minRows == maxRows ? "" + minRows : minRows + "-" + maxRows) + " rows each; batch "
+                    + batchPerWorker + " per worker, " + globalBatch + " in all";
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("from", from);
+            m.put("taskSlots", taskSlots);
+            m.put("blocks", blocks);
+            m.put("rowsPerBlock", new long[] {minRows, maxRows});
+            m.put("batchPerWorker", batchPerWorker);
+            m.put("globalBatch", globalBatch);
+            return m;
         }
     }
 
@@ -61,6 +87,7 @@ public record TrainingRecord(long seed, long iterations, long epochs, String sto
             cw.put("classRows", classWeights.classRows());
             training.put("classWeights", cw);
         }
+        training.put("blocking", blocking.toMap());
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("format", cache.format().settingName());
         c.put("bytes", cache.bytes());

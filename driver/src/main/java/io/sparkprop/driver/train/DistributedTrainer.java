@@ -52,6 +52,8 @@ public final class DistributedTrainer {
     /** Keys of the recorded configuration besides the settings. */
     private static final String NETWORK = "network";
     private static final String PARTITION_ROWS = "partition_rows";
+    /** S, the blocks (workers) trained on: recorded since train.batchSize became the per-worker batch. */
+    private static final String BLOCKS = "blocks";
     /** The local steps per round a run used (train.localSteps, or what auto chose), so a resume keeps it. */
     private static final String LOCAL_STEPS_CHOSEN = "local_steps_chosen";
     private final JavaSparkContext sc;
@@ -247,6 +249,11 @@ public final class DistributedTrainer {
         ParameterLayout layout = config.network().layout();
         int epochs = config.get(EPOCHS);
         IterationPlan plan = IterationPlan.of(train.partitionRows(), config.get(BATCH_SIZE));
+        if (config.get(BATCH_SIZE) > train.minPartitionRows()) {
+            LOG.warn("{} = {} rows per worker is more than the {} rows of the smallest of the {} blocks: a worker's batch is"
+                    + " capped to its rows ({} rows per iteration in all)", BATCH_SIZE.key(), config.get(BATCH_SIZE),
+                    train.minPartitionRows(), train.partitions(), plan.globalBatch());
+        }
         long perEpoch = plan.iterationsPerEpoch();
         UpdateRule rule = config.newUpdateRule(layout, perEpoch, epochs * perEpoch);
         int stateArrays = config.localOptimizerState() == Choice.LocalOptimizerState.AVERAGED ? rule.optimizer().stateArrays() : 0;
@@ -270,11 +277,12 @@ public final class DistributedTrainer {
         recorded.put(LOCAL_STEPS_CHOSEN, k);
         // a K set above 1 runs rounds of local steps even where an epoch of one iteration caps it to 1
         boolean local = k > 1 || config.localStepsCount() > 1;
-        Optimizer outer = local ? LocalStepsRound.outerOptimizer(config, layout.size()) : null;
+        TrainingConfig rounds = local ? LocalStepsChoice.outerStep(config, plan.partitions()) : config;
+        Optimizer outer = local ? LocalStepsRound.outerOptimizer(rounds, layout.size()) : null;
         TrainingState state = from != null ? TrainingState.restore(from, rule, outer, layout) : TrainingState.start(start, rule, outer);
         Round round = local
-                ? new LocalStepsRound(aggregator, config, plan, UUID.randomUUID().toString(), stateArrays, epochs * perEpoch, k,
-                        new UpdateRanges(train.sparse() && config.touchedOuterStep(), layout))
+                ? new LocalStepsRound(aggregator, rounds, plan, UUID.randomUUID().toString(), stateArrays, epochs * perEpoch, k,
+                        new UpdateRanges(train.sparse() && rounds.touchedOuterStep(), layout))
                 : new SynchronousRound(aggregator, config, plan, new UpdateRanges(train.sparse() && config.touchedSteps(), layout));
         logStart(train, plan, rule, round, aggregator.sharded());
         long maxIterations = config.get(MAX_ITERATIONS);
@@ -314,10 +322,11 @@ public final class DistributedTrainer {
     private void logStart(DataBlocks train, IterationPlan plan, UpdateRule rule, Round round, boolean sharded) {
         NetworkSpec spec = config.network();
         double dropout = config.get(DROPOUT);
-        LOG.info("training {} ({} parameters) on {} rows in {} partitions ({} MB cached, {} MB in float32): batch {}, {} iterations"
+        LOG.info("training {} ({} parameters) on {} rows in {} blocks ({} MB cached, {} MB in float32): batch {} per worker,"
+                        + " {} in all, {} iterations"
                         + " per epoch, {} epochs, optimizer {}, learning rate {}{}{}, {} aggregation", spec, spec.layout().size(),
-                train.rows(), train.partitions(), train.sizeInBytes() >> 20, train.float32SizeInBytes() >> 20, config.get(BATCH_SIZE),
-                plan.iterationsPerEpoch(), config.get(EPOCHS), config.get(OPTIMIZER), rule.schedule().describe(),
+                train.rows(), train.partitions(), train.sizeInBytes() >> 20, train.float32SizeInBytes() >> 20, plan.maxBatch(),
+                plan.globalBatch(), plan.iterationsPerEpoch(), config.get(EPOCHS), config.get(OPTIMIZER), rule.schedule().describe(),
                 dropout > 0 ? ", dropout " + dropout : "", round.describe(train.sparse()), sharded ? "sharded" : "driver");
     }
 
@@ -325,6 +334,7 @@ public final class DistributedTrainer {
     private Map<String, Object> recorded(DataBlocks train) {
         Map<String, Object> recorded = config.toMap();
         recorded.put(NETWORK, config.network().toString());
+        recorded.put(BLOCKS, train.partitions());
         recorded.put(PARTITION_ROWS, train.partitionRows());
         return recorded;
     }
@@ -347,6 +357,7 @@ public final class DistributedTrainer {
      * with what the checkpoint recorded, and the first difference is an error naming the setting.
      */
     private static void checkCompatible(Checkpoint c, Map<String, Object> now) {
+        checkBlocks(c, ((Number) now.get(BLOCKS)).intValue());
         List<String> keys = new ArrayList<>(List.of(NETWORK, PARTITION_ROWS));
         for (Setting<?> s : TrainingSettings.ALL) {
             if (!s.resumable()) {
@@ -365,6 +376,25 @@ public final class DistributedTrainer {
                         + key + " was " + then + " in the checkpointed run, now " + current
                         + "; a resumed run must keep it (or start in an empty checkpoint directory)");
             }
+        }
+    }
+
+    /**
+     * The same S as the checkpoint: train.batchSize is per worker, so S workers are S times its rows per
+     * step. A checkpoint without S was written when train.batchSize was the global batch: resuming it
+     * would silently change what its batch means, so it is refused.
+     */
+    private static void checkBlocks(Checkpoint c, int blocks) {
+        Object then = c.config().get(BLOCKS);
+        if (then == null) {
+            throw new IllegalArgumentException("cannot resume from the checkpoint at iteration " + c.iteration() + ": it records no"
+                    + " block count, it was written by a sparkprop whose " + BATCH_SIZE.key() + " was the global batch split over"
+                    + " the partitions (now it is per worker); finish it with that version, or start in an empty checkpoint directory");
+        }
+        if (((Number) then).intValue() != blocks) {
+            throw new IllegalArgumentException("cannot resume from the checkpoint at iteration " + c.iteration() + ": it trained on "
+                    + then + " blocks (task slots), this run has " + blocks + "; set data.partitions (partitions) = " + then
+                    + " to resume it on this cluster");
         }
     }
 

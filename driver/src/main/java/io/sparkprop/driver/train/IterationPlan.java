@@ -5,14 +5,16 @@ import io.sparkprop.core.data.DataBlock;
 import java.io.Serializable;
 
 /**
- * How a global batch of B rows is split over partitions holding n_p rows each (N in total):
+ * How a per-worker batch of b rows runs over partitions (workers) holding n_p rows each:
  * <pre>
- *   b_p = ceil(B * n_p / N)                 partition p's local batch
+ *   b_p = min(b, n_p)                       partition p's batch: the rows its task computes a step on
  *   iterations per epoch I = max_p ceil(n_p / b_p)
  *   iteration i of an epoch: partition p takes rows [i * b_p, min((i + 1) * b_p, n_p)) of its
  *   shuffled order; once i * b_p >= n_p it has run out and contributes count 0
+ *   global batch = sum_p b_p                (S b for S balanced blocks of at least b rows)
  * </pre>
- * Every partition thus finishes its rows in about N / B iterations, and an epoch shows every
+ * The batch a task computes on thus stays b whatever the number of workers (as in DDP and Horovod);
+ * balanced blocks (n_p equal to within one) finish their rows together, and an epoch shows every
  * example exactly once.
  */
 public final class IterationPlan implements Serializable {
@@ -22,33 +24,36 @@ public final class IterationPlan implements Serializable {
     private final int[] batch;
     private final int iterationsPerEpoch;
     private final int maxBatch;
+    private final long globalBatch;
 
-    private IterationPlan(int[] rows, int[] batch, int iterationsPerEpoch, int maxBatch) {
+    private IterationPlan(int[] rows, int[] batch, int iterationsPerEpoch, int maxBatch, long globalBatch) {
         this.rows = rows;
         this.batch = batch;
         this.iterationsPerEpoch = iterationsPerEpoch;
         this.maxBatch = maxBatch;
+        this.globalBatch = globalBatch;
     }
 
-    public static IterationPlan of(long[] partitionRows, int globalBatch) {
-        long total = 0;
+    /** The plan for a per-worker batch of {@code batch} rows over partitions of {@code partitionRows} rows. */
+    public static IterationPlan of(long[] partitionRows, int batch) {
         for (long n : partitionRows) {
             if (n <= 0 || n > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("partition rows must be in [1, 2^31), got " + n);
             }
-            total += n;
         }
         int[] rows = new int[partitionRows.length];
-        int[] batch = new int[partitionRows.length];
+        int[] perPartition = new int[partitionRows.length];
+        long global = 0;
         int iterations = 0;
         int maxBatch = 0;
         for (int p = 0; p < rows.length; p++) {
             rows[p] = (int) partitionRows[p];
-            batch[p] = (int) Math.min(rows[p], ((long) globalBatch * rows[p] + total - 1) / total);
-            iterations = Math.max(iterations, (rows[p] + batch[p] - 1) / batch[p]);
-            maxBatch = Math.max(maxBatch, batch[p]);
+            perPartition[p] = Math.min(rows[p], batch);
+            iterations = Math.max(iterations, (rows[p] + perPartition[p] - 1) / perPartition[p]);
+            maxBatch = Math.max(maxBatch, perPartition[p]);
+            global += perPartition[p];
         }
-        return new IterationPlan(rows, batch, iterations, maxBatch);
+        return new IterationPlan(rows, perPartition, iterations, maxBatch, global);
     }
 
     public int partitions() {
@@ -68,6 +73,11 @@ public final class IterationPlan implements Serializable {
     /** max_p b_p: the capacity of the executors' batch buffers. */
     public int maxBatch() {
         return maxBatch;
+    }
+
+    /** sum_p b_p: the rows one iteration computes on over all workers. */
+    public long globalBatch() {
+        return globalBatch;
     }
 
     public int iterationsPerEpoch() {

@@ -6,6 +6,9 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 import java.util.function.IntToDoubleFunction;
 
+import static io.sparkprop.driver.config.TrainingSettings.OUTER_LEARNING_RATE;
+import static io.sparkprop.driver.config.TrainingSettings.OUTER_MOMENTUM;
+
 /**
  * K, the local steps per round: train.localSteps, or the smallest power of two that keeps Spark's
  * fixed cost F of a round at most 10 % of it, at most one epoch's iterations. With one local step
@@ -22,8 +25,13 @@ import java.util.function.IntToDoubleFunction;
  *       T(m) = F + m C (m = 16, or an epoch if shorter), each the fastest of four timings after three
  *       warm-ups.</li>
  * </ul>
- * A K set above an epoch's iterations runs as rounds of one epoch (a round never crosses an epoch's
- * end); that K is the one logged and recorded.
+ * Either choice is then bounded by the samples a round averages over: K b S <= 32,768 for S workers
+ * of batch b (K at S = 2, b = 64 stays 256, the fastest K measured there; at S = 16 it is 32), since
+ * averaging S models after many local steps each loses accuracy as S grows (BENCHMARKS.md, "Local steps
+ * as the workers grow"). A K set above an epoch's iterations runs as rounds of one epoch (a round never
+ * crosses an epoch's end); that K is the one logged and recorded. From {@link #OUTER_STEP_WORKERS}
+ * workers on, auto and timed also take DiLoCo's outer Nesterov step (0.7, 0.9) where the outer step was
+ * left at plain averaging (1, 0): at 16 workers it recovered 0.7 to 1.2 points of Fashion-MNIST accuracy.
  */
 final class LocalStepsChoice {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStepsChoice.class);
@@ -31,6 +39,10 @@ final class LocalStepsChoice {
     private static final double ESTIMATED_FLOPS_PER_SECOND = 80e9;
     private static final double ESTIMATED_ROUND_SECONDS = 10e-3;
     private static final double ESTIMATED_SECONDS_PER_BYTE = 3e-9;
+    /** The most samples, K b S, one round of auto's or timed's averages over. */
+    static final long SAMPLES_PER_ROUND = 32_768;
+    /** The workers from which auto and timed take an outer Nesterov step. */
+    static final int OUTER_STEP_WORKERS = 8;
 
     private LocalStepsChoice() {
     }
@@ -52,7 +64,7 @@ final class LocalStepsChoice {
             return 1;
         }
         if (!timed) {
-            return estimated(parameters, plan.maxBatch(), stateArrays, perEpoch, true);
+            return estimated(parameters, plan.maxBatch(), stateArrays, perEpoch, plan.partitions(), true);
         }
         // 16 steps against 1: the compute difference must stand out of a round's timing noise
         int probe = Math.min(16, perEpoch);
@@ -68,7 +80,22 @@ final class LocalStepsChoice {
             }
         }
         double step = Math.max((many - one) / (probe - 1), 1e-6);
-        return choose("timed", Math.max(one - step, 0), step, perEpoch);
+        return choose("timed", Math.max(one - step, 0), step, Math.min(perEpoch, samplesBound(plan.maxBatch(), plan.partitions())));
+    }
+
+    /**
+     * The settings the rounds of local steps run with: {@code config}, or from {@link #OUTER_STEP_WORKERS}
+     * workers on with train.localSteps auto or timed and the outer step at plain averaging (1, 0), the
+     * same with DiLoCo's outer Nesterov step 0.7, 0.9 (logged). A pure function of the settings and the workers.
+     */
+    static TrainingConfig outerStep(TrainingConfig config, int workers) {
+        if (config.localStepsCount() > 0 || workers < OUTER_STEP_WORKERS || config.get(OUTER_LEARNING_RATE) != 1.0
+                || config.get(OUTER_MOMENTUM) != 0.0) {
+            return config;
+        }
+        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = 0.7 and {} = 0.9 (DiLoCo's), instead of plain"
+                + " averaging; set them to keep another", workers, OUTER_LEARNING_RATE.key(), OUTER_MOMENTUM.key());
+        return config.toBuilder().set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
     }
 
     /** A K from train.localSteps or a checkpoint, at most an epoch's iterations (a warning when it was more). */
@@ -81,30 +108,44 @@ final class LocalStepsChoice {
         return perEpoch;
     }
 
-    /** auto's K for P parameters, a largest local batch b, S travelling state arrays and an epoch's iterations. */
-    static int estimated(int parameters, int maxBatch, int stateArrays, int perEpoch, boolean log) {
+    /**
+     * auto's K for P parameters, a largest per-worker batch b, S travelling state arrays, an epoch's
+     * iterations (the rows per worker over b) and the workers: a pure function of them.
+     */
+    static int estimated(int parameters, int maxBatch, int stateArrays, int perEpoch, int workers, boolean log) {
         double step = 6.0 * parameters * maxBatch / ESTIMATED_FLOPS_PER_SECOND;
         double fixed = ESTIMATED_ROUND_SECONDS + ESTIMATED_SECONDS_PER_BYTE * 2 * 4.0 * parameters * (1 + stateArrays);
-        return choose(log ? "auto (estimated from the network and the batch)" : null, fixed, step, perEpoch);
+        return choose(log ? "auto (estimated from the network, the batch and " + workers + " workers)" : null, fixed, step,
+                Math.min(perEpoch, samplesBound(maxBatch, workers)));
+    }
+
+    /** The largest power of two K with K b S <= {@link #SAMPLES_PER_ROUND} (at least 1). */
+    static int samplesBound(int batch, int workers) {
+        int k = 1;
+        while (2L * k * batch * workers <= SAMPLES_PER_ROUND) {
+            k <<= 1;
+        }
+        return k;
     }
 
     /**
-     * The smallest power of two K with {@code fixed <= 0.1 (fixed + K step)}, at most {@code perEpoch};
-     * logged as {@code how} unless null.
+     * The smallest power of two K with {@code fixed <= 0.1 (fixed + K step)}, at most {@code most} (an
+     * epoch's iterations, or fewer where the samples bound says so); logged as {@code how} unless null.
      */
-    private static int choose(String how, double fixed, double step, int perEpoch) {
+    private static int choose(String how, double fixed, double step, int most) {
         double wanted = Math.ceil(9 * fixed / step);
         int k = 1;
-        while (k < wanted && k < perEpoch) {
+        while (k < wanted && k < most) {
             k <<= 1;
         }
-        k = Math.min(k, perEpoch);
+        k = Math.min(k, most);
         if (how == null) {
             return k;
         }
         LOG.info(String.format(Locale.ROOT, "local steps %s: K = %d (a round's fixed cost %.1f ms, one local step %.3g ms:"
-                + " the fixed cost is %.0f %% of a round of K steps; at most the %d iterations of an epoch)", how, k, fixed * 1e3,
-                step * 1e3, 100 * fixed / (fixed + k * step), perEpoch));
+                + " the fixed cost is %.0f %% of a round of K steps; at most %d: an epoch's iterations and K b S <= %d samples"
+                + " a round)", how, k, fixed * 1e3,
+                step * 1e3, 100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND));
         return k;
     }
 }

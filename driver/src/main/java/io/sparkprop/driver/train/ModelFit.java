@@ -12,6 +12,7 @@ import io.sparkprop.driver.data.FeatureColumns;
 import io.sparkprop.driver.data.FitInputs;
 import io.sparkprop.driver.data.FitBlocks;
 import io.sparkprop.driver.data.LabelColumns;
+import io.sparkprop.driver.data.TaskSlots;
 import io.sparkprop.driver.model.BaseModelCheck;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.model.TrainingRecord;
@@ -60,6 +61,8 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  */
 public final class ModelFit {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFit.class);
+    /** The setting that pins the block count (the job's data.partitions, the estimators' partitions). */
+    private static final String PARTITIONS_SETTING = "data.partitions";
 
     private final TrainingConfig settings;
     private final SavedModel.Task task;
@@ -123,7 +126,10 @@ public final class ModelFit {
         return this;
     }
 
-    /** Repartition the training rows (after the validation split) into this many partitions; 0 keeps them. */
+    /**
+     * Deal the training rows (after the validation split) into this many balanced blocks; 0: one block per
+     * task slot ({@link TaskSlots}).
+     */
     public ModelFit partitions(int n) {
         this.partitions = n;
         return this;
@@ -193,25 +199,36 @@ public final class ModelFit {
     /** Fits on {@code train}; {@code validation} may be null (then data.validation.fraction splits one off). */
     public Result run(Dataset<Row> train, Dataset<Row> validation) {
         long start = System.nanoTime();
-        FitInputs inputs = FitInputs.split(train, validation, settings.get(VALIDATION_FRACTION), settings.get(SEED), partitions);
+        FitInputs inputs = FitInputs.split(train, validation, settings.get(VALIDATION_FRACTION), settings.get(SEED));
         Shape shape = shape(inputs);
         TrainingConfig config = settings.toBuilder().network(shape.spec()).build();
         progress.accept("network: " + shape.spec() + " (" + shape.spec().layout().size() + " parameters)");
         TrainingRecord.ClassWeighting classWeights = classWeights(config, shape, inputs.train());
+        int slots = TaskSlots.of(train.sparkSession().sparkContext());
         BlockBuilder builder = features.readBy(BlockBuilder.forNetwork(shape.spec())
-                .labelColumns(labels.toArray(new String[0])).weight(weight));
+                .labelColumns(labels.toArray(new String[0])).weight(weight))
+                .balanced(partitions > 0 ? partitions : slots, partitions > 0, PARTITIONS_SETTING);
         try (FitBlocks blocks = FitBlocks.prepare(builder, inputs.train(), inputs.trainInput(), inputs.validation(),
                 inputs.validationInput(), rowNames, classWeights == null ? null : classWeights.asFloats(),
                 preparation(config, shape.classification()), progress,
                 raw -> ConstantFeatures.warnIfAll(raw, shape.featureNames(), warning))) {
-            progress.accept("training on " + blocks.train().rows() + " rows in " + blocks.train().partitions() + " partitions ("
+            TrainingRecord.Blocking blocking = blocking(config, blocks.train(), slots);
+            progress.accept("training on " + blocks.train().rows() + " rows in " + blocking.describe() + " ("
                     + blocks.cachedSize() + ")" + (blocks.validation() == null ? "" : ", validating on "
                     + blocks.validation().rows() + " rows"));
             if (base != null) {
                 progress.accept("warm start from " + baseName);
             }
-            return train(config, shape, classWeights, blocks, start);
+            return train(config, shape, classWeights, blocks, blocking, start);
         }
+    }
+
+    /** How the training rows were blocked: data.partitions or one block per task slot, the rows per block and the batch. */
+    private TrainingRecord.Blocking blocking(TrainingConfig config, DataBlocks train, int slots) {
+        long[] rows = train.partitionRows();
+        IterationPlan plan = IterationPlan.of(rows, config.get(BATCH_SIZE));
+        return new TrainingRecord.Blocking(partitions > 0 ? PARTITIONS_SETTING : "task slots", slots, train.partitions(),
+                train.minPartitionRows(), Arrays.stream(rows).max().orElse(0), plan.maxBatch(), plan.globalBatch());
     }
 
     /**
@@ -270,7 +287,8 @@ public final class ModelFit {
     }
 
     /** Trains (fresh, warm-started or resumed), evaluates and assembles the saved model. */
-    private Result train(TrainingConfig config, Shape shape, TrainingRecord.ClassWeighting classWeights, FitBlocks blocks, long start) {
+    private Result train(TrainingConfig config, Shape shape, TrainingRecord.ClassWeighting classWeights, FitBlocks blocks,
+                         TrainingRecord.Blocking blocking, long start) {
         DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(
                 blocks.train().rdd().context()), config).targetStandardization(blocks.targets());
         listeners.forEach(trainer::addListener);
@@ -287,7 +305,7 @@ public final class ModelFit {
         EvaluationMetrics baseMetrics = base == null ? null : trainer.evaluate(base.params(), evalBlocks);
         double seconds = (System.nanoTime() - start) / 1e9;
         TrainingRecord record = new TrainingRecord(config.get(SEED), result.iterations(), result.epochs(), result.stopReason(),
-                result.localSteps(), seconds, weight, classWeights, new TrainingRecord.Cache(blocks.format(),
+                result.localSteps(), seconds, weight, classWeights, blocking, new TrainingRecord.Cache(blocks.format(),
                 blocks.train().sizeInBytes(), blocks.float32Bytes()), metricsOn, metrics.toMapWithRows(), config.toMap());
         SavedModel model = new SavedModel(shape.spec(), result.parameters(),
                 shape.classification() ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION, shape.featureNames(),

@@ -83,7 +83,7 @@ class ExecutorLossTest {
                 });
                 DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                         TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
-                TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+                TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 10)
                         .set(EPOCHS, 2).set(MAX_ITERATIONS, 18L).set(SEED, 3L).set(LOCAL_STEPS, "1").build();
 
                 float[] undisturbed = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null).parameters();

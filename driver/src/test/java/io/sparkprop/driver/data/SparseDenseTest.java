@@ -55,7 +55,7 @@ class SparseDenseTest {
         assertEquals(0, dense.maxRowNonzeros());
         assertTrue(sparse.sizeInBytes() < dense.sizeInBytes() / 3, sparse.sizeInBytes() + " vs " + dense.sizeInBytes());
 
-        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "momentum").set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 30)
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "momentum").set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 10)
                 .set(EPOCHS, 2).set(SEED, 4L).build();
         float[] a = new DistributedTrainer(TestSpark.jsc(spark), config).fit(dense, null).parameters();
         float[] b = new DistributedTrainer(TestSpark.jsc(spark), config).fit(sparse, null).parameters();
@@ -85,7 +85,7 @@ class SparseDenseTest {
         for (String localSteps : new String[] {"1", "4"}) {
             for (String aggregation : new String[] {"driver", "sharded"}) {
                 TrainingConfig.Builder b = TrainingConfig.builder(wide).set(OPTIMIZER, localSteps.equals("1") ? "momentum" : "adam")
-                        .set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 30).set(EPOCHS, 2).set(SEED, 4L).set(LOCAL_STEPS, localSteps)
+                        .set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 10).set(EPOCHS, 2).set(SEED, 4L).set(LOCAL_STEPS, localSteps)
                         .set(LOCAL_OPTIMIZER_STATE, "reset").set(AGGREGATION, aggregation);
                 long[] bytes = new long[2];
                 float[] sparse = train(b.set(SPARSE_TRANSFER, true).build(), data, bytes, 0);
@@ -116,7 +116,7 @@ class SparseDenseTest {
         long[] bytes = new long[1];
         for (String localSteps : new String[] {"1", "4"}) {
             TrainingConfig.Builder b = TrainingConfig.builder(wide).set(OPTIMIZER, "sgd").set(LEARNING_RATE, 0.2)
-                    .set(CLIP_NORM, 0.5).set(BATCH_SIZE, 30).set(EPOCHS, 2).set(SEED, 4L).set(LOCAL_STEPS, localSteps);
+                    .set(CLIP_NORM, 0.5).set(BATCH_SIZE, 10).set(EPOCHS, 2).set(SEED, 4L).set(LOCAL_STEPS, localSteps);
             float[] dense = train(b.set(SPARSE_UPDATE, "dense").build(), data, bytes, 0);
             float[] touched = train(b.set(SPARSE_UPDATE, "touched").build(), data, bytes, 0);
             float[] auto = train(b.set(SPARSE_UPDATE, "auto").build(), data, bytes, 0);
@@ -125,7 +125,7 @@ class SparseDenseTest {
             assertFalse(Arrays.equals(dense, b.build().initialParameters()), "training moved nothing");
         }
         TrainingConfig.Builder adam = TrainingConfig.builder(wide).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01)
-                .set(BATCH_SIZE, 30).set(EPOCHS, 4).set(SEED, 4L).set(LOCAL_STEPS, "4");
+                .set(BATCH_SIZE, 10).set(EPOCHS, 4).set(SEED, 4L).set(LOCAL_STEPS, "4");
         TrainingConfig denseAdam = adam.set(SPARSE_UPDATE, "dense").build();
         TrainingConfig touchedAdam = adam.set(SPARSE_UPDATE, "touched").build();
         float[] dense = train(denseAdam, data, bytes, 0);

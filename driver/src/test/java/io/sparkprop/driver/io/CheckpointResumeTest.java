@@ -51,7 +51,7 @@ class CheckpointResumeTest {
     /** Adam with warm-up and cosine decay, 10 iterations per epoch, 3 epochs, validation and patience. */
     private static TrainingConfig.Builder config() {
         return TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.02).set(SCHEDULE, "cosine").set(WARMUP_STEPS, 3L)
-                .set(BATCH_SIZE, 40).set(EPOCHS, 3).set(SEED, 9L).set(PATIENCE, 5).set(CLIP_NORM, 5.0).set(WEIGHT_DECAY, 1e-4)
+                .set(BATCH_SIZE, 10).set(EPOCHS, 3).set(SEED, 9L).set(PATIENCE, 5).set(CLIP_NORM, 5.0).set(WEIGHT_DECAY, 1e-4)
                 // synchronous unless a test says otherwise: a stop at any iteration then falls between rounds
                 .set(LOCAL_STEPS, "1");
     }
@@ -111,7 +111,7 @@ class CheckpointResumeTest {
         assertTrue(refused.contains("train.learningRate was 0.02 in the checkpointed run, now 0.05"), refused);
         refused = assertThrows(IllegalArgumentException.class, () -> new DistributedTrainer(TestSpark.jsc(spark),
                 config().set(BATCH_SIZE, 20).set(CHECKPOINT_DIR, uri).build()).resume(data, null)).getMessage();
-        assertTrue(refused.contains("train.batchSize was 40 in the checkpointed run, now 20"), refused);
+        assertTrue(refused.contains("train.batchSize was 10 in the checkpointed run, now 20"), refused);
         // stopping, logging and evaluation settings may change
         TrainingResult resumed = new DistributedTrainer(TestSpark.jsc(spark), config().set(MAX_ITERATIONS, 6L).set(LOG_INTERVAL, 1L)
                 .set(EVAL_BATCH_SIZE, 7).set(CHECKPOINT_DIR, uri).build()).resume(data, null);

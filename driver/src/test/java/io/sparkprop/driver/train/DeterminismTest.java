@@ -53,7 +53,7 @@ public class DeterminismTest {
     }
 
     /**
-     * 64 partitions of 20 rows, batch 128 (2 rows per partition), 6 synchronous iterations, with driver
+     * 64 partitions of 20 rows, batch 2 per partition (128 in all), 6 synchronous iterations, with driver
      * and with sharded aggregation: {driver, sharded}.
      */
     public static float[][] trainSixtyFourPartitions(SparkSession spark) {
@@ -62,7 +62,7 @@ public class DeterminismTest {
         float[][] out = new float[2][];
         String[] ways = {"driver", "sharded"};
         for (int i = 0; i < 2; i++) {
-            TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 128)
+            TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 2)
                     .set(EPOCHS, 1).set(MAX_ITERATIONS, 6L).set(SEED, 3L).set(LOCAL_STEPS, "1").set(AGGREGATION, ways[i]).build();
             TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null);
             assertEquals(6, r.iterations());
@@ -80,7 +80,7 @@ public class DeterminismTest {
     static float[] trainDropout(SparkSession spark, String localSteps) {
         DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
-        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 10)
                 .set(EPOCHS, 3).set(MAX_ITERATIONS, 22L).set(SEED, 3L).set(DROPOUT, 0.3).set(LOCAL_STEPS, localSteps).build();
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null);
         assertEquals(22, r.iterations());
@@ -92,7 +92,7 @@ public class DeterminismTest {
     static float[] trainLocalSteps(SparkSession spark, int partitions) {
         DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, partitions));
-        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 10)
                 .set(EPOCHS, 3).set(MAX_ITERATIONS, 22L).set(SEED, 3L).set(LOCAL_STEPS, "4")
                 .set(LOCAL_OPTIMIZER_STATE, "averaged").set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null);
@@ -105,7 +105,7 @@ public class DeterminismTest {
     private static float[] train(SparkSession spark, int partitions, String aggregation) {
         DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, partitions));
-        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40)
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.01).set(BATCH_SIZE, (40 + partitions - 1) / partitions)
                 .set(EPOCHS, 3).set(MAX_ITERATIONS, 25L).set(SEED, 3L).set(AGGREGATION, aggregation).build();
         double[] seconds = new double[1];
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).addListener(new TrainingListener() {
@@ -162,7 +162,7 @@ public class DeterminismTest {
         try {
             DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                     TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 4));
-            TrainingConfig.Builder b = TrainingConfig.builder(SPEC).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 40).set(EPOCHS, 2)
+            TrainingConfig.Builder b = TrainingConfig.builder(SPEC).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 10).set(EPOCHS, 2)
                     .set(SEED, 3L).set(LOCAL_STEPS, "1");
             TrainingResult sync = new DistributedTrainer(TestSpark.jsc(spark), b.build()).fit(data, null);
             TrainingResult one = new DistributedTrainer(TestSpark.jsc(spark), b.set(OUTER_LEARNING_RATE, 0.5)

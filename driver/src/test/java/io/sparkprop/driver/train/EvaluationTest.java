@@ -54,7 +54,7 @@ class EvaluationTest {
         NetworkSpec spec = NetworkSpec.input(3).dense(32, "tanh").dense(2, "identity").loss("mse");
         DataBlocks data = BlockBuilder.forNetwork(spec).features("x").label("y").build(TestData.frame(spark, rows, schema, 2));
         TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.02).set(SCHEDULE, "constant")
-                .set(BATCH_SIZE, 40).set(EPOCHS, 20).set(SEED, 1L).build();
+                .set(BATCH_SIZE, 20).set(EPOCHS, 20).set(SEED, 1L).build();
         DistributedTrainer trainer = new DistributedTrainer(TestSpark.jsc(spark), config);
         TrainingResult r = trainer.fit(data, data);
         EvaluationMetrics m = trainer.evaluate(r.parameters(), data);
@@ -76,7 +76,7 @@ class EvaluationTest {
         // Labels unrelated to the training data: fitting the training set makes validation worse.
         DataBlocks validation = BlockBuilder.forNetwork(spec).build(TestData.frame(spark,
                 TestData.classification(60, 10, 3, 1.0, false, 2), TestData.VECTOR_SCHEMA, 2));
-        TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 20)
+        TrainingConfig config = TrainingConfig.builder(spec).set(OPTIMIZER, "adam").set(LEARNING_RATE, 0.05).set(BATCH_SIZE, 10)
                 .set(EPOCHS, 200).set(PATIENCE, 2).set(SEED, 5L).build();
         DistributedTrainer trainer = new DistributedTrainer(TestSpark.jsc(spark), config);
         TrainingResult r = trainer.fit(train, validation);

@@ -91,7 +91,7 @@ class LargeModelTest {
     void tenMillionParametersTrainForAFewRoundsOnOneGigabyteExecutors() {
         DataBlocks data = BlockBuilder.forNetwork(SPEC).build(TestData.frame(spark,
                 TestData.classification(256, 784, 10, 0.2, false, 6), TestData.VECTOR_SCHEMA, 2));
-        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3).set(BATCH_SIZE, 64)
+        TrainingConfig config = TrainingConfig.builder(SPEC).set(OPTIMIZER, "adam").set(LEARNING_RATE, 1e-3).set(BATCH_SIZE, 32)
                 .set(EPOCHS, 1).set(MAX_ITERATIONS, 4L).set(SEED, 2L).set(LOCAL_STEPS, "2").set(LOCAL_OPTIMIZER_STATE, "reset")
                 .set(AGGREGATION, "sharded").build();
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, null);

@@ -1,26 +1,45 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.driver.TestData;
+import io.sparkprop.driver.TestSpark;
+import io.sparkprop.driver.model.SavedModel;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
+import static io.sparkprop.driver.config.TrainingSettings.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Executors in separate JVMs (local-cluster[2,1,1024]) with Kryo registration required: every class
- * that crosses the wire must be registered, and the bits must match local[2] with the same partitions.
- * Both aggregation paths run: on the driver, and sharded (a shuffle between JVMs).
+ * Executors in separate JVMs (local-cluster[2,2,1024]: 4 task slots) with Kryo registration required:
+ * every class that crosses the wire must be registered, and the bits must match local[4] with the same
+ * partitions. Both aggregation paths run: on the driver, and sharded (a shuffle between JVMs); and a
+ * whole fit on one balanced block per task slot (the rows dealt out by a shuffle between JVMs).
  */
 class LocalClusterTest {
     @Test
-    void localClusterGivesTheSameBitsAsLocalTwo() {
-        float[][] cluster = trainBoth("local-cluster[2,1,1024]");
-        float[][] local = trainBoth("local[2]");
+    void localClusterGivesTheSameBitsAsLocalFour() {
+        float[][] cluster = trainBoth("local-cluster[2,2,1024]");
+        float[][] local = trainBoth("local[4]");
         assertArrayEquals(local[0], cluster[0]);
         assertArrayEquals(local[1], cluster[1]);
         assertArrayEquals(local[2], cluster[2], "local steps");
         assertArrayEquals(local[3], cluster[3], "dropout");
+        assertArrayEquals(local[4], cluster[4], "a fit on one block per task slot");
     }
 
     private static float[][] trainBoth(String master) {
-        return DeterminismTest.trainEachWay(master);
+        SparkSession spark = TestSpark.start(master);
+        try {
+            float[][] each = DeterminismTest.trainEachWay(spark);
+            ModelFit.Result fit = new ModelFit(TrainingConfig.builder().parse(LOG_INTERVAL, "0").parse(SEED, "3")
+                    .parse(BATCH_SIZE, "16").parse(EPOCHS, "2").parse(LOCAL_STEPS, "4").parse(HIDDEN, "8").build(),
+                    SavedModel.Task.CLASSIFICATION).features("features").label("label")
+                    .run(TestData.frame(spark, TestData.classification(480, 12, 3, 1.0, false, 11), TestData.VECTOR_SCHEMA, 5), null);
+            assertEquals(4, fit.partitions(), master + ": one block per task slot");
+            return new float[][] {each[0], each[1], each[2], each[3], fit.model().params()};
+        } finally {
+            spark.stop();
+        }
     }
 }

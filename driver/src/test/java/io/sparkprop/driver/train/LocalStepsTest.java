@@ -40,9 +40,9 @@ class LocalStepsTest {
         spark.stop();
     }
 
-    /** Adam, 800 rows in 4 partitions, batch 80: 10 iterations per epoch, rounds of 4 local steps. */
+    /** Adam, 800 rows in 4 partitions, batch 20 per worker: 10 iterations per epoch, rounds of 4 local steps. */
     private static TrainingConfig.Builder config() {
-        return TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 80).set(EPOCHS, 30).set(SEED, 4L)
+        return TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 20).set(EPOCHS, 30).set(SEED, 4L)
                 .set(LOG_INTERVAL, 0L).set(LOCAL_STEPS, "4");
     }
 
@@ -100,26 +100,60 @@ class LocalStepsTest {
 
     /**
      * auto's estimate, worked by hand: a step costs C = 6 P b / 80e9 s, a round F = 10 ms + 3 ns x 8 P (1 + S)
-     * bytes, and K is the smallest power of two >= 9 F / C, at most an epoch.
+     * bytes, and K is the smallest power of two >= 9 F / C, at most an epoch and at most the largest power
+     * of two with K b W <= 32,768 samples a round (W workers).
      */
     @Test
     void autoEstimatesTheSameKOnEveryMachine() {
-        // Fashion-MNIST 784-256-128-10 (P = 235,146), batch 128 on 2 partitions (b = 64), Adam's two moments
+        // Fashion-MNIST 784-256-128-10 (P = 235,146), batch b = 64 per worker on 2 workers, Adam's two moments
         // travelling: C = 1.1288 ms, F = 26.93 ms, 9 F / C = 214.7 -> 256 (the fastest K measured in BENCHMARKS.md)
-        assertEquals(256, LocalStepsChoice.estimated(235_146, 64, 2, 469, false));
+        assertEquals(256, LocalStepsChoice.estimated(235_146, 64, 2, 469, 2, false));
         // the same without travelling state (S = 0): F = 15.64 ms, 9 F / C = 124.7 -> 128
-        assertEquals(128, LocalStepsChoice.estimated(235_146, 64, 0, 469, false));
+        assertEquals(128, LocalStepsChoice.estimated(235_146, 64, 0, 469, 2, false));
         // the MNIST-10k default 784-128-10 (P = 101,770) on 8,000 rows: 318 wanted, but one epoch is 63 iterations
-        assertEquals(63, LocalStepsChoice.estimated(101_770, 64, 2, 63, false));
+        assertEquals(63, LocalStepsChoice.estimated(101_770, 64, 2, 63, 2, false));
         // a wide model on a large local batch: P = 10M, b = 4096: C = 3.072 s, F = 0.73 s, 9 F / C = 2.14 -> 4
-        assertEquals(4, LocalStepsChoice.estimated(10_000_000, 4096, 2, 1000, false));
+        assertEquals(4, LocalStepsChoice.estimated(10_000_000, 4096, 2, 1000, 2, false));
         // and the data decides nothing else: the same shape gives the same K however the epoch is timed
-        assertEquals(1, LocalStepsChoice.estimated(235_146, 64, 2, 1, false));
+        assertEquals(1, LocalStepsChoice.estimated(235_146, 64, 2, 1, 2, false));
+    }
+
+    /** The Fashion-MNIST shape (cost wants 256) as the workers grow: K = min(256, 32,768 / (64 W)), epoch 60,000 / W / 64. */
+    @Test
+    void autoBoundsTheSamplesARoundAveragesAsTheWorkersGrow() {
+        int[][] table = {
+                // workers, an epoch's iterations ceil(60,000 / W / 64), K
+                {1, 938, 256}, {2, 469, 256}, {4, 235, 128}, {8, 118, 64}, {16, 59, 32}, {32, 30, 16}, {64, 15, 8}};
+        for (int[] row : table) {
+            assertEquals(row[2], LocalStepsChoice.estimated(235_146, 64, 2, row[1], row[0], false), row[0] + " workers");
+        }
+        // a larger per-worker batch halves K: 16 workers of 256 rows, 8 steps (32,768 samples)
+        assertEquals(8, LocalStepsChoice.estimated(235_146, 256, 2, 15, 16, false));
+        // beyond 32,768 samples in one step: synchronous
+        assertEquals(1, LocalStepsChoice.samplesBound(1024, 64));
+    }
+
+    /** The outer step auto takes: DiLoCo's Nesterov (0.7, 0.9) from 8 workers on, where it was left at plain averaging. */
+    @Test
+    void autoTakesAnOuterNesterovStepFromEightWorkersOn() {
+        TrainingConfig auto = TrainingConfig.builder(REGRESSION).build();
+        Object[][] table = {
+                // workers, settings' outer (rate, momentum), K set, outer taken (rate, momentum)
+                {4, 1.0, 0.0, "auto", 1.0, 0.0}, {7, 1.0, 0.0, "auto", 1.0, 0.0}, {8, 1.0, 0.0, "auto", 0.7, 0.9},
+                {64, 1.0, 0.0, "timed", 0.7, 0.9}, {16, 0.5, 0.0, "auto", 0.5, 0.0}, {16, 1.0, 0.5, "auto", 1.0, 0.5},
+                {16, 1.0, 0.0, "16", 1.0, 0.0}};
+        for (Object[] row : table) {
+            TrainingConfig c = auto.toBuilder().set(OUTER_LEARNING_RATE, (Double) row[1]).set(OUTER_MOMENTUM, (Double) row[2])
+                    .set(LOCAL_STEPS, (String) row[3]).build();
+            TrainingConfig taken = LocalStepsChoice.outerStep(c, (Integer) row[0]);
+            assertEquals(row[4], taken.get(OUTER_LEARNING_RATE), java.util.Arrays.toString(row));
+            assertEquals(row[5], taken.get(OUTER_MOMENTUM), java.util.Arrays.toString(row));
+        }
     }
 
     @Test
     void autoIsTheDefaultAndChoosesFromTheShape() {
-        TrainingConfig c = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 80).set(EPOCHS, 1)
+        TrainingConfig c = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 20).set(EPOCHS, 1)
                 .set(SEED, 4L).set(LOG_INTERVAL, 0L).build();
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), c).fit(data, null);
         assertEquals(10, r.localSteps(), "a tiny network: the estimate wants more steps than one epoch's 10");

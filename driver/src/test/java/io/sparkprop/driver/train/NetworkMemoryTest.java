@@ -29,7 +29,7 @@ class NetworkMemoryTest {
     /** 784-8192-512-10: 10,630,666 parameters. */
     private static final int[] TEN_MILLION = {784, 8192, 512, 10};
 
-    /** The shipped defaults: adam, local steps (auto) with averaged state, batch 128, no dropout, a validation split. */
+    /** adam, local steps (auto) with averaged state, batch 128 per worker, no dropout, a validation split. */
     private static NetworkMemory defaults(int[] sizes) {
         return new NetworkMemory(sizes, 1, "adam", 128, true, true, false, true);
     }
@@ -209,7 +209,9 @@ class NetworkMemoryTest {
      */
     @Test
     void aRoundOverMaxResultSizeIsRefusedBeforeItRuns() throws Exception {
-        try (SparkSession spark = TestSpark.start("local[2]", java.util.Map.of("spark.driver.maxResultSize", "1m"))) {
+        // 4 task slots (spark.default.parallelism), so the estimator trains on 4 blocks
+        try (SparkSession spark = TestSpark.start("local[2]", java.util.Map.of("spark.driver.maxResultSize", "1m",
+                "spark.default.parallelism", "4"))) {
             List<Row> rows = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 double[] x = new double[50];
@@ -249,7 +251,7 @@ class NetworkMemoryTest {
                     .setMaxIter(1);
             String m = assertThrows(IllegalArgumentException.class, () -> classifier.fit(data)).getMessage();
             assertTrue(m.startsWith("the network 4-8000-6000-2 (48,058,002 parameters, 184 MiB per broadcast of its weights)"
-                    + " needs about 754 MiB on each executor"), m);
+                    + " needs about 744 MiB on each executor"), m);
             assertTrue(m.contains("more than the 468 MiB that spark.executor.memory = 768m leaves after Spark's 300 MiB reserve;"
                     + " raise spark.executor.memory"), m);
             assertEquals(0, spark.sparkContext().getPersistentRDDs().size(), "nothing was cached");

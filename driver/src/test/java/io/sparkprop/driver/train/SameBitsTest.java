@@ -24,7 +24,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -72,7 +74,7 @@ class SameBitsTest {
     /** Settings as text: key, value, key, value, ... */
     private static TrainingConfig config(NetworkSpec spec, String... settings) {
         TrainingConfig.Builder b = TrainingConfig.builder(spec).parse(LOG_INTERVAL, "3").parse(SEED, "5")
-                .parse(BATCH_SIZE, "40").parse(EPOCHS, "2").parse(LEARNING_RATE, "0.01").parse(LOCAL_STEPS, "1");
+                .parse(BATCH_SIZE, "10").parse(EPOCHS, "2").parse(LEARNING_RATE, "0.01").parse(LOCAL_STEPS, "1");
         for (int i = 0; i < settings.length; i += 2) {
             b.parse(byKey(settings[i]), settings[i + 1]);
         }
@@ -99,11 +101,11 @@ class SameBitsTest {
         runs.put("early-stopping", () -> train(config(SPEC, "train.epochs", "6", "train.patience", "1", "train.learningRate", "0.2"),
                 dense, validation));
         runs.put("sparse-synchronous-sgd", () -> train(config(WIDE, "train.optimizer", "sgd", "train.learningRate", "0.1",
-                "train.batchSize", "30"), sparse, null));
+                "train.batchSize", "10"), sparse, null));
         runs.put("sparse-local-steps-touched", () -> train(config(WIDE, "train.localSteps", "4", "train.sparseUpdate", "touched",
-                "train.batchSize", "30"), sparse, null));
+                "train.batchSize", "10"), sparse, null));
         runs.put("sparse-driver-dense-transfer", () -> train(config(WIDE, "train.sparseTransfer", "false",
-                "train.aggregation", "driver", "train.batchSize", "30"), sparse, null));
+                "train.aggregation", "driver", "train.batchSize", "10"), sparse, null));
         runs.put("resume-synchronous", () -> resumed(dir.resolve("sync"), "1"));
         runs.put("resume-local-steps", () -> resumed(dir.resolve("local"), "4"));
         runs.put("warm-start", () -> {
@@ -148,6 +150,30 @@ class SameBitsTest {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * What the new blocking changes, and only that: the 480 rows interleaved so that row i of the input
+     * order is row i / 4 of old partition i mod 4, dealt into 4 balanced blocks from 1 and from 7 input
+     * partitions, are the old 4 partitions again, so a synchronous run ends with the same bits as on them.
+     */
+    @Test
+    void balancedBlocksOfInterleavedRowsTrainAsTheOldPartitions() {
+        List<Row> rows = TestData.classification(480, 12, 3, 1.0, false, 11);
+        List<Row> interleaved = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            interleaved.add(rows.get((i % 4) * 120 + i / 4));
+        }
+        String expected = sha256(train(config(SPEC), dense, null));
+        for (int inputs : new int[] {1, 7}) {
+            DataBlocks dealt = BlockBuilder.forNetwork(SPEC).balanced(4, true, "data.partitions")
+                    .build(TestData.frame(spark, interleaved, TestData.VECTOR_SCHEMA, inputs));
+            try {
+                assertEquals(expected, sha256(train(config(SPEC), dealt, null)), inputs + " input partitions");
+            } finally {
+                dealt.unpersist();
+            }
         }
     }
 

@@ -39,7 +39,8 @@ public final class JobSettings {
                     "The row weight column (Spark ML: weightCol): a finite number >= 0 per row that weighs its loss, its"
                             + " gradient and the metrics (train and evaluate); empty for all weights 1. Never a feature."),
             Setting.integer("data.partitions", null, 0, Bounds.atLeast(0),
-                    "Number of partitions (cached blocks) to train on; 0 uses Spark's default parallelism."),
+                    "Balanced blocks (workers) to train on, rows dealt out by their order in the input; 0: one per task slot"
+                            + " (defaultParallelism / spark.task.cpus; local[N]: N). A resumed run keeps its checkpoint's count."),
             Setting.bool("data.csv.header", null, true, "CSV: whether the first line is a header naming the columns."),
             Setting.string("data.csv.delimiter", null, ",", "CSV: the field delimiter."),
             Setting.choice("model.task", null, "classification", List.of("classification", "regression"),

@@ -206,7 +206,7 @@ public final class TrainJob {
         ModelFit fit = new ModelFit(settings, classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION)
                 .labels(labels)
                 .weight(weight)
-                .partitions(format.equals("idx") ? 0 : partitions)
+                .partitions(partitions)
                 .imageFeatures(format.equals("idx"))
                 .resume(true)
                 .provenance(provenance)

@@ -28,7 +28,7 @@ class RetrainDriverKillTest {
     Path tmp;
 
     private String[] args(Path registry, Path data, Path holdout, String runId) {
-        return RetrainFixture.retrain(registry.toString(), data, holdout, "--run-id", runId, "--conf", "train.batchSize=16",
+        return RetrainFixture.retrain(registry.toString(), data, holdout, "--run-id", runId, "--conf", "train.batchSize=8",
                 "--conf", "train.epochs=3", "--conf", "train.checkpoint.interval=5");
     }
 

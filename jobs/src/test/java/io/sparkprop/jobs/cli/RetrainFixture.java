@@ -78,7 +78,7 @@ final class RetrainFixture {
         List<String> args = new ArrayList<>(List.of("retrain", "--registry", registry, "--name", NAME,
                 "--format", "csv", "--data", data.toString(), "--validation", holdout.toString(), "--features", "*",
                 "--label", "label", "--conf", "model.hidden=8", "--conf", "data.standardize=true",
-                "--conf", "train.batchSize=64", "--conf", "train.learningRate=0.01", "--conf", "train.logInterval=0",
+                "--conf", "train.batchSize=32", "--conf", "train.learningRate=0.01", "--conf", "train.logInterval=0",
                 "--conf", "data.partitions=2", "--conf", "train.epochs=2"));
         args.addAll(Arrays.asList(extra));
         return args.toArray(new String[0]);

@@ -58,7 +58,7 @@ class JobConfigTest {
         assertEquals(List.of("train.epochs = 5   (--epochs)", "spark.executor.memory = 2g   (--conf)"), c.describeChanged());
         assertTrue(c.describe().contains("train.seed = 42   (job file job.conf)"), c.describe().toString());
         assertTrue(c.describe().contains("train.learningRate = 0.0030   (--conf)"), c.describe().toString());
-        assertTrue(c.describe().contains("train.batchSize = 128   (default)"), c.describe().toString());
+        assertTrue(c.describe().contains("train.batchSize = 64   (default)"), c.describe().toString());
         assertEquals(schema.entries().size() + 1, c.describe().size(), "every declared key and the one spark key");
     }
 

@@ -5,6 +5,7 @@ import io.sparkprop.core.nn.Batch;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A block of examples held in memory: what one Spark partition caches. Features are either dense
@@ -143,6 +144,121 @@ public final class DataBlock implements Serializable {
         return dense(to - from, cols, Arrays.copyOfRange(dense, from * cols, to * cols), targetWidth,
                 Arrays.copyOfRange(targets, from * targetWidth, to * targetWidth))
                 .withWeights(weights == null ? null : Arrays.copyOfRange(weights, from, to));
+    }
+
+    /**
+     * Rows {@code first, first + step, first + 2 step, ...} of a dense float32 or sparse block, in that
+     * order, as a new block (copies): the piece of a block that goes to one balanced block.
+     */
+    public DataBlock strided(int first, int step) {
+        if (compact != null) {
+            throw new IllegalArgumentException("strided takes a dense float32 or sparse block, not a compact one");
+        }
+        int n = first >= rows ? 0 : (rows - first + step - 1) / step;
+        float[] t = new float[n * targetWidth];
+        float[] w = weights == null ? null : new float[n];
+        float[] x = sparse == null ? new float[n * cols] : null;
+        int[] indptr = sparse == null ? null : new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            int r = first + i * step;
+            System.arraycopy(targets, r * targetWidth, t, i * targetWidth, targetWidth);
+            if (w != null) {
+                w[i] = weights[r];
+            }
+            if (x != null) {
+                System.arraycopy(dense, r * cols, x, i * cols, cols);
+            } else {
+                indptr[i + 1] = indptr[i] + sparse.indptr()[r + 1] - sparse.indptr()[r];
+            }
+        }
+        if (x != null) {
+            return dense(n, cols, x, targetWidth, t).withWeights(w);
+        }
+        int[] indices = new int[indptr[n]];
+        float[] values = new float[indptr[n]];
+        for (int i = 0; i < n; i++) {
+            int from = sparse.indptr()[first + i * step];
+            System.arraycopy(sparse.indices(), from, indices, indptr[i], indptr[i + 1] - indptr[i]);
+            System.arraycopy(sparse.values(), from, values, indptr[i], indptr[i + 1] - indptr[i]);
+        }
+        return sparse(new CsrMatrix(n, cols, indptr, indices, values), targetWidth, t).withWeights(w);
+    }
+
+    /**
+     * The rows of {@code blocks} one after another, as one block (copies). All dense float32 gives a
+     * dense block; any sparse one gives a sparse block (dense rows stored by their non-zeros). Weights
+     * are kept when any block is weighted (an unweighted block's rows weigh 1).
+     */
+    public static DataBlock concat(List<DataBlock> blocks) {
+        DataBlock head = blocks.get(0);
+        int rows = 0;
+        long nnz = 0;
+        boolean sparse = false;
+        boolean weighted = false;
+        for (DataBlock b : blocks) {
+            if (b.cols != head.cols || b.targetWidth != head.targetWidth || b.compact != null) {
+                throw new IllegalArgumentException("concat takes dense float32 or sparse blocks of the same widths");
+            }
+            rows += b.rows;
+            sparse |= b.sparse != null;
+            weighted |= b.weights != null;
+            nnz += b.sparse != null ? b.sparse.indptr()[b.rows] : countNonzeros(b.dense);
+        }
+        float[] t = new float[rows * head.targetWidth];
+        float[] w = weighted ? new float[rows] : null;
+        float[] x = sparse ? null : new float[rows * head.cols];
+        int[] indptr = sparse ? new int[rows + 1] : null;
+        int[] indices = sparse ? new int[(int) nnz] : null;
+        float[] values = sparse ? new float[(int) nnz] : null;
+        int at = 0;
+        for (DataBlock b : blocks) {
+            System.arraycopy(b.targets, 0, t, at * head.targetWidth, b.targets.length);
+            if (w != null) {
+                if (b.weights != null) {
+                    System.arraycopy(b.weights, 0, w, at, b.rows);
+                } else {
+                    Arrays.fill(w, at, at + b.rows, 1f);
+                }
+            }
+            if (x != null) {
+                System.arraycopy(b.dense, 0, x, at * head.cols, b.dense.length);
+            } else {
+                for (int r = 0; r < b.rows; r++) {
+                    indptr[at + r + 1] = b.appendRow(r, indptr[at + r], indices, values);
+                }
+            }
+            at += b.rows;
+        }
+        DataBlock joined = x != null ? dense(rows, head.cols, x, head.targetWidth, t)
+                : sparse(new CsrMatrix(rows, head.cols, indptr, indices, values), head.targetWidth, t);
+        return joined.withWeights(w);
+    }
+
+    private static long countNonzeros(float[] values) {
+        long n = 0;
+        for (float v : values) {
+            n += v != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Writes row r's non-zeros at {@code indices, values [at, ...)}; returns the end. */
+    private int appendRow(int r, int at, int[] indices, float[] values) {
+        if (sparse != null) {
+            int from = sparse.indptr()[r];
+            int n = sparse.indptr()[r + 1] - from;
+            System.arraycopy(sparse.indices(), from, indices, at, n);
+            System.arraycopy(sparse.values(), from, values, at, n);
+            return at + n;
+        }
+        for (int c = 0; c < cols; c++) {
+            float v = dense[r * cols + c];
+            if (v != 0) {
+                indices[at] = c;
+                values[at++] = v;
+            }
+        }
+        return at;
     }
 
     /** Approximate bytes held: the arrays' payloads (the compact ones when compact). */

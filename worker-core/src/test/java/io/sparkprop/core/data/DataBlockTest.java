@@ -119,4 +119,28 @@ class DataBlockTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {20, 21, 30, 31}, mid.targets());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.denseRows(2, 4));
     }
+
+    /** Rows 1, 4 of a dense block then rows 0, 3 of another: the values x[r][c] = 10 r + c + 1 in that order. */
+    @Test
+    void stridedPiecesConcatenateInOrder() {
+        DataBlock joined = DataBlock.concat(java.util.List.of(denseBlock().strided(1, 3), denseBlock().strided(0, 3)));
+        assertEquals(4, joined.rows());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {11, 12, 13, 41, 42, 43, 1, 2, 3, 31, 32, 33}, joined.dense());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, -1, 4, -4, 0, 0, 3, -3}, joined.targets());
+        assertEquals(0, denseBlock().strided(6, 3).rows());
+    }
+
+    /** Sparse rows 2, 5 (3 non-zeros each) and a dense weighted row: one sparse block, dense zeros dropped, weights 1 filled in. */
+    @Test
+    void sparseAndDenseConcatenateSparseWithTheirWeights() {
+        DataBlock sparse = sparseBlock().strided(2, 3);
+        DataBlock dense = DataBlock.dense(1, COLS, new float[] {0, 7, 0}, 1, new float[] {9}).withWeights(new float[] {0.5f});
+        DataBlock joined = DataBlock.concat(java.util.List.of(sparse, dense));
+        assertTrue(joined.isSparse());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 3, 6, 7}, java.util.Arrays.copyOf(joined.sparse().indptr(), 4));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1, 2, 0, 1, 2, 1}, joined.sparse().indices());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {21, 22, 23, 51, 52, 53, 7}, joined.sparse().values());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2, 5, 9}, joined.targets());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 1, 0.5f}, joined.weights());
+    }
 }
