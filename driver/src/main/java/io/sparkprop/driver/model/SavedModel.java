@@ -3,6 +3,7 @@ package io.sparkprop.driver.model;
 import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.core.nn.NetworkSpec;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,14 @@ public final class SavedModel {
      *                      prediction is y = z * std + mean (std > 0); null for none (the identity)
      * @param training      free-form training metadata (data paths, configuration, seed, iterations, metrics)
      */
+    /** A model fitted now by this version, with the standardisations its fit used (null: none). */
+    public static SavedModel fitted(NetworkSpec spec, float[] params, Task task, List<String> featureNames, List<String> classLabels,
+                                    List<String> targetNames, Standardizer features, Standardizer targets, Map<String, Object> training) {
+        return new SavedModel(spec, params, task, featureNames, classLabels, targetNames, features == null ? null : features.mean(),
+                features == null ? null : features.std(), targets == null ? null : targets.mean(),
+                targets == null ? null : targets.std(), training, Instant.now().toString(), runningVersion());
+    }
+
     public SavedModel(NetworkSpec spec, float[] params, Task task, List<String> featureNames, List<String> classLabels,
                       List<String> targetNames, float[] featureMean, float[] featureStd, float[] targetMean, float[] targetStd,
                       Map<String, Object> training, String createdAt, String sparkpropVersion) {

@@ -2,8 +2,15 @@ package io.sparkprop.driver.model;
 
 import io.sparkprop.core.data.CacheFormat;
 
+import io.sparkprop.driver.config.ClassWeights;
+
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static io.sparkprop.driver.config.TrainingSettings.CLASS_WEIGHTS;
 
 /**
  * What a saved model records of the fit that made it (model.json's {@code training}), after the
@@ -29,6 +36,25 @@ public record TrainingRecord(long seed, long iterations, long epochs, String sto
 
     /** train.classWeights as set, the weight of each class and the training rows of each class. */
     public record ClassWeighting(String setting, double[] weights, long[] classRows) {
+        /**
+         * train.classWeights ({@code text}) resolved against the training rows per class, which
+         * {@code classRows} counts only when weights are asked for; null for none.
+         */
+        public static ClassWeighting resolve(String text, boolean classification, Supplier<long[]> classRows,
+                                             Consumer<String> progress) {
+            if (ClassWeights.isNone(text)) {
+                return null;
+            }
+            if (!classification) {
+                throw new IllegalArgumentException(CLASS_WEIGHTS.key() + " = '" + text + "' applies to classification"
+                        + " only, this fit is a regression (set it to none)");
+            }
+            long[] rows = classRows.get();
+            double[] weights = ClassWeights.resolve(text, rows);
+            progress.accept("class weights (" + CLASS_WEIGHTS.key() + " = " + text + "): " + Arrays.toString(weights));
+            return new ClassWeighting(text, weights, rows);
+        }
+
         /** The weights as the blocks take them. */
         public float[] asFloats() {
             float[] out = new float[weights.length];
@@ -43,11 +69,19 @@ public record TrainingRecord(long seed, long iterations, long epochs, String sto
      * The training blocks: chosen by {@code from} ("task slots" or the setting that pinned the count), S
      * blocks of minRows..maxRows rows, the per-worker batch and the global batch of an iteration.
      */
+    private static final String TASK_SLOTS = "task slots";
+
     public record Blocking(String from, int taskSlots, int blocks, long minRows, long maxRows, int batchPerWorker,
                            long globalBatch) {
+        /** The blocking of {@code rows} per block: pinned by data.partitions, or one block per task slot. */
+        public static Blocking of(String pinnedBy, int taskSlots, long[] rows, int batchPerWorker, long globalBatch) {
+            return new Blocking(pinnedBy != null ? pinnedBy : TASK_SLOTS, taskSlots, rows.length,
+                    Arrays.stream(rows).min().orElse(0), Arrays.stream(rows).max().orElse(0), batchPerWorker, globalBatch);
+        }
+
         /** "4 blocks, one per task slot, 120-121 rows each; batch 64 per worker, 256 in all". */
         public String describe() {
-            return blocks + " blocks, " + (from.equals("task slots") ? "one per task slot" : from + " = " + blocks + " (" + taskSlots
+            return blocks + " blocks, " + (from.equals(TASK_SLOTS) ? "one per task slot" : from + " = " + blocks + " (" + taskSlots
                     + " task slots)") + ", " + (minRows == maxRows ? "" + minRows : minRows + "-" + maxRows) + " rows each; batch "
                     + batchPerWorker + " per worker, " + globalBatch + " in all";
         }

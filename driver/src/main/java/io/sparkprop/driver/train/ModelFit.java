@@ -3,7 +3,6 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.data.CacheFormat;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.config.Choice;
-import io.sparkprop.driver.config.ClassWeights;
 import io.sparkprop.driver.data.BadRowSearch;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.ConstantFeatures;
@@ -22,9 +21,7 @@ import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,7 +200,9 @@ public final class ModelFit {
         Shape shape = shape(inputs);
         TrainingConfig config = settings.toBuilder().network(shape.spec()).build();
         progress.accept("network: " + shape.spec() + " (" + shape.spec().layout().size() + " parameters)");
-        TrainingRecord.ClassWeighting classWeights = classWeights(config, shape, inputs.train());
+        TrainingRecord.ClassWeighting classWeights = TrainingRecord.ClassWeighting.resolve(config.get(CLASS_WEIGHTS),
+                shape.classification(), () -> new LabelColumns(labels, rowNames, warning).classRows(inputs.train(),
+                        shape.spec().outputWidth()), progress);
         int slots = TaskSlots.of(train.sparkSession().sparkContext());
         BlockBuilder builder = features.readBy(BlockBuilder.forNetwork(shape.spec())
                 .labelColumns(labels.toArray(new String[0])).weight(weight))
@@ -212,7 +211,9 @@ public final class ModelFit {
                 inputs.validationInput(), rowNames, classWeights == null ? null : classWeights.asFloats(),
                 preparation(config, shape.classification()), progress,
                 raw -> ConstantFeatures.warnIfAll(raw, shape.featureNames(), warning))) {
-            TrainingRecord.Blocking blocking = blocking(config, blocks.train(), slots);
+            IterationPlan plan = IterationPlan.of(blocks.train().partitionRows(), config.get(BATCH_SIZE));
+            TrainingRecord.Blocking blocking = TrainingRecord.Blocking.of(partitions > 0 ? PARTITIONS_SETTING : null, slots,
+                    blocks.train().partitionRows(), plan.maxBatch(), plan.globalBatch());
             progress.accept("training on " + blocks.train().rows() + " rows in " + blocking.describe() + " ("
                     + blocks.cachedSize() + ")" + (blocks.validation() == null ? "" : ", validating on "
                     + blocks.validation().rows() + " rows"));
@@ -221,14 +222,6 @@ public final class ModelFit {
             }
             return train(config, shape, classWeights, blocks, blocking, start);
         }
-    }
-
-    /** How the training rows were blocked: data.partitions or one block per task slot, the rows per block and the batch. */
-    private TrainingRecord.Blocking blocking(TrainingConfig config, DataBlocks train, int slots) {
-        long[] rows = train.partitionRows();
-        IterationPlan plan = IterationPlan.of(rows, config.get(BATCH_SIZE));
-        return new TrainingRecord.Blocking(partitions > 0 ? PARTITIONS_SETTING : "task slots", slots, train.partitions(),
-                train.minPartitionRows(), Arrays.stream(rows).max().orElse(0), plan.maxBatch(), plan.globalBatch());
     }
 
     /**
@@ -261,22 +254,6 @@ public final class ModelFit {
         return new Shape(spec, classification, featureNames, targetNames);
     }
 
-    /** train.classWeights resolved against the training rows per class; null for none. */
-    private TrainingRecord.ClassWeighting classWeights(TrainingConfig config, Shape shape, Dataset<Row> train) {
-        String text = config.get(CLASS_WEIGHTS);
-        if (ClassWeights.isNone(text)) {
-            return null;
-        }
-        if (!shape.classification()) {
-            throw new IllegalArgumentException(CLASS_WEIGHTS.key() + " = '" + text + "' applies to classification"
-                    + " only, this fit is a regression (set it to none)");
-        }
-        long[] classRows = new LabelColumns(labels, rowNames, warning).classRows(train, shape.spec().outputWidth());
-        double[] weights = ClassWeights.resolve(text, classRows);
-        progress.accept("class weights (" + CLASS_WEIGHTS.key() + " = " + text + "): " + Arrays.toString(weights));
-        return new TrainingRecord.ClassWeighting(text, weights, classRows);
-    }
-
     /** Standardisation and cache format: a warm start keeps its base's statistics, a fresh fit follows the settings. */
     private FitBlocks.Preparation preparation(TrainingConfig config, boolean classification) {
         Choice.StandardizeScale scale = config.standardizeScale();
@@ -307,12 +284,9 @@ public final class ModelFit {
         TrainingRecord record = new TrainingRecord(config.get(SEED), result.iterations(), result.epochs(), result.stopReason(),
                 result.localSteps(), seconds, weight, classWeights, blocking, new TrainingRecord.Cache(blocks.format(),
                 blocks.train().sizeInBytes(), blocks.float32Bytes()), metricsOn, metrics.toMapWithRows(), config.toMap());
-        SavedModel model = new SavedModel(shape.spec(), result.parameters(),
+        SavedModel model = SavedModel.fitted(shape.spec(), result.parameters(),
                 shape.classification() ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION, shape.featureNames(),
-                shape.classLabels(), shape.targetNames(), blocks.features() == null ? null : blocks.features().mean(),
-                blocks.features() == null ? null : blocks.features().std(), blocks.targets() == null ? null : blocks.targets().mean(),
-                blocks.targets() == null ? null : blocks.targets().std(), record.toMap(provenance), Instant.now().toString(),
-                SavedModel.runningVersion());
+                shape.classLabels(), shape.targetNames(), blocks.features(), blocks.targets(), record.toMap(provenance));
         return new Result(model, result, metrics, metricsOn, baseMetrics, blocks.train().rows(), blocks.train().partitions(),
                 blocks.train().sizeInBytes(), trainSeconds, seconds);
     }
