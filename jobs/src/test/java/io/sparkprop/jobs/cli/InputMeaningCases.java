@@ -62,7 +62,7 @@ final class InputMeaningCases {
         Path oneRow = Files.write(root.resolve("one-row.csv"), lines.subList(0, 2));
         c.add(failure("one data row", List.of("the training data " + oneRow + " has one row"), train(oneRow, out)));
         Path forty = Files.write(root.resolve("forty-rows.csv"), lines.subList(0, 41));
-        c.add(failure("more partitions than rows", List.of("the data has 40; use at most 40 partitions (data.partitions"),
+        c.add(failure("more partitions than rows", List.of("data.partitions = 100 is more than the 40 training rows", "set it to at most 40"),
                 train(forty, out, "--conf", "data.partitions=100")));
         return c;
     }
