@@ -133,8 +133,11 @@ def ddp_worker(data_dir, epochs, batch, lr):
             model.eval()
             history.append((accuracy(model.module, tx, ty), time.perf_counter() - start))
         dist.barrier()
+    # every rank returns rank 0's history: which process's return value the distributor hands back is not fixed
+    shared = [history]
+    dist.broadcast_object_list(shared, src=0)
     dist.destroy_process_group()
-    return history if rank == 0 else None
+    return shared[0]
 
 
 def train_distributor(data_dir, epochs, batch, lr):
