@@ -75,6 +75,8 @@ public final class ModelFit {
     private boolean logProgress = true;
     private Consumer<String> warning = line -> LOG.warn(line);
     private BadRowSearch.RowNames rowNames = BadRowSearch.ROW_INDEX;
+    private Dataset<Row> locateTrain;
+    private Dataset<Row> locateValidation;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private boolean imageFeatures;
 
@@ -178,6 +180,17 @@ public final class ModelFit {
         return this;
     }
 
+    /**
+     * Where a bad row is looked for instead of the rows trained on: the same rows in the same order, read
+     * from their files (so the row's file and line can be named) where the rows trained on are not, e.g.
+     * text columns typed outside a query plan. {@code validation} is null when no validation rows are given.
+     */
+    public ModelFit locateBadRowsIn(Dataset<Row> train, Dataset<Row> validation) {
+        this.locateTrain = train;
+        this.locateValidation = validation;
+        return this;
+    }
+
     public ModelFit listener(TrainingListener listener) {
         listeners.add(listener);
         return this;
@@ -194,6 +207,9 @@ public final class ModelFit {
     public Result run(Dataset<Row> train, Dataset<Row> validation) {
         long start = System.nanoTime();
         FitInputs inputs = FitInputs.split(train, validation, settings.get(VALIDATION_FRACTION), settings.get(SEED), partitions);
+        if (locateTrain != null) {
+            inputs = new FitInputs(inputs.train(), inputs.validation(), locateTrain, locateValidation);
+        }
         Shape shape = shape(inputs);
         TrainingConfig config = settings.toBuilder().network(shape.spec()).build();
         progress.accept("network: " + shape.spec() + " (" + shape.spec().layout().size() + " parameters)");
