@@ -24,11 +24,12 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Text columns read as doubles. The check for cells that are not numbers runs row by row in plain code
- * over Spark's internal rows, so its plan holds no expression per column; the typing is one projection of
- * a cast per column. Expressions over every column (a coalesce of N conditions in an aggregate) took
- * minutes to plan and compile at a thousand columns. A cell is checked by Spark's own
- * {@code try_cast(cell AS DOUBLE)}, evaluated on its own: the same rejects as the cast in the projection.
+ * Text columns read as doubles. The check for cells that are not numbers and the typing the trainer reads
+ * ({@link #typedRows}) run row by row in plain code over Spark's internal rows, so their plans hold no
+ * expression per column: expressions over every column (a coalesce of N conditions, N casts) took minutes to
+ * plan and compile at a thousand columns. {@link #typed}, a projection of one cast per column, is kept where
+ * a row must be traced to its file and line. A cell is read by Spark's own {@code try_cast(cell AS DOUBLE)},
+ * evaluated on its own: the same numbers and rejects as the cast in the projection.
  */
 final class TextNumbers implements Serializable {
     private static final long serialVersionUID = 1L;
