@@ -116,7 +116,7 @@ def test_pipeline_and_cross_validator(spark, targets, tmp_path):
 
 
 def test_classifier_in_a_pipeline_with_the_multiclass_evaluator(classes):
-    model = Pipeline(stages=[SparkpropClassifier(layers=[8], maxIter=6, batchSize=16, stepSize=0.01, seed=3)]).fit(classes)
+    model = Pipeline(stages=[SparkpropClassifier(layers=[8], maxIter=6, batchSize=8, stepSize=0.01, seed=3)]).fit(classes)
     accuracy = MulticlassClassificationEvaluator(metricName="accuracy").evaluate(model.transform(classes))
     assert accuracy > 0.5  # chance is 1/3; the blobs overlap (the Bayes rate is near 0.7)
 
