@@ -43,4 +43,12 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
     public List<Dataset<Row>> given() {
         return validationInput == null ? List.of(trainInput) : List.of(trainInput, validationInput);
     }
+
+    /**
+     * These inputs with bad rows looked for in {@code train} and {@code validation} (the rows as the
+     * user gave them, when the fit reads them in another form); unchanged when {@code train} is null.
+     */
+    public FitInputs locatedIn(Dataset<Row> train, Dataset<Row> validation) {
+        return train == null ? this : new FitInputs(this.train, this.validation, train, validation);
+    }
 }

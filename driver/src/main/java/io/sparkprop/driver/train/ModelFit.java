@@ -42,7 +42,7 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or k identity outputs
  *                 (squared error summed over the k outputs)
  *   class weights (train.classWeights) resolved against the training rows per class
- *   cached blocks, rows weighted by the weight column times their class weight (validation rows by the
+ *   cached blocks, one balanced block per task slot (or data.partitions), rows weighted by the weight column times their class weight (validation rows by the
  *   weight column only); standardisation fitted on the training blocks (data.standardize, per feature or one
  *   shared scale by data.standardizeScale; for regression also each target output, data.standardizeTarget:
  *   the network learns z = (y - mean) / std)
@@ -75,6 +75,8 @@ public final class ModelFit {
     private boolean logProgress = true;
     private Consumer<String> warning = line -> LOG.warn(line);
     private BadRowSearch.RowNames rowNames = BadRowSearch.ROW_INDEX;
+    private Dataset<Row> locateTrain;
+    private Dataset<Row> locateValidation;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private boolean imageFeatures;
 
@@ -181,6 +183,13 @@ public final class ModelFit {
         return this;
     }
 
+    /** Where bad rows are looked for: the trained rows in order, as read from their files (validation: null for none). */
+    public ModelFit locateBadRowsIn(Dataset<Row> train, Dataset<Row> validation) {
+        this.locateTrain = train;
+        this.locateValidation = validation;
+        return this;
+    }
+
     public ModelFit listener(TrainingListener listener) {
         listeners.add(listener);
         return this;
@@ -196,7 +205,8 @@ public final class ModelFit {
     /** Fits on {@code train}; {@code validation} may be null (then data.validation.fraction splits one off). */
     public Result run(Dataset<Row> train, Dataset<Row> validation) {
         long start = System.nanoTime();
-        FitInputs inputs = FitInputs.split(train, validation, settings.get(VALIDATION_FRACTION), settings.get(SEED));
+        FitInputs inputs = FitInputs.split(train, validation, settings.get(VALIDATION_FRACTION), settings.get(SEED))
+                .locatedIn(locateTrain, locateValidation);
         Shape shape = shape(inputs);
         TrainingConfig config = settings.toBuilder().network(shape.spec()).build();
         progress.accept("network: " + shape.spec() + " (" + shape.spec().layout().size() + " parameters)");

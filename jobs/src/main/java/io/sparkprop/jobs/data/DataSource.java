@@ -26,11 +26,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -250,41 +248,33 @@ public final class DataSource {
      * cell that is not a number is an error naming the file, the line and the column: the first
      * column in {@code columns}' order that holds one, at its first such row.
      * <p>
-     * One projection of every column and one Spark job to check them all, whatever their number: a
-     * projection and a job per column made Catalyst's planning grow with the square of the columns
-     * (minutes at a thousand columns, hours at five thousand).
+     * The check reads the cells row by row in plain code ({@link TextNumbers}): no expression per column
+     * to plan. The result is a projection of one cast per column over the files, where a bad row is traced
+     * to its line; {@link #numericCsvRows} gives the same rows cheaper to plan, for training.
      */
     public Dataset<Row> numericCsvColumns(Dataset<Row> csv, List<String> columns, boolean header, String format)
             throws IOException {
-        int n = columns.size();
-        Column[] raws = new Column[n];
-        Column[] casts = new Column[n];
-        // per row, the index of its first cell that is not a number (n when none): one int, no row of n cells on the JVM heap
-        Column[] firstBad = new Column[n + 1];
-        Map<String, Column> typed = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            raws[i] = functions.col(quote(columns.get(i)));
-            casts[i] = raws[i].try_cast(DataTypes.DoubleType);
-            firstBad[i] = functions.when(raws[i].isNotNull().and(casts[i].isNull()), i);
-            typed.put(columns.get(i), casts[i].as(columns.get(i)));
-        }
-        firstBad[n] = functions.lit(n);
-        Row least = csv.agg(functions.min(functions.coalesce(firstBad))).first();
-        int bad = least.isNullAt(0) ? n : least.getInt(0);
-        if (bad < n) {
+        TextNumbers numbers = TextNumbers.of(csv, columns);
+        int bad = numbers.firstBadColumn(csv);
+        if (bad < columns.size()) {
             String c = columns.get(bad);
-            Column[] pair = {raws[bad], casts[bad]};
-            String value = csv.filter(raws[bad].isNotNull().and(casts[bad].isNull())).select(raws[bad]).limit(1).collectAsList()
+            Column raw = functions.col(quote(c));
+            Column[] pair = {raw, raw.try_cast(DataTypes.DoubleType)};
+            String value = csv.filter(pair[0].isNotNull().and(pair[1].isNull())).select(raw).limit(1).collectAsList()
                     .get(0).getString(0);
             throw BadRowSearch.find(csv, pair, new NotANumber(c), rowNames(format, header))
                     .orElse(new BadInputException("column '" + c + "': '" + value + "' is not a number"));
         }
-        String[] names = csv.columns();
-        Column[] projection = new Column[names.length];
-        for (int j = 0; j < names.length; j++) {
-            projection[j] = typed.getOrDefault(names[j], functions.col(quote(names[j])));
-        }
-        return csv.select(projection);
+        return numbers.typed(csv);
+    }
+
+    /**
+     * The rows {@link #numericCsvColumns} returns, after it has checked them, typed in plain code outside
+     * the query plan: cheap to plan and compile however many columns there are, but a bad value found
+     * later is traced to its file and line only through numericCsvColumns' result.
+     */
+    public Dataset<Row> numericCsvRows(Dataset<Row> csv, List<String> columns) {
+        return TextNumbers.of(csv, columns).typedRows(csv);
     }
 
     /** A text cell (column 0) that the cast to double (column 1) turned into null. */

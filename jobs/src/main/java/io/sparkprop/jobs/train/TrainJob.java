@@ -176,9 +176,15 @@ public final class TrainJob {
                 && train.schema().apply(weight).dataType() instanceof org.apache.spark.sql.types.StringType) {
             text.add(weight);
         }
+        // text columns: checked and typed as a projection of the files (where a bad row is traced to its line),
+        // trained on as typed in plain code (a plan of one cast per column took minutes at a thousand columns)
+        Dataset<Row> trainRows = train;
+        Dataset<Row> validationRows = validation;
         if (!text.isEmpty()) {
+            trainRows = source.numericCsvRows(train, text);
             train = source.numericCsvColumns(train, text, header, format);
             if (validation != null) {
+                validationRows = source.numericCsvRows(validation, text);
                 validation = source.numericCsvColumns(validation, text, header, format);
             }
         }
@@ -192,6 +198,7 @@ public final class TrainJob {
                         + Arrays.toString(replay.columns()) + ", the new data " + Arrays.toString(train.columns()));
             }
             train = train.union(replay.sample(false, retraining.replayFraction, seed));
+            trainRows = train;
         }
         boolean classification = config.getString("model.task").equals("classification");
         TrainingConfig settings = config.trainingConfig();
@@ -231,7 +238,7 @@ public final class TrainJob {
         }
         ModelFit.Result r;
         try {
-            r = fit.run(train, validation);
+            r = fit.locateBadRowsIn(train, validation).run(trainRows, validationRows);
         } finally {
             if (terminalProgress != null) {
                 terminalProgress.endLine();
