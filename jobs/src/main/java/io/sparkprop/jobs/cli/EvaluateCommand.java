@@ -9,6 +9,7 @@ import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.train.EvaluationMetrics;
 import io.sparkprop.driver.train.Evaluator;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.FeatureColumns;
 import io.sparkprop.jobs.data.ModelInput;
@@ -50,9 +51,9 @@ final class EvaluateCommand implements Callable<Integer> {
             ModelInput input = ModelInput.read(source, config, model, true);
             List<String> columns = input.featureColumns();
             BlockBuilder builder = BlockBuilder.forNetwork(model.spec())
-                    .labelColumns(FeatureColumns.labelColumns(config.getString("data.label")).toArray(new String[0]))
-                    .weight(config.getOptional("data.weight"))
-                    .locateBadRowsIn(input.data(), source.rowNames(config.getString("data.format"), config.getBoolean("data.csv.header")));
+                    .labelColumns(FeatureColumns.labelColumns(config.get(JobSettings.DATA_LABEL)).toArray(new String[0]))
+                    .weight(config.optional(JobSettings.DATA_WEIGHT))
+                    .locateBadRowsIn(input.data(), source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER)));
             builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
                     : builder.featureColumns(columns.toArray(new String[0]));
             DataBlocks blocks = builder.build(input.data());

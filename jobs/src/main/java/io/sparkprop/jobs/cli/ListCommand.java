@@ -4,6 +4,7 @@ import io.sparkprop.driver.config.ConfigurationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.registry.ModelRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +26,8 @@ final class ListCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     static ModelRegistry open(JobConfig config) throws java.io.IOException {
-        String registry = config.getOptional("retrain.registry");
-        String name = config.getOptional("retrain.model");
+        String registry = config.optional(JobSettings.REGISTRY);
+        String name = config.optional(JobSettings.REGISTRY_MODEL);
         if (registry == null || name == null) {
             throw new ConfigurationException("--registry and --name (retrain.registry, retrain.model) are required");
         }

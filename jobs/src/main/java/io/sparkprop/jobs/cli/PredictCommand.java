@@ -8,6 +8,7 @@ import io.sparkprop.driver.model.ModelScorer;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.ModelInput;
 import io.sparkprop.jobs.output.OutputGuard;
@@ -100,7 +101,7 @@ final class PredictCommand implements Callable<Integer> {
                 Optional<BadInputException> bad = InputErrors.find(e);
                 if (bad.isPresent()) {
                     throw scorer.locateBadRow(input.data(), input.featureColumns(), bad.get(),
-                            source.rowNames(config.getString("data.format"), config.getBoolean("data.csv.header")));
+                            source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER)));
                 }
                 throw e;
             }

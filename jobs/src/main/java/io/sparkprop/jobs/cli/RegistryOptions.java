@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.cli;
 
+import io.sparkprop.jobs.config.JobSettings;
 import picocli.CommandLine.Option;
 
 /** The registry and model name, shared by retrain, rollback and list. */
@@ -10,7 +11,7 @@ final class RegistryOptions {
     String name;
 
     void put(Shortcuts shortcuts) {
-        shortcuts.put("--registry", "retrain.registry", registry);
-        shortcuts.put("--name", "retrain.model", name);
+        shortcuts.put("--registry", JobSettings.REGISTRY, registry);
+        shortcuts.put("--name", JobSettings.REGISTRY_MODEL, name);
     }
 }

@@ -1,6 +1,7 @@
 package io.sparkprop.jobs.cli;
 
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.registry.ModelRegistry;
 import io.sparkprop.jobs.registry.RegistryLock;
 import picocli.CommandLine.Command;
@@ -41,8 +42,8 @@ final class RollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelRegistry registry = ListCommand.openExisting(config, spec.commandLine().getErr());
         String runId = "rollback-" + System.currentTimeMillis();
-        try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.getLong("retrain.lock.heartbeat"),
-                config.getLong("retrain.lock.staleAfter"), out)) {
+        try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.get(JobSettings.LOCK_HEARTBEAT),
+                config.get(JobSettings.LOCK_STALE_AFTER), out)) {
             OptionalInt current = registry.current();
             List<Integer> versions = registry.versions();
             int target;

@@ -3,6 +3,7 @@ package io.sparkprop.jobs.cli;
 import io.sparkprop.driver.data.BadInputCanceller;
 import io.sparkprop.driver.spark.KryoSettings;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import io.sparkprop.jobs.train.SparkLease;
@@ -55,7 +56,7 @@ final class SparkSessions {
         // only costs time on the driver and every executor (a spark.broadcast.compress the user sets wins).
         conf.set("spark.broadcast.compress", "false");
         config.sparkSettings().forEach((key, value) -> {
-            if (key.equals("spark.master")) {
+            if (key.equals(JobSettings.SPARK_MASTER.key())) {
                 conf.setIfMissing(key, value);
             } else {
                 conf.set(key, value);

@@ -1,12 +1,13 @@
 package io.sparkprop.jobs.config;
 
+import io.sparkprop.driver.config.Choice;
 import io.sparkprop.driver.config.ConfigurationException;
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
+import io.sparkprop.driver.model.SavedModel.Task;
 import io.sparkprop.driver.train.TrainingConfig;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,10 @@ public final class JobConfig {
     public static final String DEFAULT_SOURCE = "default";
 
     private final ConfigSchema schema;
+    /** Every key's text as given (what is printed and recorded). */
     private final Map<String, String> values;
+    /** The schema's keys' typed values, parsed once as each layer is applied. */
+    private final Map<String, Object> parsed;
     private final Map<String, String> sources;
     private final CredentialRedaction redaction;
 
@@ -42,9 +46,11 @@ public final class JobConfig {
     public record Layer(String source, Map<String, String> entries) {
     }
 
-    private JobConfig(ConfigSchema schema, Map<String, String> values, Map<String, String> sources, List<String> warnings) {
+    private JobConfig(ConfigSchema schema, Map<String, String> values, Map<String, Object> parsed, Map<String, String> sources,
+                      List<String> warnings) {
         this.schema = schema;
         this.values = values;
+        this.parsed = parsed;
         this.sources = sources;
         this.warnings = List.copyOf(warnings);
         this.redaction = CredentialRedaction.of(values);
@@ -68,21 +74,23 @@ public final class JobConfig {
     public static JobConfig resolve(ConfigSchema schema, Map<String, String> jobFile, String jobFileName,
                                     List<Layer> commandLine) {
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Object> parsed = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         schema.entries().values().forEach(s -> {
             values.put(s.key(), s.format(s.defaultValue()));
+            parsed.put(s.key(), s.defaultValue());
             sources.put(s.key(), DEFAULT_SOURCE);
         });
-        apply(schema, jobFile, "job file " + jobFileName, values, sources, warnings);
+        apply(schema, jobFile, "job file " + jobFileName, values, parsed, sources, warnings);
         for (Layer layer : commandLine) {
-            apply(schema, layer.entries(), layer.source(), values, sources, warnings);
+            apply(schema, layer.entries(), layer.source(), values, parsed, sources, warnings);
         }
-        return new JobConfig(schema, values, sources, warnings);
+        return new JobConfig(schema, values, parsed, sources, warnings);
     }
 
-    private static void apply(ConfigSchema schema, Map<String, String> layer, String source,
-                              Map<String, String> values, Map<String, String> sources, List<String> warnings) {
+    private static void apply(ConfigSchema schema, Map<String, String> layer, String source, Map<String, String> values,
+                              Map<String, Object> parsed, Map<String, String> sources, List<String> warnings) {
         for (Map.Entry<String, String> kv : layer.entrySet()) {
             String key = kv.getKey().trim();
             String value = kv.getValue().trim();
@@ -99,7 +107,7 @@ public final class JobConfig {
                             + "); did you mean '" + schema.closest(key) + "'? See conf/sparkprop-defaults.conf for every key");
                 }
                 try {
-                    setting.parse(value);
+                    parsed.put(key, setting.parse(value));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigurationException("configuration key " + key + " (from " + source + ") is '" + value
                             + "', expected " + e.getMessage());
@@ -118,10 +126,12 @@ public final class JobConfig {
     /** The training settings' values: what {@link io.sparkprop.driver.train.ModelFit} takes. */
     public TrainingConfig trainingConfig() {
         TrainingConfig.Builder b = TrainingConfig.builder();
-        for (Setting<?> s : TrainingSettings.ALL) {
-            b.parse(s, getString(s.key()));
-        }
+        TrainingSettings.ALL.forEach(s -> copy(s, b));
         return b.build();
+    }
+
+    private <T> void copy(Setting<T> setting, TrainingConfig.Builder b) {
+        b.set(setting, get(setting));
     }
 
     /**
@@ -141,45 +151,41 @@ public final class JobConfig {
      */
     public Map<String, String> recorded() {
         Map<String, String> out = new LinkedHashMap<>(redacted());
-        if (!getBoolean("output.recordSparkConf")) {
+        if (!get(JobSettings.RECORD_SPARK_CONF)) {
             out.keySet().removeIf(k -> k.startsWith(SPARK_HADOOP));
         }
         return Collections.unmodifiableMap(out);
     }
 
-    public String getString(String key) {
-        String v = values.get(key);
-        if (v == null) {
-            throw new IllegalStateException("configuration key " + key + " is not in the schema");
+    /** The value of {@code setting}, a key of the schema, as parsed from the layer that set it. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        if (schema.entry(setting.key()) != setting) {
+            throw new IllegalStateException("configuration key " + setting.key() + " is not in the schema");
         }
-        return v;
+        Object v = parsed.get(setting.key());
+        return (T) (v instanceof int[] a ? a.clone() : v);
     }
 
-    /** Null for an empty value. */
-    public String getOptional(String key) {
-        String v = getString(key);
+    /** The value of a string {@code setting}, or null when it is empty. */
+    public String optional(Setting<String> setting) {
+        String v = get(setting);
         return v.isEmpty() ? null : v;
     }
 
-    public int getInt(String key) {
-        return Integer.parseInt(getString(key));
+    /** data.format. */
+    public DataFormat dataFormat() {
+        return Choice.of(DataFormat.class, get(JobSettings.DATA_FORMAT));
     }
 
-    public long getLong(String key) {
-        return Long.parseLong(getString(key));
+    /** model.task. */
+    public Task task() {
+        return Choice.of(Task.class, get(JobSettings.TASK));
     }
 
-    public double getDouble(String key) {
-        return Double.parseDouble(getString(key));
-    }
-
-    public boolean getBoolean(String key) {
-        return Boolean.parseBoolean(getString(key).trim());
-    }
-
-    public int[] getIntList(String key) {
-        String v = getString(key);
-        return v.isEmpty() ? new int[0] : Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    /** retrain.metric. */
+    public RetrainMetric retrainMetric() {
+        return Choice.of(RetrainMetric.class, get(JobSettings.RETRAIN_METRIC));
     }
 
     /** The keys under {@code spark.} that the defaults, job file or command line set. */
@@ -261,6 +267,6 @@ public final class JobConfig {
         if (setting == null) {
             return true;
         }
-        return !setting.format(setting.parse(values.get(key))).equals(setting.format(setting.defaultValue()));
+        return !setting.format(parsed.get(key)).equals(setting.format(setting.defaultValue()));
     }
 }

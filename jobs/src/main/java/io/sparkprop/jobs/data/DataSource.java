@@ -5,6 +5,7 @@ import io.sparkprop.core.data.IdxReader;
 import io.sparkprop.driver.data.BadInputException;
 import io.sparkprop.driver.data.BadRowSearch;
 import io.sparkprop.driver.data.RowCheck;
+import io.sparkprop.jobs.config.DataFormat;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,7 +29,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -56,57 +56,48 @@ public final class DataSource {
     }
 
     /**
-     * @param format     idx, parquet, csv, libsvm, orc or json
+     * @param format     the data format
      * @param path       a path or URI; for idx a folder holding one images/labels pair, or a prefix
      *                   such as {@code dir/train} for {@code dir/train-images-idx3-ubyte.gz}
      * @param partitions number of partitions for idx data (other sources keep theirs)
      */
-    public Dataset<Row> read(String format, String path, boolean csvHeader, String csvDelimiter, int partitions)
+    public Dataset<Row> read(DataFormat format, String path, boolean csvHeader, String csvDelimiter, int partitions)
             throws IOException {
-        switch (format.toLowerCase(Locale.ROOT)) {
-            case "idx":
-                return readIdx(path, partitions);
-            case "csv":
-            case "parquet":
-            case "libsvm":
-            case "orc":
-            case "json":
-                String f = format.toLowerCase(Locale.ROOT);
-                checkFiles(f, path);
-                // Spark reads a file's first lines or footer here (schema inference, a Spark job for
-                // Parquet and ORC): its failures become one line naming the path (ReadFailures)
-                Dataset<Row> data;
-                try {
-                    data = f.equals("csv")
-                            ? spark.read().option("header", csvHeader).option("sep", csvDelimiter).option("inferSchema", "false").csv(path)
-                            : spark.read().format(f).load(path);
-                } catch (Exception e) { // AnalysisException is checked for Java, though Scala throws it undeclared
-                    IllegalArgumentException translated = ReadFailures.translate(f, path, e);
-                    if (translated != null) {
-                        throw translated;
-                    }
-                    Optional<BadInputException> badLine = f.equals("libsvm")
-                            ? LibsvmLines.firstBad(spark, path, rowNames(f, false)) : Optional.empty();
-                    if (badLine.isPresent()) {
-                        throw badLine.get();
-                    }
-                    throw e;
-                }
-                if (f.equals("csv")) {
-                    String renamed = CsvHeaders.check(spark.sparkContext().hadoopConfiguration(), data.inputFiles(), data.columns(),
-                            csvHeader, csvDelimiter, path);
-                    if (renamed != null) {
-                        warnings.accept(renamed);
-                    }
-                }
-                return data;
-            default:
-                throw new IllegalArgumentException("data format '" + format + "' is not one of idx, parquet, csv, libsvm, orc, json");
+        if (format == DataFormat.IDX) {
+            return readIdx(path, partitions);
         }
+        checkFiles(format, path);
+        // Spark reads a file's first lines or footer here (schema inference, a Spark job for
+        // Parquet and ORC): its failures become one line naming the path (ReadFailures)
+        Dataset<Row> data;
+        try {
+            data = format == DataFormat.CSV
+                    ? spark.read().option("header", csvHeader).option("sep", csvDelimiter).option("inferSchema", "false").csv(path)
+                    : spark.read().format(format.toString()).load(path);
+        } catch (Exception e) { // AnalysisException is checked for Java, though Scala throws it undeclared
+            IllegalArgumentException translated = ReadFailures.translate(format, path, e);
+            if (translated != null) {
+                throw translated;
+            }
+            Optional<BadInputException> badLine = format == DataFormat.LIBSVM
+                    ? LibsvmLines.firstBad(spark, path, rowNames(format, false)) : Optional.empty();
+            if (badLine.isPresent()) {
+                throw badLine.get();
+            }
+            throw e;
+        }
+        if (format == DataFormat.CSV) {
+            String renamed = CsvHeaders.check(spark.sparkContext().hadoopConfiguration(), data.inputFiles(), data.columns(),
+                    csvHeader, csvDelimiter, path);
+            if (renamed != null) {
+                warnings.accept(renamed);
+            }
+        }
+        return data;
     }
 
     /** The path exists, and a folder holds data files of the format (see ReadFailures#check). */
-    private void checkFiles(String format, String path) throws IOException {
+    private void checkFiles(DataFormat format, String path) throws IOException {
         Path p = new Path(path);
         FileSystem fs;
         try {
@@ -239,7 +230,7 @@ public final class DataSource {
      * How a bad row of this source's files is named in a message: by line for the text formats, by
      * row index for Parquet and ORC ({@link FileRowNames}).
      */
-    public BadRowSearch.RowNames rowNames(String format, boolean csvHeader) {
+    public BadRowSearch.RowNames rowNames(DataFormat format, boolean csvHeader) {
         return new FileRowNames(spark.sparkContext().hadoopConfiguration(), format, csvHeader);
     }
 
@@ -252,7 +243,7 @@ public final class DataSource {
      * to plan. The result is a projection of one cast per column over the files, where a bad row is traced
      * to its line; {@link #numericCsvRows} gives the same rows cheaper to plan, for training.
      */
-    public Dataset<Row> numericCsvColumns(Dataset<Row> csv, List<String> columns, boolean header, String format)
+    public Dataset<Row> numericCsvColumns(Dataset<Row> csv, List<String> columns, boolean header, DataFormat format)
             throws IOException {
         TextNumbers numbers = TextNumbers.of(csv, columns);
         int bad = numbers.firstBadColumn(csv);

@@ -1,6 +1,7 @@
 package io.sparkprop.jobs.data;
 
 import io.sparkprop.driver.data.BadRowSearch;
+import io.sparkprop.jobs.config.DataFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
@@ -12,7 +13,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * Names a row of an input file as the user finds it: "FILE line N" (1-based) for CSV, JSON lines and
@@ -28,18 +28,18 @@ import java.util.Locale;
  */
 final class FileRowNames implements BadRowSearch.RowNames {
     private final Configuration hadoop;
-    private final String format;
+    private final DataFormat format;
     private final boolean csvHeader;
 
-    FileRowNames(Configuration hadoop, String format, boolean csvHeader) {
+    FileRowNames(Configuration hadoop, DataFormat format, boolean csvHeader) {
         this.hadoop = hadoop;
-        this.format = format.toLowerCase(Locale.ROOT);
+        this.format = format;
         this.csvHeader = csvHeader;
     }
 
     @Override
     public String name(String file, long row) {
-        if (format.equals("csv") || format.equals("json") || format.equals("libsvm")) {
+        if (format == DataFormat.CSV || format == DataFormat.JSON || format == DataFormat.LIBSVM) {
             try {
                 long line = lineOf(file, row);
                 if (line > 0) {
@@ -59,13 +59,13 @@ final class FileRowNames implements BadRowSearch.RowNames {
         InputStream raw = path.getFileSystem(hadoop).open(path);
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(codec == null ? raw : codec.createInputStream(raw),
                 StandardCharsets.UTF_8))) {
-            boolean headerPending = format.equals("csv") && csvHeader;
+            boolean headerPending = format == DataFormat.CSV && csvHeader;
             long rows = 0;
             long lineNumber = 0;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 lineNumber++;
                 String text = line.trim();
-                if (text.isEmpty() || (format.equals("libsvm") && text.startsWith("#"))) {
+                if (text.isEmpty() || (format == DataFormat.LIBSVM && text.startsWith("#"))) {
                     continue;
                 }
                 if (headerPending) {

@@ -1,7 +1,9 @@
 package io.sparkprop.jobs.data;
 
 import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.jobs.config.DataFormat;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -29,10 +31,10 @@ public final class ModelInput {
      *                  cast them and the weight column (data.weight) when they are text
      */
     public static ModelInput read(DataSource source, JobConfig config, SavedModel model, boolean withLabel) throws IOException {
-        String format = config.getString("data.format");
-        boolean header = config.getBoolean("data.csv.header");
-        String delimiter = config.getString("data.csv.delimiter");
-        Dataset<Row> data = source.read(format, config.getString("data.train"), header, delimiter, config.getInt("data.partitions"));
+        DataFormat format = config.dataFormat();
+        boolean header = config.get(JobSettings.CSV_HEADER);
+        String delimiter = config.get(JobSettings.CSV_DELIMITER);
+        Dataset<Row> data = source.read(format, config.get(JobSettings.DATA_TRAIN), header, delimiter, config.get(JobSettings.DATA_PARTITIONS));
         List<String> columns = featureColumns(model, data);
         List<String> text = new ArrayList<>();
         for (String c : columns) {
@@ -40,7 +42,7 @@ public final class ModelInput {
                 text.add(c);
             }
         }
-        List<String> labels = FeatureColumns.labelColumns(config.getString("data.label"));
+        List<String> labels = FeatureColumns.labelColumns(config.get(JobSettings.DATA_LABEL));
         if (withLabel) {
             String modelTargets = model.targetNames().isEmpty() ? "" : "; the model predicts "
                     + String.join(",", model.targetNames());
@@ -58,7 +60,7 @@ public final class ModelInput {
                 throw new IllegalArgumentException("data.label names " + labels.size() + " columns " + String.join(",", labels)
                         + ", the model has " + outputs + " output" + (outputs == 1 ? "" : "s") + modelTargets);
             }
-            String weight = config.getOptional("data.weight");
+            String weight = config.optional(JobSettings.DATA_WEIGHT);
             if (weight != null && Arrays.asList(data.columns()).contains(weight)
                     && data.schema().apply(weight).dataType() instanceof org.apache.spark.sql.types.StringType) {
                 text.add(weight);

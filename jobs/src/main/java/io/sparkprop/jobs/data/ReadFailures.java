@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.data;
 
+import io.sparkprop.jobs.config.DataFormat;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Locale;
@@ -24,34 +26,23 @@ import java.util.TreeSet;
  */
 final class ReadFailures {
     /** File name extensions (after any compression suffix) and the --format they belong to. */
-    private static final Map<String, String> FORMAT_OF_EXTENSION = Map.of("csv", "csv", "tsv", "csv", "parquet", "parquet",
-            "orc", "orc", "json", "json", "jsonl", "json", "libsvm", "libsvm", "svm", "libsvm");
+    private static final Map<String, DataFormat> FORMAT_OF_EXTENSION = Map.of("csv", DataFormat.CSV, "tsv", DataFormat.CSV,
+            "parquet", DataFormat.PARQUET, "orc", DataFormat.ORC, "json", DataFormat.JSON, "jsonl", DataFormat.JSON,
+            "libsvm", DataFormat.LIBSVM, "svm", DataFormat.LIBSVM);
     private static final Set<String> COMPRESSION = Set.of("gz", "bz2", "snappy", "zst", "lz4", "deflate", "xz");
 
     private ReadFailures() {
     }
 
-    /** CSV, Parquet, ...: the format's name as users know it. */
-    static String formatName(String format) {
-        switch (format) {
-            case "parquet":
-                return "Parquet";
-            case "libsvm":
-                return "LIBSVM";
-            default:
-                return format.toUpperCase(Locale.ROOT);
-        }
-    }
-
-    private static String noFiles(String format, String path, String detail) {
-        return "no " + formatName(format) + " files in " + path + ": " + detail;
+    private static String noFiles(DataFormat format, String path, String detail) {
+        return "no " + format.displayName() + " files in " + path + ": " + detail;
     }
 
     /**
      * Refuses, before Spark reads, a folder with no data files (Spark skips names starting with '_'
      * or '.') and data whose file names all say another known format.
      */
-    static void check(FileSystem fs, Path path, String format, String given) throws IOException {
+    static void check(FileSystem fs, Path path, DataFormat format, String given) throws IOException {
         FileStatus status;
         try {
             status = fs.getFileStatus(path);
@@ -59,16 +50,16 @@ final class ReadFailures {
             return; // a glob: Spark expands it
         }
         if (!status.isDirectory()) {
-            String other = formatOf(path.getName());
-            if (other != null && !other.equals(format)) {
+            DataFormat other = formatOf(path.getName());
+            if (other != null && other != format) {
                 throw new IllegalArgumentException(given + " is a ." + extension(path.getName()) + " file, not "
-                        + formatName(format) + " (use --format " + other + ")");
+                        + format.displayName() + " (use --format " + other + ")");
             }
             return;
         }
         boolean folders = false;
         int files = 0;
-        Set<String> others = new TreeSet<>();
+        Set<DataFormat> others = new TreeSet<>(Comparator.comparing(DataFormat::toString));
         boolean ours = false;
         for (FileStatus child : fs.listStatus(path)) {
             String name = child.getPath().getName();
@@ -80,8 +71,8 @@ final class ReadFailures {
                 continue;
             }
             files++;
-            String f = formatOf(name);
-            if (f == null || f.equals(format)) {
+            DataFormat f = formatOf(name);
+            if (f == null || f == format) {
                 ours = true;
             } else {
                 others.add(f);
@@ -89,12 +80,12 @@ final class ReadFailures {
         }
         if (files == 0 && !folders) {
             throw new IllegalArgumentException(noFiles(format, given, "the folder holds no data files (names starting with '_'"
-                    + " or '.' are skipped), expected at least one " + formatName(format) + " file"));
+                    + " or '.' are skipped), expected at least one " + format.displayName() + " file"));
         }
         if (files > 0 && !ours && !folders) {
-            String suggestion = String.join(" or --format ", others);
+            String suggestion = String.join(" or --format ", others.stream().map(DataFormat::toString).toList());
             throw new IllegalArgumentException(noFiles(format, given, "it holds " + String.join(", ", others.stream()
-                    .map(f -> formatName(f)).toList()) + " files, expected " + formatName(format) + " (use --format " + suggestion + ")"));
+                    .map(DataFormat::displayName).toList()) + " files, expected " + format.displayName() + " (use --format " + suggestion + ")"));
         }
     }
 
@@ -102,7 +93,7 @@ final class ReadFailures {
      * Spark's failure to read {@code given} as one line naming the path and what was expected, or
      * null when it is none of the failures known here.
      */
-    static IllegalArgumentException translate(String format, String given, Throwable failure) {
+    static IllegalArgumentException translate(DataFormat format, String given, Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Throwable> pending = new ArrayDeque<>();
         pending.add(failure);
@@ -116,7 +107,7 @@ final class ReadFailures {
             String message = String.valueOf(t.getMessage());
             String condition = t instanceof SparkThrowable ? String.valueOf(((SparkThrowable) t).getCondition()) : "";
             if (condition.equals("UNABLE_TO_INFER_SCHEMA")) {
-                return new IllegalArgumentException(noFiles(format, given, "expected at least one " + formatName(format)
+                return new IllegalArgumentException(noFiles(format, given, "expected at least one " + format.displayName()
                         + " data file (names starting with '_' or '.' are skipped; use --format for other data)"), failure);
             }
             if (condition.startsWith("FAILED_READ_FILE") && file == null) {
@@ -126,7 +117,7 @@ final class ReadFailures {
             if (t instanceof AccessDeniedException || t.getClass().getName().equals("org.apache.hadoop.security.AccessControlException")
                     || message.contains("Permission denied")) {
                 return new IllegalArgumentException("cannot read " + (file == null ? given : file) + ": "
-                        + firstLine(message) + " (expected a readable " + formatName(format) + " file)", failure);
+                        + firstLine(message) + " (expected a readable " + format.displayName() + " file)", failure);
             }
             if (message.contains("is not a Parquet file") || message.contains("Malformed ORC file")
                     || t.getClass().getName().equals("org.apache.orc.FileFormatException")) {
@@ -137,9 +128,9 @@ final class ReadFailures {
             }
             Collections.addAll(pending, t.getSuppressed());
         }
-        if (footer && (format.equals("parquet") || format.equals("orc"))) {
-            String what = formatName(format);
-            return new IllegalArgumentException((file == null ? given : file) + " is not " + (format.equals("orc") ? "an " : "a ")
+        if (footer && (format == DataFormat.PARQUET || format == DataFormat.ORC)) {
+            String what = format.displayName();
+            return new IllegalArgumentException((file == null ? given : file) + " is not " + (format == DataFormat.ORC ? "an " : "a ")
                     + what + " file: expected " + what + " data (use --format for other data)", failure);
         }
         return null;
@@ -151,7 +142,7 @@ final class ReadFailures {
     }
 
     /** The format a file name says, or null: "part-0.snappy.parquet" is parquet, "a.csv.gz" csv. */
-    private static String formatOf(String name) {
+    private static DataFormat formatOf(String name) {
         return FORMAT_OF_EXTENSION.get(extension(name));
     }
 

@@ -1,8 +1,10 @@
 package io.sparkprop.jobs.output;
 
+import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.io.OutputSwap;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.registry.ModelRegistry;
 import io.sparkprop.jobs.registry.RegistryLock;
 import io.sparkprop.jobs.train.TrainJob;
@@ -34,9 +36,9 @@ public final class OutputGuard {
      */
     public static RegistryLock train(JobConfig config, Configuration conf, PrintWriter out) throws IOException {
         List<Place> inputs = data(config, conf);
-        Place output = Place.output("output path", config.getString("output.model"), conf);
+        Place output = Place.output("output path", config.get(JobSettings.OUTPUT_MODEL), conf);
         output.refuseOverlap(inputs, OUTSIDE_INPUTS);
-        String checkpoints = config.getOptional("train.checkpoint.dir");
+        String checkpoints = config.optional(TrainingSettings.CHECKPOINT_DIR);
         if (checkpoints != null) {
             Place folder = Place.output("checkpoint folder (train.checkpoint.dir)", checkpoints, conf);
             folder.refuseOverlap(inputs, OUTSIDE_INPUTS);
@@ -50,7 +52,7 @@ public final class OutputGuard {
     /** {@code predict}: the output against the model and the data, checked as {@code kind}; returns its lock. */
     public static RegistryLock predict(JobConfig config, String model, String output, boolean overwrite, OutputSwap.Kind kind,
                                        Configuration conf, PrintWriter out) throws IOException {
-        List<Place> inputs = new ArrayList<>(List.of(Place.input("the data", config.getString("data.train"), conf)));
+        List<Place> inputs = new ArrayList<>(List.of(Place.input("the data", config.get(JobSettings.DATA_TRAIN), conf)));
         inputs.add(Place.input("the model", model, conf));
         Place place = Place.output("output path", output, conf);
         place.refuseOverlap(inputs, OUTSIDE_INPUTS);
@@ -67,7 +69,7 @@ public final class OutputGuard {
     /** {@code retrain}: the model's registry folder against the new, validation and replay data. */
     public static void retrain(ModelRegistry registry, JobConfig config, Configuration conf) {
         List<Place> inputs = new ArrayList<>(data(config, conf));
-        String replay = config.getOptional("retrain.replay.data");
+        String replay = config.optional(JobSettings.REPLAY_DATA);
         if (replay != null) {
             inputs.add(Place.input("the replay data", replay, conf));
         }
@@ -77,8 +79,8 @@ public final class OutputGuard {
 
     private static List<Place> data(JobConfig config, Configuration conf) {
         List<Place> inputs = new ArrayList<>();
-        inputs.add(Place.input("the training data", config.getString("data.train"), conf));
-        String validation = config.getOptional("data.validation");
+        inputs.add(Place.input("the training data", config.get(JobSettings.DATA_TRAIN), conf));
+        String validation = config.optional(JobSettings.DATA_VALIDATION);
         if (validation != null) {
             inputs.add(Place.input("the validation data", validation, conf));
         }
@@ -90,7 +92,7 @@ public final class OutputGuard {
         Path target = output.paths().get(0);
         FileSystem fs = Place.raw(target.getFileSystem(conf));
         String runId = command + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        return RegistryLock.acquireOutput(fs, target, runId, config.getLong("retrain.lock.heartbeat"),
-                config.getLong("retrain.lock.staleAfter"), out);
+        return RegistryLock.acquireOutput(fs, target, runId, config.get(JobSettings.LOCK_HEARTBEAT),
+                config.get(JobSettings.LOCK_STALE_AFTER), out);
     }
 }

@@ -1,10 +1,13 @@
 package io.sparkprop.jobs.train;
 
 import io.sparkprop.driver.config.ConfigurationException;
+import io.sparkprop.driver.config.Setting;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.model.SavedModel;
-import io.sparkprop.driver.train.EvaluationMetrics;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
+import io.sparkprop.jobs.config.RetrainMetric;
 import io.sparkprop.jobs.output.OutputGuard;
 import io.sparkprop.jobs.registry.ModelRegistry;
 import io.sparkprop.jobs.registry.RegistryLock;
@@ -78,18 +81,19 @@ public final class RetrainJob {
     /** Runs retraining as run {@code runId}; returns {@link #EXIT_PROMOTED} or {@link #EXIT_KEPT}. */
     public int run(String runId) throws IOException {
         ModelRegistry.checkPlainName("run id", runId);
-        String registryUri = required("retrain.registry");
-        ModelRegistry registry = new ModelRegistry(registryUri, required("retrain.model"), hadoopConf).warnings(warnings);
-        String metric = config.getString("retrain.metric");
-        if (config.getOptional("data.validation") == null && config.getDouble("data.validation.fraction") == 0) {
+        String registryUri = required(JobSettings.REGISTRY, "--registry");
+        ModelRegistry registry = new ModelRegistry(registryUri, required(JobSettings.REGISTRY_MODEL, "--name"), hadoopConf)
+                .warnings(warnings);
+        RetrainMetric metric = config.retrainMetric();
+        if (config.optional(JobSettings.DATA_VALIDATION) == null && config.get(TrainingSettings.VALIDATION_FRACTION) == 0) {
             throw new ConfigurationException("retraining needs a holdout to compare the candidate with CURRENT: set"
                     + " data.validation (--validation) or data.validation.fraction > 0");
         }
         OutputGuard.retrain(registry, config, hadoopConf);
         boolean firstRun = !registry.hasFolder();
         boolean finished = false;
-        try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.getLong("retrain.lock.heartbeat"),
-                config.getLong("retrain.lock.staleAfter"), out)) {
+        try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.get(JobSettings.LOCK_HEARTBEAT),
+                config.get(JobSettings.LOCK_STALE_AFTER), out)) {
             int code = runLocked(registry, runId, metric);
             finished = true;
             return code;
@@ -101,7 +105,7 @@ public final class RetrainJob {
     }
 
     /** The run proper, while this run holds the lock. */
-    private int runLocked(ModelRegistry registry, String runId, String metric) throws IOException {
+    private int runLocked(ModelRegistry registry, String runId, RetrainMetric metric) throws IOException {
         Optional<JsonNode> done = registry.finishedRun(runId);
         if (done.isPresent()) {
             int code = done.get().path("exitCode").asInt(EXIT_PROMOTED);
@@ -111,9 +115,8 @@ public final class RetrainJob {
         }
         OptionalInt current = registry.current();
         SavedModel base = current.isPresent() ? registry.read(current.getAsInt()) : null;
-        boolean classification = base != null ? base.task() == SavedModel.Task.CLASSIFICATION
-                : config.getString("model.task").equals("classification");
-        checkMetric(metric, classification);
+        boolean classification = (base != null ? base.task() : config.task()) == SavedModel.Task.CLASSIFICATION;
+        metric.checkAppliesTo(classification);
         String baseName = base == null ? null : "the current model (version " + current.getAsInt() + " of '"
                 + registry.name() + "')";
         out.println(base == null ? "model '" + registry.name() + "' has no version yet: training a fresh one"
@@ -125,30 +128,30 @@ public final class RetrainJob {
         try (SparkLease lease = sparkStarter.get()) {
             SparkSession spark = lease.session();
             TrainJob.Retraining retraining = new TrainJob.Retraining(base, baseName, registry.checkpointDir(runId),
-                    config.getOptional("retrain.replay.data"), config.getDouble("retrain.replay.fraction"));
+                    config.optional(JobSettings.REPLAY_DATA), config.get(JobSettings.REPLAY_FRACTION));
             outcome = new TrainJob(spark, config, out).progressOnTerminal(terminal).train(retraining);
         } catch (IOException | RuntimeException e) {
             registry.deleteRunIfNoCheckpoints(runId);
             throw e;
         }
-        double tolerance = config.getDouble("retrain.tolerance");
-        double candidateValue = value(metric, outcome.metrics);
-        boolean promote = base == null || acceptable(metric, candidateValue, value(metric, outcome.baseMetrics), tolerance);
+        double tolerance = config.get(JobSettings.RETRAIN_TOLERANCE);
+        double candidateValue = metric.of(outcome.metrics);
+        boolean promote = base == null || acceptable(metric, candidateValue, metric.of(outcome.baseMetrics), tolerance);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("runId", runId);
         entry.put("time", Instant.now().toString());
-        entry.put("dataTrain", config.redactInside(config.getString("data.train")));
-        entry.put("dataValidation", config.redactInside(config.getString("data.validation")));
-        entry.put("replayData", config.redactInside(config.getString("retrain.replay.data")));
-        entry.put("replayFraction", config.getDouble("retrain.replay.fraction"));
-        entry.put("metric", metric);
+        entry.put("dataTrain", config.redactInside(config.get(JobSettings.DATA_TRAIN)));
+        entry.put("dataValidation", config.redactInside(config.get(JobSettings.DATA_VALIDATION)));
+        entry.put("replayData", config.redactInside(config.get(JobSettings.REPLAY_DATA)));
+        entry.put("replayFraction", config.get(JobSettings.REPLAY_FRACTION));
+        entry.put("metric", metric.toString());
         entry.put("tolerance", tolerance);
         entry.put("previousVersion", current.isPresent() ? current.getAsInt() : null);
         entry.put("candidateMetrics", outcome.metrics.toMapWithRows());
         entry.put("currentMetrics", base == null ? null : outcome.baseMetrics.toMapWithRows());
         if (base != null) {
             out.printf("holdout %s: candidate %.6g, current %.6g (tolerance %s, %s is better)%n", metric, candidateValue,
-                    value(metric, outcome.baseMetrics), tolerance, higherIsBetter(metric) ? "higher" : "lower");
+                    metric.of(outcome.baseMetrics), tolerance, metric.higherIsBetter() ? "higher" : "lower");
         }
         int code;
         if (promote) {
@@ -164,9 +167,9 @@ public final class RetrainJob {
         entry.put("exitCode", code);
         registry.appendHistory(entry);
         registry.deleteRun(runId);
-        List<Integer> pruned = registry.prune(config.getInt("retrain.keep"));
+        List<Integer> pruned = registry.prune(config.get(JobSettings.RETRAIN_KEEP));
         if (!pruned.isEmpty()) {
-            out.println("deleted old versions " + pruned + " (keeping " + config.getInt("retrain.keep") + ")");
+            out.println("deleted old versions " + pruned + " (keeping " + config.get(JobSettings.RETRAIN_KEEP) + ")");
         }
         return code;
     }
@@ -207,46 +210,19 @@ public final class RetrainJob {
         return version;
     }
 
-    private String required(String key) {
-        String v = config.getOptional(key);
+    private String required(Setting<String> setting, String option) {
+        String v = config.optional(setting);
         if (v == null) {
-            throw new ConfigurationException(key + " is not set (--" + (key.equals("retrain.registry") ? "registry" : "name") + ")");
+            throw new ConfigurationException(setting.key() + " is not set (" + option + ")");
         }
         return v;
     }
 
-    static void checkMetric(String metric, boolean classification) {
-        List<String> allowed = classification ? List.of("accuracy", "loss") : List.of("rmse", "mae", "r2", "loss");
-        if (!allowed.contains(metric)) {
-            throw new IllegalArgumentException("retrain.metric = " + metric + " does not apply to "
-                    + (classification ? "classification" : "regression") + "; use one of " + allowed);
-        }
-    }
-
-    static boolean higherIsBetter(String metric) {
-        return metric.equals("accuracy") || metric.equals("r2");
-    }
-
     /** The candidate passes when it is not worse than CURRENT by more than {@code tolerance}. */
-    static boolean acceptable(String metric, double candidate, double current, double tolerance) {
+    static boolean acceptable(RetrainMetric metric, double candidate, double current, double tolerance) {
         if (Double.isNaN(candidate)) {
             return false;
         }
-        return higherIsBetter(metric) ? candidate >= current - tolerance : candidate <= current + tolerance;
-    }
-
-    static double value(String metric, EvaluationMetrics m) {
-        switch (metric) {
-            case "accuracy":
-                return m.accuracy();
-            case "rmse":
-                return m.rmse();
-            case "mae":
-                return m.mae();
-            case "r2":
-                return m.r2();
-            default:
-                return m.loss();
-        }
+        return metric.higherIsBetter() ? candidate >= current - tolerance : candidate <= current + tolerance;
     }
 }

@@ -7,7 +7,9 @@ import io.sparkprop.driver.train.EvaluationMetrics;
 import io.sparkprop.driver.train.ModelFit;
 import io.sparkprop.driver.train.TrainingConfig;
 import io.sparkprop.driver.train.TrainingResult;
+import io.sparkprop.jobs.config.DataFormat;
 import io.sparkprop.jobs.config.JobConfig;
+import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.FeatureColumns;
 import io.sparkprop.jobs.data.InputChecks;
@@ -90,11 +92,11 @@ public final class TrainJob {
 
     /** Trains and writes the model to output.model; returns what was written. */
     public Outcome run() throws IOException {
-        String output = config.getString("output.model");
+        String output = config.get(JobSettings.OUTPUT_MODEL);
         ModelStore store = new ModelStore(spark.sparkContext().hadoopConfiguration());
         checkOutput(store, config);
         Outcome outcome = train();
-        store.write(outcome.model, output, config.getBoolean("output.overwrite"), outcome.reportFiles);
+        store.write(outcome.model, output, config.get(JobSettings.OUTPUT_OVERWRITE), outcome.reportFiles);
         out.println("model written to " + output + " (report: " + output + "/" + REPORT_HTML + ")");
         return outcome;
     }
@@ -105,8 +107,8 @@ public final class TrainJob {
      * not writable.
      */
     public static void checkOutput(ModelStore store, JobConfig config) throws IOException {
-        String output = config.getString("output.model");
-        boolean overwrite = config.getBoolean("output.overwrite");
+        String output = config.get(JobSettings.OUTPUT_MODEL);
+        boolean overwrite = config.get(JobSettings.OUTPUT_OVERWRITE);
         if (!overwrite && store.exists(output)) {
             throw new IllegalArgumentException("output path " + output + " already holds a model; pass --overwrite to replace it");
         }
@@ -144,23 +146,23 @@ public final class TrainJob {
     public Outcome train(Retraining retraining) throws IOException {
         SavedModel base = retraining == null ? null : retraining.base;
         DataSource source = new DataSource(spark).warnings(line -> err.println("warning: " + line));
-        String format = config.getString("data.format");
-        List<String> labels = FeatureColumns.labelColumns(config.getString("data.label"));
-        boolean header = config.getBoolean("data.csv.header");
-        String delimiter = config.getString("data.csv.delimiter");
-        int partitions = config.getInt("data.partitions");
-        long seed = config.getLong("train.seed");
+        DataFormat format = config.dataFormat();
+        List<String> labels = FeatureColumns.labelColumns(config.get(JobSettings.DATA_LABEL));
+        boolean header = config.get(JobSettings.CSV_HEADER);
+        String delimiter = config.get(JobSettings.CSV_DELIMITER);
+        int partitions = config.get(JobSettings.DATA_PARTITIONS);
+        long seed = config.get(TrainingSettings.SEED);
 
-        Dataset<Row> train = source.read(format, config.getString("data.train"), header, delimiter, partitions);
+        Dataset<Row> train = source.read(format, config.get(JobSettings.DATA_TRAIN), header, delimiter, partitions);
         Dataset<Row> validation = null;
-        String validationPath = config.getOptional("data.validation");
+        String validationPath = config.optional(JobSettings.DATA_VALIDATION);
         if (validationPath != null) {
             validation = source.read(format, validationPath, header, delimiter, partitions);
         }
-        String featureSpec = format.equals("idx") || format.equals("libsvm") ? "features" : config.getString("data.features");
-        String weight = config.getOptional("data.weight");
+        String featureSpec = format.namesFeatures() ? "features" : config.get(JobSettings.DATA_FEATURES);
+        String weight = config.optional(JobSettings.DATA_WEIGHT);
         FeatureColumns features = FeatureColumns.resolve(train, featureSpec, labels, weight);
-        InputChecks.requireTrainingRows(train, "the training data " + config.redactInside(config.getString("data.train")));
+        InputChecks.requireTrainingRows(train, "the training data " + config.redactInside(config.get(JobSettings.DATA_TRAIN)));
         if (validation != null) {
             String named = "the validation data " + config.redactInside(validationPath);
             InputChecks.requireColumns(validation, named, features.readColumns(labels, weight));
@@ -200,13 +202,13 @@ public final class TrainJob {
             train = train.union(replay.sample(false, retraining.replayFraction, seed));
             trainRows = train;
         }
-        boolean classification = config.getString("model.task").equals("classification");
+        boolean classification = config.task() == SavedModel.Task.CLASSIFICATION;
         TrainingConfig settings = config.trainingConfig();
         if (retraining != null) {
             settings = settings.toBuilder().set(TrainingSettings.CHECKPOINT_DIR, retraining.checkpointDir).build();
         }
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("dataTrain", config.redactInside(config.getString("data.train")));
+        provenance.put("dataTrain", config.redactInside(config.get(JobSettings.DATA_TRAIN)));
         provenance.put("dataValidation", validationPath == null ? "" : config.redactInside(validationPath));
         provenance.put("job", config.redactedJobSettings());
         ReportCollector collector = new ReportCollector();
@@ -214,7 +216,7 @@ public final class TrainJob {
                 .labels(labels)
                 .weight(weight)
                 .partitions(partitions)
-                .imageFeatures(format.equals("idx"))
+                .imageFeatures(format == DataFormat.IDX)
                 .resume(true)
                 .provenance(provenance)
                 .rowNames(source.rowNames(format, header))
@@ -259,7 +261,7 @@ public final class TrainJob {
         timings.put("cached training data", String.format(Locale.ROOT, "%.1f MiB", r.cachedBytes() / (1024.0 * 1024)));
         timings.put("finished", model.createdAt());
         ReportWriter writer = new ReportWriter();
-        var report = collector.report("sparkprop: " + model.spec() + " on " + config.redactInside(config.getString("data.train")), r.metrics(),
+        var report = collector.report("sparkprop: " + model.spec() + " on " + config.redactInside(config.get(JobSettings.DATA_TRAIN)), r.metrics(),
                 model.classLabels(), model.targetNames(), config.recorded(), timings);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(REPORT_HTML, writer.toHtml(report).getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.config;
 
+import io.sparkprop.driver.config.TrainingSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -41,10 +42,10 @@ class JobConfigTest {
     void precedenceIsDefaultsThenJobFileThenOverrides() {
         JobConfig c = JobConfig.resolve(schema, map("train.epochs", "3", "train.batchSize", "64"), "job.conf",
                 map("train.epochs", "5"));
-        assertEquals(5, c.getInt("train.epochs"));
-        assertEquals(64, c.getInt("train.batchSize"));
-        assertEquals(0.003, c.getDouble("train.learningRate"));
-        assertArrayEquals(new int[] {256, 128}, c.getIntList("model.hidden"));
+        assertEquals(5, c.get(TrainingSettings.EPOCHS));
+        assertEquals(64, c.get(TrainingSettings.BATCH_SIZE));
+        assertEquals(0.003, c.get(TrainingSettings.LEARNING_RATE));
+        assertArrayEquals(new int[] {256, 128}, c.get(TrainingSettings.HIDDEN));
         assertTrue(c.describe().contains("train.epochs = 5   (the command line)"));
         assertTrue(c.describe().contains("train.batchSize = 64   (job file job.conf)"));
     }
@@ -181,8 +182,8 @@ class JobConfigTest {
     void anOldKeyIsReadAsItsReplacementWithOneWarning() {
         JobConfig c = JobConfig.resolve(schema, map("train.schedule.stepSize", "250"), "job.conf",
                 map("train.schedule.gamma", "0.25"));
-        assertEquals(250, c.getLong("train.schedule.decaySteps"));
-        assertEquals(0.25, c.getDouble("train.schedule.decayRate"));
+        assertEquals(250L, c.get(TrainingSettings.DECAY_STEPS));
+        assertEquals(0.25, c.get(TrainingSettings.DECAY_RATE));
         assertEquals(2, c.warnings().size(), c.warnings().toString());
         assertEquals("configuration key train.schedule.stepSize (from job file job.conf) is deprecated and will be removed in"
                 + " the next release: use train.schedule.decaySteps (this value is read as train.schedule.decaySteps)",
