@@ -1,6 +1,7 @@
 package io.sparkprop.driver.config;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -35,7 +36,7 @@ public final class ClassWeights {
 
     /** True for {@code none}: no class weighting. */
     public static boolean isNone(String text) {
-        return text.trim().equalsIgnoreCase("none");
+        return Form.word(text) == Form.NONE;
     }
 
     /**
@@ -88,20 +89,28 @@ public final class ClassWeights {
         }
     }
 
-    private enum Form { NONE, BALANCED, LIST, PAIRS }
+    /** The forms of a value: the words none and balanced (in any case), a list of weights, class:weight pairs. */
+    private enum Form {
+        NONE, BALANCED, LIST, PAIRS;
+
+        private static final List<Form> WORDS = List.of(NONE, BALANCED);
+
+        /** The word {@code text} is (trimmed, in any case), or null when it is no word. */
+        static Form word(String text) {
+            return WORDS.stream().filter(f -> f.name().equalsIgnoreCase(text.trim())).findFirst().orElse(null);
+        }
+    }
 
     /** The text's form; for a list its weights, for pairs their classes and weights. */
     private record Parsed(Form form, int[] classes, double[] weights) {
     }
 
     private static Parsed parse(String text) {
+        Form word = Form.word(text);
+        if (word != null) {
+            return new Parsed(word, null, null);
+        }
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("none")) {
-            return new Parsed(Form.NONE, null, null);
-        }
-        if (t.equals("balanced")) {
-            return new Parsed(Form.BALANCED, null, null);
-        }
         String[] parts = t.split(",", -1);
         boolean pairs = t.contains(":");
         int[] classes = new int[parts.length];

@@ -1,6 +1,7 @@
 package io.sparkprop.driver.config;
 
 import io.sparkprop.core.nn.Activation;
+import io.sparkprop.core.nn.Softmax;
 import io.sparkprop.core.optim.LearningRateSchedule;
 import io.sparkprop.core.optim.Optimizer;
 import io.sparkprop.driver.config.Setting.Bounds;
@@ -223,7 +224,7 @@ public final class TrainingSettings {
     private static boolean isHiddenActivation(String name) {
         try {
             Activation a = Activation.of(name);
-            return a != null && !a.name().equals("softmax");
+            return a != null && !(a instanceof Softmax);
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -18,8 +18,34 @@ public enum WeightInit {
     GLOROT_UNIFORM, GLOROT_NORMAL, HE_UNIFORM, HE_NORMAL;
 
     public static WeightInit of(String name) {
+        return constant(WeightInit.class, name);
+    }
+
+    /**
+     * The values of model.init: a scheme, or auto (and its old name default), which leaves the choice
+     * to the network ({@link #defaultFor}).
+     */
+    public enum Rule {
+        AUTO, DEFAULT, GLOROT_UNIFORM, GLOROT_NORMAL, HE_UNIFORM, HE_NORMAL;
+
+        /** The scheme this rule picks for {@code spec}. */
+        public WeightInit scheme(NetworkSpec spec) {
+            return switch (this) {
+                case AUTO, DEFAULT -> defaultFor(spec);
+                default -> WeightInit.valueOf(name());
+            };
+        }
+    }
+
+    /** The scheme model.init names for {@code spec}: auto (or its old name default) is {@link #defaultFor}, else {@link #of}. */
+    public static WeightInit named(String name, NetworkSpec spec) {
+        return constant(Rule.class, name).scheme(spec);
+    }
+
+    /** The constant of {@code type} that {@code name} names, in any case. */
+    private static <E extends Enum<E>> E constant(Class<E> type, String name) {
         try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown weight initialisation '" + name
                     + "': expected glorot_uniform, glorot_normal, he_uniform or he_normal");
@@ -27,17 +53,9 @@ public enum WeightInit {
     }
 
     /** He for ReLU-family hidden layers, Glorot otherwise. */
-    /** The scheme model.init names for {@code spec}: auto (or its old name default) is {@link #defaultFor}, else {@link #of}. */
-    public static WeightInit named(String name, NetworkSpec spec) {
-        return switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case "auto", "default" -> defaultFor(spec);
-            default -> of(name);
-        };
-    }
-
     public static WeightInit defaultFor(NetworkSpec spec) {
-        String first = spec.activation(1);
-        return first.startsWith("relu") || first.startsWith("leaky_relu") ? HE_NORMAL : GLOROT_UNIFORM;
+        Activation first = Activation.of(spec.activation(1));
+        return first instanceof Relu || first instanceof LeakyRelu ? HE_NORMAL : GLOROT_UNIFORM;
     }
 
     public float[] initialize(ParameterLayout layout, long seed) {

@@ -1,18 +1,43 @@
 package io.sparkprop.core.optim;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The learning rate as a function of the 0-based iteration t (one optimizer step per iteration).
  * Stateless, so a resumed run computes the same rates.
  */
 public interface LearningRateSchedule {
+    /** The schedules; a configuration names one by its name in lower case. */
+    enum Kind {
+        CONSTANT, STEP, EXPONENTIAL, INVERSE_TIME, COSINE;
+
+        /**
+         * The schedule called {@code name}.
+         *
+         * @throws IllegalArgumentException naming the schedules when it is none of them
+         */
+        public static Kind of(String name) {
+            try {
+                return valueOf(name.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown learning-rate schedule '" + name + "': expected one of " + NAMES);
+            }
+        }
+
+        /** Whether the schedule multiplies the rate by its decay rate (step, exponential): then at most 1. */
+        public boolean multipliesByDecayRate() {
+            return this == STEP || this == EXPONENTIAL;
+        }
+    }
+
     /** The schedules by configuration name. */
-    List<String> NAMES = List.of("constant", "step", "exponential", "inverse_time", "cosine");
+    List<String> NAMES = Arrays.stream(Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT)).toList();
 
     /** Whether the schedule called {@code name} multiplies the rate by its decay rate (step, exponential): then at most 1. */
     static boolean multipliesByDecayRate(String name) {
-        return name.equals("step") || name.equals("exponential");
+        return Kind.of(name).multipliesByDecayRate();
     }
 
     /**
@@ -31,26 +56,13 @@ public interface LearningRateSchedule {
     static LearningRateSchedule named(String name, double lr0, long decaySteps, double decayRate, double minRate,
                                       long warmupSteps, long iterationsPerEpoch, long totalIterations) {
         long perDecay = decaySteps > 0 ? decaySteps : Math.max(1, iterationsPerEpoch);
-        LearningRateSchedule s;
-        switch (name) {
-            case "constant":
-                s = new ConstantRate(lr0);
-                break;
-            case "step":
-                s = new StepDecay(lr0, perDecay, decayRate);
-                break;
-            case "exponential":
-                s = new ExponentialDecay(lr0, perDecay, decayRate);
-                break;
-            case "inverse_time":
-                s = new InverseTimeDecay(lr0, perDecay, decayRate);
-                break;
-            case "cosine":
-                s = new CosineDecay(lr0, decaySteps > 0 ? decaySteps : Math.max(1, totalIterations - warmupSteps), minRate);
-                break;
-            default:
-                throw new IllegalArgumentException("unknown learning-rate schedule '" + name + "': expected one of " + NAMES);
-        }
+        LearningRateSchedule s = switch (Kind.of(name)) {
+            case CONSTANT -> new ConstantRate(lr0);
+            case STEP -> new StepDecay(lr0, perDecay, decayRate);
+            case EXPONENTIAL -> new ExponentialDecay(lr0, perDecay, decayRate);
+            case INVERSE_TIME -> new InverseTimeDecay(lr0, perDecay, decayRate);
+            case COSINE -> new CosineDecay(lr0, decaySteps > 0 ? decaySteps : Math.max(1, totalIterations - warmupSteps), minRate);
+        };
         return warmupSteps > 0 ? new LinearWarmup(warmupSteps, s) : s;
     }
 
