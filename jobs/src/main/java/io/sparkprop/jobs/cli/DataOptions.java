@@ -1,6 +1,5 @@
 package io.sparkprop.jobs.cli;
 
-import io.sparkprop.jobs.config.JobSettings;
 import picocli.CommandLine.Option;
 
 /** The data shortcuts that evaluate and predict share. */
@@ -17,11 +16,11 @@ final class DataOptions {
     String master;
 
     Shortcuts shortcuts(Shortcuts s) {
-        s.put("--data", JobSettings.DATA_TRAIN, data);
-        s.put("--format", JobSettings.DATA_FORMAT, format);
-        s.put("--label", JobSettings.DATA_LABEL, label);
-        s.put("--weight", JobSettings.DATA_WEIGHT, weight);
-        s.put("--master", JobSettings.SPARK_MASTER, master);
+        s.put("--data", "data.train", data);
+        s.put("--format", "data.format", format);
+        s.put("--label", "data.label", label);
+        s.put("--weight", "data.weight", weight);
+        s.put("--master", "spark.master", master);
         return s;
     }
 }

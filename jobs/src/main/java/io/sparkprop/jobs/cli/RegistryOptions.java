@@ -1,6 +1,5 @@
 package io.sparkprop.jobs.cli;
 
-import io.sparkprop.jobs.config.JobSettings;
 import picocli.CommandLine.Option;
 
 /** The registry and model name, shared by retrain, rollback and list. */
@@ -11,7 +10,7 @@ final class RegistryOptions {
     String name;
 
     void put(Shortcuts shortcuts) {
-        shortcuts.put("--registry", JobSettings.REGISTRY, registry);
-        shortcuts.put("--name", JobSettings.REGISTRY_MODEL, name);
+        shortcuts.put("--registry", "retrain.registry", registry);
+        shortcuts.put("--name", "retrain.model", name);
     }
 }

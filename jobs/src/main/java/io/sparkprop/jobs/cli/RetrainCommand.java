@@ -1,7 +1,6 @@
 package io.sparkprop.jobs.cli;
 
 import io.sparkprop.jobs.config.JobConfig;
-import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.train.RetrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,11 +61,11 @@ final class RetrainCommand implements Callable<Integer> {
         Shortcuts s = new Shortcuts();
         registryOptions.put(s);
         dataOptions.put(s);
-        s.put("--replay", JobSettings.REPLAY_DATA, replay);
-        s.put("--replay-fraction", JobSettings.REPLAY_FRACTION, replayFraction);
-        s.put("--metric", JobSettings.RETRAIN_METRIC, metric);
-        s.put("--tolerance", JobSettings.RETRAIN_TOLERANCE, tolerance);
-        s.put("--keep", JobSettings.RETRAIN_KEEP, keep);
+        s.put("--replay", "retrain.replay.data", replay);
+        s.put("--replay-fraction", "retrain.replay.fraction", replayFraction);
+        s.put("--metric", "retrain.metric", metric);
+        s.put("--tolerance", "retrain.tolerance", tolerance);
+        s.put("--keep", "retrain.keep", keep);
         JobConfig config = configOptions.resolve(s);
         String id = runId != null ? runId
                 : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,6 +1,5 @@
 package io.sparkprop.jobs.cli;
 
-import io.sparkprop.driver.config.Setting;
 import io.sparkprop.jobs.config.JobConfig;
 
 import java.util.ArrayList;
@@ -15,10 +14,10 @@ import java.util.Map;
 final class Shortcuts {
     private final List<JobConfig.Layer> layers = new ArrayList<>();
 
-    /** Records that {@code option} sets {@code setting} to {@code value}; nothing when the option was not given (null). */
-    Shortcuts put(String option, Setting<?> setting, Object value) {
+    /** Records that {@code option} sets {@code key} to {@code value}; nothing when the option was not given (null). */
+    Shortcuts put(String option, String key, Object value) {
         if (value != null) {
-            layers.add(new JobConfig.Layer(option, Map.of(setting.key(), String.valueOf(value))));
+            layers.add(new JobConfig.Layer(option, Map.of(key, String.valueOf(value))));
         }
         return this;
     }

@@ -1,7 +1,5 @@
 package io.sparkprop.jobs.cli;
 
-import io.sparkprop.driver.config.TrainingSettings;
-import io.sparkprop.jobs.config.JobSettings;
 import picocli.CommandLine.Option;
 
 /** The model and output shortcuts of train (which config takes too); each sets one configuration key. */
@@ -24,13 +22,13 @@ final class TrainOptions {
     Boolean overwrite;
 
     void put(Shortcuts s) {
-        s.put("--task", JobSettings.TASK, task);
-        s.put("--hidden", TrainingSettings.HIDDEN, hidden);
-        s.put("--batch-size", TrainingSettings.BATCH_SIZE, batchSize);
-        s.put("--optimizer", TrainingSettings.OPTIMIZER, optimizer);
-        s.put("--lr", TrainingSettings.LEARNING_RATE, learningRate);
-        s.put("--seed", TrainingSettings.SEED, seed);
-        s.put("--output", JobSettings.OUTPUT_MODEL, output);
-        s.put("--overwrite", JobSettings.OUTPUT_OVERWRITE, overwrite);
+        s.put("--task", "model.task", task);
+        s.put("--hidden", "model.hidden", hidden);
+        s.put("--batch-size", "train.batchSize", batchSize);
+        s.put("--optimizer", "train.optimizer", optimizer);
+        s.put("--lr", "train.learningRate", learningRate);
+        s.put("--seed", "train.seed", seed);
+        s.put("--output", "output.model", output);
+        s.put("--overwrite", "output.overwrite", overwrite);
     }
 }

@@ -1,7 +1,5 @@
 package io.sparkprop.jobs.cli;
 
-import io.sparkprop.driver.config.TrainingSettings;
-import io.sparkprop.jobs.config.JobSettings;
 import picocli.CommandLine.Option;
 
 /** The data and Spark shortcuts that train and retrain share; each sets one configuration key. */
@@ -24,13 +22,13 @@ final class TrainingDataOptions {
     String master;
 
     void put(Shortcuts s) {
-        s.put("--data", JobSettings.DATA_TRAIN, data);
-        s.put("--validation", JobSettings.DATA_VALIDATION, validation);
-        s.put("--format", JobSettings.DATA_FORMAT, format);
-        s.put("--features", JobSettings.DATA_FEATURES, features);
-        s.put("--label", JobSettings.DATA_LABEL, label);
-        s.put("--weight", JobSettings.DATA_WEIGHT, weight);
-        s.put("--epochs", TrainingSettings.EPOCHS, epochs);
-        s.put("--master", JobSettings.SPARK_MASTER, master);
+        s.put("--data", "data.train", data);
+        s.put("--validation", "data.validation", validation);
+        s.put("--format", "data.format", format);
+        s.put("--features", "data.features", features);
+        s.put("--label", "data.label", label);
+        s.put("--weight", "data.weight", weight);
+        s.put("--epochs", "train.epochs", epochs);
+        s.put("--master", "spark.master", master);
     }
 }

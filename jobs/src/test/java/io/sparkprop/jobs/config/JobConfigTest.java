@@ -1,6 +1,8 @@
 package io.sparkprop.jobs.config;
 
+import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
+import io.sparkprop.driver.model.SavedModel;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -48,6 +50,23 @@ class JobConfigTest {
         assertArrayEquals(new int[] {256, 128}, c.get(TrainingSettings.HIDDEN));
         assertTrue(c.describe().contains("train.epochs = 5   (the command line)"));
         assertTrue(c.describe().contains("train.batchSize = 64   (job file job.conf)"));
+    }
+
+    @Test
+    void valuesAreTypedAsTheirSettingsDeclareThemAndChoicesAreEnums() {
+        JobConfig c = JobConfig.resolve(schema, map("data.format", "CSV", "data.partitions", " 4 ", "retrain.metric", "R2"), "job.conf",
+                map("model.task", "Regression", "output.overwrite", "TRUE", "data.weight", "w"));
+        assertEquals(DataFormat.CSV, c.dataFormat());
+        assertEquals(SavedModel.Task.REGRESSION, c.task());
+        assertEquals(RetrainMetric.R2, c.retrainMetric());
+        assertEquals(4, c.get(JobSettings.DATA_PARTITIONS));
+        assertEquals(true, c.get(JobSettings.OUTPUT_OVERWRITE));
+        assertEquals("w", c.optional(JobSettings.DATA_WEIGHT));
+        assertEquals(null, c.optional(JobSettings.DATA_VALIDATION));
+        assertEquals(0.1, c.get(JobSettings.REPLAY_FRACTION));
+        assertTrue(c.describe().contains("data.format = CSV   (job file job.conf)"), "printed as given");
+        Setting<String> undeclared = Setting.string("data.train", null, "", "not the schema's");
+        assertThrows(IllegalStateException.class, () -> c.get(undeclared));
     }
 
     @Test
