@@ -63,37 +63,39 @@ public final class DataSource {
      */
     public Dataset<Row> read(DataFormat format, String path, boolean csvHeader, String csvDelimiter, int partitions)
             throws IOException {
-        if (format == DataFormat.IDX) {
-            return readIdx(path, partitions);
+        switch (format) {
+            case IDX:
+                return readIdx(path, partitions);
+            default:
+                checkFiles(format, path);
+                // Spark reads a file's first lines or footer here (schema inference, a Spark job for
+                // Parquet and ORC): its failures become one line naming the path (ReadFailures)
+                Dataset<Row> data;
+                try {
+                    data = format == DataFormat.CSV
+                            ? spark.read().option("header", csvHeader).option("sep", csvDelimiter).option("inferSchema", "false").csv(path)
+                            : spark.read().format(format.toString()).load(path);
+                } catch (Exception e) { // AnalysisException is checked for Java, though Scala throws it undeclared
+                    IllegalArgumentException translated = ReadFailures.translate(format, path, e);
+                    if (translated != null) {
+                        throw translated;
+                    }
+                    Optional<BadInputException> badLine = format == DataFormat.LIBSVM
+                            ? LibsvmLines.firstBad(spark, path, rowNames(format, false)) : Optional.empty();
+                    if (badLine.isPresent()) {
+                        throw badLine.get();
+                    }
+                    throw e;
+                }
+                if (format == DataFormat.CSV) {
+                    String renamed = CsvHeaders.check(spark.sparkContext().hadoopConfiguration(), data.inputFiles(), data.columns(),
+                            csvHeader, csvDelimiter, path);
+                    if (renamed != null) {
+                        warnings.accept(renamed);
+                    }
+                }
+                return data;
         }
-        checkFiles(format, path);
-        // Spark reads a file's first lines or footer here (schema inference, a Spark job for
-        // Parquet and ORC): its failures become one line naming the path (ReadFailures)
-        Dataset<Row> data;
-        try {
-            data = format == DataFormat.CSV
-                    ? spark.read().option("header", csvHeader).option("sep", csvDelimiter).option("inferSchema", "false").csv(path)
-                    : spark.read().format(format.toString()).load(path);
-        } catch (Exception e) { // AnalysisException is checked for Java, though Scala throws it undeclared
-            IllegalArgumentException translated = ReadFailures.translate(format, path, e);
-            if (translated != null) {
-                throw translated;
-            }
-            Optional<BadInputException> badLine = format == DataFormat.LIBSVM
-                    ? LibsvmLines.firstBad(spark, path, rowNames(format, false)) : Optional.empty();
-            if (badLine.isPresent()) {
-                throw badLine.get();
-            }
-            throw e;
-        }
-        if (format == DataFormat.CSV) {
-            String renamed = CsvHeaders.check(spark.sparkContext().hadoopConfiguration(), data.inputFiles(), data.columns(),
-                    csvHeader, csvDelimiter, path);
-            if (renamed != null) {
-                warnings.accept(renamed);
-            }
-        }
-        return data;
     }
 
     /** The path exists, and a folder holds data files of the format (see ReadFailures#check). */
