@@ -34,6 +34,14 @@ public enum RetrainMetric {
         return higherIsBetter;
     }
 
+    /** Whether a candidate scoring {@code candidate} is not worse than CURRENT's {@code current} by more than {@code tolerance}. */
+    public boolean accepts(double candidate, double current, double tolerance) {
+        if (Double.isNaN(candidate)) {
+            return false;
+        }
+        return higherIsBetter ? candidate >= current - tolerance : candidate <= current + tolerance;
+    }
+
     /**
      * @throws IllegalArgumentException naming the metrics that apply when this one does not apply to the task
      */

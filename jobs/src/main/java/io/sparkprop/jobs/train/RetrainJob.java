@@ -136,7 +136,7 @@ public final class RetrainJob {
         }
         double tolerance = config.get(JobSettings.RETRAIN_TOLERANCE);
         double candidateValue = metric.of(outcome.metrics);
-        boolean promote = base == null || acceptable(metric, candidateValue, metric.of(outcome.baseMetrics), tolerance);
+        boolean promote = base == null || metric.accepts(candidateValue, metric.of(outcome.baseMetrics), tolerance);
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("runId", runId);
         entry.put("time", Instant.now().toString());
@@ -216,13 +216,5 @@ public final class RetrainJob {
             throw new ConfigurationException(setting.key() + " is not set (" + option + ")");
         }
         return v;
-    }
-
-    /** The candidate passes when it is not worse than CURRENT by more than {@code tolerance}. */
-    static boolean acceptable(RetrainMetric metric, double candidate, double current, double tolerance) {
-        if (Double.isNaN(candidate)) {
-            return false;
-        }
-        return metric.higherIsBetter() ? candidate >= current - tolerance : candidate <= current + tolerance;
     }
 }
