@@ -111,6 +111,11 @@ class JobConfigTest {
                 .get(io.sparkprop.driver.config.TrainingSettings.DROPOUT));
         e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("model.hidden", "256,0")));
         assertTrue(e.getMessage().contains("comma-separated positive integers"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("model.activation", "softmax")));
+        assertEquals("configuration key model.activation (from the command line) is 'softmax', expected one of identity, sigmoid, tanh,"
+                + " relu, leaky_relu", e.getMessage());
+        assertEquals("leaky_relu(0.2)", JobConfig.resolve(schema, map(), "-", map("model.activation", "leaky_relu(0.2)"))
+                .get(TrainingSettings.ACTIVATION));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,5 +110,17 @@ class WeightInitTest {
         assertEquals(WeightInit.GLOROT_UNIFORM,
                 WeightInit.defaultFor(NetworkSpec.input(3).dense(4, "tanh").dense(2, "identity").loss("mse")));
         assertEquals(WeightInit.HE_UNIFORM, WeightInit.of(" He_Uniform "));
+    }
+
+    @Test
+    void modelInitNamesASchemeOrLeavesItToTheNetwork() {
+        NetworkSpec leaky = NetworkSpec.input(3).dense(4, "leaky_relu(0.2)").dense(2, "identity").loss("mse");
+        NetworkSpec tanh = NetworkSpec.input(3).dense(4, "tanh").dense(2, "identity").loss("mse");
+        assertEquals(WeightInit.HE_NORMAL, WeightInit.named("auto", leaky));
+        assertEquals(WeightInit.GLOROT_UNIFORM, WeightInit.named(" Default ", tanh));
+        assertEquals(WeightInit.GLOROT_NORMAL, WeightInit.named("glorot_normal", leaky));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WeightInit.named("lecun_normal", tanh));
+        assertEquals("unknown weight initialisation 'lecun_normal': expected glorot_uniform, glorot_normal, he_uniform or he_normal",
+                e.getMessage());
     }
 }
