@@ -202,7 +202,6 @@ public final class TrainJob {
             train = train.union(replay.sample(false, retraining.replayFraction, seed));
             trainRows = train;
         }
-        boolean classification = config.task() == SavedModel.Task.CLASSIFICATION;
         TrainingConfig settings = config.trainingConfig();
         if (retraining != null) {
             settings = settings.toBuilder().set(TrainingSettings.CHECKPOINT_DIR, retraining.checkpointDir).build();
@@ -212,7 +211,7 @@ public final class TrainJob {
         provenance.put("dataValidation", validationPath == null ? "" : config.redactInside(validationPath));
         provenance.put("job", config.redactedJobSettings());
         ReportCollector collector = new ReportCollector();
-        ModelFit fit = new ModelFit(settings, classification ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION)
+        ModelFit fit = new ModelFit(settings, config.task())
                 .labels(labels)
                 .weight(weight)
                 .partitions(partitions)
