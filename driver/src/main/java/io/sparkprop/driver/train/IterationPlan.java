@@ -84,6 +84,19 @@ public final class IterationPlan implements Serializable {
         return iterationsPerEpoch;
     }
 
+    /**
+     * The one warning when {@code batch} (the setting {@code setting}) is more than the smallest block's rows,
+     * so that some workers' batch was capped to their rows; null when no worker's was.
+     */
+    public String cappedBatchWarning(int batch, String setting) {
+        int smallest = java.util.Arrays.stream(rows).min().orElse(batch);
+        if (batch <= smallest) {
+            return null;
+        }
+        return setting + " = " + batch + " rows per worker is more than the " + smallest + " rows of the smallest of the "
+                + rows.length + " blocks: a worker's batch is capped to its rows (" + globalBatch + " rows per iteration in all)";
+    }
+
     /** Fails when partition p's cached block no longer holds the rows this plan was made for. */
     public void checkBlock(int partition, DataBlock block) {
         if (block.rows() != rows[partition]) {

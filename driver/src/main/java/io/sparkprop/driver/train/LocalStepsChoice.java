@@ -84,18 +84,46 @@ final class LocalStepsChoice {
     }
 
     /**
-     * The settings the rounds of local steps run with: {@code config}, or from {@link #OUTER_STEP_WORKERS}
-     * workers on with train.localSteps auto or timed and the outer step at plain averaging (1, 0), the
-     * same with DiLoCo's outer Nesterov step 0.7, 0.9 (logged). A pure function of the settings and the workers.
+     * What auto chooses for a run's shape: K, and the outer step's rate and momentum (plain averaging 1, 0
+     * below {@link #OUTER_STEP_WORKERS} workers, DiLoCo's Nesterov 0.7, 0.9 from there on).
+     */
+    record Auto(int k, double outerRate, double outerMomentum) {
+    }
+
+    /**
+     * auto's choice as a pure function of the network's P parameters, the per-worker batch b, the S optimizer
+     * state arrays that travel, the rows of the largest worker's block n and the W workers: K =
+     * min(the cost rule's K, an epoch's ceil(n / min(b, n)) iterations, the samples bound's), and the outer
+     * step by W (see the class comment).
+     */
+    static Auto auto(int parameters, int batch, int stateArrays, long rowsPerWorker, int workers) {
+        int b = (int) Math.min(batch, rowsPerWorker);
+        int perEpoch = (int) ((rowsPerWorker + b - 1) / b);
+        return withOuterStep(perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, false), workers);
+    }
+
+    /** K with auto's outer step for W workers. */
+    private static Auto withOuterStep(int k, int workers) {
+        return workers >= OUTER_STEP_WORKERS ? new Auto(k, 0.7, 0.9) : new Auto(k, 1, 0);
+    }
+
+    /**
+     * The settings the rounds of local steps run with: {@code config}, or with train.localSteps auto or timed
+     * and the outer step at plain averaging (1, 0), the outer step {@link #auto} takes for {@code workers}
+     * (logged where it differs). A pure function of the settings and the workers.
      */
     static TrainingConfig outerStep(TrainingConfig config, int workers) {
-        if (config.localStepsCount() > 0 || workers < OUTER_STEP_WORKERS || config.get(OUTER_LEARNING_RATE) != 1.0
-                || config.get(OUTER_MOMENTUM) != 0.0) {
+        if (config.localStepsCount() > 0 || config.get(OUTER_LEARNING_RATE) != 1.0 || config.get(OUTER_MOMENTUM) != 0.0) {
             return config;
         }
-        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = 0.7 and {} = 0.9 (DiLoCo's), instead of plain"
-                + " averaging; set them to keep another", workers, OUTER_LEARNING_RATE.key(), OUTER_MOMENTUM.key());
-        return config.toBuilder().set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
+        Auto auto = withOuterStep(1, workers);
+        if (auto.outerMomentum() == 0.0 && auto.outerRate() == 1.0) {
+            return config;
+        }
+        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = {} and {} = {} (DiLoCo's), instead of plain"
+                + " averaging; set them to keep another", workers, OUTER_LEARNING_RATE.key(), auto.outerRate(), OUTER_MOMENTUM.key(),
+                auto.outerMomentum());
+        return config.toBuilder().set(OUTER_LEARNING_RATE, auto.outerRate()).set(OUTER_MOMENTUM, auto.outerMomentum()).build();
     }
 
     /** A K from train.localSteps or a checkpoint, at most an epoch's iterations (a warning when it was more). */
