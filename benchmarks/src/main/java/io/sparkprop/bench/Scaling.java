@@ -52,15 +52,17 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *                        c one step of one task = the tasks' CPU time / (tasks x steps per task)
  * </pre>
  * i.e. every task on a core of its own at the speed measured here, and Spark's fixed cost as measured
- * here (a real cluster's is larger). Not a test: run benchmarks/scaling.sh.
+ * here (inflated when other work loads the machine; a real cluster's is larger), and again with F from the
+ * quiet-machine fit auto uses, F = 10 ms + 3 ns x (the partials' bytes + the broadcast's). Not a test: run
+ * benchmarks/scaling.sh.
  *
  * <p>Arguments: {@code DATA SLOTS EPOCHS OUT_DIR [key=value,...]}: DATA {@code fashion:DIR} or
- * {@code synthetic:ROWS} (the cost-growth teacher, 784 N(0, 1) features labelled by a fixed random
- * 784-32(tanh)-10, 10,000 more rows as the test set); SLOTS comma-separated; the settings override the
- * defaults (for comparisons only; the benchmark's table is with none).
+ * {@code synthetic:ROWS[:WIDTH]} (the cost-growth teacher, WIDTH (784) N(0, 1) features labelled by a fixed
+ * random WIDTH-32(tanh)-10, 10,000 more rows as the test set); SLOTS comma-separated; the settings override
+ * the defaults (for comparisons only; the benchmark's table is with none).
  */
 public final class Scaling {
-    private static final int WIDTH = 784;
+    private static final int FASHION_WIDTH = 784;
     private static final int TEST_ROWS = 10_000;
     private static final long SYNTHETIC_SEED = 9;
     private static DataBlock[] fashionBlocks;
@@ -82,8 +84,20 @@ public final class Scaling {
         }
 
         double estimatedSeconds() {
+            return estimated(fixedSeconds);
+        }
+
+        /**
+         * The same with F from the quiet-machine fit auto uses (LocalStepsChoice): 10 ms + 3 ns a byte moved, the
+         * broadcast (one partial's size) and the N partials: F = 10 ms + 3 ns x partial bytes x (1 + 1 / N).
+         */
+        double quietEstimatedSeconds() {
+            return estimated(0.010 + 3e-9 * bytesPerRound * (1 + 1.0 / slots));
+        }
+
+        private double estimated(double fixed) {
             int e = epochsToTarget();
-            return e == 0 ? Double.NaN : rounds[e - 1] * fixedSeconds + e * perEpoch * stepSeconds;
+            return e == 0 ? Double.NaN : rounds[e - 1] * fixed + e * perEpoch * stepSeconds;
         }
     }
 
@@ -95,7 +109,10 @@ public final class Scaling {
         String overrides = args.length > 4 ? args[4] : "";
         Files.createDirectories(out);
         boolean fashion = data.startsWith("fashion:");
-        String name = fashion ? "Fashion-MNIST" : "synthetic " + data.substring(data.indexOf(':') + 1) + " rows";
+        String[] shape = data.substring(data.indexOf(':') + 1).split(":");
+        int width = fashion ? FASHION_WIDTH : shape.length > 1 ? Integer.parseInt(shape[1]) : FASHION_WIDTH;
+        int rows = fashion ? 0 : Integer.parseInt(shape[0]);
+        String name = fashion ? "Fashion-MNIST" : String.format(Locale.ROOT, "teacher data, %,d rows of %d features", rows, width);
         double target = fashion ? 0.88 : Double.NaN;
         String dir = fashion ? data.substring(8) : null;
         System.out.printf(Locale.ROOT, "%s, %d epochs, defaults%s, %d cores, %s%n", name, epochs,
@@ -105,10 +122,10 @@ public final class Scaling {
             try (SparkSession spark = session(n)) {
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                 DataBlocks train = DataBlocks.cache(fashion ? dealt(jsc, dir, 0, n)
-                        : synthetic(jsc, Integer.parseInt(data.substring(10)), 0, n));
+                        : synthetic(jsc, rows, 0, width, n));
                 DataBlocks test = DataBlocks.cache(fashion ? dealt(jsc, dir, 1, n)
-                        : synthetic(jsc, TEST_ROWS, Integer.parseInt(data.substring(10)), n));
-                Cell c = run(jsc, train, test, n, epochs, overrides, target);
+                        : synthetic(jsc, TEST_ROWS, rows, width, n));
+                Cell c = run(jsc, train, test, width, n, epochs, overrides, target);
                 cells.add(c);
                 System.out.printf(Locale.ROOT, "N = %d: K = %d, accuracy by epoch %s, training seconds %s%n", n, c.k(),
                         Arrays.toString(c.accuracy()), Arrays.toString(c.trainSeconds()));
@@ -124,7 +141,7 @@ public final class Scaling {
                     c.fixedSeconds(), c.stepSeconds(), c.taskSecondsPerEpoch(), c.bytesPerRound(), t));
         }
         table(name, cells);
-        charts(out, fashion ? "fashion-mnist" : "synthetic", name, cells);
+        charts(out, fashion ? "fashion-mnist" : "teacher", name, cells);
     }
 
     private static SparkSession session(int slots) {
@@ -135,9 +152,9 @@ public final class Scaling {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
-    private static Cell run(JavaSparkContext jsc, DataBlocks train, DataBlocks test, int slots, int epochs, String overrides,
-                            double target) {
-        NetworkSpec spec = NetworkSpec.input(WIDTH).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
+    private static Cell run(JavaSparkContext jsc, DataBlocks train, DataBlocks test, int width, int slots, int epochs,
+                            String overrides, double target) {
+        NetworkSpec spec = NetworkSpec.input(width).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
                 .loss("softmax_cross_entropy");
         TrainingConfig.Builder b = TrainingConfig.builder(spec).set(EPOCHS, epochs).set(LOG_INTERVAL, 0L);
         for (String kv : overrides.split(",")) {
@@ -190,17 +207,18 @@ public final class Scaling {
         System.out.printf(Locale.ROOT, "%s, target %.4f test accuracy%n", name, cells.get(0).target());
         System.out.println("| N | K | rows / task / step | iterations / epoch | epochs to target | rounds to target | final accuracy"
                 + " | s / epoch (wall, 2 cores) | task s / epoch | partial MB / round | round fixed cost ms | step ms"
-                + " | time to target, measured | estimate on N cores |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | time to target, measured | estimate on N cores | estimate, quiet F |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Cell c : cells) {
             int e = c.epochsToTarget();
             double[] s = c.trainSeconds();
-            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %s | %s | %.4f | %.2f | %.2f | %.1f | %.1f | %.2f | %s | %s |%n",
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %s | %s | %.4f | %.2f | %.2f | %.1f | %.1f | %.2f | %s | %s | %s |%n",
                     c.slots(), c.k(), c.batch(), c.perEpoch(), e == 0 ? "never" : e, e == 0 ? "-" : c.rounds()[e - 1],
                     c.accuracy()[c.accuracy().length - 1], s[s.length - 1] / s.length, c.taskSecondsPerEpoch(),
                     c.bytesPerRound() / 1e6, c.fixedSeconds() * 1e3, c.stepSeconds() * 1e3,
                     e == 0 ? "never" : String.format(Locale.ROOT, "%.1f s", s[e - 1]),
-                    e == 0 ? "never" : String.format(Locale.ROOT, "%.1f s", c.estimatedSeconds()));
+                    e == 0 ? "never" : String.format(Locale.ROOT, "%.1f s", c.estimatedSeconds()),
+                    e == 0 ? "never" : String.format(Locale.ROOT, "%.1f s", c.quietEstimatedSeconds()));
         }
     }
 
@@ -216,7 +234,7 @@ public final class Scaling {
             curves.add(new CostGrowth.Chart.Series("N = " + c.slots(), points));
             int e = c.epochsToTarget();
             if (e > 0) {
-                estimated.add(new double[] {c.slots(), c.estimatedSeconds()});
+                estimated.add(new double[] {c.slots(), c.quietEstimatedSeconds()});
                 measured.add(new double[] {c.slots(), c.trainSeconds()[e - 1]});
             }
         }
@@ -224,7 +242,7 @@ public final class Scaling {
                 "epoch", "test accuracy", curves);
         if (!estimated.isEmpty()) {
             CostGrowth.Chart.write(out.resolve("scaling-" + file + "-time.svg"), name + ": training time to the target",
-                    "task slots N", "seconds", List.of(new CostGrowth.Chart.Series("estimate on N cores", estimated),
+                    "task slots N", "seconds", List.of(new CostGrowth.Chart.Series("estimate on N cores, quiet F", estimated),
                             new CostGrowth.Chart.Series("measured on 2 cores", measured)));
         }
     }
@@ -261,32 +279,33 @@ public final class Scaling {
     }
 
     /**
-     * Rows [first, first + rows) of the teacher data, dealt into S blocks (row first + i in block i mod S):
-     * each row drawn from its own seeded stream, so the rows are the same whatever S.
+     * Rows [first, first + rows) of the teacher data (d N(0, 1) features labelled by a fixed random d-32(tanh)-10),
+     * dealt into S blocks (row first + i in block i mod S): each row drawn from its own seeded stream, so the
+     * rows are the same whatever S.
      */
-    static JavaRDD<DataBlock> synthetic(JavaSparkContext jsc, int rows, int first, int slots) {
+    static JavaRDD<DataBlock> synthetic(JavaSparkContext jsc, int rows, int first, int d, int slots) {
         return jsc.parallelize(IntStream.range(0, slots).boxed().toList(), slots).map(s -> {
             SplittableRandom teacher = new SplittableRandom(SYNTHETIC_SEED);
-            float[] w = CostGrowth.gaussians(teacher, 32 * WIDTH, 1 / Math.sqrt(WIDTH));
+            float[] w = CostGrowth.gaussians(teacher, 32 * d, 1 / Math.sqrt(d));
             float[] v = CostGrowth.gaussians(teacher, 10 * 32, 1 / Math.sqrt(32));
             int n = (rows - s + slots - 1) / slots;
-            float[] x = new float[n * WIDTH];
+            float[] x = new float[n * d];
             float[] labels = new float[n];
             float[] hidden = new float[32];
             for (int j = 0; j < n; j++) {
                 long row = first + s + (long) j * slots;
-                float[] xi = CostGrowth.gaussians(new SplittableRandom(SYNTHETIC_SEED * 0x9E3779B97F4A7C15L + row), WIDTH, 1);
-                System.arraycopy(xi, 0, x, j * WIDTH, WIDTH);
+                float[] xi = CostGrowth.gaussians(new SplittableRandom(SYNTHETIC_SEED * 0x9E3779B97F4A7C15L + row), d, 1);
+                System.arraycopy(xi, 0, x, j * d, d);
                 for (int h = 0; h < 32; h++) {
                     double z = 0;
-                    for (int c = 0; c < WIDTH; c++) {
-                        z += w[h * WIDTH + c] * xi[c];
+                    for (int c = 0; c < d; c++) {
+                        z += w[h * d + c] * xi[c];
                     }
                     hidden[h] = (float) Math.tanh(z);
                 }
                 labels[j] = CostGrowth.argmax(v, hidden);
             }
-            return DataBlock.dense(n, WIDTH, x, 1, labels);
+            return DataBlock.dense(n, d, x, 1, labels);
         });
     }
 
