@@ -25,8 +25,10 @@ import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -116,7 +119,7 @@ public final class Scaling {
         double target = fashion ? 0.88 : Double.NaN;
         String dir = fashion ? data.substring(8) : null;
         System.out.printf(Locale.ROOT, "%s, %d epochs, defaults%s, %d cores, %s%n", name, epochs,
-                overrides.isEmpty() ? "" : " except " + overrides, Runtime.getRuntime().availableProcessors(), java.time.Instant.now());
+                overrides.isEmpty() ? "" : " except " + overrides, Runtime.getRuntime().availableProcessors(), Instant.now());
         List<Cell> cells = new ArrayList<>();
         for (int n : slots) {
             try (SparkSession spark = session(n)) {
@@ -187,7 +190,7 @@ public final class Scaling {
         }).fit(train, test);
         try {
             jsc.sc().listenerBus().waitUntilEmpty();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("the listener bus did not drain", e);
         }
         jsc.sc().removeSparkListener(tasks);
@@ -265,7 +268,7 @@ public final class Scaling {
              InputStream labels = Files.newInputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))) {
             return IdxReader.readMnist(images, labels, dir + "/" + prefix);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

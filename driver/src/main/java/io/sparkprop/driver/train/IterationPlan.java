@@ -3,6 +3,7 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.data.DataBlock;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * How a per-worker batch of b rows runs over partitions (workers) holding n_p rows each:
@@ -89,7 +90,7 @@ public final class IterationPlan implements Serializable {
      * so that some workers' batch was capped to their rows; null when no worker's was.
      */
     public String cappedBatchWarning(int batch, String setting) {
-        int smallest = java.util.Arrays.stream(rows).min().orElse(batch);
+        int smallest = Arrays.stream(rows).min().orElse(batch);
         if (batch <= smallest) {
             return null;
         }

@@ -68,7 +68,11 @@ final class LocalStepsChoice {
             return 1;
         }
         if (!timed) {
-            return estimated(parameters, plan.maxBatch(), stateArrays, perEpoch, plan.partitions(), true);
+            long rows = 0;
+            for (int p = 0; p < plan.partitions(); p++) {
+                rows = Math.max(rows, plan.rows(p));
+            }
+            return auto(parameters, plan.maxBatch(), stateArrays, rows, plan.partitions(), true).k();
         }
         // 16 steps against 1: the compute difference must stand out of a round's timing noise
         int probe = Math.min(16, perEpoch);
@@ -101,9 +105,14 @@ final class LocalStepsChoice {
      * step by W (see the class comment).
      */
     static Auto auto(int parameters, int batch, int stateArrays, long rowsPerWorker, int workers) {
+        return auto(parameters, batch, stateArrays, rowsPerWorker, workers, false);
+    }
+
+    /** {@link #auto}, logging the choice of K when {@code log}. */
+    private static Auto auto(int parameters, int batch, int stateArrays, long rowsPerWorker, int workers, boolean log) {
         int b = (int) Math.min(batch, rowsPerWorker);
         int perEpoch = (int) ((rowsPerWorker + b - 1) / b);
-        return withOuterStep(perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, false), workers);
+        return withOuterStep(perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, log), workers);
     }
 
     /** K with auto's outer step for W workers. */
