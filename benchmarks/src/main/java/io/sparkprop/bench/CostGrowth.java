@@ -454,7 +454,7 @@ public final class CostGrowth {
         return (z >>> 11) * 0x1.0p-52 - 1;
     }
 
-    private static float[] gaussians(SplittableRandom r, int n, double scale) {
+    static float[] gaussians(SplittableRandom r, int n, double scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             // Box-Muller, one of the pair
@@ -463,7 +463,7 @@ public final class CostGrowth {
         return a;
     }
 
-    private static float argmax(float[] v, float[] hidden) {
+    static float argmax(float[] v, float[] hidden) {
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < CLASSES; c++) {
@@ -594,61 +594,91 @@ public final class CostGrowth {
         }
     }
 
-    /** A minimal log-log line chart in SVG, self-contained (no fonts or scripts from elsewhere). */
+    /** A minimal line chart in SVG, log-log or linear, self-contained (no fonts or scripts from elsewhere). */
     static final class Chart {
         record Series(String name, List<double[]> points) {
         }
 
-        private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+        private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+                "#17becf"};
 
+        /** Both axes logarithmic, ticks at the powers of ten. */
         static void write(Path file, String title, String xLabel, String yLabel, List<Series> series) throws IOException {
+            draw(file, title, xLabel + " (log)", yLabel + " (log)", series, true);
+        }
+
+        /** Both axes linear, five ticks each. */
+        static void writeLinear(Path file, String title, String xLabel, String yLabel, List<Series> series) throws IOException {
+            draw(file, title, xLabel, yLabel, series, false);
+        }
+
+        private static void draw(Path file, String title, String xLabel, String yLabel, List<Series> series, boolean log)
+                throws IOException {
             double xMin = Double.MAX_VALUE, xMax = -Double.MAX_VALUE, yMin = Double.MAX_VALUE, yMax = -Double.MAX_VALUE;
             for (Series s : series) {
                 for (double[] p : s.points()) {
-                    xMin = Math.min(xMin, Math.log10(p[0]));
-                    xMax = Math.max(xMax, Math.log10(p[0]));
-                    yMin = Math.min(yMin, Math.log10(p[1]));
-                    yMax = Math.max(yMax, Math.log10(p[1]));
+                    xMin = Math.min(xMin, axis(p[0], log));
+                    xMax = Math.max(xMax, axis(p[0], log));
+                    yMin = Math.min(yMin, axis(p[1], log));
+                    yMax = Math.max(yMax, axis(p[1], log));
                 }
             }
-            xMin = Math.floor(xMin);
-            xMax = Math.max(Math.ceil(xMax), xMin + 1);
-            yMin = Math.floor(yMin);
-            yMax = Math.max(Math.ceil(yMax), yMin + 1);
+            if (log) {
+                xMin = Math.floor(xMin);
+                xMax = Math.max(Math.ceil(xMax), xMin + 1);
+                yMin = Math.floor(yMin);
+                yMax = Math.max(Math.ceil(yMax), yMin + 1);
+            } else {
+                xMax = Math.max(xMax, xMin + 1e-9);
+                yMax = Math.max(yMax, yMin + 1e-9);
+            }
+            double xStep = log ? 1 : (xMax - xMin) / 4;
+            double yStep = log ? 1 : (yMax - yMin) / 4;
             int w = 560, h = 340, left = 70, right = 20, top = 40, bottom = 50;
             StringBuilder svg = new StringBuilder();
             svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                     + "font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n", w, h));
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"14\">%s</text>%n", left, escape(title)));
-            for (double e = xMin; e <= xMax + 1e-9; e++) {
+            for (double e = xMin; e <= xMax + 1e-9; e += xStep) {
                 double x = left + (e - xMin) / (xMax - xMin) * (w - left - right);
                 svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
-                        + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1e%d</text>%n", x, top, x, h - bottom, x, h - bottom + 16, (int) e));
+                        + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, top, x, h - bottom, x, h - bottom + 16,
+                        tick(e, log)));
             }
-            for (double e = yMin; e <= yMax + 1e-9; e++) {
+            for (double e = yMin; e <= yMax + 1e-9; e += yStep) {
                 double y = h - bottom - (e - yMin) / (yMax - yMin) * (h - top - bottom);
                 svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                        + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">1e%d</text>%n", left, y, w - right, y, left - 6, y + 4, (int) e));
+                        + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left, y, w - right, y, left - 6, y + 4,
+                        tick(e, log)));
             }
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", (w + left) / 2, h - 10,
-                    escape(xLabel + " (log)")));
+                    escape(xLabel)));
             svg.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>%n",
-                    h / 2, h / 2, escape(yLabel + " (log)")));
+                    h / 2, h / 2, escape(yLabel)));
             for (int i = 0; i < series.size(); i++) {
+                String colour = COLOURS[i % COLOURS.length];
                 StringBuilder path = new StringBuilder();
                 for (double[] p : series.get(i).points()) {
-                    double x = left + (Math.log10(p[0]) - xMin) / (xMax - xMin) * (w - left - right);
-                    double y = h - bottom - (Math.log10(p[1]) - yMin) / (yMax - yMin) * (h - top - bottom);
+                    double x = left + (axis(p[0], log) - xMin) / (xMax - xMin) * (w - left - right);
+                    double y = h - bottom - (axis(p[1], log) - yMin) / (yMax - yMin) * (h - top - bottom);
                     path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-                    svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, COLOURS[i % 4]));
+                    svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, colour));
                 }
-                svg.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n", path, COLOURS[i % 4]));
+                svg.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>%n", path, colour));
                 svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", w - right - 110, top + 16 + 16 * i,
-                        COLOURS[i % 4], escape(series.get(i).name())));
+                        colour, escape(series.get(i).name())));
             }
             svg.append("</svg>\n");
             Files.writeString(file, svg);
             System.out.println("chart: " + file);
+        }
+
+        private static double axis(double v, boolean log) {
+            return log ? Math.log10(v) : v;
+        }
+
+        private static String tick(double e, boolean log) {
+            return log ? "1e" + Math.round(e) : String.format(Locale.ROOT, "%.3g", e);
         }
 
         private static String escape(String s) {

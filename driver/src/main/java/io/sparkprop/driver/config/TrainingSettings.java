@@ -172,8 +172,10 @@ public final class TrainingSettings {
                     + " optimizer from the broadcast weights and the driver averages the parameter changes (weighted by"
                     + " rows) and applies the outer step; auto: K from an estimate of a round's cost made from the network,"
                     + " the batch and the partitions alone (the same K, and bits, on every machine), so that Spark's fixed"
-                    + " cost stays under 10 % of a round; timed: the same rule on the cost of rounds timed on this cluster"
-                    + " (faster where the estimate is off, but the bits then depend on the machine). The choice is logged"
+                    + " cost stays under 10 % of a round, with at most 32,768 samples (K x batch x workers) a round, and"
+                    + " from 8 workers on DiLoCo's outer step (0.7, 0.9) where the outer step is left at 1 and 0; timed:"
+                    + " the same rule on the cost of rounds timed on this cluster (faster where the estimate is off, but"
+                    + " the bits then depend on the machine). The choice is logged"
                     + " and recorded.")
             .fixedOnResume();
     public static final Setting<String> LOCAL_OPTIMIZER_STATE = Setting.choice("train.localSteps.optimizerState",

@@ -249,10 +249,9 @@ public final class DistributedTrainer {
         ParameterLayout layout = config.network().layout();
         int epochs = config.get(EPOCHS);
         IterationPlan plan = IterationPlan.of(train.partitionRows(), config.get(BATCH_SIZE));
-        if (config.get(BATCH_SIZE) > train.minPartitionRows()) {
-            LOG.warn("{} = {} rows per worker is more than the {} rows of the smallest of the {} blocks: a worker's batch is"
-                    + " capped to its rows ({} rows per iteration in all)", BATCH_SIZE.key(), config.get(BATCH_SIZE),
-                    train.minPartitionRows(), train.partitions(), plan.globalBatch());
+        String capped = plan.cappedBatchWarning(config.get(BATCH_SIZE), BATCH_SIZE.key());
+        if (capped != null) {
+            LOG.warn(capped);
         }
         long perEpoch = plan.iterationsPerEpoch();
         UpdateRule rule = config.newUpdateRule(layout, perEpoch, epochs * perEpoch);

@@ -3,6 +3,7 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.data.DataBlock;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * How a per-worker batch of b rows runs over partitions (workers) holding n_p rows each:
@@ -82,6 +83,19 @@ public final class IterationPlan implements Serializable {
 
     public int iterationsPerEpoch() {
         return iterationsPerEpoch;
+    }
+
+    /**
+     * The one warning when {@code batch} (the setting {@code setting}) is more than the smallest block's rows,
+     * so that some workers' batch was capped to their rows; null when no worker's was.
+     */
+    public String cappedBatchWarning(int batch, String setting) {
+        int smallest = Arrays.stream(rows).min().orElse(batch);
+        if (batch <= smallest) {
+            return null;
+        }
+        return setting + " = " + batch + " rows per worker is more than the " + smallest + " rows of the smallest of the "
+                + rows.length + " blocks: a worker's batch is capped to its rows (" + globalBatch + " rows per iteration in all)";
     }
 
     /** Fails when partition p's cached block no longer holds the rows this plan was made for. */

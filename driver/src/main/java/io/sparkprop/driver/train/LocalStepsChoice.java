@@ -32,6 +32,10 @@ import static io.sparkprop.driver.config.TrainingSettings.OUTER_MOMENTUM;
  * crosses an epoch's end); that K is the one logged and recorded. From {@link #OUTER_STEP_WORKERS}
  * workers on, auto and timed also take DiLoCo's outer Nesterov step (0.7, 0.9) where the outer step was
  * left at plain averaging (1, 0): at 16 workers it recovered 0.7 to 1.2 points of Fashion-MNIST accuracy.
+ * The learning rate is left as set and no synchronous first phase is taken: with this K and outer step,
+ * Fashion-MNIST at every default reached 88 % within 12 epochs at 1 to 16 workers, and scaling the rate
+ * by the square root of the global batch with a 2-epoch warm-up at 16 moved the final accuracy by 0.1
+ * point and the epochs to 88 % not at all (BENCHMARKS.md, "Scaling at every default").
  */
 final class LocalStepsChoice {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStepsChoice.class);
@@ -64,7 +68,11 @@ final class LocalStepsChoice {
             return 1;
         }
         if (!timed) {
-            return estimated(parameters, plan.maxBatch(), stateArrays, perEpoch, plan.partitions(), true);
+            long rows = 0;
+            for (int p = 0; p < plan.partitions(); p++) {
+                rows = Math.max(rows, plan.rows(p));
+            }
+            return auto(parameters, plan.maxBatch(), stateArrays, rows, plan.partitions(), true).k();
         }
         // 16 steps against 1: the compute difference must stand out of a round's timing noise
         int probe = Math.min(16, perEpoch);
@@ -84,18 +92,51 @@ final class LocalStepsChoice {
     }
 
     /**
-     * The settings the rounds of local steps run with: {@code config}, or from {@link #OUTER_STEP_WORKERS}
-     * workers on with train.localSteps auto or timed and the outer step at plain averaging (1, 0), the
-     * same with DiLoCo's outer Nesterov step 0.7, 0.9 (logged). A pure function of the settings and the workers.
+     * What auto chooses for a run's shape: K, and the outer step's rate and momentum (plain averaging 1, 0
+     * below {@link #OUTER_STEP_WORKERS} workers, DiLoCo's Nesterov 0.7, 0.9 from there on).
+     */
+    record Auto(int k, double outerRate, double outerMomentum) {
+    }
+
+    /**
+     * auto's choice as a pure function of the network's P parameters, the per-worker batch b, the S optimizer
+     * state arrays that travel, the rows of the largest worker's block n and the W workers: K =
+     * min(the cost rule's K, an epoch's ceil(n / min(b, n)) iterations, the samples bound's), and the outer
+     * step by W (see the class comment).
+     */
+    static Auto auto(int parameters, int batch, int stateArrays, long rowsPerWorker, int workers) {
+        return auto(parameters, batch, stateArrays, rowsPerWorker, workers, false);
+    }
+
+    /** {@link #auto}, logging the choice of K when {@code log}. */
+    private static Auto auto(int parameters, int batch, int stateArrays, long rowsPerWorker, int workers, boolean log) {
+        int b = (int) Math.min(batch, rowsPerWorker);
+        int perEpoch = (int) ((rowsPerWorker + b - 1) / b);
+        return withOuterStep(perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, log), workers);
+    }
+
+    /** K with auto's outer step for W workers. */
+    private static Auto withOuterStep(int k, int workers) {
+        return workers >= OUTER_STEP_WORKERS ? new Auto(k, 0.7, 0.9) : new Auto(k, 1, 0);
+    }
+
+    /**
+     * The settings the rounds of local steps run with: {@code config}, or with train.localSteps auto or timed
+     * and the outer step at plain averaging (1, 0), the outer step {@link #auto} takes for {@code workers}
+     * (logged where it differs). A pure function of the settings and the workers.
      */
     static TrainingConfig outerStep(TrainingConfig config, int workers) {
-        if (config.localStepsCount() > 0 || workers < OUTER_STEP_WORKERS || config.get(OUTER_LEARNING_RATE) != 1.0
-                || config.get(OUTER_MOMENTUM) != 0.0) {
+        if (config.localStepsCount() > 0 || config.get(OUTER_LEARNING_RATE) != 1.0 || config.get(OUTER_MOMENTUM) != 0.0) {
             return config;
         }
-        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = 0.7 and {} = 0.9 (DiLoCo's), instead of plain"
-                + " averaging; set them to keep another", workers, OUTER_LEARNING_RATE.key(), OUTER_MOMENTUM.key());
-        return config.toBuilder().set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
+        Auto auto = withOuterStep(1, workers);
+        if (auto.outerMomentum() == 0.0 && auto.outerRate() == 1.0) {
+            return config;
+        }
+        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = {} and {} = {} (DiLoCo's), instead of plain"
+                + " averaging; set them to keep another", workers, OUTER_LEARNING_RATE.key(), auto.outerRate(), OUTER_MOMENTUM.key(),
+                auto.outerMomentum());
+        return config.toBuilder().set(OUTER_LEARNING_RATE, auto.outerRate()).set(OUTER_MOMENTUM, auto.outerMomentum()).build();
     }
 
     /** A K from train.localSteps or a checkpoint, at most an epoch's iterations (a warning when it was more). */

@@ -133,6 +133,34 @@ class LocalStepsTest {
         assertEquals(1, LocalStepsChoice.samplesBound(1024, 64));
     }
 
+    /**
+     * auto as a pure function of (parameters, batch, travelling state, rows per worker, workers), worked by hand:
+     * K = min(the cost rule's 256 for the Fashion-MNIST network at b = 64, ceil(n / b), the largest power of two
+     * with K b W <= 32,768), the outer step (1, 0) below 8 workers and (0.7, 0.9) from 8 on.
+     */
+    @Test
+    void autoChoosesKAndTheOuterStepFromTheShapeAlone() {
+        Object[][] table = {
+                // parameters, batch, state arrays, rows per worker, workers, K, outer rate, outer momentum
+                // Fashion-MNIST, 60,000 rows over W workers: n = 60,000 / W, ceil(n / 64) iterations an epoch
+                {235_146, 64, 2, 60_000L, 1, 256, 1.0, 0.0}, {235_146, 64, 2, 30_000L, 2, 256, 1.0, 0.0},
+                {235_146, 64, 2, 15_000L, 4, 128, 1.0, 0.0}, {235_146, 64, 2, 7_500L, 8, 64, 0.7, 0.9},
+                {235_146, 64, 2, 3_750L, 16, 32, 0.7, 0.9}, {235_146, 64, 2, 1_875L, 32, 16, 0.7, 0.9},
+                {235_146, 64, 2, 938L, 64, 8, 0.7, 0.9},
+                // the 1M-row teacher data: the epoch never binds (15,625 rows per worker at 64 workers: 245 iterations)
+                {235_146, 64, 2, 1_000_000L, 1, 256, 1.0, 0.0}, {235_146, 64, 2, 15_625L, 64, 8, 0.7, 0.9},
+                // a block smaller than the batch: b = 40, one iteration an epoch, synchronous
+                {235_146, 64, 2, 40L, 16, 1, 0.7, 0.9},
+                // this class's regression (P = 97) on 4 workers of 200 rows at b = 20: the epoch's 10 iterations bind
+                {97, 20, 2, 200L, 4, 10, 1.0, 0.0}};
+        for (Object[] row : table) {
+            LocalStepsChoice.Auto auto = LocalStepsChoice.auto((Integer) row[0], (Integer) row[1], (Integer) row[2], (Long) row[3],
+                    (Integer) row[4]);
+            assertEquals(new LocalStepsChoice.Auto((Integer) row[5], (Double) row[6], (Double) row[7]), auto,
+                    java.util.Arrays.toString(row));
+        }
+    }
+
     /** The outer step auto takes: DiLoCo's Nesterov (0.7, 0.9) from 8 workers on, where it was left at plain averaging. */
     @Test
     void autoTakesAnOuterNesterovStepFromEightWorkersOn() {

@@ -170,6 +170,14 @@ class ScaleOutTest {
     }
 
     @Test
+    void theBatchCapWarningNamesTheBatchAndTheSmallestBlocksRows() {
+        IterationPlan plan = IterationPlan.of(new long[] {101, 100, 100}, 500);
+        assertEquals("train.batchSize = 500 rows per worker is more than the 100 rows of the smallest of the 3 blocks: a"
+                + " worker's batch is capped to its rows (301 rows per iteration in all)", plan.cappedBatchWarning(500, BATCH_SIZE.key()));
+        assertEquals(null, IterationPlan.of(new long[] {101, 100}, 100).cappedBatchWarning(100, BATCH_SIZE.key()));
+    }
+
+    @Test
     void moreBlocksThanTrainingRowsIsOneErrorNamingBoth() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fit(TestData.frame(spark, rows, TestData.VECTOR_SCHEMA, 3), 500, settings().build()));
