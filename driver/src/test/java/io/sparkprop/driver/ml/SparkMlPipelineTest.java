@@ -215,7 +215,7 @@ class SparkMlPipelineTest {
     void invalidParameterValuesFailWhenSetAndNameTheRange() {
         SparkpropClassifier c = new SparkpropClassifier();
         assertMessage(() -> c.setStepSize(-0.1), "stepSize = -0.1", "a number > 0");
-        assertMessage(() -> c.setMaxIter(0), "maxIter = 0", ">= 1");
+        assertMessage(() -> c.setMaxIter(-1), "maxIter = -1", ">= 0");
         assertMessage(() -> c.setLayers(8, 0), "layers = [8, 0]", "comma-separated positive integers");
         assertMessage(() -> c.setActivation("swish"), "activation = 'swish'", "one of identity, sigmoid, tanh, relu, leaky_relu");
         assertMessage(() -> c.setSolver("lbfgs"), "solver = 'lbfgs'", "one of sgd, momentum, nesterov, adam, adamw");
