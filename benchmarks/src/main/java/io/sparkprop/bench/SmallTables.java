@@ -7,6 +7,7 @@ import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.train.ModelFit;
 import io.sparkprop.driver.train.TrainingConfig;
 import org.apache.spark.SparkConf;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -74,8 +75,8 @@ public final class SmallTables {
             List<String> features = Arrays.stream(train.columns()).filter(c -> !c.equals("y")).toList();
             ModelFit.Result fit = new ModelFit(settings.build(), SavedModel.Task.REGRESSION).label("y").featureColumns(features)
                     .logProgress(false).run(train, null);
-            double r2 = r2(new ModelScorer(fit.model()).transform(test, features, "prediction", null, null)
-                    .select("y", "prediction").collectAsList());
+            Dataset<Row> scored = new ModelScorer(fit.model()).transform(test, features, "prediction", null, null);
+            double r2 = new RegressionEvaluator().setLabelCol("y").setPredictionCol("prediction").setMetricName("r2").evaluate(scored);
             r2s.add(String.format(Locale.ROOT, "%.3f", r2));
             sum += r2;
             epochs += fit.training().epochs();
@@ -86,20 +87,5 @@ public final class SmallTables {
 
     private static Dataset<Row> read(SparkSession spark, File csv) {
         return spark.read().option("header", "true").option("inferSchema", "true").csv(csv.getPath());
-    }
-
-    /** 1 - SSE / SST over (y, prediction) rows. */
-    private static double r2(List<Row> rows) {
-        double sse = 0;
-        double sum = 0;
-        double sumSq = 0;
-        for (Row r : rows) {
-            double y = r.getDouble(0);
-            double e = r.getDouble(1) - y;
-            sse += e * e;
-            sum += y;
-            sumSq += y * y;
-        }
-        return 1 - sse / (sumSq - sum * sum / rows.size());
     }
 }

@@ -249,6 +249,24 @@ class SparkMlPipelineTest {
         assertEquals(1.0, probability.toArray()[0] + probability.toArray()[1] + probability.toArray()[2], 1e-6);
     }
 
+    @Test
+    void aCheckpointFolderHoldingTheTrainingDataIsRefusedAndLeftAsItIs() throws IOException {
+        Path data = tmp.resolve("table");
+        table(60, 8).write().parquet(data.toString());
+        List<Path> before;
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            before = files.sorted().toList();
+        }
+        Dataset<Row> read = assembler().transform(spark.read().parquet(data.toString()));
+        SparkpropClassifier c = new SparkpropClassifier().setLayers(4).setMaxIter(1).setLogInterval(0);
+        assertMessage(() -> c.setCheckpointDir(data.toString()).fit(read), "checkpointDir " + data, "holds the input file",
+                "choose a checkpoint folder apart from the data");
+        assertMessage(() -> c.setCheckpointDir(tmp.toUri().toString()).fit(read), "holds the input file");
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            assertEquals(before, files.sorted().toList(), "the data folder is as it was");
+        }
+    }
+
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String... parts) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (String part : parts) {

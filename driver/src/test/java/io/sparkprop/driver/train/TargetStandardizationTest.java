@@ -163,19 +163,9 @@ class TargetStandardizationTest {
 
         /** R^2 of the fitted model's predictions on the held-out rows, from the raw labels. */
         double testR2(ModelFit.Result result) {
-            List<Row> scored = new ModelScorer(result.model()).transform(frame(spark, test), features, "prediction", null, null)
-                    .select("y", "prediction").collectAsList();
-            double sse = 0;
-            double sum = 0;
-            double sumSq = 0;
-            for (Row r : scored) {
-                double y = r.getDouble(0);
-                double e = r.getDouble(1) - y;
-                sse += e * e;
-                sum += y;
-                sumSq += y * y;
-            }
-            return 1 - sse / (sumSq - sum * sum / scored.size());
+            // r2 reads y and the prediction at columns 1 and 2
+            return r2(new ModelScorer(result.model()).transform(frame(spark, test), features, "prediction", null, null)
+                    .select("y", "y", "prediction").collectAsList());
         }
 
         double olsR2() {
