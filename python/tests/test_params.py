@@ -50,7 +50,7 @@ def test_setters_convert_to_the_jvm_types_and_reach_the_jvm(spark):
 @pytest.mark.parametrize("name, value, error, words", [
     ("stepSize", -1.0, ValueError, "parameter stepSize = -1.0 is invalid, expected a number > 0"),
     ("stepSize", float("nan"), ValueError, "expected a number > 0"),
-    ("maxIter", 0, ValueError, "parameter maxIter = 0 is invalid, expected an integer >= 1"),
+    ("maxIter", -1, ValueError, "parameter maxIter = -1 is invalid, expected an integer >= 0"),
     ("maxIter", 2.5, TypeError, "maxIter"),
     ("dropout", 1.0, ValueError, "expected a number >= 0 and < 1"),
     ("validationFraction", "0.1", TypeError, "validationFraction"),

@@ -123,15 +123,18 @@ public final class TrainingSettings {
     public static final Setting<Integer> BATCH_SIZE = Setting.integer("train.batchSize", "batchSize", 64, Bounds.atLeast(1),
             "Examples each worker (task slot, one cached block) computes a step on; an iteration's global batch is the"
                     + " blocks times this. At most a block's rows (larger is capped, with a warning).").fixedOnResume();
-    public static final Setting<Integer> EPOCHS = Setting.integer("train.epochs", "maxIter", 10, Bounds.atLeast(1),
-            "Passes over the training data.").fixedOnResume();
+    public static final Setting<Integer> EPOCHS = Setting.integer("train.epochs", "maxIter", 0, Bounds.atLeast(0),
+            "Passes over the training data; 0 (auto): 10, except with validation data and fewer than 8,000 training rows"
+                    + " (small tables): min(500, ceil(80000 / training rows)) epochs with early stopping after 10 without a"
+                    + " better validation loss (train.patience, when set, instead), keeping the best epoch.")
+            .fixedOnResume();
     public static final Setting<Long> MAX_ITERATIONS = Setting.longInteger("train.maxIterations", "maxSteps", 0, Bounds.atLeast(0),
             "Stop after this many iterations (optimizer steps) in total, even mid-epoch; 0 for no limit.");
     public static final Setting<Long> SEED = Setting.longInteger("train.seed", "seed", 42, Bounds.ANY,
             "Seed for initial weights, the validation split and the per-epoch shuffles.").fixedOnResume();
     public static final Setting<Integer> PATIENCE = Setting.integer("train.patience", "patience", 0, Bounds.atLeast(0),
-            "Early stopping: epochs without a better validation loss before stopping; 0 to never stop early."
-                    + " The best parameters seen are the ones saved.");
+            "Early stopping: epochs without a better validation loss before stopping; 0 to never stop early (except"
+                    + " train.epochs = 0 on small tables). The best parameters seen are the ones saved.");
     public static final Setting<Long> LOG_INTERVAL = Setting.longInteger("train.logInterval", "logInterval", 50, Bounds.atLeast(0),
             "Log a progress line every this many iterations (and after every epoch); 0 for epochs only.");
     public static final Setting<Integer> EVAL_BATCH_SIZE = Setting.integer("train.evalBatchSize", "evalBatchSize", 512, Bounds.atLeast(1),

@@ -7,13 +7,16 @@ import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.train.ModelFit;
 import io.sparkprop.driver.train.TrainingConfig;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -96,6 +99,7 @@ final class SettingParams implements Serializable {
         BadInputCanceller.register(dataset.sparkSession().sparkContext());
         String weight = stage.getWeightCol();
         SchemaChecks.weightColumn(dataset.schema(), weight);
+        refuseCheckpointsOverData(stage, dataset);
         ModelFit.Result fit = new ModelFit(trainingConfig(stage), task)
                 .features(featuresCol)
                 .label(labelCol)
@@ -104,5 +108,32 @@ final class SettingParams implements Serializable {
                 .progress(line -> LOG.info("{}: {}", stage.uid(), line))
                 .run(dataset.toDF(), null);
         return new Fitted(fit.model(), new TrainingSummary(fit.training(), fit.metricsOn().equals("validation") ? fit.metrics() : null));
+    }
+
+    /**
+     * checkpointDir against the files {@code dataset} reads (its {@code inputFiles()}; none for rows made in
+     * memory): refused when it is one of them or a folder holding one, as the command line refuses a
+     * checkpoint folder over its inputs, since old checkpoints are deleted from it and a resume reads it.
+     */
+    private static void refuseCheckpointsOverData(SparkpropParams<?> stage, Dataset<?> dataset) {
+        String dir = stage.getCheckpointDir();
+        if (dir == null || dir.isEmpty()) {
+            return;
+        }
+        URI folder;
+        try {
+            Path p = new Path(dir);
+            folder = p.getFileSystem(dataset.sparkSession().sparkContext().hadoopConfiguration()).makeQualified(p).toUri().normalize();
+        } catch (IOException | IllegalArgumentException e) {
+            return; // an unusable folder fails where the checkpoints are written, naming it
+        }
+        String prefix = folder.toString().endsWith("/") ? folder.toString() : folder + "/";
+        for (String file : dataset.inputFiles()) {
+            String f = URI.create(file).normalize().toString();
+            if (f.equals(folder.toString()) || f.startsWith(prefix)) {
+                throw new IllegalArgumentException(stage.uid() + ": checkpointDir " + dir + " holds the input file " + file
+                        + " of the training data; choose a checkpoint folder apart from the data");
+            }
+        }
     }
 }

@@ -247,8 +247,9 @@ public final class DistributedTrainer {
      */
     private Run setup(DataBlocks train, boolean validation, Checkpoint from, float[] initialParameters) {
         ParameterLayout layout = config.network().layout();
-        int epochs = config.get(EPOCHS);
         IterationPlan plan = IterationPlan.of(train.partitionRows(), config.get(BATCH_SIZE));
+        EpochsChoice epochsChoice = EpochsChoice.of(config.get(EPOCHS), config.get(PATIENCE), train.rows(), validation);
+        int epochs = epochsChoice.epochs();
         String capped = plan.cappedBatchWarning(config.get(BATCH_SIZE), BATCH_SIZE.key());
         if (capped != null) {
             LOG.warn(capped);
@@ -271,7 +272,7 @@ public final class DistributedTrainer {
                 layout.checkLength(initialParameters, "initial parameters");
             }
             start = initialParameters != null ? initialParameters : config.initialParameters();
-            k = chooseLocalSteps(aggregator, plan, stateArrays, start);
+            k = chooseLocalSteps(aggregator, plan, epochs, stateArrays, start);
         }
         recorded.put(LOCAL_STEPS_CHOSEN, k);
         // a K set above 1 runs rounds of local steps even where an epoch of one iteration caps it to 1
@@ -283,14 +284,17 @@ public final class DistributedTrainer {
                 ? new LocalStepsRound(aggregator, rounds, plan, UUID.randomUUID().toString(), stateArrays, epochs * perEpoch, k,
                         new UpdateRanges(train.sparse() && rounds.touchedOuterStep(), layout))
                 : new SynchronousRound(aggregator, config, plan, new UpdateRanges(train.sparse() && config.touchedSteps(), layout));
-        logStart(train, plan, rule, round, aggregator.sharded());
+        if (epochsChoice.auto() != null) {
+            LOG.info(epochsChoice.auto());
+        }
+        logStart(train, plan, epochs, rule, round, aggregator.sharded());
         long maxIterations = config.get(MAX_ITERATIONS);
         long planned = maxIterations > 0 ? Math.min(epochs * perEpoch, maxIterations) : epochs * perEpoch;
         Progress progress = new Progress(listeners, logProgress, config.get(LOG_INTERVAL), epochs, perEpoch, planned,
                 targets != null, round.normName());
         Checkpoints checkpoints = new Checkpoints(config.checkpointDir() == null ? null : openStore(), recorded, config.get(SEED),
                 config.get(CHECKPOINT_INTERVAL), progress, from == null ? -1 : from.iteration());
-        return new Run(plan, epochs, maxIterations, config.get(PATIENCE), state, round, k, aggregator, progress, checkpoints,
+        return new Run(plan, epochs, maxIterations, epochsChoice.patience(), state, round, k, aggregator, progress, checkpoints,
                 new Evaluator(sc, config.network(), config.get(EVAL_BATCH_SIZE), targets));
     }
 
@@ -305,11 +309,11 @@ public final class DistributedTrainer {
     }
 
     /** K for a fresh run (see {@link LocalStepsChoice}); timed runs its probe rounds from {@code start}. */
-    private int chooseLocalSteps(GradientAggregator aggregator, IterationPlan plan, int stateArrays, float[] start) {
+    private int chooseLocalSteps(GradientAggregator aggregator, IterationPlan plan, int epochs, int stateArrays, float[] start) {
         IntToDoubleFunction timed = null;
         if (config.localStepsTimed() && plan.iterationsPerEpoch() > 1) {
             LocalStepsRound probe = new LocalStepsRound(aggregator, config, plan, UUID.randomUUID().toString(), stateArrays,
-                    (long) config.get(EPOCHS) * plan.iterationsPerEpoch(), 1, new UpdateRanges(false, config.network().layout()));
+                    (long) epochs * plan.iterationsPerEpoch(), 1, new UpdateRanges(false, config.network().layout()));
             // [theta | zeroed state]: what the first round would broadcast
             float[] value = Arrays.copyOf(start, start.length * (1 + stateArrays));
             sc.setJobDescription("sparkprop: timing rounds to choose the local steps");
@@ -318,14 +322,14 @@ public final class DistributedTrainer {
         return LocalStepsChoice.choose(config.localStepsCount(), timed != null, start.length, stateArrays, plan, timed);
     }
 
-    private void logStart(DataBlocks train, IterationPlan plan, UpdateRule rule, Round round, boolean sharded) {
+    private void logStart(DataBlocks train, IterationPlan plan, int epochs, UpdateRule rule, Round round, boolean sharded) {
         NetworkSpec spec = config.network();
         double dropout = config.get(DROPOUT);
         LOG.info("training {} ({} parameters) on {} rows in {} blocks ({} MB cached, {} MB in float32): batch {} per worker,"
                         + " {} in all, {} iterations"
                         + " per epoch, {} epochs, optimizer {}, learning rate {}{}{}, {} aggregation", spec, spec.layout().size(),
                 train.rows(), train.partitions(), train.sizeInBytes() >> 20, train.float32SizeInBytes() >> 20, plan.maxBatch(),
-                plan.globalBatch(), plan.iterationsPerEpoch(), config.get(EPOCHS), config.get(OPTIMIZER), rule.schedule().describe(),
+                plan.globalBatch(), plan.iterationsPerEpoch(), epochs, config.get(OPTIMIZER), rule.schedule().describe(),
                 dropout > 0 ? ", dropout " + dropout : "", round.describe(train.sparse()), sharded ? "sharded" : "driver");
     }
 

@@ -215,7 +215,7 @@ class SparkMlPipelineTest {
     void invalidParameterValuesFailWhenSetAndNameTheRange() {
         SparkpropClassifier c = new SparkpropClassifier();
         assertMessage(() -> c.setStepSize(-0.1), "stepSize = -0.1", "a number > 0");
-        assertMessage(() -> c.setMaxIter(0), "maxIter = 0", ">= 1");
+        assertMessage(() -> c.setMaxIter(-1), "maxIter = -1", ">= 0");
         assertMessage(() -> c.setLayers(8, 0), "layers = [8, 0]", "comma-separated positive integers");
         assertMessage(() -> c.setActivation("swish"), "activation = 'swish'", "one of identity, sigmoid, tanh, relu, leaky_relu");
         assertMessage(() -> c.setSolver("lbfgs"), "solver = 'lbfgs'", "one of sgd, momentum, nesterov, adam, adamw");
@@ -247,6 +247,24 @@ class SparkMlPipelineTest {
         assertMessage(() -> model.transform(scored), "output column 'prediction' already exists");
         Vector probability = scored.first().getAs("probability");
         assertEquals(1.0, probability.toArray()[0] + probability.toArray()[1] + probability.toArray()[2], 1e-6);
+    }
+
+    @Test
+    void aCheckpointFolderHoldingTheTrainingDataIsRefusedAndLeftAsItIs() throws IOException {
+        Path data = tmp.resolve("table");
+        table(60, 8).write().parquet(data.toString());
+        List<Path> before;
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            before = files.sorted().toList();
+        }
+        Dataset<Row> read = assembler().transform(spark.read().parquet(data.toString()));
+        SparkpropClassifier c = new SparkpropClassifier().setLayers(4).setMaxIter(1).setLogInterval(0);
+        assertMessage(() -> c.setCheckpointDir(data.toString()).fit(read), "checkpointDir " + data, "holds the input file",
+                "choose a checkpoint folder apart from the data");
+        assertMessage(() -> c.setCheckpointDir(tmp.toUri().toString()).fit(read), "holds the input file");
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            assertEquals(before, files.sorted().toList(), "the data folder is as it was");
+        }
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String... parts) {

@@ -5,6 +5,7 @@ import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.OnnxExporter;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.jobs.output.OutputGuard;
+import io.sparkprop.jobs.registry.RegistryLock;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,9 +37,11 @@ final class ExportCommand implements Callable<Integer> {
             throw new ConfigurationException("--format must be onnx, got '" + format + "'");
         }
         Configuration conf = new Configuration();
-        OutputGuard.export(model, output, conf);
-        SavedModel m = new ModelStore(conf).read(model);
-        OnnxExporter.write(m, output, overwrite, conf);
+        SavedModel m;
+        try (RegistryLock lock = OutputGuard.export(model, output, conf, spec.commandLine().getOut())) {
+            m = new ModelStore(conf).read(model);
+            OnnxExporter.write(m, output, overwrite, conf);
+        }
         spec.commandLine().getOut().println("ONNX model written to " + output + " (" + m.spec() + "; input '" + OnnxExporter.INPUT
                 + "' [N, " + m.spec().inputWidth() + "], outputs "
                 + (m.task() == SavedModel.Task.CLASSIFICATION ? "'" + OnnxExporter.LOGITS + "', '" + OnnxExporter.PROBABILITY + "'"

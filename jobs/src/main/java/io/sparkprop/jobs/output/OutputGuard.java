@@ -3,6 +3,7 @@ package io.sparkprop.jobs.output;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.io.OutputSwap;
 import io.sparkprop.driver.model.ModelStore;
+import io.sparkprop.jobs.config.ConfigSchema;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.registry.ModelRegistry;
@@ -18,6 +19,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The checks every command that writes makes before Spark starts: no output is, contains or lies
@@ -61,9 +63,11 @@ public final class OutputGuard {
         return lock(place, "predict", config, conf, out);
     }
 
-    /** {@code export}: the file against the model. */
-    public static void export(String model, String output, Configuration conf) {
-        Place.output("output path", output, conf).refuseOverlap(List.of(Place.input("the model", model, conf)), OUTSIDE_INPUTS);
+    /** {@code export}: the file against the model; returns its lock (heartbeat and staleness: the defaults). */
+    public static RegistryLock export(String model, String output, Configuration conf, PrintWriter out) throws IOException {
+        Place place = Place.output("output path", output, conf);
+        place.refuseOverlap(List.of(Place.input("the model", model, conf)), OUTSIDE_INPUTS);
+        return lock(place, "export", JobConfig.resolve(ConfigSchema.shipped(), Map.of(), "-", Map.of()), conf, out);
     }
 
     /** {@code retrain}: the model's registry folder against the new, validation and replay data. */

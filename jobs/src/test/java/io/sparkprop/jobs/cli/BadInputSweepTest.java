@@ -192,7 +192,7 @@ class BadInputSweepTest {
         // ---- configuration: usage errors before Spark starts
         c.add(usage("unknown key", List.of("unknown configuration key 'train.learnigRate'", "did you mean 'train.learningRate'"),
                 trainGood("--conf", "train.learnigRate=0.1")));
-        c.add(usage("epochs 0", List.of("train.epochs", "expected an integer >= 1"), trainGood("--epochs", "0")));
+        c.add(usage("epochs -1", List.of("train.epochs", "expected an integer >= 0"), trainGood("--epochs", "-1")));
         c.add(usage("learning rate Infinity", List.of("train.learningRate", "'Infinity'", "expected a number > 0"),
                 trainGood("--lr", "Infinity")));
         c.add(usage("learning rate NaN", List.of("train.learningRate", "'NaN'"), trainGood("--lr", "NaN")));
@@ -455,6 +455,13 @@ class BadInputSweepTest {
         c.add(new Case("a second train to an output being written", SparkpropCommand.EXIT_LOCKED, List.of("output path ",
                 "locked-out is locked by another run: run train-other", "lock file ", ".locked-out.lock"),
                 train(good, locked, "--overwrite")));
+        Path lockedOnnx = root.resolve("locked.onnx");
+        Path onnxLock = Files.writeString(root.resolve(".locked.onnx.lock"), Files.readString(lockFile).replace("train-other",
+                "export-other"));
+        Files.setLastModifiedTime(onnxLock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 86_400_000L));
+        c.add(new Case("a second export to a file being written", SparkpropCommand.EXIT_LOCKED, List.of("output path ",
+                "locked.onnx is locked by another run: run export-other", "lock file ", ".locked.onnx.lock"),
+                new String[] {"export", existing.toString(), "--output", lockedOnnx.toString()}));
         return c;
     }
 

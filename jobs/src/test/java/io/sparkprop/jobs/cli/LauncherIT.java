@@ -67,9 +67,9 @@ class LauncherIT {
 
     @Test
     void otherStderrLinesAndTheExitCodeComeThrough() throws Exception {
-        Result bad = run(sparkprop("config", "--epochs", "0"));
+        Result bad = run(sparkprop("config", "--epochs", "-1"));
         assertEquals(2, bad.exitCode, bad.err);
-        assertEquals("sparkprop config: error: configuration key train.epochs (from --epochs) is '0', expected an integer >= 1\n",
+        assertEquals("sparkprop config: error: configuration key train.epochs (from --epochs) is '-1', expected an integer >= 0\n",
                 bad.err);
     }
 }

@@ -159,9 +159,9 @@ class PrintedConfigurationTest {
         assertEquals(0, help.exitCode, help.toString());
         assertTrue(help.out.contains("--job") && help.out.contains("--conf") && help.out.contains("--epochs"), help.out);
 
-        CommandLineRun bad = CommandLineRun.run("config", "--epochs", "0");
+        CommandLineRun bad = CommandLineRun.run("config", "--epochs", "-1");
         assertEquals(2, bad.exitCode, bad.toString());
-        assertTrue(bad.err.contains("train.epochs (from --epochs) is '0', expected an integer >= 1"), bad.err);
+        assertTrue(bad.err.contains("train.epochs (from --epochs) is '-1', expected an integer >= 0"), bad.err);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -74,6 +76,7 @@ class SparkMlInteropTest {
         CommandLineRun export = CommandLineRun.run("export", model.toString(), "--format", "onnx", "--output", onnx.toString());
         assertEquals(0, export.exitCode, export.toString());
         assertTrue(export.out.contains("outputs 'logits', 'probability'"), export.out);
+        assertFalse(Files.exists(onnx.resolveSibling("." + onnx.getFileName() + ".lock")), "export released its lock");
         float[][] x = new float[400][];
         for (int id = 0; id < 400; id++) {
             x[id] = new float[3];

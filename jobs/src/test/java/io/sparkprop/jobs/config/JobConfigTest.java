@@ -97,7 +97,7 @@ class JobConfigTest {
                 () -> JobConfig.resolve(schema, map(), "-", map("train.learningRate", "-0.1")));
         assertEquals("configuration key train.learningRate (from the command line) is '-0.1', expected a number > 0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("train.epochs", "ten")));
-        assertTrue(e.getMessage().contains("expected an integer >= 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected an integer >= 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("train.optimizer", "adagrad")));
         assertTrue(e.getMessage().contains("one of sgd, momentum, nesterov, adam, adamw"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> JobConfig.resolve(schema, map(), "-", map("train.beta1", "1")));

@@ -1,0 +1,49 @@
+package io.sparkprop.driver.train;
+
+import static io.sparkprop.driver.config.TrainingSettings.EPOCHS;
+import static io.sparkprop.driver.config.TrainingSettings.PATIENCE;
+
+/**
+ * The epochs a run plans and its early-stopping patience: train.epochs and train.patience as set, or
+ * for train.epochs = 0 (auto) {@link #MIN_EPOCHS}, except on small data with validation data: there
+ * enough epochs to show the network {@link #MIN_EXAMPLES} training examples, E = min(500, max(10,
+ * ceil(80,000 / training rows))), by the rows alone (the same on any number of workers), and, where
+ * train.patience is 0, early stopping after {@link #AUTO_PATIENCE} epochs without a better validation
+ * loss, keeping the best epoch's parameters: the epochs are then a ceiling and the validation loss
+ * decides. Data of 8,000 training rows or more (MNIST-10k's) gets the 10 epochs it always had, with
+ * the same bits; so does data without validation rows, where nothing would stop the longer run from
+ * overfitting. A table of a few hundred rows has 2 or 3 iterations an epoch at the default batch, so
+ * 10 epochs were some 30 Adam steps, far from fitted. Chosen by the small-table sweep in BENCHMARKS.md
+ * ("Small tables").
+ *
+ * @param epochs   the epochs planned (the cosine schedule's length)
+ * @param patience epochs without a better validation loss before stopping; 0 never (nor keeps the best)
+ * @param auto     why train.epochs = 0 chose more than 10 epochs (for the log), else null
+ */
+record EpochsChoice(int epochs, int patience, String auto) {
+    /** Training examples auto shows the network at least on small data: 10 epochs of MNIST-10k's 8,000 training rows. */
+    static final long MIN_EXAMPLES = 80_000;
+    static final int MIN_EPOCHS = 10;
+    static final int MAX_EPOCHS = 500;
+    static final int AUTO_PATIENCE = 10;
+
+    /**
+     * @param epochs     train.epochs (0: auto)
+     * @param patience   train.patience
+     * @param rows       training rows (>= 1)
+     * @param validation whether the run has validation data
+     */
+    static EpochsChoice of(int epochs, int patience, long rows, boolean validation) {
+        if (epochs > 0) {
+            return new EpochsChoice(epochs, patience, null);
+        }
+        int chosen = (int) Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, (MIN_EXAMPLES + rows - 1) / rows));
+        if (chosen == MIN_EPOCHS || !validation) {
+            return new EpochsChoice(MIN_EPOCHS, patience, null);
+        }
+        int stopAfter = patience > 0 ? patience : AUTO_PATIENCE;
+        return new EpochsChoice(chosen, stopAfter, EPOCHS.key() + " auto: " + chosen + " epochs for " + rows + " training rows"
+                + " (min(" + MAX_EPOCHS + ", max(" + MIN_EPOCHS + ", ceil(" + MIN_EXAMPLES + " / rows)))), stopping after " + stopAfter
+                + " epochs without a better validation loss (" + PATIENCE.key() + ") and keeping the best epoch");
+    }
+}
