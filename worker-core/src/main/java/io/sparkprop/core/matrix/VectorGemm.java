@@ -34,6 +34,7 @@ public final class VectorGemm implements Gemm {
     /** 8 rows where there are 32 vector registers (512-bit vectors: AVX-512), 6 where there are 16. */
     private static final int MR = LANES >= 16 ? 8 : 6;
     private static final int NR = 2 * LANES;
+    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
     private static final int KC = 256;
     private static final int MC = 120;
     private static final int NC = 2048;
@@ -86,7 +87,11 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** {@code C[MR x NR] += Apanel * Bpanel} for a full tile, C rows at ci, ci + ldc, ...; {@code store}: C = 0 + sum. */
+    /**
+     * {@code C[MR x NR] += Apanel * Bpanel} for a full tile, C rows at ci, ci + ldc, ...; {@code store}:
+     * C = 0 + sum. The rows are written inline, not by a helper taking vectors: a helper C2 does not
+     * inline (the 8-row kernel is past its inlining budget) would box every vector it is passed.
+     */
     private static void kernel(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean store) {
         if (MR == 8) {
             kernel8(kb, ap, ai, bp, bi, c, ci, ldc, store);
@@ -132,12 +137,18 @@ public final class VectorGemm implements Gemm {
             ai += 6;
             bi += NR;
         }
-        addRow(c00, c01, c, ci, store);
-        addRow(c10, c11, c, ci + ldc, store);
-        addRow(c20, c21, c, ci + 2 * ldc, store);
-        addRow(c30, c31, c, ci + 3 * ldc, store);
-        addRow(c40, c41, c, ci + 4 * ldc, store);
-        addRow(c50, c51, c, ci + 5 * ldc, store);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci)).add(c00).intoArray(c, ci);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + LANES)).add(c01).intoArray(c, ci + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + ldc)).add(c10).intoArray(c, ci + ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + ldc + LANES)).add(c11).intoArray(c, ci + ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 2 * ldc)).add(c20).intoArray(c, ci + 2 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 2 * ldc + LANES)).add(c21).intoArray(c, ci + 2 * ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 3 * ldc)).add(c30).intoArray(c, ci + 3 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 3 * ldc + LANES)).add(c31).intoArray(c, ci + 3 * ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 4 * ldc)).add(c40).intoArray(c, ci + 4 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 4 * ldc + LANES)).add(c41).intoArray(c, ci + 4 * ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 5 * ldc)).add(c50).intoArray(c, ci + 5 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 5 * ldc + LANES)).add(c51).intoArray(c, ci + 5 * ldc + LANES);
     }
 
     private static void kernel8(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean store) {
@@ -187,25 +198,22 @@ public final class VectorGemm implements Gemm {
             ai += 8;
             bi += NR;
         }
-        addRow(c00, c01, c, ci, store);
-        addRow(c10, c11, c, ci + ldc, store);
-        addRow(c20, c21, c, ci + 2 * ldc, store);
-        addRow(c30, c31, c, ci + 3 * ldc, store);
-        addRow(c40, c41, c, ci + 4 * ldc, store);
-        addRow(c50, c51, c, ci + 5 * ldc, store);
-        addRow(c60, c61, c, ci + 6 * ldc, store);
-        addRow(c70, c71, c, ci + 7 * ldc, store);
-    }
-
-    /** {@code C[at, at + NR) += (lo, hi)}, or with {@code store} {@code = (lo, hi) + 0}: 0 + x, as on a zeroed C. */
-    private static void addRow(FloatVector lo, FloatVector hi, float[] c, int at, boolean store) {
-        if (store) {
-            lo.add(0f).intoArray(c, at);
-            hi.add(0f).intoArray(c, at + LANES);
-        } else {
-            FloatVector.fromArray(SPECIES, c, at).add(lo).intoArray(c, at);
-            FloatVector.fromArray(SPECIES, c, at + LANES).add(hi).intoArray(c, at + LANES);
-        }
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci)).add(c00).intoArray(c, ci);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + LANES)).add(c01).intoArray(c, ci + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + ldc)).add(c10).intoArray(c, ci + ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + ldc + LANES)).add(c11).intoArray(c, ci + ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 2 * ldc)).add(c20).intoArray(c, ci + 2 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 2 * ldc + LANES)).add(c21).intoArray(c, ci + 2 * ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 3 * ldc)).add(c30).intoArray(c, ci + 3 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 3 * ldc + LANES)).add(c31).intoArray(c, ci + 3 * ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 4 * ldc)).add(c40).intoArray(c, ci + 4 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 4 * ldc + LANES)).add(c41).intoArray(c, ci + 4 * ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 5 * ldc)).add(c50).intoArray(c, ci + 5 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 5 * ldc + LANES)).add(c51).intoArray(c, ci + 5 * ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 6 * ldc)).add(c60).intoArray(c, ci + 6 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 6 * ldc + LANES)).add(c61).intoArray(c, ci + 6 * ldc + LANES);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 7 * ldc)).add(c70).intoArray(c, ci + 7 * ldc);
+        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 7 * ldc + LANES)).add(c71).intoArray(c, ci + 7 * ldc + LANES);
     }
 
     /**
