@@ -34,7 +34,8 @@ public final class VectorGemm implements Gemm {
     /** 8 rows where there are 32 vector registers (512-bit vectors: AVX-512), 6 where there are 16. */
     private static final int MR = LANES >= 16 ? 8 : 6;
     private static final int NR = 2 * LANES;
-    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
+    /** What a stored tile row is added to: C's row is {@code 0 + sum}, the bits of adding to a zeroed C. */
+    private static final float[] ZEROS = new float[NR];
     private static final int KC = 256;
     private static final int MC = 120;
     private static final int NC = 2048;
@@ -89,8 +90,10 @@ public final class VectorGemm implements Gemm {
 
     /**
      * {@code C[MR x NR] += Apanel * Bpanel} for a full tile, C rows at ci, ci + ldc, ...; {@code store}:
-     * C = 0 + sum. The rows are written inline, not by a helper taking vectors: a helper C2 does not
-     * inline (the 8-row kernel is past its inlining budget) would box every vector it is passed.
+     * C = 0 + sum, read from a row of zeros instead of C (a choice of array, not of vector: C2 boxes
+     * vectors that merge from two branches). The rows are written inline, not by a helper taking
+     * vectors: a helper C2 does not inline (the 8-row kernel is past its inlining budget) would box
+     * every vector it is passed.
      */
     private static void kernel(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean store) {
         if (MR == 8) {
@@ -137,18 +140,21 @@ public final class VectorGemm implements Gemm {
             ai += 6;
             bi += NR;
         }
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci)).add(c00).intoArray(c, ci);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + LANES)).add(c01).intoArray(c, ci + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + ldc)).add(c10).intoArray(c, ci + ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + ldc + LANES)).add(c11).intoArray(c, ci + ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 2 * ldc)).add(c20).intoArray(c, ci + 2 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 2 * ldc + LANES)).add(c21).intoArray(c, ci + 2 * ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 3 * ldc)).add(c30).intoArray(c, ci + 3 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 3 * ldc + LANES)).add(c31).intoArray(c, ci + 3 * ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 4 * ldc)).add(c40).intoArray(c, ci + 4 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 4 * ldc + LANES)).add(c41).intoArray(c, ci + 4 * ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 5 * ldc)).add(c50).intoArray(c, ci + 5 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 5 * ldc + LANES)).add(c51).intoArray(c, ci + 5 * ldc + LANES);
+        float[] base = store ? ZEROS : c;
+        int from = store ? 0 : ci;
+        int step = store ? 0 : ldc;
+        FloatVector.fromArray(SPECIES, base, from).add(c00).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, base, from + LANES).add(c01).intoArray(c, ci + LANES);
+        FloatVector.fromArray(SPECIES, base, from + step).add(c10).intoArray(c, ci + ldc);
+        FloatVector.fromArray(SPECIES, base, from + step + LANES).add(c11).intoArray(c, ci + ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step + LANES).add(c21).intoArray(c, ci + 2 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step + LANES).add(c31).intoArray(c, ci + 3 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step + LANES).add(c41).intoArray(c, ci + 4 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step + LANES).add(c51).intoArray(c, ci + 5 * ldc + LANES);
     }
 
     private static void kernel8(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean store) {
@@ -198,22 +204,25 @@ public final class VectorGemm implements Gemm {
             ai += 8;
             bi += NR;
         }
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci)).add(c00).intoArray(c, ci);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + LANES)).add(c01).intoArray(c, ci + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + ldc)).add(c10).intoArray(c, ci + ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + ldc + LANES)).add(c11).intoArray(c, ci + ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 2 * ldc)).add(c20).intoArray(c, ci + 2 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 2 * ldc + LANES)).add(c21).intoArray(c, ci + 2 * ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 3 * ldc)).add(c30).intoArray(c, ci + 3 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 3 * ldc + LANES)).add(c31).intoArray(c, ci + 3 * ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 4 * ldc)).add(c40).intoArray(c, ci + 4 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 4 * ldc + LANES)).add(c41).intoArray(c, ci + 4 * ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 5 * ldc)).add(c50).intoArray(c, ci + 5 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 5 * ldc + LANES)).add(c51).intoArray(c, ci + 5 * ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 6 * ldc)).add(c60).intoArray(c, ci + 6 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 6 * ldc + LANES)).add(c61).intoArray(c, ci + 6 * ldc + LANES);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 7 * ldc)).add(c70).intoArray(c, ci + 7 * ldc);
-        (store ? ZERO : FloatVector.fromArray(SPECIES, c, ci + 7 * ldc + LANES)).add(c71).intoArray(c, ci + 7 * ldc + LANES);
+        float[] base = store ? ZEROS : c;
+        int from = store ? 0 : ci;
+        int step = store ? 0 : ldc;
+        FloatVector.fromArray(SPECIES, base, from).add(c00).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, base, from + LANES).add(c01).intoArray(c, ci + LANES);
+        FloatVector.fromArray(SPECIES, base, from + step).add(c10).intoArray(c, ci + ldc);
+        FloatVector.fromArray(SPECIES, base, from + step + LANES).add(c11).intoArray(c, ci + ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step + LANES).add(c21).intoArray(c, ci + 2 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step + LANES).add(c31).intoArray(c, ci + 3 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step + LANES).add(c41).intoArray(c, ci + 4 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step + LANES).add(c51).intoArray(c, ci + 5 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 6 * step).add(c60).intoArray(c, ci + 6 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 6 * step + LANES).add(c61).intoArray(c, ci + 6 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 7 * step).add(c70).intoArray(c, ci + 7 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 7 * step + LANES).add(c71).intoArray(c, ci + 7 * ldc + LANES);
     }
 
     /**
