@@ -20,11 +20,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One single-threaded GEMM per op, {@code C[m x n] = op(A)[m x k] op(B)[k x n]}. The shape parameter
  * is {@code CASE-MxNxK}: CASE is the transpose flags of A and B, then m, n, k. GFLOP/s = 2 m n k / time.
+ * Every product of one step of a 784-256-128-10 MLP at b = 32, 64, 128 (a worker's batch) and 512:
  * <ul>
  *   <li>NN-512x256x784: the headline, A[512 x 784] B[784 x 256]</li>
- *   <li>NT-*: forward {@code Z[b x out] = A[b x in] W[out x in]^T} of a 784-256-128-10 MLP, b = 512</li>
+ *   <li>NT-*: forward {@code Z[b x out] = A[b x in] W[out x in]^T}</li>
  *   <li>TN-*: weight gradient {@code gW[out x in] += D[b x out]^T A[b x in]} (beta = 1)</li>
- *   <li>NN-512x256x128, NN-512x128x10: input gradient {@code D'[b x in] = D[b x out] W[out x in]}</li>
+ *   <li>NN-bx256x128, NN-bx128x10: input gradient {@code D'[b x in] = D[b x out] W[out x in]}</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -38,6 +39,15 @@ public class GemmBenchmark {
     public String kernel;
 
     @Param({"NN-512x256x784",
+            "NT-32x256x784", "NT-32x128x256", "NT-32x10x128",
+            "TN-256x784x32", "TN-128x256x32", "TN-10x128x32",
+            "NN-32x256x128", "NN-32x128x10",
+            "NT-64x256x784", "NT-64x128x256", "NT-64x10x128",
+            "TN-256x784x64", "TN-128x256x64", "TN-10x128x64",
+            "NN-64x256x128", "NN-64x128x10",
+            "NT-128x256x784", "NT-128x128x256", "NT-128x10x128",
+            "TN-256x784x128", "TN-128x256x128", "TN-10x128x128",
+            "NN-128x256x128", "NN-128x128x10",
             "NT-512x256x784", "NT-512x128x256", "NT-512x10x128",
             "TN-256x784x512", "TN-128x256x512", "TN-10x128x512",
             "NN-512x256x128", "NN-512x128x10"})

@@ -94,7 +94,8 @@ final class ExecutorWorkspaces {
      * sparse batch only W1's columns that the batch's rows touched and everything after W1 (a sparse
      * row's gradient is zero in the other columns). Only those entries are zeroed and written, so a
      * touched step costs O(touched columns x n1 + the other layers) instead of O(P); the other W1 entries
-     * keep whatever an earlier batch left there and must not be read.
+     * keep whatever an earlier batch left there and must not be read. A dense pass overwrites the sum
+     * without zeroing it first ({@link Network#gradientSum}).
      */
     static double gradientSum(Scratch s, DataBlock block, long seed, long epoch, int partition, int from, int to, float[] params,
                               Dropout dropout, long step, boolean touched) {
@@ -105,11 +106,11 @@ final class ExecutorWorkspaces {
         if (touched && batch.isSparse()) {
             CsrMatrix x = batch.sparse();
             s.ranges.setColumns(x.indices(), x.indptr()[0], x.indptr()[x.rows()], layout.inputWidth(), layout.width(1), layout.size());
-        } else {
-            s.ranges.setAll(layout.size());
+            s.ranges.zero(s.gradient);
+            return s.network.forwardBackward(params, ws, s.gradient, dropout, step, partition);
         }
-        s.ranges.zero(s.gradient);
-        return s.network.forwardBackward(params, ws, s.gradient, dropout, step, partition);
+        s.ranges.setAll(layout.size());
+        return s.network.gradientSum(params, ws, s.gradient, dropout, step, partition);
     }
 
     /**

@@ -101,10 +101,7 @@ final class LocalSteps implements GradientAggregator.PartitionTask {
                     touched);
             float n = (float) s.workspace.batch().weightSum();
             // a batch of zero weight has a zero gradient sum; its mean is taken as zero, not 0 / 0
-            if (n > 0) {
-                s.ranges.divide(s.gradient, n);
-            }
-            rule.apply(theta, s.gradient, s.ranges);
+            rule.applySum(theta, s.gradient, n > 0 ? n : 1f, s.ranges);
             weight += n;
             rows += to - from;
         }

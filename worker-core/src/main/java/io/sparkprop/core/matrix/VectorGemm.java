@@ -1,6 +1,5 @@
 package io.sparkprop.core.matrix;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,19 +16,26 @@ import jdk.incubator.vector.VectorSpecies;
  *         for ir in mc step MR:
  *           C[MR x NR] += Apanel[MR x kc] * Bpanel[kc x NR]       (micro-kernel)
  * </pre>
- * The micro-kernel keeps the MR x NR tile of C in MR * 2 vector registers (6 x 2 = 12 of the 16 AVX2
- * registers; 2 more hold the B row, 1 the broadcast A value) and does one FMA per register per
- * k-step, so each loaded B vector is reused MR times and each broadcast A value twice. With 8-float
- * vectors NR = 16. KC = 256 makes the B panel 256 * 16 * 4 B = 16 KiB (half of L1d) and the A panel
+ * The micro-kernel keeps the MR x NR tile of C in MR * 2 vector registers (AVX2: 6 x 2 = 12 of the 16
+ * registers; AVX-512: 8 x 2 = 16 of the 32; 2 more hold the B row, 1 the broadcast A value) and does
+ * one FMA per register per k-step, so each loaded B vector is reused MR times and each broadcast A
+ * value twice. With 8-float vectors NR = 16, with 16-float vectors 32; MR = 8 also divides the batch
+ * sizes a worker steps on (32, 64, 128), so those have no partial row panels. KC = 256 makes the B panel 256 * 16 * 4 B = 16 KiB (half of L1d) and the A panel
  * 6 KiB; MC = 120 makes the A block 120 KiB, well inside L2. k and m are split into equal blocks
  * (e.g. k = 784 as 4 x 196, not 3 x 256 + 16) so no block is a thin, overhead-dominated remainder.
- * Summation order is fixed by the shapes alone, so results are bit-for-bit repeatable.
+ * With beta = 0 the first k block stores its sums instead of adding them to a zeroed C (as 0 + sum:
+ * the same bits), which saves the pass that zeroed C. Each element of C is summed over k in order,
+ * one FMA per k, in blocks fixed by k alone: MR and NR, and so the vector width, never change the
+ * bits, and results are bit-for-bit repeatable.
  */
 public final class VectorGemm implements Gemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    private static final int MR = 6;
+    /** 8 rows where there are 32 vector registers (512-bit vectors: AVX-512), 6 where there are 16. */
+    private static final int MR = LANES >= 16 ? 8 : 6;
     private static final int NR = 2 * LANES;
+    /** What a stored tile row is added to: C's row is {@code 0 + sum}, the bits of adding to a zeroed C. */
+    private static final float[] ZEROS = new float[NR];
     private static final int KC = 256;
     private static final int MC = 120;
     private static final int NC = 2048;
@@ -41,7 +47,9 @@ public final class VectorGemm implements Gemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        Packing.scale(m, n, beta, c, cOff, ldc);
+        if (k <= 0 || beta != 0f) {
+            Packing.scale(m, n, beta, c, cOff, ldc);
+        }
         if (k <= 0) {
             return;
         }
@@ -57,6 +65,8 @@ public final class VectorGemm implements Gemm {
             for (int pc = 0; pc < k; pc += kc) {
                 int kb = Math.min(kc, k - pc);
                 Packing.packBPanels(transB, b, bOff, ldb, pc, kb, jc, nb, NR, bp);
+                // beta = 0: the first k block stores its sums (as 0 + sum, the same bits), so C is never zeroed first
+                boolean store = pc == 0 && beta == 0f;
                 for (int ic = 0; ic < m; ic += mc) {
                     int mb = Math.min(mc, m - ic);
                     Packing.packAPanels(transA, a, aOff, lda, ic, mb, pc, kb, MR, ap);
@@ -67,9 +77,9 @@ public final class VectorGemm implements Gemm {
                             int mr = Math.min(MR, mb - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                kernel(kb, ap, ir * kb, bp, bi, c, ci, ldc);
+                                kernel(kb, ap, ir * kb, bp, bi, c, ci, ldc, store);
                             } else {
-                                kernelEdge(kb, ap, ir * kb, bp, bi, c, ci, ldc, mr, nr, tile);
+                                kernelEdge(kb, ap, ir * kb, bp, bi, c, ci, ldc, mr, nr, tile, store);
                             }
                         }
                     }
@@ -78,8 +88,22 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** {@code C[MR x NR] += Apanel * Bpanel} for a full tile, C rows at ci, ci + ldc, ... */
-    private static void kernel(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+    /**
+     * {@code C[MR x NR] += Apanel * Bpanel} for a full tile, C rows at ci, ci + ldc, ...; {@code store}:
+     * C = 0 + sum, read from a row of zeros instead of C (a choice of array, not of vector: C2 boxes
+     * vectors that merge from two branches). The rows are written inline, not by a helper taking
+     * vectors: a helper C2 does not inline (the 8-row kernel is past its inlining budget) would box
+     * every vector it is passed.
+     */
+    private static void kernel(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean store) {
+        if (MR == 8) {
+            kernel8(kb, ap, ai, bp, bi, c, ci, ldc, store);
+        } else {
+            kernel6(kb, ap, ai, bp, bi, c, ci, ldc, store);
+        }
+    }
+
+    private static void kernel6(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean store) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -113,36 +137,107 @@ public final class VectorGemm implements Gemm {
             x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            ai += MR;
+            ai += 6;
             bi += NR;
         }
-        addRow(c00, c01, c, ci);
-        addRow(c10, c11, c, ci + ldc);
-        addRow(c20, c21, c, ci + 2 * ldc);
-        addRow(c30, c31, c, ci + 3 * ldc);
-        addRow(c40, c41, c, ci + 4 * ldc);
-        addRow(c50, c51, c, ci + 5 * ldc);
+        float[] base = store ? ZEROS : c;
+        int from = store ? 0 : ci;
+        int step = store ? 0 : ldc;
+        FloatVector.fromArray(SPECIES, base, from).add(c00).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, base, from + LANES).add(c01).intoArray(c, ci + LANES);
+        FloatVector.fromArray(SPECIES, base, from + step).add(c10).intoArray(c, ci + ldc);
+        FloatVector.fromArray(SPECIES, base, from + step + LANES).add(c11).intoArray(c, ci + ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step + LANES).add(c21).intoArray(c, ci + 2 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step + LANES).add(c31).intoArray(c, ci + 3 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step + LANES).add(c41).intoArray(c, ci + 4 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step + LANES).add(c51).intoArray(c, ci + 5 * ldc + LANES);
     }
 
-    private static void addRow(FloatVector lo, FloatVector hi, float[] c, int at) {
-        FloatVector.fromArray(SPECIES, c, at).add(lo).intoArray(c, at);
-        FloatVector.fromArray(SPECIES, c, at + LANES).add(hi).intoArray(c, at + LANES);
+    private static void kernel8(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean store) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        for (int p = 0; p < kb; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            ai += 8;
+            bi += NR;
+        }
+        float[] base = store ? ZEROS : c;
+        int from = store ? 0 : ci;
+        int step = store ? 0 : ldc;
+        FloatVector.fromArray(SPECIES, base, from).add(c00).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, base, from + LANES).add(c01).intoArray(c, ci + LANES);
+        FloatVector.fromArray(SPECIES, base, from + step).add(c10).intoArray(c, ci + ldc);
+        FloatVector.fromArray(SPECIES, base, from + step + LANES).add(c11).intoArray(c, ci + ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step + LANES).add(c21).intoArray(c, ci + 2 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step + LANES).add(c31).intoArray(c, ci + 3 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step + LANES).add(c41).intoArray(c, ci + 4 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step + LANES).add(c51).intoArray(c, ci + 5 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 6 * step).add(c60).intoArray(c, ci + 6 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 6 * step + LANES).add(c61).intoArray(c, ci + 6 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 7 * step).add(c70).intoArray(c, ci + 7 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 7 * step + LANES).add(c71).intoArray(c, ci + 7 * ldc + LANES);
     }
 
     /**
      * A partial tile (mr < MR rows or nr < NR columns, at the bottom or right edge of C): the packed
-     * panels are zero-padded, so compute the full tile into scratch with the same FMA sequence, then
-     * add only the valid mr x nr part.
+     * panels are zero-padded, so compute the full tile into scratch (as 0 + sum) with the same FMA
+     * sequence, then add (or store) only the valid mr x nr part.
      */
     private static void kernelEdge(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                                   int mr, int nr, float[] tile) {
-        Arrays.fill(tile, 0, MR * NR, 0f);
-        kernel(kb, ap, ai, bp, bi, tile, 0, NR);
+                                   int mr, int nr, float[] tile, boolean store) {
+        kernel(kb, ap, ai, bp, bi, tile, 0, NR, true);
         for (int r = 0; r < mr; r++) {
             int row = ci + r * ldc;
             int t = r * NR;
             for (int j = 0; j < nr; j++) {
-                c[row + j] += tile[t + j];
+                c[row + j] = store ? tile[t + j] : c[row + j] + tile[t + j];
             }
         }
     }

@@ -2,6 +2,7 @@ package io.sparkprop.core.nn;
 
 import io.sparkprop.core.matrix.Gemm;
 import io.sparkprop.core.matrix.RowOps;
+import java.util.Arrays;
 
 /**
  * Forward and backward over a batch of rows for a stack of dense layers, in the flat layout of
@@ -125,6 +126,21 @@ public final class Network {
      * @param partition the partition the batch comes from
      */
     public double forwardBackward(float[] params, Workspace ws, float[] grad, Dropout dropout, long step, int partition) {
+        return pass(params, ws, grad, dropout, step, partition, false);
+    }
+
+    /**
+     * {@link #forwardBackward(float[], Workspace, float[], Dropout, long, int)}, but the gradient sum
+     * overwrites {@code grad} instead of adding to it, with the same bits as adding to a zeroed array:
+     * the weight-gradient products store their first sums (GEMM beta = 0), so no pass zeroes the P
+     * entries first (a sparse first layer's W1 is zeroed, then added to).
+     */
+    public double gradientSum(float[] params, Workspace ws, float[] grad, Dropout dropout, long step, int partition) {
+        return pass(params, ws, grad, dropout, step, partition, true);
+    }
+
+    private double pass(float[] params, Workspace ws, float[] grad, Dropout dropout, long step, int partition,
+                        boolean overwrite) {
         layout.checkLength(grad, "gradient array");
         int layers = layout.layers();
         boolean drop = dropout.active() && layers > 1;
@@ -141,10 +157,16 @@ public final class Network {
             int out = layout.width(l);
             float[] d = ws.delta[l];
             if (l == 1 && batch.isSparse()) {
+                if (overwrite) {
+                    Arrays.fill(grad, layout.weightOffset(1), layout.weightOffset(1) + in * out, 0f);
+                }
                 batch.sparse().addTransposedProduct(d, out, grad, layout.weightOffset(1));
             } else {
-                gemm.gemm(true, false, out, in, rows, d, 0, out, input(ws, l - 1, drop), 0, in, 1f, grad,
+                gemm.gemm(true, false, out, in, rows, d, 0, out, input(ws, l - 1, drop), 0, in, overwrite ? 0f : 1f, grad,
                         layout.weightOffset(l), in);
+            }
+            if (overwrite) {
+                Arrays.fill(grad, layout.biasOffset(l), layout.biasOffset(l) + out, 0f);
             }
             RowOps.addColumnSums(d, rows, out, grad, layout.biasOffset(l));
             if (l > 1) {

@@ -14,6 +14,8 @@ public final class Adam implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
+    private final GradientTerms none = GradientTerms.none();
+    private final AdamCoefficients coefficients = new AdamCoefficients();
     private float[] m;
     private float[] v;
 
@@ -62,25 +64,19 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges) {
-        OptimizerChecks.checkStep(name(), m, params, grad, lr);
+        step(params, grad, none, lr, t, ranges);
+    }
+
+    @Override
+    public void step(float[] params, float[] gradSum, GradientTerms terms, double lr, long t, ParameterRanges ranges) {
+        OptimizerChecks.checkStep(name(), m, params, gradSum, lr);
         if (t < 1) {
             throw new IllegalArgumentException("Adam step number must be >= 1, got " + t);
         }
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float c1 = (float) (1 - beta1);
-        float c2 = (float) (1 - beta2);
         // p -= lr * (m / bc1) / (sqrt(v / bc2) + eps), with the scalars folded once per step
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
-        float invSqrtBc2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
-        float eps = (float) epsilon;
-        for (int k = 0; k < ranges.size(); k++) {
-            for (int i = ranges.start(k), end = ranges.end(k); i < end; i++) {
-                float g = grad[i];
-                m[i] = b1 * m[i] + c1 * g;
-                v[i] = b2 * v[i] + c2 * g * g;
-                params[i] -= stepSize * m[i] / ((float) Math.sqrt(v[i]) * invSqrtBc2 + eps);
-            }
+        coefficients.set(beta1, beta2, epsilon, lr, t);
+        for (int j = 0, n = terms.split(ranges); j < n; j++) {
+            UpdateKernel.BEST.adam(params, gradSum, m, v, terms, j, coefficients);
         }
     }
 

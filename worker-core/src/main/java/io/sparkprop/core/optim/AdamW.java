@@ -43,6 +43,11 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
+    public void step(float[] params, float[] gradSum, GradientTerms terms, double lr, long t, ParameterRanges ranges) {
+        adam.step(params, gradSum, terms, lr, t, ranges);
+    }
+
+    @Override
     public void reset() {
         adam.reset();
     }

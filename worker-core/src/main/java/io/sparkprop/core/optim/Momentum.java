@@ -12,6 +12,7 @@ package io.sparkprop.core.optim;
 public final class Momentum implements Optimizer {
     private final double mu;
     private final boolean nesterov;
+    private final GradientTerms none = GradientTerms.none();
     private float[] velocity;
 
     public Momentum(double mu, boolean nesterov) {
@@ -45,23 +46,16 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges) {
-        OptimizerChecks.checkStep(name(), velocity, params, grad, lr);
+        step(params, grad, none, lr, t, ranges);
+    }
+
+    @Override
+    public void step(float[] params, float[] gradSum, GradientTerms terms, double lr, long t, ParameterRanges ranges) {
+        OptimizerChecks.checkStep(name(), velocity, params, gradSum, lr);
         float m = (float) mu;
         float a = (float) lr;
-        float[] v = velocity;
-        for (int k = 0; k < ranges.size(); k++) {
-            int end = ranges.end(k);
-            if (nesterov) {
-                for (int i = ranges.start(k); i < end; i++) {
-                    v[i] = m * v[i] + grad[i];
-                    params[i] -= a * (grad[i] + m * v[i]);
-                }
-            } else {
-                for (int i = ranges.start(k); i < end; i++) {
-                    v[i] = m * v[i] + grad[i];
-                    params[i] -= a * v[i];
-                }
-            }
+        for (int j = 0, n = terms.split(ranges); j < n; j++) {
+            UpdateKernel.BEST.momentum(params, gradSum, velocity, terms, j, m, a, nesterov);
         }
     }
 

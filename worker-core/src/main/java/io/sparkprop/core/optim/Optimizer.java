@@ -74,6 +74,17 @@ public interface Optimizer {
      */
     void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges);
 
+    /**
+     * {@link #step(float[], float[], double, long, ParameterRanges)} from a gradient sum: the gradient
+     * is formed from {@code gradSum} by {@code terms} (the batch's divisor, clipping, weight decay) in
+     * the same pass that updates the parameters and the state. The built-in optimizers fuse it (the
+     * same bits as the separate passes); this default forms the gradient in {@code gradSum} first.
+     */
+    default void step(float[] params, float[] gradSum, GradientTerms terms, double lr, long t, ParameterRanges ranges) {
+        terms.materialise(params, gradSum, ranges);
+        step(params, gradSum, lr, t, ranges);
+    }
+
     /** Zeroes the state in place, as {@link #initialise} left it, allocating nothing. */
     void reset();
 

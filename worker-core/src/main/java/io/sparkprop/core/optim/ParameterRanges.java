@@ -185,10 +185,19 @@ public final class ParameterRanges {
 
     /** {@code sum_i a[i]^2} over the covered i, in double, in index order. */
     public double sumOfSquares(float[] a) {
+        return sumOfSquares(a, 1f);
+    }
+
+    /**
+     * {@code sum_i (a[i] / divisor)^2} over the covered i: each quotient rounded to float (as a divided
+     * array would hold it; {@code x / 1} is exact), squared and summed in double, in index order.
+     */
+    public double sumOfSquares(float[] a, float divisor) {
         double sum = 0;
         for (int k = 0; k < count; k++) {
             for (int i = bounds[2 * k], e = bounds[2 * k + 1]; i < e; i++) {
-                sum += (double) a[i] * a[i];
+                double x = a[i] / divisor;
+                sum += x * x;
             }
         }
         return sum;

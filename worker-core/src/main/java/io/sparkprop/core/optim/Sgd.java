@@ -2,6 +2,7 @@ package io.sparkprop.core.optim;
 
 /** Plain stochastic gradient descent: {@code p <- p - lr * g}. No state. */
 public final class Sgd implements Optimizer {
+    private final GradientTerms none = GradientTerms.none();
     /** The size given to {@link #initialize(int)}; -1 before. */
     private int parameterCount = -1;
 
@@ -22,12 +23,15 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad, double lr, long t, ParameterRanges ranges) {
-        OptimizerChecks.checkStep(name(), parameterCount, params, grad, lr);
+        step(params, grad, none, lr, t, ranges);
+    }
+
+    @Override
+    public void step(float[] params, float[] gradSum, GradientTerms terms, double lr, long t, ParameterRanges ranges) {
+        OptimizerChecks.checkStep(name(), parameterCount, params, gradSum, lr);
         float a = (float) lr;
-        for (int k = 0; k < ranges.size(); k++) {
-            for (int i = ranges.start(k), end = ranges.end(k); i < end; i++) {
-                params[i] -= a * grad[i];
-            }
+        for (int j = 0, n = terms.split(ranges); j < n; j++) {
+            UpdateKernel.BEST.sgd(params, gradSum, terms, j, a);
         }
     }
 

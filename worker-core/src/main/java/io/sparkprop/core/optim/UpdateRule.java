@@ -1,8 +1,9 @@
 package io.sparkprop.core.optim;
 
 /**
- * The whole driver-side update of one iteration, in this order:
+ * The whole update of one iteration, in this order:
  * <pre>
+ *   0. mean:          g <- s / divisor                                 (s a gradient sum, {@link #applySum}; divisor 1 for {@link #apply})
  *   1. clip:          g <- g * min(1, maxNorm / ||g||)               (when clipping is on)
  *   2. weight decay:  g_W <- g_W + lambda * W                         (L2, weights only, never biases)
  *                     or, for a decoupled optimizer (AdamW), W <- W - lr * lambda * W
@@ -10,6 +11,8 @@ package io.sparkprop.core.optim;
  * </pre>
  * t counts completed steps from 0; lr(t) comes from the schedule. With SGD this gives exactly
  * {@code W <- W - lr * (mean_grad_W + lambda * W)} and {@code b <- b - lr * mean_grad_b}.
+ * Steps 0-3 are one pass over the parameters (see {@link GradientTerms}); the norm, a pass of its own,
+ * is computed only when clipping needs it or the caller asks for it ({@link #apply}, which logs it).
  * State for checkpoints: {@link #steps()} and the optimizer's {@link Optimizer#state()}.
  */
 public final class UpdateRule {
@@ -17,7 +20,7 @@ public final class UpdateRule {
     private final LearningRateSchedule schedule;
     private final double weightDecay;
     private final double clipNorm;
-    private final int[] weightRanges;
+    private final GradientTerms terms;
     /** [0, P): the dense update's ranges. */
     private final ParameterRanges all;
     private long steps;
@@ -38,23 +41,24 @@ public final class UpdateRule {
             throw new IllegalArgumentException("weight ranges must be [start, end) pairs, got " + weightRanges.length + " numbers");
         }
         for (int i = 0; i < weightRanges.length; i += 2) {
-            if (weightRanges[i] < 0 || weightRanges[i] > weightRanges[i + 1] || weightRanges[i + 1] > parameterCount) {
+            int floor = i == 0 ? 0 : weightRanges[i - 1];
+            if (weightRanges[i] < floor || weightRanges[i] > weightRanges[i + 1] || weightRanges[i + 1] > parameterCount) {
                 throw new IllegalArgumentException("weight range [" + weightRanges[i] + ", " + weightRanges[i + 1]
-                        + ") is not inside [0, " + parameterCount + ")");
+                        + ") is not after the previous one or not inside [0, " + parameterCount + ")");
             }
         }
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.weightDecay = weightDecay;
         this.clipNorm = clipNorm;
-        this.weightRanges = weightRanges.clone();
+        this.terms = new GradientTerms(weightRanges.clone());
         this.all = ParameterRanges.all(parameterCount);
         optimizer.initialize(parameterCount);
     }
 
     /**
-     * Applies one update to {@code params} in place from the mean gradient {@code grad}, which is
-     * modified (clipped, decay added).
+     * Applies one update to {@code params} in place from the mean gradient {@code grad}, which may be
+     * modified; {@link #lastGradientNorm()} is its norm.
      */
     public void apply(float[] params, float[] grad) {
         apply(params, grad, all);
@@ -70,31 +74,39 @@ public final class UpdateRule {
      * ParameterRanges)}).
      */
     public void apply(float[] params, float[] grad, ParameterRanges ranges) {
-        if (params.length != grad.length) {
-            throw new IllegalArgumentException("gradient has length " + grad.length + ", parameters " + params.length);
+        update(params, grad, 1f, ranges, true);
+    }
+
+    /**
+     * {@link #apply(float[], float[], ParameterRanges)} from the gradient sum over a batch of weight
+     * {@code divisor} ({@code g = gradSum / divisor}, folded into the step; the same bits as dividing
+     * first). The norm is computed only when clipping is on; otherwise {@link #lastGradientNorm()} is NaN.
+     * {@code gradSum} may be modified.
+     */
+    public void applySum(float[] params, float[] gradSum, float divisor, ParameterRanges ranges) {
+        if (!(divisor > 0) || Float.isInfinite(divisor)) {
+            throw new IllegalArgumentException("gradient divisor must be a finite number > 0, got " + divisor);
+        }
+        update(params, gradSum, divisor, ranges, false);
+    }
+
+    private void update(float[] params, float[] gradSum, float divisor, ParameterRanges ranges, boolean norm) {
+        if (params.length != gradSum.length) {
+            throw new IllegalArgumentException("gradient has length " + gradSum.length + ", parameters " + params.length);
         }
         double lr = schedule.rate(steps);
-        lastGradientNorm = clipNorm > 0 ? GradientClipping.clipByGlobalNorm(grad, clipNorm, ranges)
-                : GradientClipping.globalNorm(grad, ranges);
-        if (weightDecay > 0) {
-            boolean decoupled = optimizer.decoupledWeightDecay();
-            float shrink = (float) (1 - lr * weightDecay);
-            float lambda = (float) weightDecay;
-            // the weights among the visited entries: each range intersected with each weight range
-            for (int k = 0; k < ranges.size(); k++) {
-                for (int r = 0; r < weightRanges.length; r += 2) {
-                    int end = Math.min(ranges.end(k), weightRanges[r + 1]);
-                    for (int i = Math.max(ranges.start(k), weightRanges[r]); i < end; i++) {
-                        if (decoupled) {
-                            params[i] *= shrink;
-                        } else {
-                            grad[i] += lambda * params[i];
-                        }
-                    }
-                }
+        float clip = 1f;
+        lastGradientNorm = Double.NaN;
+        if (norm || clipNorm > 0) {
+            lastGradientNorm = Math.sqrt(ranges.sumOfSquares(gradSum, divisor));
+            if (lastGradientNorm > clipNorm && clipNorm > 0) {
+                clip = (float) (clipNorm / lastGradientNorm);
             }
         }
-        optimizer.step(params, grad, lr, steps + 1, ranges);
+        boolean decay = weightDecay > 0;
+        boolean decoupled = decay && optimizer.decoupledWeightDecay();
+        terms.set(divisor, clip, decay && !decoupled ? (float) weightDecay : 0f, decoupled ? (float) (1 - lr * weightDecay) : 1f);
+        optimizer.step(params, gradSum, terms, lr, steps + 1, ranges);
         steps++;
         lastRate = lr;
     }
@@ -114,7 +126,7 @@ public final class UpdateRule {
         return lastRate;
     }
 
-    /** The gradient's global L2 norm before clipping, at the last step. */
+    /** The gradient's global L2 norm before clipping, at the last step (NaN when {@link #applySum} had no need of it). */
     public double lastGradientNorm() {
         return lastGradientNorm;
     }

@@ -2,11 +2,11 @@ package io.sparkprop.core.train;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.EpochOrder;
+import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.Network;
 import io.sparkprop.core.nn.Workspace;
+import io.sparkprop.core.optim.ParameterRanges;
 import io.sparkprop.core.optim.UpdateRule;
-
-import java.util.Arrays;
 
 /**
  * Mini-batch training of a {@link Network} on one {@link DataBlock}, on one thread: the one-machine
@@ -14,8 +14,8 @@ import java.util.Arrays;
  * <pre>
  *   order = EpochOrder.shuffle(rows, seed, e, partition 0)
  *   for each batch B of order (size batchSize, the last one may be smaller):
- *     g = (1/|B|) * sum_{r in B} dL_r/dparams      (forwardBackward adds the sum; scaled to the mean)
- *     params = UpdateRule.apply(params, g)
+ *     s = sum_{r in B} dL_r/dparams                (Network.gradientSum)
+ *     params = UpdateRule.applySum(params, s, |B|)  (the step on the mean g = s / |B|, in one pass)
  *   epoch loss = (1/rows) * sum_r L_r             (each L_r taken before its batch's update)
  * </pre>
  * The workspaces, the order array and the gradient are allocated once here and reused by every
@@ -29,6 +29,7 @@ public final class LocalTrainer {
     private final long seed;
     private final Workspace workspace;
     private final float[] grad;
+    private final ParameterRanges all;
     private final int[] order;
     private final int[] evalOrder;
     private int epoch;
@@ -55,6 +56,7 @@ public final class LocalTrainer {
         this.seed = seed;
         this.workspace = network.newWorkspace(batchSize);
         this.grad = new float[network.layout().size()];
+        this.all = ParameterRanges.all(grad.length);
         this.order = new int[train.rows()];
         this.evalOrder = new int[batchSize];
     }
@@ -72,13 +74,8 @@ public final class LocalTrainer {
         for (int from = 0; from < rows; from += batchSize) {
             int to = Math.min(from + batchSize, rows);
             train.gather(order, from, to, workspace.batch());
-            Arrays.fill(grad, 0f);
-            lossSum += network.forwardBackward(params, workspace, grad);
-            float scale = 1f / (to - from);
-            for (int i = 0; i < grad.length; i++) {
-                grad[i] *= scale;
-            }
-            rule.apply(params, grad);
+            lossSum += network.gradientSum(params, workspace, grad, Dropout.NONE, 0, 0);
+            rule.applySum(params, grad, to - from, all);
         }
         epoch++;
         return lossSum / rows;

@@ -1,10 +1,12 @@
 package io.sparkprop.core.train;
 
 import io.sparkprop.core.data.DataBlock;
+import io.sparkprop.core.matrix.PlainGemm;
 import io.sparkprop.core.nn.Network;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.WeightInit;
 import io.sparkprop.core.nn.Workspace;
+import io.sparkprop.core.optim.Adam;
 import io.sparkprop.core.optim.ConstantRate;
 import io.sparkprop.core.optim.Sgd;
 import io.sparkprop.core.optim.UpdateRule;
@@ -65,6 +67,28 @@ class LocalTrainerTest {
         assertTrue(Arrays.equals(a, b), "two runs with seed 7 differ");
         assertArrayEquals(l1, l2);
         assertFalse(Arrays.equals(a, trainXor(8, 500, new double[0])), "another seed gives another run");
+    }
+
+    /**
+     * The plain-Java path (the GEMM without the Vector API, as a JVM without the module runs it; the
+     * update's loops give the same bits on both paths) still learns, with bits of its own that repeat.
+     */
+    @Test
+    void thePlainKernelTrainsAndRepeatsItsBits() {
+        NetworkSpec spec = NetworkSpec.input(2).dense(8, "tanh").dense(2, "softmax").loss("softmax_cross_entropy");
+        DataBlock data = DataBlock.dense(4, 2, new float[] {0, 0, 0, 1, 1, 0, 1, 1}, 1, new float[] {0, 1, 1, 0});
+        float[][] runs = new float[2][];
+        double[][] losses = new double[2][];
+        for (int run = 0; run < 2; run++) {
+            Network net = new Network(spec, new PlainGemm());
+            runs[run] = WeightInit.GLOROT_UNIFORM.initialize(net.layout(), 5);
+            UpdateRule rule = new UpdateRule(new Adam(), new ConstantRate(0.05), 0, 0, net.layout().weightRanges(),
+                    net.layout().size());
+            losses[run] = new LocalTrainer(net, rule, data, 2, 5).train(runs[run], 300);
+        }
+        assertArrayEquals(runs[0], runs[1]);
+        assertArrayEquals(losses[0], losses[1]);
+        assertTrue(losses[0][299] < 0.05, "final mean loss " + losses[0][299]);
     }
 
     /**
