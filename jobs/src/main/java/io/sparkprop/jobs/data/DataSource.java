@@ -1,6 +1,5 @@
 package io.sparkprop.jobs.data;
 
-import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.IdxReader;
 import io.sparkprop.driver.data.BadInputException;
 import io.sparkprop.driver.data.BadRowSearch;
@@ -10,6 +9,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Column;
@@ -26,11 +26,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Reads a dataset into a {@code Dataset<Row>} by format: any Spark source (parquet, csv with a header,
@@ -44,6 +47,8 @@ public final class DataSource {
     private static final Logger LOG = LoggerFactory.getLogger(DataSource.class);
     private final SparkSession spark;
     private Consumer<String> warnings = LOG::warn;
+    /** The rows of each IDX dataset this source read, by the dataset's identity. */
+    private final Map<Dataset<Row>, Long> idxRows = new IdentityHashMap<>();
 
     public DataSource(SparkSession spark) {
         this.spark = spark;
@@ -125,10 +130,20 @@ public final class DataSource {
     }
 
     /**
-     * IDX data as rows (features vector, label). The driver reads the files once to check them
-     * (they are small: the MNIST family); every partition then reads its own contiguous slice on the
-     * executor, so no task carries data (a parallelised collection would ship its rows with every
-     * task of every training iteration).
+     * Up to {@code max}: the rows of {@code data}. Known without a Spark job for IDX data this source
+     * read (the driver counted them); else one Spark job that reads up to {@code max} rows.
+     */
+    public long rowsUpTo(Dataset<Row> data, int max) {
+        Long known = idxRows.get(data);
+        return known != null ? Math.min(known, max) : data.limit(max).count();
+    }
+
+    /**
+     * IDX data as rows (features vector, label). The driver reads and checks the files once (they are
+     * small: the MNIST family) and broadcasts their bytes; every partition then makes the rows of its
+     * own contiguous slice from the executor's copy, as it goes. No task carries data (a parallelised
+     * collection would ship its rows with every task of every training iteration), and reading the
+     * rows again (the checks, the class count, the blocks) unpacks no file again.
      */
     private Dataset<Row> readIdx(String path, int partitions) throws IOException {
         String images;
@@ -144,7 +159,10 @@ public final class DataSource {
             images = findIdx(path, "images-idx3-ubyte").toString();
             labels = findIdx(path, "labels-idx1-ubyte").toString();
         }
-        int width = IdxSlice.read(images, labels, path, 0, 1).cols();
+        IdxReader.RawMnist pair;
+        try (InputStream im = open(images); InputStream lb = open(labels)) {
+            pair = IdxReader.readRawMnist(im, lb, path);
+        }
         int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         List<Integer> ids = new ArrayList<>(slices);
         for (int p = 0; p < slices; p++) {
@@ -152,58 +170,55 @@ public final class DataSource {
         }
         StructType schema = new StructType()
                 // the width declared in the column's ML metadata, as VectorAssembler's: no Spark job to learn it
-                .add(new AttributeGroup("features", width).toStructField())
+                .add(new AttributeGroup("features", pair.width()).toStructField())
                 .add("label", DataTypes.DoubleType, false);
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ids, slices)
-                .flatMap(new IdxSlice(images, labels, path, slices)), schema);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        IdxSlice slice = new IdxSlice(jsc.broadcast(pair.pixels()), jsc.broadcast(pair.labels()), pair.width(), slices);
+        Dataset<Row> rows = spark.createDataFrame(jsc.parallelize(ids, slices).flatMap(slice), schema);
+        idxRows.put(rows, (long) pair.count());
+        return rows;
     }
 
-    /** On an executor: reads the IDX pair and returns slice p of {@code slices} as rows. */
+    /** A {@code builtin:} location is a jar resource, any other a Hadoop path. */
+    private InputStream open(String location) throws IOException {
+        if (location.startsWith(BUILTIN)) {
+            return DataSource.class.getResourceAsStream(location.substring(BUILTIN.length()));
+        }
+        Path path = new Path(location);
+        return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path);
+    }
+
+    /**
+     * On an executor: slice p of {@code slices} of the broadcast IDX pair, rows [p n / slices, (p + 1) n / slices),
+     * each made when the iterator reaches it: the pixels / 255 as IdxReader#readMnist's floats, the label as a class index.
+     */
     private static final class IdxSlice implements FlatMapFunction<Integer, Row> {
         private static final long serialVersionUID = 1L;
-        private final String images;
-        private final String labels;
-        private final String name;
+        private final Broadcast<byte[]> pixels;
+        private final Broadcast<byte[]> labels;
+        private final int width;
         private final int slices;
 
-        IdxSlice(String images, String labels, String name, int slices) {
-            this.images = images;
+        IdxSlice(Broadcast<byte[]> pixels, Broadcast<byte[]> labels, int width, int slices) {
+            this.pixels = pixels;
             this.labels = labels;
-            this.name = name;
+            this.width = width;
             this.slices = slices;
         }
 
         @Override
-        public Iterator<Row> call(Integer p) throws IOException {
-            DataBlock b = read(images, labels, name, p, slices);
-            List<Row> rows = new ArrayList<>(b.rows());
-            for (int r = 0; r < b.rows(); r++) {
-                double[] v = new double[b.cols()];
-                for (int c = 0; c < b.cols(); c++) {
-                    v[c] = b.dense()[r * b.cols() + c];
+        public Iterator<Row> call(Integer p) {
+            byte[] x = pixels.value();
+            byte[] y = labels.value();
+            int from = (int) ((long) p * y.length / slices);
+            int to = (int) ((long) (p + 1) * y.length / slices);
+            return IntStream.range(from, to).mapToObj(r -> {
+                double[] v = new double[width];
+                for (int c = 0; c < width; c++) {
+                    v[c] = IdxReader.pixel(x[r * width + c]);
                 }
-                rows.add(RowFactory.create(Vectors.dense(v), (double) b.targets()[r]));
-            }
-            return rows.iterator();
-        }
-
-        /** Rows [p n / slices, (p + 1) n / slices) of the pair; a {@code builtin:} location is a jar resource. */
-        static DataBlock read(String images, String labels, String name, int p, int slices) throws IOException {
-            DataBlock all;
-            try (InputStream im = open(images); InputStream lb = open(labels)) {
-                all = IdxReader.readMnist(im, lb, name);
-            }
-            int from = (int) ((long) p * all.rows() / slices);
-            int to = (int) ((long) (p + 1) * all.rows() / slices);
-            return all.denseRows(from, to);
-        }
-
-        private static InputStream open(String location) throws IOException {
-            if (location.startsWith(BUILTIN)) {
-                return DataSource.class.getResourceAsStream(location.substring(BUILTIN.length()));
-            }
-            Path path = new Path(location);
-            return path.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(path);
+                return RowFactory.create(Vectors.dense(v), (double) (y[r] & 0xff));
+            }).iterator();
         }
     }
 
