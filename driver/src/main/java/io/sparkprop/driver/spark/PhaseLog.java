@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * The phases from the command to the first training step (read, split, statistics, blocks, ...), one
  * line each when it ends: its seconds, the Spark jobs it started, and the seconds since the JVM started
  * (what a user waits from the command, less the launcher's few milliseconds), e.g.
- * {@code phase read: 0.42 s, 1 Spark job (3.10 s since launch)}. Jobs are counted by a listener, which
+ * {@code phase read: 0.42 s, 0.61 s CPU, 1 Spark job (3.10 s since launch)}. Jobs are counted by a listener, which
  * Spark informs asynchronously: a job's count can land in the phase after it by the few milliseconds
  * the listener bus lags.
  */
@@ -30,6 +30,7 @@ public final class PhaseLog {
     private final Consumer<String> sink;
     private final JobCounter jobs;
     private long phaseStart = System.nanoTime();
+    private long phaseCpu = processCpuNanos();
     private int phaseJobs;
 
     private PhaseLog(SparkContext sc, Consumer<String> sink) {
@@ -55,11 +56,13 @@ public final class PhaseLog {
     /** Ends the current phase, naming it {@code phase}, and starts the next one. */
     public void end(String phase) {
         long now = System.nanoTime();
+        long cpu = processCpuNanos();
         int started = jobs.count();
         int n = started - phaseJobs;
-        sink.accept(String.format(Locale.ROOT, "phase %s: %.2f s, %d Spark job%s (%.2f s since launch)", phase,
-                (now - phaseStart) / 1e9, n, n == 1 ? "" : "s", sinceLaunch()));
+        sink.accept(String.format(Locale.ROOT, "phase %s: %.2f s, %.2f s CPU, %d Spark job%s (%.2f s since launch)", phase,
+                (now - phaseStart) / 1e9, (cpu - phaseCpu) / 1e9, n, n == 1 ? "" : "s", sinceLaunch()));
         phaseStart = now;
+        phaseCpu = cpu;
         phaseJobs = started;
     }
 
@@ -68,8 +71,17 @@ public final class PhaseLog {
      * {@code startNanos} (a {@link System#nanoTime()} taken before the session was built) took until now.
      */
     public static void sparkStarted(long startNanos) {
-        LOG.info(String.format(Locale.ROOT, "phase spark start: %.2f s (%.2f s since launch)",
-                (System.nanoTime() - startNanos) / 1e9, sinceLaunch()));
+        LOG.info(String.format(Locale.ROOT, "phase spark start: %.2f s (%.2f s since launch, %.2f s CPU since launch)",
+                (System.nanoTime() - startNanos) / 1e9, sinceLaunch(), processCpuNanos() / 1e9));
+    }
+
+    /**
+     * The CPU time of every thread of this JVM (Spark's local tasks, the JIT and the collector included): on a
+     * shared machine it tells the work a phase did apart from the time it waited for a core.
+     */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static double sinceLaunch() {

@@ -282,7 +282,7 @@ public final class ModelFit {
                          TrainingRecord.Blocking blocking, long start, PhaseLog phases) {
         DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(
                 blocks.train().rdd().context()), config).targetStandardization(blocks.targets());
-        trainer.addListener(new FirstSteps(phases));
+        trainer.addListener(new FirstStepPhases(phases));
         listeners.forEach(trainer::addListener);
         trainer.logProgress(logProgress);
         float[] initial = base == null ? null : base.params();
@@ -304,28 +304,5 @@ public final class ModelFit {
                 shape.classLabels(), shape.targetNames(), blocks.features(), blocks.targets(), record.toMap(provenance));
         return new Result(model, result, metrics, metricsOn, baseMetrics, blocks.train().rows(), blocks.train().partitions(),
                 blocks.train().sizeInBytes(), trainSeconds, seconds);
-    }
-
-    /** Ends the phases before training (the trainer's setup, then its first round of steps) in the phase log. */
-    private static final class FirstSteps implements TrainingListener {
-        private final PhaseLog phases;
-        private boolean stepped;
-
-        FirstSteps(PhaseLog phases) {
-            this.phases = phases;
-        }
-
-        @Override
-        public void onStart(int epochs, long iterationsPerEpoch) {
-            phases.end("trainer setup");
-        }
-
-        @Override
-        public void onIteration(IterationMetrics metrics) {
-            if (!stepped) {
-                stepped = true;
-                phases.end("first round of steps");
-            }
-        }
     }
 }
