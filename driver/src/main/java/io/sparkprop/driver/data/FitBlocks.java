@@ -54,11 +54,12 @@ public final class FitBlocks implements AutoCloseable {
      * {@code classWeights} (null: none) in training only, prepared as {@code how} says; the steps that
      * change the data are told to {@code progress}. Bad rows are looked for in {@code trainInput} and
      * {@code validationInput} (the rows as given; null: the training input). {@code rawTrainCheck} sees the
-     * training blocks as read, before any standardisation or compaction (the checks that warn about the data).
+     * statistics of the training blocks as read, before any standardisation or compaction (the checks that warn
+     * about the data).
      */
     public static FitBlocks prepare(BlockBuilder builder, Dataset<Row> train, Dataset<Row> trainInput, Dataset<Row> validation,
                                     Dataset<Row> validationInput, BadRowSearch.RowNames rowNames, float[] classWeights,
-                                    Preparation how, Consumer<String> progress, Consumer<DataBlocks> rawTrainCheck,
+                                    Preparation how, Consumer<String> progress, Consumer<RawTrainStatistics> rawTrainCheck,
                                     PhaseLog phases) {
         FitBlocks blocks = new FitBlocks();
         try {
@@ -68,10 +69,12 @@ public final class FitBlocks implements AutoCloseable {
             blocks.validation = validation == null ? null : builder.locateBadRowsIn(validationInput != null ? validationInput
                     : trainInput, rowNames).classWeights(null).balanced(blocks.train.partitions(), false, null).build(validation);
             phases.end("validation blocks");
-            rawTrainCheck.accept(blocks.train);
-            phases.end("constant features check");
+            // the checks and the feature statistics from one pass over the training blocks as built
+            RawTrainStatistics raw = RawTrainStatistics.of(blocks.train, how.givenFeatures() == null && how.fitFeatures());
+            rawTrainCheck.accept(raw);
+            phases.end("feature statistics");
             blocks.float32Bytes = blocks.train.float32SizeInBytes();
-            blocks.prepareFeatures(how, progress, phases);
+            blocks.prepareFeatures(how, raw, progress, phases);
             blocks.prepareTargets(how, progress, phases);
             return blocks;
         } catch (RuntimeException | Error e) {
@@ -80,10 +83,9 @@ public final class FitBlocks implements AutoCloseable {
         }
     }
 
-    private void prepareFeatures(Preparation how, Consumer<String> progress, PhaseLog phases) {
+    private void prepareFeatures(Preparation how, RawTrainStatistics raw, Consumer<String> progress, PhaseLog phases) {
         features = how.givenFeatures() != null ? how.givenFeatures()
-                : how.fitFeatures() ? FeatureStandardization.fit(train, how.sharedScale()) : null;
-        phases.end("feature statistics");
+                : how.fitFeatures() ? FeatureStandardization.fit(train, raw, how.sharedScale()) : null;
         if (how.givenFeatures() == null && features != null && how.sharedScale()) {
             progress.accept("features standardised with one shared scale " + sharedScaleOf(features.std()) + " ("
                     + STANDARDIZE_SCALE.key() + " = " + how.scaleSetting() + ")");

@@ -8,18 +8,18 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +27,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
  * Reads a dataset into a {@code Dataset<Row>} by format: any Spark source (parquet, csv with a header,
@@ -140,10 +138,11 @@ public final class DataSource {
 
     /**
      * IDX data as rows (features vector, label). The driver reads and checks the files once (they are
-     * small: the MNIST family) and broadcasts their bytes; every partition then makes the rows of its
-     * own contiguous slice from the executor's copy, as it goes. No task carries data (a parallelised
-     * collection would ship its rows with every task of every training iteration), and reading the
-     * rows again (the checks, the class count, the blocks) unpacks no file again.
+     * small: the MNIST family) and broadcasts their bytes; the rows are a projection of the row index
+     * (partition p of S holds rows [p n / S, (p + 1) n / S), in file order), each made from the executor's
+     * copy when a query reads it. No task carries data (a parallelised collection would ship its rows
+     * with every task of every training iteration), reading the rows again unpacks no file, and a query
+     * of the labels alone (the class count) makes no feature vector.
      */
     private Dataset<Row> readIdx(String path, int partitions) throws IOException {
         String images;
@@ -164,17 +163,14 @@ public final class DataSource {
             pair = IdxReader.readRawMnist(im, lb, path);
         }
         int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        List<Integer> ids = new ArrayList<>(slices);
-        for (int p = 0; p < slices; p++) {
-            ids.add(p);
-        }
-        StructType schema = new StructType()
-                // the width declared in the column's ML metadata, as VectorAssembler's: no Spark job to learn it
-                .add(new AttributeGroup("features", pair.width()).toStructField())
-                .add("label", DataTypes.DoubleType, false);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        IdxSlice slice = new IdxSlice(jsc.broadcast(pair.pixels()), jsc.broadcast(pair.labels()), pair.width(), slices);
-        Dataset<Row> rows = spark.createDataFrame(jsc.parallelize(ids, slices).flatMap(slice), schema);
+        Column row = functions.col("id");
+        Dataset<Row> rows = spark.range(0, pair.count(), 1, slices).select(
+                functions.udf(new IdxPixels(jsc.broadcast(pair.pixels()), pair.width()), SQLDataTypes.VectorType()).apply(row)
+                        // the width declared in the column's ML metadata, as VectorAssembler's: no Spark job to learn it
+                        .as("features", new AttributeGroup("features", pair.width()).toMetadata()),
+                functions.udf(new IdxLabel(jsc.broadcast(pair.labels())), DataTypes.DoubleType).asNonNullable().apply(row)
+                        .as("label"));
         idxRows.put(rows, (long) pair.count());
         return rows;
     }
@@ -188,37 +184,41 @@ public final class DataSource {
         return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path);
     }
 
-    /**
-     * On an executor: slice p of {@code slices} of the broadcast IDX pair, rows [p n / slices, (p + 1) n / slices),
-     * each made when the iterator reaches it: the pixels / 255 as IdxReader#readMnist's floats, the label as a class index.
-     */
-    private static final class IdxSlice implements FlatMapFunction<Integer, Row> {
+    /** On an executor: image r of the broadcast IDX pair, its pixels / 255 as IdxReader#readMnist's floats. */
+    private static final class IdxPixels implements UDF1<Long, Vector> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<byte[]> pixels;
-        private final Broadcast<byte[]> labels;
         private final int width;
-        private final int slices;
 
-        IdxSlice(Broadcast<byte[]> pixels, Broadcast<byte[]> labels, int width, int slices) {
+        IdxPixels(Broadcast<byte[]> pixels, int width) {
             this.pixels = pixels;
-            this.labels = labels;
             this.width = width;
-            this.slices = slices;
         }
 
         @Override
-        public Iterator<Row> call(Integer p) {
+        public Vector call(Long r) {
             byte[] x = pixels.value();
-            byte[] y = labels.value();
-            int from = (int) ((long) p * y.length / slices);
-            int to = (int) ((long) (p + 1) * y.length / slices);
-            return IntStream.range(from, to).mapToObj(r -> {
-                double[] v = new double[width];
-                for (int c = 0; c < width; c++) {
-                    v[c] = IdxReader.pixel(x[r * width + c]);
-                }
-                return RowFactory.create(Vectors.dense(v), (double) (y[r] & 0xff));
-            }).iterator();
+            int from = (int) (r * width);
+            double[] v = new double[width];
+            for (int c = 0; c < width; c++) {
+                v[c] = IdxReader.pixel(x[from + c]);
+            }
+            return Vectors.dense(v);
+        }
+    }
+
+    /** On an executor: the class index of image r of the broadcast IDX pair. */
+    private static final class IdxLabel implements UDF1<Long, Double> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> labels;
+
+        IdxLabel(Broadcast<byte[]> labels) {
+            this.labels = labels;
+        }
+
+        @Override
+        public Double call(Long r) {
+            return (double) (labels.value()[(int) (long) r] & 0xff);
         }
     }
 
