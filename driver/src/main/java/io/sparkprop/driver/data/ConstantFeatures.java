@@ -17,9 +17,9 @@ public final class ConstantFeatures {
     private ConstantFeatures() {
     }
 
-    /** Warns once through {@code warning} when every feature of {@code train} is constant; {@code names}: the features'. */
-    public static void warnIfAll(DataBlocks train, List<String> names, Consumer<String> warning) {
-        double[] range = train.rdd().map(ConstantFeatures::range).reduce(ConstantFeatures::merge);
+    /** Warns once through {@code warning} when every training feature is constant; {@code names}: the features'. */
+    public static void warnIfAll(RawTrainStatistics train, List<String> names, Consumer<String> warning) {
+        double[] range = train.range();
         int cols = train.cols();
         for (int j = 0; j < cols; j++) {
             if (range[j] != range[cols + j]) {

@@ -1,6 +1,5 @@
 package io.sparkprop.driver.data;
 
-import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.Standardizer;
 
 import java.util.List;
@@ -16,11 +15,14 @@ public final class FeatureStandardization {
     private FeatureStandardization() {
     }
 
-    /** @param sharedScale one scale for every feature rather than each its own std (see Standardizer#fromMoments) */
-    public static Standardizer fit(DataBlocks train, boolean sharedScale) {
-        double[] total = sum(train.rdd().map(Standardizer::moments).collect());
-        boolean sparse = train.rdd().map(DataBlock::isSparse).reduce((a, b) -> a || b);
-        return Standardizer.fromMoments(total, !sparse, sharedScale);
+    /**
+     * Statistics fitted on the training blocks from their moments ({@link RawTrainStatistics}, with the
+     * moments); sparse blocks are only scaled. @param sharedScale one scale for every feature rather than
+     * each its own std (see Standardizer#fromMoments)
+     */
+    public static Standardizer fit(DataBlocks train, RawTrainStatistics raw, boolean sharedScale) {
+        // whether any block is sparse is known from caching them: no Spark job asks again
+        return Standardizer.fromMoments(raw.moments(), !train.sparse(), sharedScale);
     }
 
     /** Mean and std of each target column over the training blocks (a std of 0 stored as 1). */

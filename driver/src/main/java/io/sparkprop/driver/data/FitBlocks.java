@@ -2,6 +2,7 @@ package io.sparkprop.driver.data;
 
 import io.sparkprop.core.data.CacheFormat;
 import io.sparkprop.core.data.Standardizer;
+import io.sparkprop.driver.spark.PhaseLog;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -53,21 +54,28 @@ public final class FitBlocks implements AutoCloseable {
      * {@code classWeights} (null: none) in training only, prepared as {@code how} says; the steps that
      * change the data are told to {@code progress}. Bad rows are looked for in {@code trainInput} and
      * {@code validationInput} (the rows as given; null: the training input). {@code rawTrainCheck} sees the
-     * training blocks as read, before any standardisation or compaction (the checks that warn about the data).
+     * statistics of the training blocks as read, before any standardisation or compaction (the checks that warn
+     * about the data).
      */
     public static FitBlocks prepare(BlockBuilder builder, Dataset<Row> train, Dataset<Row> trainInput, Dataset<Row> validation,
                                     Dataset<Row> validationInput, BadRowSearch.RowNames rowNames, float[] classWeights,
-                                    Preparation how, Consumer<String> progress, Consumer<DataBlocks> rawTrainCheck) {
+                                    Preparation how, Consumer<String> progress, Consumer<RawTrainStatistics> rawTrainCheck,
+                                    PhaseLog phases) {
         FitBlocks blocks = new FitBlocks();
         try {
             blocks.train = builder.locateBadRowsIn(trainInput, rowNames).classWeights(classWeights).build(train);
+            phases.end("training blocks");
             // the validation rows as balanced as the training rows, never an error for having fewer rows than blocks
             blocks.validation = validation == null ? null : builder.locateBadRowsIn(validationInput != null ? validationInput
                     : trainInput, rowNames).classWeights(null).balanced(blocks.train.partitions(), false, null).build(validation);
-            rawTrainCheck.accept(blocks.train);
+            phases.end("validation blocks");
+            // the checks and the feature statistics from one pass over the training blocks as built
+            RawTrainStatistics raw = RawTrainStatistics.of(blocks.train, how.givenFeatures() == null && how.fitFeatures());
+            rawTrainCheck.accept(raw);
+            phases.end("feature statistics");
             blocks.float32Bytes = blocks.train.float32SizeInBytes();
-            blocks.prepareFeatures(how, progress);
-            blocks.prepareTargets(how, progress);
+            blocks.prepareFeatures(how, raw, progress, phases);
+            blocks.prepareTargets(how, progress, phases);
             return blocks;
         } catch (RuntimeException | Error e) {
             blocks.close();
@@ -75,9 +83,9 @@ public final class FitBlocks implements AutoCloseable {
         }
     }
 
-    private void prepareFeatures(Preparation how, Consumer<String> progress) {
+    private void prepareFeatures(Preparation how, RawTrainStatistics raw, Consumer<String> progress, PhaseLog phases) {
         features = how.givenFeatures() != null ? how.givenFeatures()
-                : how.fitFeatures() ? FeatureStandardization.fit(train, how.sharedScale()) : null;
+                : how.fitFeatures() ? FeatureStandardization.fit(train, raw, how.sharedScale()) : null;
         if (how.givenFeatures() == null && features != null && how.sharedScale()) {
             progress.accept("features standardised with one shared scale " + sharedScaleOf(features.std()) + " ("
                     + STANDARDIZE_SCALE.key() + " = " + how.scaleSetting() + ")");
@@ -97,15 +105,17 @@ public final class FitBlocks implements AutoCloseable {
             train = FeatureStandardization.apply(train, features);
             validation = validation == null ? null : FeatureStandardization.apply(validation, features);
         }
+        phases.end("standardised blocks cached");
     }
 
-    private void prepareTargets(Preparation how, Consumer<String> progress) {
+    private void prepareTargets(Preparation how, Consumer<String> progress, PhaseLog phases) {
         targets = how.givenTargets() != null ? how.givenTargets() : how.fitTargets() ? FeatureStandardization.fitTargets(train) : null;
         if (targets == null) {
             return;
         }
         train = FeatureStandardization.applyToTargets(train, targets);
         validation = validation == null ? null : FeatureStandardization.applyToTargets(validation, targets);
+        phases.end("target statistics and standardised blocks");
         progress.accept("targets standardised: mean " + Arrays.toString(targets.mean()) + ", std "
                 + Arrays.toString(targets.std()) + " (the loss is in these units, predictions and metrics in the label's)");
     }

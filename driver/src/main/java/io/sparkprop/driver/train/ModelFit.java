@@ -15,6 +15,7 @@ import io.sparkprop.driver.data.TaskSlots;
 import io.sparkprop.driver.model.BaseModelCheck;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.driver.model.TrainingRecord;
+import io.sparkprop.driver.spark.PhaseLog;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -205,14 +206,17 @@ public final class ModelFit {
     /** Fits on {@code train}; {@code validation} may be null (then data.validation.fraction splits one off). */
     public Result run(Dataset<Row> train, Dataset<Row> validation) {
         long start = System.nanoTime();
+        PhaseLog phases = PhaseLog.start(train.sparkSession().sparkContext());
         FitInputs inputs = FitInputs.split(train, validation, settings.get(VALIDATION_FRACTION), settings.get(SEED))
                 .locatedIn(locateTrain, locateValidation);
+        phases.end("split");
         Shape shape = shape(inputs);
         TrainingConfig config = settings.toBuilder().network(shape.spec()).build();
         progress.accept("network: " + shape.spec() + " (" + shape.spec().layout().size() + " parameters)");
         TrainingRecord.ClassWeighting classWeights = TrainingRecord.ClassWeighting.resolve(config.get(CLASS_WEIGHTS),
                 shape.classification(), () -> new LabelColumns(labels, rowNames, warning).classRows(inputs.train(),
                         shape.spec().outputWidth()), progress);
+        phases.end("shape (width, outputs" + (classWeights == null ? ")" : ", class weights)"));
         int slots = TaskSlots.of(train.sparkSession().sparkContext());
         BlockBuilder builder = features.readBy(BlockBuilder.forNetwork(shape.spec())
                 .labelColumns(labels.toArray(new String[0])).weight(weight))
@@ -220,7 +224,7 @@ public final class ModelFit {
         try (FitBlocks blocks = FitBlocks.prepare(builder, inputs.train(), inputs.trainInput(), inputs.validation(),
                 inputs.validationInput(), rowNames, classWeights == null ? null : classWeights.asFloats(),
                 preparation(config, shape.classification()), progress,
-                raw -> ConstantFeatures.warnIfAll(raw, shape.featureNames(), warning))) {
+                raw -> ConstantFeatures.warnIfAll(raw, shape.featureNames(), warning), phases)) {
             IterationPlan plan = IterationPlan.of(blocks.train().partitionRows(), config.get(BATCH_SIZE));
             TrainingRecord.Blocking blocking = TrainingRecord.Blocking.of(partitions > 0 ? PARTITIONS_SETTING : null, slots,
                     blocks.train().partitionRows(), plan.maxBatch(), plan.globalBatch());
@@ -230,7 +234,7 @@ public final class ModelFit {
             if (base != null) {
                 progress.accept("warm start from " + baseName);
             }
-            return train(config, shape, classWeights, blocks, blocking, start);
+            return train(config, shape, classWeights, blocks, blocking, start, phases);
         }
     }
 
@@ -275,9 +279,10 @@ public final class ModelFit {
 
     /** Trains (fresh, warm-started or resumed), evaluates and assembles the saved model. */
     private Result train(TrainingConfig config, Shape shape, TrainingRecord.ClassWeighting classWeights, FitBlocks blocks,
-                         TrainingRecord.Blocking blocking, long start) {
+                         TrainingRecord.Blocking blocking, long start, PhaseLog phases) {
         DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(
                 blocks.train().rdd().context()), config).targetStandardization(blocks.targets());
+        trainer.addListener(new FirstStepPhases(phases));
         listeners.forEach(trainer::addListener);
         trainer.logProgress(logProgress);
         float[] initial = base == null ? null : base.params();

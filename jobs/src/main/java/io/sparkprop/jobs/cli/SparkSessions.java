@@ -2,6 +2,7 @@ package io.sparkprop.jobs.cli;
 
 import io.sparkprop.driver.data.BadInputCanceller;
 import io.sparkprop.driver.spark.KryoSettings;
+import io.sparkprop.driver.spark.PhaseLog;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.config.JobSettings;
 import org.apache.hadoop.conf.Configuration;
@@ -47,6 +48,7 @@ final class SparkSessions {
      * spark.* keys (the lease stops it).
      */
     static SparkLease start(JobConfig config, String appName) {
+        long start = System.nanoTime();
         boolean running = SparkSession.getDefaultSession().isDefined();
         SparkConf conf = new SparkConf();
         // Kryo with our registrator; registration is not required by default because Spark SQL ships
@@ -65,6 +67,7 @@ final class SparkSessions {
         conf.setIfMissing("spark.app.name", appName);
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         BadInputCanceller.register(spark.sparkContext());
+        PhaseLog.sparkStarted(start);
         return new SparkLease(spark, !running);
     }
 }

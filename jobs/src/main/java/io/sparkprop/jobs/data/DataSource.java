@@ -1,6 +1,5 @@
 package io.sparkprop.jobs.data;
 
-import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.IdxReader;
 import io.sparkprop.driver.data.BadInputException;
 import io.sparkprop.driver.data.BadRowSearch;
@@ -10,25 +9,28 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -44,6 +46,8 @@ public final class DataSource {
     private static final Logger LOG = LoggerFactory.getLogger(DataSource.class);
     private final SparkSession spark;
     private Consumer<String> warnings = LOG::warn;
+    /** The rows of each IDX dataset this source read, by the dataset's identity. */
+    private final Map<Dataset<Row>, Long> idxRows = new IdentityHashMap<>();
 
     public DataSource(SparkSession spark) {
         this.spark = spark;
@@ -118,10 +122,21 @@ public final class DataSource {
     }
 
     /**
-     * IDX data as rows (features vector, label). The driver reads the files once to check them
-     * (they are small: the MNIST family); every partition then reads its own contiguous slice on the
-     * executor, so no task carries data (a parallelised collection would ship its rows with every
-     * task of every training iteration).
+     * Up to {@code max}: the rows of {@code data}. Known without a Spark job for IDX data this source
+     * read (the driver counted them); else one Spark job that reads up to {@code max} rows.
+     */
+    public long rowsUpTo(Dataset<Row> data, int max) {
+        Long known = idxRows.get(data);
+        return known != null ? Math.min(known, max) : data.limit(max).count();
+    }
+
+    /**
+     * IDX data as rows (features vector, label). The driver reads and checks the files once (they are
+     * small: the MNIST family) and broadcasts their bytes; the rows are a projection of the row index
+     * (partition p of S holds rows [p n / S, (p + 1) n / S), in file order), each made from the executor's
+     * copy when a query reads it. No task carries data (a parallelised collection would ship its rows
+     * with every task of every training iteration), reading the rows again unpacks no file, and a query
+     * of the labels alone (the class count) makes no feature vector.
      */
     private Dataset<Row> readIdx(String path, int partitions) throws IOException {
         String images;
@@ -137,66 +152,67 @@ public final class DataSource {
             images = findIdx(path, "images-idx3-ubyte").toString();
             labels = findIdx(path, "labels-idx1-ubyte").toString();
         }
-        int width = IdxSlice.read(images, labels, path, 0, 1).cols();
-        int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
-        List<Integer> ids = new ArrayList<>(slices);
-        for (int p = 0; p < slices; p++) {
-            ids.add(p);
+        IdxReader.RawMnist pair;
+        try (InputStream im = open(images); InputStream lb = open(labels)) {
+            pair = IdxReader.readRawMnist(im, lb, path);
         }
-        StructType schema = new StructType()
-                // the width declared in the column's ML metadata, as VectorAssembler's: no Spark job to learn it
-                .add(new AttributeGroup("features", width).toStructField())
-                .add("label", DataTypes.DoubleType, false);
-        return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ids, slices)
-                .flatMap(new IdxSlice(images, labels, path, slices)), schema);
+        int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Column row = functions.col("id");
+        Dataset<Row> rows = spark.range(0, pair.count(), 1, slices).select(
+                functions.udf(new IdxPixels(jsc.broadcast(pair.pixels()), pair.width()), SQLDataTypes.VectorType()).apply(row)
+                        // the width declared in the column's ML metadata, as VectorAssembler's: no Spark job to learn it
+                        .as("features", new AttributeGroup("features", pair.width()).toMetadata()),
+                functions.udf(new IdxLabel(jsc.broadcast(pair.labels())), DataTypes.DoubleType).asNonNullable().apply(row)
+                        .as("label"));
+        idxRows.put(rows, (long) pair.count());
+        return rows;
     }
 
-    /** On an executor: reads the IDX pair and returns slice p of {@code slices} as rows. */
-    private static final class IdxSlice implements FlatMapFunction<Integer, Row> {
-        private static final long serialVersionUID = 1L;
-        private final String images;
-        private final String labels;
-        private final String name;
-        private final int slices;
+    /** A {@code builtin:} location is a jar resource, any other a Hadoop path. */
+    private InputStream open(String location) throws IOException {
+        if (location.startsWith(BUILTIN)) {
+            return DataSource.class.getResourceAsStream(location.substring(BUILTIN.length()));
+        }
+        Path path = new Path(location);
+        return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path);
+    }
 
-        IdxSlice(String images, String labels, String name, int slices) {
-            this.images = images;
-            this.labels = labels;
-            this.name = name;
-            this.slices = slices;
+    /** On an executor: image r of the broadcast IDX pair, its pixels / 255 as IdxReader#readMnist's floats. */
+    private static final class IdxPixels implements UDF1<Long, Vector> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> pixels;
+        private final int width;
+
+        IdxPixels(Broadcast<byte[]> pixels, int width) {
+            this.pixels = pixels;
+            this.width = width;
         }
 
         @Override
-        public Iterator<Row> call(Integer p) throws IOException {
-            DataBlock b = read(images, labels, name, p, slices);
-            List<Row> rows = new ArrayList<>(b.rows());
-            for (int r = 0; r < b.rows(); r++) {
-                double[] v = new double[b.cols()];
-                for (int c = 0; c < b.cols(); c++) {
-                    v[c] = b.dense()[r * b.cols() + c];
-                }
-                rows.add(RowFactory.create(Vectors.dense(v), (double) b.targets()[r]));
+        public Vector call(Long r) {
+            byte[] x = pixels.value();
+            int from = (int) (r * width);
+            double[] v = new double[width];
+            for (int c = 0; c < width; c++) {
+                v[c] = IdxReader.pixel(x[from + c]);
             }
-            return rows.iterator();
+            return Vectors.dense(v);
+        }
+    }
+
+    /** On an executor: the class index of image r of the broadcast IDX pair. */
+    private static final class IdxLabel implements UDF1<Long, Double> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> labels;
+
+        IdxLabel(Broadcast<byte[]> labels) {
+            this.labels = labels;
         }
 
-        /** Rows [p n / slices, (p + 1) n / slices) of the pair; a {@code builtin:} location is a jar resource. */
-        static DataBlock read(String images, String labels, String name, int p, int slices) throws IOException {
-            DataBlock all;
-            try (InputStream im = open(images); InputStream lb = open(labels)) {
-                all = IdxReader.readMnist(im, lb, name);
-            }
-            int from = (int) ((long) p * all.rows() / slices);
-            int to = (int) ((long) (p + 1) * all.rows() / slices);
-            return all.denseRows(from, to);
-        }
-
-        private static InputStream open(String location) throws IOException {
-            if (location.startsWith(BUILTIN)) {
-                return DataSource.class.getResourceAsStream(location.substring(BUILTIN.length()));
-            }
-            Path path = new Path(location);
-            return path.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(path);
+        @Override
+        public Double call(Long r) {
+            return (double) (labels.value()[(int) (long) r] & 0xff);
         }
     }
 

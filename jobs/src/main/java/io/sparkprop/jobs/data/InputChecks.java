@@ -38,18 +38,17 @@ public final class InputChecks {
         }
     }
 
-    /** Training data has at least two rows (one Spark job reading up to two rows). */
-    public static void requireTrainingRows(Dataset<Row> data, String what) {
-        long rows = data.limit(2).count();
+    /** Training data has at least two rows: {@code rows}, counted up to 2 (DataSource#rowsUpTo). */
+    public static void requireTrainingRows(long rows, String what) {
         if (rows < 2) {
             throw new IllegalArgumentException(what + (rows == 0 ? " has no rows" : " has one row") + ": training needs at"
                     + " least 2 (and more for a validation split)");
         }
     }
 
-    /** Validation data is not empty (one Spark job reading up to one row). */
-    public static void requireValidationRows(Dataset<Row> data, String what) {
-        if (data.isEmpty()) {
+    /** Validation data is not empty: {@code rows}, counted up to 1 (DataSource#rowsUpTo). */
+    public static void requireValidationRows(long rows, String what) {
+        if (rows == 0) {
             throw new IllegalArgumentException(what + " has no rows: validation needs at least one (or leave out --validation"
                     + " to split one off the training data, data.validation.fraction)");
         }

@@ -3,6 +3,7 @@ package io.sparkprop.jobs.train;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.SavedModel;
+import io.sparkprop.driver.spark.PhaseLog;
 import io.sparkprop.driver.train.EvaluationMetrics;
 import io.sparkprop.driver.train.ModelFit;
 import io.sparkprop.driver.train.TrainingConfig;
@@ -145,6 +146,7 @@ public final class TrainJob {
     /** Trains, as a retraining run when {@code retraining} is not null, without writing a model. */
     public Outcome train(Retraining retraining) throws IOException {
         SavedModel base = retraining == null ? null : retraining.base;
+        PhaseLog phases = PhaseLog.start(spark.sparkContext());
         DataSource source = new DataSource(spark).warnings(line -> err.println("warning: " + line));
         DataFormat format = config.dataFormat();
         List<String> labels = FeatureColumns.labelColumns(config.get(JobSettings.DATA_LABEL));
@@ -162,11 +164,11 @@ public final class TrainJob {
         String featureSpec = format.namesFeatures() ? "features" : config.get(JobSettings.DATA_FEATURES);
         String weight = config.optional(JobSettings.DATA_WEIGHT);
         FeatureColumns features = FeatureColumns.resolve(train, featureSpec, labels, weight);
-        InputChecks.requireTrainingRows(train, "the training data " + config.redactInside(config.get(JobSettings.DATA_TRAIN)));
+        InputChecks.requireTrainingRows(source.rowsUpTo(train, 2), "the training data " + config.redactInside(config.get(JobSettings.DATA_TRAIN)));
         if (validation != null) {
             String named = "the validation data " + config.redactInside(validationPath);
             InputChecks.requireColumns(validation, named, features.readColumns(labels, weight));
-            InputChecks.requireValidationRows(validation, named);
+            InputChecks.requireValidationRows(source.rowsUpTo(validation, 1), named);
         }
         List<String> text = new ArrayList<>(features.textColumns(train));
         for (String label : labels) {
@@ -202,6 +204,7 @@ public final class TrainJob {
             train = train.union(replay.sample(false, retraining.replayFraction, seed));
             trainRows = train;
         }
+        phases.end("read");
         TrainingConfig settings = config.trainingConfig();
         if (retraining != null) {
             settings = settings.toBuilder().set(TrainingSettings.CHECKPOINT_DIR, retraining.checkpointDir).build();

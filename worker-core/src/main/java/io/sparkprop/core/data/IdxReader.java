@@ -36,28 +36,54 @@ public final class IdxReader {
     }
 
     public static Images readImages(InputStream raw, String name) {
+        return readRawImages(raw, name).scaled();
+    }
+
+    /** Images as stored: [count x rows x cols] unsigned bytes, checked as {@link #readImages} checks them. */
+    public record RawImages(int count, int rows, int cols, byte[] pixels) {
+        /** Features per image: rows * cols. */
+        public int width() {
+            return rows * cols;
+        }
+
+        /** The images as {@link #readImages} returns them: every byte / 255. */
+        Images scaled() {
+            float[] scaled = new float[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                scaled[i] = pixel(pixels[i]);
+            }
+            return new Images(count, rows, cols, scaled);
+        }
+    }
+
+    /** An unsigned byte pixel scaled to [0, 1]: the one place that decides a pixel's float. */
+    public static float pixel(byte stored) {
+        return (stored & 0xff) / 255f;
+    }
+
+    public static RawImages readRawImages(InputStream raw, String name) {
         InputStream in = unpacked(raw, name);
         int[] dims = readHeader(in, name, 3, "images");
         long n = (long) dims[0] * dims[1] * dims[2];
         checkSize(n, dims, name);
-        byte[] data = readBody(in, (int) n, name);
-        float[] pixels = new float[data.length];
-        for (int i = 0; i < data.length; i++) {
-            pixels[i] = (data[i] & 0xff) / 255f;
-        }
-        return new Images(dims[0], dims[1], dims[2], pixels);
+        return new RawImages(dims[0], dims[1], dims[2], readBody(in, (int) n, name));
     }
 
     /** Labels [count] as class indices 0..255. */
     public static float[] readLabels(InputStream raw, String name) {
-        InputStream in = unpacked(raw, name);
-        int[] dims = readHeader(in, name, 1, "labels");
-        byte[] data = readBody(in, dims[0], name);
+        byte[] data = readRawLabels(raw, name);
         float[] labels = new float[data.length];
         for (int i = 0; i < data.length; i++) {
             labels[i] = data[i] & 0xff;
         }
         return labels;
+    }
+
+    /** Labels [count] as stored: unsigned bytes, each a class index 0..255. */
+    public static byte[] readRawLabels(InputStream raw, String name) {
+        InputStream in = unpacked(raw, name);
+        int[] dims = readHeader(in, name, 1, "labels");
+        return readBody(in, dims[0], name);
     }
 
     /**
@@ -67,11 +93,29 @@ public final class IdxReader {
     public static DataBlock readMnist(InputStream images, InputStream labels, String name) {
         Images im = readImages(images, name + " images");
         float[] y = readLabels(labels, name + " labels");
-        if (im.count() != y.length) {
-            throw new IllegalArgumentException(name + ": " + im.count() + " images but " + y.length
+        checkCounts(im.count(), y.length, name);
+        return DataBlock.dense(im.count(), im.width(), im.pixels(), 1, y);
+    }
+
+    /**
+     * An MNIST-style pair as stored, checked as {@link #readMnist} checks it: images [count x width] and
+     * one class index per image, unsigned bytes (a quarter of readMnist's floats).
+     */
+    public record RawMnist(int count, int width, byte[] pixels, byte[] labels) {
+    }
+
+    public static RawMnist readRawMnist(InputStream images, InputStream labels, String name) {
+        RawImages im = readRawImages(images, name + " images");
+        byte[] y = readRawLabels(labels, name + " labels");
+        checkCounts(im.count(), y.length, name);
+        return new RawMnist(im.count(), im.width(), im.pixels(), y);
+    }
+
+    private static void checkCounts(int images, int labels, String name) {
+        if (images != labels) {
+            throw new IllegalArgumentException(name + ": " + images + " images but " + labels
                     + " labels, expected the same count");
         }
-        return DataBlock.dense(im.count(), im.width(), im.pixels(), 1, y);
     }
 
     /**
