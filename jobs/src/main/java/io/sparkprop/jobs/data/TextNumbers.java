@@ -87,12 +87,12 @@ final class TextNumbers implements Serializable {
         return ((SparkSession) data.sparkSession()).internalCreateDataFrame(typed, new StructType(fields), false);
     }
 
-    private static RDD<InternalRow> rows(Dataset<Row> data) {
+    static RDD<InternalRow> rows(Dataset<Row> data) {
         return ((org.apache.spark.sql.classic.Dataset<Row>) data).queryExecution().toRdd();
     }
 
     /** One partition's parser: {@code try_cast(cell AS DOUBLE)} evaluated on a one-cell row. */
-    private static final class Parser {
+    static final class Parser {
         private final Cast cast = new Cast(new BoundReference(0, DataTypes.StringType, true), DataTypes.DoubleType,
                 Option.empty(), EvalMode.TRY());
         private final GenericInternalRow cell = new GenericInternalRow(1);
