@@ -151,17 +151,7 @@ public final class AssembledRows implements Function2<Integer, Iterator<Internal
     public Iterator<InternalRow> call(Integer partition, Iterator<InternalRow> rows) {
         TextNumbers.Parser parser = new TextNumbers.Parser();
         if (!split) {
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return rows.hasNext();
-                }
-
-                @Override
-                public InternalRow next() {
-                    return parse(rows.next(), parser, false).output(features);
-                }
-            };
+            return TextNumbers.map(rows, row -> parse(row, parser, false).output(features));
         }
         List<Parsed> all = new ArrayList<>();
         rows.forEachRemaining(row -> all.add(parse(row, parser, true)));
