@@ -6,20 +6,21 @@
 # machine inflates less than the wall clock, and the time to its exit. One Markdown row per column count.
 #   benchmarks/wide-csv.sh [COLUMNS...]                  # default: 100 1000 5000 20000
 # Environment: SPARKPROP_BENCH_ROWS (default 10000) rows per table; SPARKPROP_BENCH_BIN (default this tree's
-# bin/sparkprop) the launcher to time, e.g. an older build's, for a before/after pair; SPARKPROP_BENCH_TIMEOUT
+# bin/sparkprop) the launchers to time, space-separated, each on the same table one after the other (e.g. an
+# older build's and this one's, for before/after pairs; the row names the launcher's tree); SPARKPROP_BENCH_TIMEOUT
 # (seconds, default 900) stops a run that takes longer (the row then says "> T s").
 # The data and models go to a temporary directory, removed at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${SPARKPROP_BENCH_BIN:-$ROOT/bin/sparkprop}"
+read -r -a BINS <<<"${SPARKPROP_BENCH_BIN:-$ROOT/bin/sparkprop}"
 ROWS="${SPARKPROP_BENCH_ROWS:-10000}"
 TIMEOUT="${SPARKPROP_BENCH_TIMEOUT:-900}"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 COLUMNS_LIST=("$@")
 [[ ${#COLUMNS_LIST[@]} -gt 0 ]] || COLUMNS_LIST=(100 1000 5000 20000)
-echo "| columns | rows | CSV MiB | setup s (start to first step) | JVM CPU s in setup | total s (1 epoch) |"
-echo "|---:|---:|---:|---:|---:|---:|"
+echo "| build | columns | rows | CSV MiB | setup s (start to first step) | JVM CPU s in setup | total s (1 epoch) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for n in "${COLUMNS_LIST[@]}"; do
   python3 - "$OUT/wide-$n.csv" "$n" "$ROWS" <<'PY'
 import random, sys
@@ -32,8 +33,10 @@ with open(path, "w") as f:
         f.write(",".join(map(str, v)) + "," + str(sum(v[:8]) / 1000) + "\n")
 PY
   mib=$(python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1]) / 2**20:.0f}')" "$OUT/wide-$n.csv")
-  python3 - "$TIMEOUT" "$BIN" train --data "$OUT/wide-$n.csv" --format csv --features '*' --label y \
-      --task regression --hidden 16 --epochs 1 -o "$OUT/model-$n" >"$OUT/times-$n" <<'PY' || true
+  for bin in "${BINS[@]}"; do
+    rm -rf "$OUT/model-$n"
+    python3 - "$TIMEOUT" "$bin" train --data "$OUT/wide-$n.csv" --format csv --features '*' --label y \
+        --task regression --hidden 16 --epochs 1 -o "$OUT/model-$n" >"$OUT/times-$n" <<'PY' || true
 import os, subprocess, sys, threading, time
 timeout, cmd = float(sys.argv[1]), sys.argv[2:]
 tick = os.sysconf("SC_CLK_TCK")
@@ -58,6 +61,8 @@ print(f"{setup:.1f}" if setup is not None else late if total >= timeout else "-"
       f"{setup_cpu:.1f}" if setup_cpu is not None else "-",
       f"{total:.1f}" if p.returncode == 0 else late if total >= timeout else f"failed (exit {p.returncode})", sep="\t")
 PY
-  IFS=$'\t' read -r setup cpu total <"$OUT/times-$n" || true
-  echo "| $n | $ROWS | $mib | $setup | $cpu | $total |"
+    IFS=$'\t' read -r setup cpu total <"$OUT/times-$n" || true
+    echo "| $(basename "$(dirname "$(dirname "$bin")")") | $n | $ROWS | $mib | $setup | $cpu | $total |"
+  done
+  rm -f "$OUT/wide-$n.csv"
 done

@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -50,6 +51,8 @@ public final class BlockBuilder {
     private final NetworkSpec spec;
     private String[] featureColumns = {"features"};
     private boolean featureColumnList;
+    /** The input columns an array feature column assembles, named in messages (null: none). */
+    private String[] featureNames;
     private String[] labelColumns = {"label"};
     private String weightColumn;
     private float[] classWeights;
@@ -75,6 +78,17 @@ public final class BlockBuilder {
     public BlockBuilder features(String column) {
         this.featureColumns = new String[] {column};
         this.featureColumnList = false;
+        this.featureNames = null;
+        return this;
+    }
+
+    /**
+     * Features from one array column that assembles the numeric columns {@code names} in order: a bad
+     * value is reported as the column it came from, as {@link #featureColumns} would.
+     */
+    public BlockBuilder features(String column, List<String> names) {
+        features(column);
+        this.featureNames = names.toArray(new String[0]);
         return this;
     }
 
@@ -85,6 +99,7 @@ public final class BlockBuilder {
         }
         this.featureColumns = columns.clone();
         this.featureColumnList = true;
+        this.featureNames = null;
         return this;
     }
 
@@ -182,7 +197,7 @@ public final class BlockBuilder {
         }
 
         Dataset<Row> rows = data.select(selected);
-        RowFeatures features = RowFeatures.of(rows.schema(), featureColumns, featureColumnList, spec.inputWidth());
+        RowFeatures features = RowFeatures.of(rows.schema(), featureColumns, featureColumnList, spec.inputWidth(), featureNames);
         RowsToBlock convert = new RowsToBlock(features, labelColumns, labelKind, spec.targetWidth(), spec.outputWidth(), storage,
                 weightColumn, classWeights);
         JavaRDD<DataBlock> blocks = rows.toJavaRDD().mapPartitionsWithIndex(convert, true);

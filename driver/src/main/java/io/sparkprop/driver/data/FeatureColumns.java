@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A fit's features: one vector or array column ({@code vector}), or numeric columns, one feature
- * each ({@code scalars}, with {@code vector} null).
+ * each ({@code scalars}, with {@code vector} null), or an array column that assembles the numeric
+ * columns {@code scalars} of the input ({@link #assembled}: the model's features are those columns).
  */
 public record FeatureColumns(String vector, List<String> scalars) {
     public FeatureColumns {
@@ -24,9 +25,17 @@ public record FeatureColumns(String vector, List<String> scalars) {
         return new FeatureColumns(null, columns);
     }
 
+    /**
+     * An array column whose element j is the input's numeric column {@code names[j]}: one column for Spark
+     * to plan however many there are, named as the columns in the model and in messages.
+     */
+    public static FeatureColumns assembled(String column, List<String> names) {
+        return new FeatureColumns(column, names);
+    }
+
     /** The vector width (declared in the column's metadata, else the first row's), or the scalar column count. */
     public int width(Dataset<Row> data) {
-        if (vector == null) {
+        if (vector == null || !scalars.isEmpty()) {
             return scalars.size();
         }
         int declared = RowFeatures.declaredWidth(data.schema(), vector);
@@ -55,7 +64,7 @@ public record FeatureColumns(String vector, List<String> scalars) {
 
     /** Names of the features: the scalar columns, or {@code column[i]} for a vector column. */
     public List<String> names(int width) {
-        if (vector == null) {
+        if (vector == null || !scalars.isEmpty()) {
             return scalars;
         }
         List<String> out = new ArrayList<>(width);
@@ -67,6 +76,9 @@ public record FeatureColumns(String vector, List<String> scalars) {
 
     /** {@code builder} reading these columns. */
     public BlockBuilder readBy(BlockBuilder builder) {
-        return vector != null ? builder.features(vector) : builder.featureColumns(scalars.toArray(new String[0]));
+        if (vector == null) {
+            return builder.featureColumns(scalars.toArray(new String[0]));
+        }
+        return scalars.isEmpty() ? builder.features(vector) : builder.features(vector, scalars);
     }
 }

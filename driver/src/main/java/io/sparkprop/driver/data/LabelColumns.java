@@ -110,6 +110,24 @@ public final class LabelColumns {
         return k;
     }
 
+    /** A network's outputs: K classes (no names), or the k targets of a regression and their names. */
+    public record Outputs(int count, List<String> names) {
+    }
+
+    /**
+     * The outputs the fit's rows call for: for classification the class label checked and the class count
+     * (model.classes, {@code declared}, else max(label) + 1 over every labelled row as given); for regression
+     * the target width and names.
+     */
+    public Outputs outputs(FitInputs inputs, boolean classification, int declared) {
+        if (classification) {
+            checkClassLabel(inputs.train());
+            return new Outputs(classCount(inputs.labelRows(first()), inputs.given(), declared), List.of());
+        }
+        int k = targetWidth(inputs.train());
+        return new Outputs(k, targetNames(k));
+    }
+
     /** The outputs' names: the label columns, {@code column[j]} for a vector or array column, or the one column. */
     public List<String> targetNames(int outputs) {
         if (labels.size() > 1 || outputs == 1) {

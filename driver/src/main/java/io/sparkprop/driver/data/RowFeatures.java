@@ -29,12 +29,15 @@ public final class RowFeatures implements Serializable {
     private final BlockBuilder.FeatureKind kind;
     private final int[] positions;
     private final int width;
+    /** An array column's element names (feature j of the array is column names[j] of the input), or null. */
+    private final String[] names;
 
-    private RowFeatures(String[] columns, BlockBuilder.FeatureKind kind, int[] positions, int width) {
+    private RowFeatures(String[] columns, BlockBuilder.FeatureKind kind, int[] positions, int width, String[] names) {
         this.columns = columns;
         this.kind = kind;
         this.positions = positions;
         this.width = width;
+        this.names = names;
     }
 
     /**
@@ -54,6 +57,15 @@ public final class RowFeatures implements Serializable {
      * @param width      the network's input width
      */
     public static RowFeatures of(StructType schema, String[] columns, boolean columnList, int width) {
+        return of(schema, columns, columnList, width, null);
+    }
+
+    /**
+     * As {@link #of(StructType, String[], boolean, int)}; an array column's feature j is reported as column
+     * {@code names[j]} (null: as element j of the array), its values checked as a numeric column's: the array
+     * assembles the input's numeric columns {@code names} and a bad value names the one it came from.
+     */
+    static RowFeatures of(StructType schema, String[] columns, boolean columnList, int width, String[] names) {
         int[] positions = new int[columns.length];
         for (int i = 0; i < columns.length; i++) {
             Columns.require(schema, columns[i], "column");
@@ -71,14 +83,19 @@ public final class RowFeatures implements Serializable {
                 throw new IllegalArgumentException(columns.length + " feature columns " + Arrays.toString(columns)
                         + ", expected " + width + " (the network's input width)");
             }
-            return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.COLUMNS, positions, width);
+            return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.COLUMNS, positions, width, null);
         }
         DataType t = schema.apply(columns[0]).dataType();
         if (t.equals(SQLDataTypes.VectorType())) {
-            return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.VECTOR, positions, width);
+            return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.VECTOR, positions, width, null);
         }
         if (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType) {
-            return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.ARRAY, positions, width);
+            if (names != null && names.length != width) {
+                throw new IllegalArgumentException(names.length + " names for the " + width + " features of column '"
+                        + columns[0] + "'");
+            }
+            return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.ARRAY, positions, width,
+                    names == null ? null : names.clone());
         }
         throw new IllegalArgumentException("feature column '" + columns[0] + "' has type " + t.simpleString()
                 + ", expected an ML Vector (org.apache.spark.ml.linalg.Vector) or array<double|float>;"
@@ -100,7 +117,7 @@ public final class RowFeatures implements Serializable {
 
     /** The column feature j comes from. */
     String column(int j) {
-        return kind == BlockBuilder.FeatureKind.COLUMNS ? columns[j] : columns[0];
+        return kind == BlockBuilder.FeatureKind.COLUMNS ? columns[j] : names != null ? names[j] : columns[0];
     }
 
     /** True when the row's feature vector is stored sparse. */
@@ -130,7 +147,8 @@ public final class RowFeatures implements Serializable {
             case ARRAY: {
                 List<Object> values = array(row, partition, r);
                 for (int j = 0; j < width; j++) {
-                    x[at + j] = feature(number(values.get(j), columns[0], partition, r), columns[0], j, partition, r);
+                    String column = column(j);
+                    x[at + j] = feature(number(values.get(j), column, partition, r), column, names != null ? -1 : j, partition, r);
                 }
                 return;
             }

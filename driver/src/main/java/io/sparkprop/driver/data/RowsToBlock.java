@@ -155,7 +155,7 @@ final class RowsToBlock implements Function2<Integer, Iterator<Row>, Iterator<Da
                 if (features.kind() == BlockBuilder.FeatureKind.ARRAY) {
                     List<Object> list = features.array(row, partition, r);
                     for (int j = 0; j < cols; j++) {
-                        val[j] = number(list.get(j), features.column(0), partition, r);
+                        val[j] = number(list.get(j), features.column(j), partition, r);
                     }
                 } else {
                     for (int j = 0; j < cols; j++) {

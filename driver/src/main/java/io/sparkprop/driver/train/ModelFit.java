@@ -110,13 +110,17 @@ public final class ModelFit {
 
     /** Features from one vector or array column. */
     public ModelFit features(String column) {
-        this.features = FeatureColumns.vector(column);
-        return this;
+        return features(FeatureColumns.vector(column));
     }
 
     /** Features from numeric columns, one feature each. */
     public ModelFit featureColumns(List<String> columns) {
-        this.features = FeatureColumns.scalars(columns);
+        return features(FeatureColumns.scalars(columns));
+    }
+
+    /** Features as {@code columns} say (e.g. an array column that assembles numeric ones, {@link FeatureColumns#assembled}). */
+    public ModelFit features(FeatureColumns columns) {
+        this.features = columns;
         return this;
     }
 
@@ -247,25 +251,17 @@ public final class ModelFit {
         int width = features.width(inputs.train());
         List<String> featureNames = features.names(width);
         boolean classification = (base != null ? base.task() : task) == SavedModel.Task.CLASSIFICATION;
-        LabelColumns labelColumns = new LabelColumns(labels, rowNames, warning);
-        int outputs;
-        List<String> targetNames = List.of();
-        if (classification) {
-            labelColumns.checkClassLabel(inputs.train());
-            outputs = labelColumns.classCount(inputs.labelRows(labels.get(0)), inputs.given(), settings.get(CLASSES));
-        } else {
-            outputs = labelColumns.targetWidth(inputs.train());
-            targetNames = labelColumns.targetNames(outputs);
-        }
+        LabelColumns.Outputs outputs = new LabelColumns(labels, rowNames, warning).outputs(inputs, classification,
+                settings.get(CLASSES));
         if (base != null) {
-            BaseModelCheck.check(base, baseName, width, featureNames, labels, outputs, targetNames);
+            BaseModelCheck.check(base, baseName, width, featureNames, labels, outputs.count(), outputs.names());
         }
-        int[] sizes = base != null ? base.spec().sizes() : settings.layerSizes(width, outputs);
+        int[] sizes = base != null ? base.spec().sizes() : settings.layerSizes(width, outputs.count());
         NetworkMemory.of(settings, sizes, base != null ? base.spec().targetWidth() : 1, inputs.validation() != null,
                 NetworkMemory.Input.UNKNOWN).check(NetworkMemory.Resources.of(inputs.train().sparkSession().sparkContext()),
                 HIDDEN.key(), BATCH_SIZE.key());
         NetworkSpec spec = base != null ? base.spec() : settings.networkSpec(sizes, classification);
-        return new Shape(spec, classification, featureNames, targetNames);
+        return new Shape(spec, classification, featureNames, outputs.names());
     }
 
     /** Standardisation and cache format: a warm start keeps its base's statistics, a fresh fit follows the settings. */

@@ -22,6 +22,7 @@ import scala.Option;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Text columns read as doubles. The check for cells that are not numbers and the typing the trainer reads
@@ -87,12 +88,27 @@ final class TextNumbers implements Serializable {
         return ((SparkSession) data.sparkSession()).internalCreateDataFrame(typed, new StructType(fields), false);
     }
 
-    private static RDD<InternalRow> rows(Dataset<Row> data) {
+    static RDD<InternalRow> rows(Dataset<Row> data) {
         return ((org.apache.spark.sql.classic.Dataset<Row>) data).queryExecution().toRdd();
     }
 
+    /** {@code rows} with {@code f} applied to each as it is read. */
+    static Iterator<InternalRow> map(Iterator<InternalRow> rows, UnaryOperator<InternalRow> f) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public InternalRow next() {
+                return f.apply(rows.next());
+            }
+        };
+    }
+
     /** One partition's parser: {@code try_cast(cell AS DOUBLE)} evaluated on a one-cell row. */
-    private static final class Parser {
+    static final class Parser {
         private final Cast cast = new Cast(new BoundReference(0, DataTypes.StringType, true), DataTypes.DoubleType,
                 Option.empty(), EvalMode.TRY());
         private final GenericInternalRow cell = new GenericInternalRow(1);
@@ -148,26 +164,18 @@ final class TextNumbers implements Serializable {
         @Override
         public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
             Parser parser = new Parser();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return rows.hasNext();
+            return map(rows, in -> {
+                // a copy: the scan reuses its row object, and the other cells are kept by reference
+                InternalRow row = in.copy();
+                Object[] values = new Object[types.length];
+                for (int j = 0; j < types.length; j++) {
+                    values[j] = row.isNullAt(j) ? null : row.get(j, types[j]);
                 }
-
-                @Override
-                public InternalRow next() {
-                    // a copy: the scan reuses its row object, and the other cells are kept by reference
-                    InternalRow row = rows.next().copy();
-                    Object[] values = new Object[types.length];
-                    for (int j = 0; j < types.length; j++) {
-                        values[j] = row.isNullAt(j) ? null : row.get(j, types[j]);
-                    }
-                    for (int p : positions) {
-                        values[p] = parser.parse(row, p);
-                    }
-                    return new GenericInternalRow(values);
+                for (int p : positions) {
+                    values[p] = parser.parse(row, p);
                 }
-            };
+                return new GenericInternalRow(values);
+            });
         }
     }
 }

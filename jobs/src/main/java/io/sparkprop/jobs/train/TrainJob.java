@@ -11,6 +11,7 @@ import io.sparkprop.driver.train.TrainingResult;
 import io.sparkprop.jobs.config.DataFormat;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.config.JobSettings;
+import io.sparkprop.jobs.data.AssembledRows;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.FeatureColumns;
 import io.sparkprop.jobs.data.InputChecks;
@@ -181,18 +182,28 @@ public final class TrainJob {
             text.add(weight);
         }
         // text columns: checked and typed as a projection of the files (where a bad row is traced to its line),
-        // trained on as typed in plain code (a plan of one cast per column took minutes at a thousand columns)
+        // trained on as typed in plain code (a plan of an expression per column took minutes at a thousand columns)
         Dataset<Row> trainRows = train;
         Dataset<Row> validationRows = validation;
+        boolean replaying = retraining != null && retraining.replayPath != null && retraining.replayFraction > 0;
+        AssembledRows.Fit assembled = null;
         if (!text.isEmpty()) {
-            trainRows = source.numericCsvRows(train, text);
+            Dataset<Row> trainText = train;
+            Dataset<Row> validationText = validation;
             train = source.numericCsvColumns(train, text, header, format);
-            if (validation != null) {
-                validationRows = source.numericCsvRows(validation, text);
-                validation = source.numericCsvColumns(validation, text, header, format);
+            validation = validation == null ? null : source.numericCsvColumns(validation, text, header, format);
+            List<String> read = features.readColumns(labels, weight);
+            if (!replaying && !features.isVector() && text.containsAll(read)) {
+                // every column read is text (CSV): the features trained on as one array column, however many
+                assembled = AssembledRows.fit(trainText, validationText, train, validation, features.scalarColumns(),
+                        read.subList(features.scalarColumns().size(), read.size()),
+                        config.get(TrainingSettings.VALIDATION_FRACTION), seed);
+            } else {
+                trainRows = source.numericCsvRows(trainText, text);
+                validationRows = validationText == null ? null : source.numericCsvRows(validationText, text);
             }
         }
-        if (retraining != null && retraining.replayPath != null && retraining.replayFraction > 0) {
+        if (replaying) {
             Dataset<Row> replay = source.read(format, retraining.replayPath, header, delimiter, partitions);
             if (!text.isEmpty()) {
                 replay = source.numericCsvColumns(replay, text, header, format);
@@ -232,7 +243,9 @@ public final class TrainJob {
         if (terminalProgress != null) {
             fit.logProgress(false).listener(terminalProgress);
         }
-        if (features.isVector()) {
+        if (assembled != null) {
+            fit.features(assembled.features());
+        } else if (features.isVector()) {
             fit.features(features.vectorColumn());
         } else {
             fit.featureColumns(features.scalarColumns());
@@ -242,7 +255,8 @@ public final class TrainJob {
         }
         ModelFit.Result r;
         try {
-            r = fit.locateBadRowsIn(train, validation).run(trainRows, validationRows);
+            r = assembled != null ? fit.locateBadRowsIn(assembled.locateTrain(), assembled.locateValidation())
+                    .run(assembled.train(), assembled.validation()) : fit.locateBadRowsIn(train, validation).run(trainRows, validationRows);
         } finally {
             if (terminalProgress != null) {
                 terminalProgress.endLine();
