@@ -36,26 +36,21 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * Spark ML estimators): from rows to a {@link SavedModel}.
  * <pre>
  *   validation split (when no validation rows are given and data.validation.fraction > 0, seeded)
- *   feature width and, for classification, the class count K (model.classes, else max(label) + 1 over all
- *   labelled rows), bounded; for regression the output count k: 1 for a numeric label column, the length of
- *   a vector or array label column (declared in its metadata, else the first row's), or the number of label
- *   columns; the network's size and memory checked in long before anything is allocated
- *   network spec: input -> hidden layers (model.hidden, model.activation) -> K softmax or k identity outputs
- *                 (squared error summed over the k outputs)
+ *   shape: the feature width; classification: K classes (model.classes, else max(label) + 1 over all labelled
+ *     rows); regression: k outputs (1 per numeric label column, or a vector/array label's length); the network
+ *     input -> hidden (model.hidden, model.activation) -> K softmax or k identity outputs, its memory checked first
  *   class weights (train.classWeights) resolved against the training rows per class
- *   cached blocks, one balanced block per task slot (or data.partitions), rows weighted by the weight column times their class weight (validation rows by the
- *   weight column only); standardisation fitted on the training blocks (data.standardize, per feature or one
- *   shared scale by data.standardizeScale; for regression also each target output, data.standardizeTarget:
- *   the network learns z = (y - mean) / std)
+ *   cached blocks, one balanced block per task slot (or data.partitions), rows weighted by the weight column times
+ *     their class weight; standardisation fitted on the training blocks (data.standardize, data.standardizeScale;
+ *     regression targets by data.standardizeTarget: the network learns z = (y - mean) / std)
  *   DistributedTrainer: fresh, warm-started from a base model, or resumed from checkpoints
  *   metrics on the validation blocks (else the training blocks); the SavedModel with its provenance
  * </pre>
- * A warm start keeps the base model's network, task, class count and standardisation statistics
- * (features and targets; a base model without target statistics keeps raw targets).
- * The cached blocks are released whatever happens. A bad value (a feature, a label, a weight) is
- * reported at its place in the rows as given, before the split and any repartition: the file and line
- * (or Parquet/ORC row) where the rows come from files ({@link BadRowSearch}, named by
- * {@link #rowNames}), else the partition and row of the Dataset given to {@link #run}.
+ * A warm start keeps the base model's network, task, class count and standardisation statistics (features and
+ * targets; a base model without target statistics keeps raw targets). The cached blocks are released whatever
+ * happens. A bad value (a feature, a label, a weight) is reported at its place in the rows as given, before the
+ * split and any repartition: the file and line (or Parquet/ORC row) where the rows come from files
+ * ({@link BadRowSearch}, named by {@link #rowNames}), else the partition and row of the Dataset given to {@link #run}.
  */
 public final class ModelFit {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFit.class);
