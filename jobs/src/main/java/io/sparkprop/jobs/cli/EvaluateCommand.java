@@ -53,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
             BlockBuilder builder = BlockBuilder.forNetwork(model.spec())
                     .labelColumns(FeatureColumns.labelColumns(config.get(JobSettings.DATA_LABEL)).toArray(new String[0]))
                     .weight(config.optional(JobSettings.DATA_WEIGHT))
-                    .locateBadRowsIn(input.data(), source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER)));
+                    .locateBadRowsIn(input.locate(), source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER)));
             builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
                     : builder.featureColumns(columns.toArray(new String[0]));
             DataBlocks blocks = builder.build(input.data());

@@ -100,7 +100,7 @@ final class PredictCommand implements Callable<Integer> {
                 // a task met a bad row in whatever split it read: name the row's place in the input instead
                 Optional<BadInputException> bad = InputErrors.find(e);
                 if (bad.isPresent()) {
-                    throw scorer.locateBadRow(input.data(), input.featureColumns(), bad.get(),
+                    throw scorer.locateBadRow(input.locate(), input.featureColumns(), bad.get(),
                             source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER)));
                 }
                 throw e;
@@ -129,7 +129,8 @@ final class PredictCommand implements Callable<Integer> {
                     columns.add(arr.getItem(j).as("prediction_" + j));
                 }
             } else if (!(f.dataType() instanceof VectorUDT) && !f.dataType().typeName().equals("array")) {
-                columns.add(scored.col(DataSource.quote(f.name())));
+                // by name, not scored.col(...): each Dataset.col walks the plan, N^2 work at thousands of columns
+                columns.add(org.apache.spark.sql.functions.col(DataSource.quote(f.name())));
             }
         }
         return scored.select(columns.toArray(new Column[0]));

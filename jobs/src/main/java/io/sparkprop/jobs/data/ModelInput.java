@@ -16,13 +16,19 @@ import java.util.List;
  * Data to score or evaluate with a saved model: read by the configuration's data.* keys, with the
  * feature columns the model was trained on (its stored feature names: {@code col[i]} means the
  * vector column {@code col}, anything else a scalar column), text columns cast to numbers.
+ * <p>
+ * Text columns are read as {@link DataSource#numericCsvRows} types them, in plain code, so that a wide CSV's
+ * plan holds no cast per column; a bad row found while scoring is looked for in {@link #locate()}, the same
+ * rows as a projection of the files that names its file and line.
  */
 public final class ModelInput {
     private final Dataset<Row> data;
+    private final Dataset<Row> locate;
     private final List<String> featureColumns;
 
-    private ModelInput(Dataset<Row> data, List<String> featureColumns) {
+    private ModelInput(Dataset<Row> data, Dataset<Row> locate, List<String> featureColumns) {
         this.data = data;
+        this.locate = locate;
         this.featureColumns = featureColumns;
     }
 
@@ -66,10 +72,11 @@ public final class ModelInput {
                 text.add(weight);
             }
         }
-        if (!text.isEmpty()) {
-            data = source.numericCsvColumns(data, text, header, format);
+        if (text.isEmpty()) {
+            return new ModelInput(data, data, columns);
         }
-        return new ModelInput(data, columns);
+        Dataset<Row> locate = source.numericCsvColumns(data, text, header, format);
+        return new ModelInput(source.numericCsvRows(data, text), locate, columns);
     }
 
     static List<String> featureColumns(SavedModel model, Dataset<Row> data) {
@@ -93,6 +100,11 @@ public final class ModelInput {
 
     public Dataset<Row> data() {
         return data;
+    }
+
+    /** {@link #data()}'s rows where a bad row is traced to its file and line ({@code BadRowSearch}). */
+    public Dataset<Row> locate() {
+        return locate;
     }
 
     public List<String> featureColumns() {
