@@ -1,10 +1,6 @@
 package io.sparkprop.bench;
 
-import io.sparkprop.core.matrix.Gemm;
-import io.sparkprop.core.matrix.PlainGemm;
-import io.sparkprop.core.matrix.VectorGemm;
 import io.sparkprop.core.nn.Network;
-import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.WeightInit;
 import io.sparkprop.core.nn.Workspace;
 import java.util.Arrays;
@@ -48,10 +44,7 @@ public class ForwardBackwardBenchmark {
 
     @Setup
     public void setup() {
-        NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
-                .loss("softmax_cross_entropy");
-        Gemm gemm = "plain".equals(kernel) ? new PlainGemm() : new VectorGemm();
-        network = new Network(spec, gemm);
+        network = StepNetwork.of(kernel);
         ws = network.newWorkspace(BATCH);
         SplittableRandom rng = new SplittableRandom(7);
         float[] x = ws.batch().dense();

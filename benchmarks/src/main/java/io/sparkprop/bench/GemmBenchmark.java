@@ -1,8 +1,6 @@
 package io.sparkprop.bench;
 
 import io.sparkprop.core.matrix.Gemm;
-import io.sparkprop.core.matrix.PlainGemm;
-import io.sparkprop.core.matrix.VectorGemm;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,7 +64,7 @@ public class GemmBenchmark {
 
     @Setup
     public void setup() {
-        gemm = "plain".equals(kernel) ? new PlainGemm() : new VectorGemm();
+        gemm = StepNetwork.kernel(kernel);
         transA = shape.charAt(0) == 'T';
         transB = shape.charAt(1) == 'T';
         String[] dims = shape.substring(3).split("x");

@@ -2,12 +2,8 @@ package io.sparkprop.bench;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.EpochOrder;
-import io.sparkprop.core.matrix.Gemm;
-import io.sparkprop.core.matrix.PlainGemm;
-import io.sparkprop.core.matrix.VectorGemm;
 import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.Network;
-import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.WeightInit;
 import io.sparkprop.core.nn.Workspace;
 import io.sparkprop.core.optim.Adam;
@@ -68,10 +64,7 @@ public class StepBenchmark {
 
     @Setup
     public void setup() {
-        NetworkSpec spec = NetworkSpec.input(784).dense(256, "relu").dense(128, "relu").dense(10, "softmax")
-                .loss("softmax_cross_entropy");
-        Gemm gemm = "plain".equals(kernel) ? new PlainGemm() : new VectorGemm();
-        network = new Network(spec, gemm);
+        network = StepNetwork.of(kernel);
         ws = network.newWorkspace(rows);
         SplittableRandom rng = new SplittableRandom(7);
         float[] x = new float[BLOCK_ROWS * 784];
