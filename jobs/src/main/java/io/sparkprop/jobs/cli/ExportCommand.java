@@ -5,7 +5,7 @@ import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.OnnxExporter;
 import io.sparkprop.driver.model.SavedModel;
 import io.sparkprop.jobs.output.OutputGuard;
-import io.sparkprop.jobs.registry.RegistryLock;
+import io.sparkprop.driver.io.RunLock;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +38,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         Configuration conf = new Configuration();
         SavedModel m;
-        try (RegistryLock lock = OutputGuard.export(model, output, conf, spec.commandLine().getOut())) {
+        try (RunLock lock = OutputGuard.export(model, output, conf, spec.commandLine().getOut())) {
             m = new ModelStore(conf).read(model);
             OnnxExporter.write(m, output, overwrite, conf);
         }

@@ -12,7 +12,7 @@ import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.ModelInput;
 import io.sparkprop.jobs.output.OutputGuard;
-import io.sparkprop.jobs.registry.RegistryLock;
+import io.sparkprop.driver.io.RunLock;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.functions;
@@ -71,7 +71,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new ConfigurationException("--output-format must be parquet or csv, got '" + outputFormat + "'");
         }
         JobConfig config = configOptions.resolve(dataOptions.shortcuts(new Shortcuts()));
-        try (RegistryLock lock = OutputGuard.predict(config, modelPath, output, overwrite, KIND, SparkSessions.hadoopConfiguration(config),
+        try (RunLock lock = OutputGuard.predict(config, modelPath, output, overwrite, KIND, SparkSessions.hadoopConfiguration(config),
                 spec.commandLine().getOut());
              SparkLease lease = SparkSessions.start(config, "sparkprop predict")) {
             SparkSession spark = lease.session();

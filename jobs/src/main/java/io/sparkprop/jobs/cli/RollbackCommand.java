@@ -3,7 +3,7 @@ package io.sparkprop.jobs.cli;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.registry.ModelRegistry;
-import io.sparkprop.jobs.registry.RegistryLock;
+import io.sparkprop.driver.io.RunLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +42,7 @@ final class RollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelRegistry registry = ListCommand.openExisting(config, spec.commandLine().getErr());
         String runId = "rollback-" + System.currentTimeMillis();
-        try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.get(JobSettings.LOCK_HEARTBEAT),
+        try (RunLock lock = registry.lock(runId, config.get(JobSettings.LOCK_HEARTBEAT),
                 config.get(JobSettings.LOCK_STALE_AFTER), out)) {
             OptionalInt current = registry.current();
             List<Integer> versions = registry.versions();

@@ -1,7 +1,7 @@
 package io.sparkprop.jobs.cli;
 
 import io.sparkprop.driver.config.ConfigurationException;
-import io.sparkprop.jobs.registry.RegistryLock;
+import io.sparkprop.driver.io.RunLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -65,7 +65,7 @@ public final class SparkpropCommand implements Runnable {
         cl.setOut(new PrintWriter(new RedactingWriter(out), true));
         cl.setErr(new PrintWriter(new RedactingWriter(err), true));
         cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException || e instanceof ConfigurationException
-                ? EXIT_USAGE : e instanceof RegistryLock.HeldException ? EXIT_LOCKED : EXIT_FAILED);
+                ? EXIT_USAGE : e instanceof RunLock.HeldException ? EXIT_LOCKED : EXIT_FAILED);
         // A command line picocli cannot parse: one line, the problem and where the help is (not the
         // whole usage text, which would bury the problem).
         cl.setParameterExceptionHandler((e, arguments) -> {

@@ -2,7 +2,7 @@ package io.sparkprop.jobs.cli;
 
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.output.OutputGuard;
-import io.sparkprop.jobs.registry.RegistryLock;
+import io.sparkprop.driver.io.RunLock;
 import io.sparkprop.jobs.train.TrainJob;
 import io.sparkprop.jobs.train.SparkLease;
 import org.apache.spark.sql.SparkSession;
@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
         JobConfig config = configOptions.resolve(s);
         PrintWriter out = spec.commandLine().getOut();
         ConfigOptions.print(out, config, verbose);
-        try (RegistryLock lock = OutputGuard.train(config, SparkSessions.hadoopConfiguration(config), out);
+        try (RunLock lock = OutputGuard.train(config, SparkSessions.hadoopConfiguration(config), out);
              SparkLease lease = SparkSessions.start(config, "sparkprop train")) {
             SparkSession spark = lease.session();
             new TrainJob(spark, config, out, spec.commandLine().getErr()).progressOnTerminal(root.terminal()).run();

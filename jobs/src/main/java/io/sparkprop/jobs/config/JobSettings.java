@@ -2,6 +2,7 @@ package io.sparkprop.jobs.config;
 
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.Setting.Bounds;
+import io.sparkprop.driver.io.RunLock;
 import io.sparkprop.driver.model.SavedModel.Task;
 
 import java.util.List;
@@ -89,10 +90,10 @@ public final class JobSettings {
     public static final Setting<Integer> RETRAIN_KEEP = Setting.integer("retrain.keep", null, 5, Bounds.atLeast(1),
             "Versions kept in the registry, newest first; CURRENT is never deleted.");
 
-    public static final Setting<Integer> LOCK_HEARTBEAT = Setting.integer("retrain.lock.heartbeat", null, 10, Bounds.atLeast(1),
+    public static final Setting<Integer> LOCK_HEARTBEAT = Setting.integer("retrain.lock.heartbeat", null, RunLock.DEFAULT_HEARTBEAT_SECONDS, Bounds.atLeast(1),
             "Seconds between refreshes of the lock's heartbeat while a run holds it.");
 
-    public static final Setting<Integer> LOCK_STALE_AFTER = Setting.integer("retrain.lock.staleAfter", null, 120, Bounds.atLeast(1),
+    public static final Setting<Integer> LOCK_STALE_AFTER = Setting.integer("retrain.lock.staleAfter", null, RunLock.DEFAULT_STALE_SECONDS, Bounds.atLeast(1),
             "A lock whose heartbeat is older than this many seconds is taken over (its owner is presumed dead).");
 
     /** Every setting, in the order the defaults file documents them. */

@@ -7,7 +7,7 @@ import io.sparkprop.jobs.config.ConfigSchema;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.registry.ModelRegistry;
-import io.sparkprop.jobs.registry.RegistryLock;
+import io.sparkprop.driver.io.RunLock;
 import io.sparkprop.jobs.train.TrainJob;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -24,7 +24,7 @@ import java.util.Map;
 /**
  * The checks every command that writes makes before Spark starts: no output is, contains or lies
  * inside an input (whatever --overwrite says), only an output sparkprop wrote is replaced, and one
- * run at a time writes an output (its lock, {@link RegistryLock#acquireOutput}).
+ * run at a time writes an output (its lock, {@link RunLock#acquireOutput}).
  */
 public final class OutputGuard {
     private static final String OUTSIDE_INPUTS = "sparkprop would write into an input; choose an output outside every input";
@@ -36,7 +36,7 @@ public final class OutputGuard {
      * {@code train}: output.model and train.checkpoint.dir against the training and validation data
      * and each other, the model checked as {@link TrainJob#checkOutput} does; returns output.model's lock.
      */
-    public static RegistryLock train(JobConfig config, Configuration conf, PrintWriter out) throws IOException {
+    public static RunLock train(JobConfig config, Configuration conf, PrintWriter out) throws IOException {
         List<Place> inputs = data(config, conf);
         Place output = Place.output("output path", config.get(JobSettings.OUTPUT_MODEL), conf);
         output.refuseOverlap(inputs, OUTSIDE_INPUTS);
@@ -52,7 +52,7 @@ public final class OutputGuard {
     }
 
     /** {@code predict}: the output against the model and the data, checked as {@code kind}; returns its lock. */
-    public static RegistryLock predict(JobConfig config, String model, String output, boolean overwrite, OutputSwap.Kind kind,
+    public static RunLock predict(JobConfig config, String model, String output, boolean overwrite, OutputSwap.Kind kind,
                                        Configuration conf, PrintWriter out) throws IOException {
         List<Place> inputs = new ArrayList<>(List.of(Place.input("the data", config.get(JobSettings.DATA_TRAIN), conf)));
         inputs.add(Place.input("the model", model, conf));
@@ -64,7 +64,7 @@ public final class OutputGuard {
     }
 
     /** {@code export}: the file against the model; returns its lock (heartbeat and staleness: the defaults). */
-    public static RegistryLock export(String model, String output, Configuration conf, PrintWriter out) throws IOException {
+    public static RunLock export(String model, String output, Configuration conf, PrintWriter out) throws IOException {
         Place place = Place.output("output path", output, conf);
         place.refuseOverlap(List.of(Place.input("the model", model, conf)), OUTSIDE_INPUTS);
         return lock(place, "export", JobConfig.resolve(ConfigSchema.shipped(), Map.of(), "-", Map.of()), conf, out);
@@ -91,12 +91,12 @@ public final class OutputGuard {
         return inputs;
     }
 
-    private static RegistryLock lock(Place output, String command, JobConfig config, Configuration conf, PrintWriter out)
+    private static RunLock lock(Place output, String command, JobConfig config, Configuration conf, PrintWriter out)
             throws IOException {
         Path target = output.paths().get(0);
         FileSystem fs = Place.raw(target.getFileSystem(conf));
         String runId = command + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        return RegistryLock.acquireOutput(fs, target, runId, config.get(JobSettings.LOCK_HEARTBEAT),
+        return RunLock.acquireOutput(fs, target, runId, config.get(JobSettings.LOCK_HEARTBEAT),
                 config.get(JobSettings.LOCK_STALE_AFTER), out);
     }
 }

@@ -1,6 +1,7 @@
 package io.sparkprop.jobs.registry;
 
 import io.sparkprop.driver.config.ConfigurationException;
+import io.sparkprop.driver.io.RunLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.driver.model.ModelStore;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +39,7 @@ import java.util.regex.Pattern;
  *   &lt;registry&gt;/&lt;name&gt;/versions/&lt;n&gt;/   a model in the model format (ModelStore), n = 1, 2, ...
  *   &lt;registry&gt;/&lt;name&gt;/CURRENT          the number of the version in service, one line
  *   &lt;registry&gt;/&lt;name&gt;/history.jsonl    one JSON object per finished run or rollback
- *   &lt;registry&gt;/&lt;name&gt;/LOCK             held by the one run that may change the model (RegistryLock)
+ *   &lt;registry&gt;/&lt;name&gt;/LOCK             held by the one run that may change the model (RunLock)
  *   &lt;registry&gt;/&lt;name&gt;/runs/&lt;run-id&gt;/checkpoints   a run's checkpoints while it trains
  * </pre>
  * Invariants: a version directory appears complete or not at all (ModelStore writes it under a
@@ -164,6 +166,15 @@ public final class ModelRegistry {
         models.sort(null);
         throw new IllegalArgumentException("registry " + root + " has no model '" + name + "' ("
                 + (models.isEmpty() ? "it holds no models yet" : "its models: " + String.join(", ", models)) + ")");
+    }
+
+    /**
+     * Takes this model's lock ({@value #LOCK} in its folder) for run {@code runId}; see {@link RunLock}:
+     * a stale or dead holder is taken over (said on {@code out}), a live one refused.
+     */
+    public RunLock lock(String runId, long heartbeatSeconds, long staleSeconds, PrintWriter out) throws IOException {
+        return RunLock.acquire(new RunLock.Target(fileSystem(), new Path(dir(), LOCK), "model '" + name() + "'", dir(),
+                "the registry " + dir().getParent(), "creating the model folder " + dir()), runId, heartbeatSeconds, staleSeconds, out);
     }
 
     /** The model's folder, {@code <registry>/<name>}. */

@@ -10,7 +10,7 @@ import io.sparkprop.jobs.config.JobSettings;
 import io.sparkprop.jobs.config.RetrainMetric;
 import io.sparkprop.jobs.output.OutputGuard;
 import io.sparkprop.jobs.registry.ModelRegistry;
-import io.sparkprop.jobs.registry.RegistryLock;
+import io.sparkprop.driver.io.RunLock;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 /**
  * The {@code retrain} job: one scheduled retraining run of a model in a {@link ModelRegistry}.
  * <pre>
- *   take the model's lock (RegistryLock)            another live run holds it: HeldException
+ *   take the model's lock (RunLock)                 another live run holds it: HeldException
  *   run id already in the history                   nothing to do, its recorded exit code
  *   read CURRENT (none: a fresh model)              missing or corrupt: an error, nothing written
  *   train warm from CURRENT on the new data (+ replay sample), checkpointing under runs/&lt;run-id&gt;
@@ -92,7 +92,7 @@ public final class RetrainJob {
         OutputGuard.retrain(registry, config, hadoopConf);
         boolean firstRun = !registry.hasFolder();
         boolean finished = false;
-        try (RegistryLock lock = RegistryLock.acquire(registry, runId, config.get(JobSettings.LOCK_HEARTBEAT),
+        try (RunLock lock = registry.lock(runId, config.get(JobSettings.LOCK_HEARTBEAT),
                 config.get(JobSettings.LOCK_STALE_AFTER), out)) {
             int code = runLocked(registry, runId, metric);
             finished = true;

@@ -1,5 +1,6 @@
 package io.sparkprop.jobs.registry;
 
+import io.sparkprop.driver.io.RunLock;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.model.SavedModel;
 import org.apache.hadoop.conf.Configuration;
@@ -115,10 +116,10 @@ class ModelRegistryTest {
         StringWriter log = new StringWriter();
         PrintWriter out = new PrintWriter(log, true);
         Path lockFile = tmp.resolve("m").resolve(ModelRegistry.LOCK);
-        try (RegistryLock held = RegistryLock.acquire(r, "first", 1, 60, out)) {
+        try (RunLock held = r.lock("first", 1, 60, out)) {
             assertTrue(Files.exists(lockFile));
-            RegistryLock.HeldException e = assertThrows(RegistryLock.HeldException.class,
-                    () -> RegistryLock.acquire(r, "second", 1, 60, out));
+            RunLock.HeldException e = assertThrows(RunLock.HeldException.class,
+                    () -> r.lock("second", 1, 60, out));
             assertTrue(e.getMessage().contains("locked by another run: run first (host "), e.getMessage());
             assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
 
@@ -131,9 +132,9 @@ class ModelRegistryTest {
 
         // another host's lock: live while its heartbeat is fresh, taken over once it is stale
         Files.writeString(lockFile, "{\"host\":\"elsewhere\",\"pid\":1,\"runId\":\"ghost\",\"acquiredAt\":\"2026-01-01T00:00:00Z\"}");
-        assertThrows(RegistryLock.HeldException.class, () -> RegistryLock.acquire(r, "third", 1, 60, out));
+        assertThrows(RunLock.HeldException.class, () -> r.lock("third", 1, 60, out));
         Files.setLastModifiedTime(lockFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000));
-        try (RegistryLock taken = RegistryLock.acquire(r, "third", 1, 60, out)) {
+        try (RunLock taken = r.lock("third", 1, 60, out)) {
             assertTrue(log.toString().contains("taking over the lock of model 'm' from run ghost (host elsewhere, pid 1"), log.toString());
             assertTrue(log.toString().contains("s old (stale after 60 s)"), log.toString());
             assertTrue(Files.readString(lockFile).contains("\"runId\":\"third\""));
@@ -144,7 +145,7 @@ class ModelRegistryTest {
         dead.waitFor();
         Files.writeString(lockFile, "{\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName() + "\",\"pid\":"
                 + dead.pid() + ",\"runId\":\"killed\"}");
-        try (RegistryLock taken = RegistryLock.acquire(r, "fourth", 1, 3600, out)) {
+        try (RunLock taken = r.lock("fourth", 1, 3600, out)) {
             assertTrue(log.toString().contains("its process " + dead.pid() + " on this host is gone"), log.toString());
         }
         assertFalse(Files.exists(lockFile));
@@ -164,8 +165,8 @@ class ModelRegistryTest {
             }
         });
         writer.start();
-        RegistryLock.HeldException e = assertThrows(RegistryLock.HeldException.class,
-                () -> RegistryLock.acquire(r, "other", 1, 60, new PrintWriter(new StringWriter())));
+        RunLock.HeldException e = assertThrows(RunLock.HeldException.class,
+                () -> r.lock("other", 1, 60, new PrintWriter(new StringWriter())));
         writer.join();
         assertTrue(e.getMessage().contains("run slow-writer (host elsewhere, pid 7"), e.getMessage());
     }
@@ -176,7 +177,7 @@ class ModelRegistryTest {
         for (int round = 0; round < 20; round++) {
             int takers = 8;
             java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(takers);
-            List<RegistryLock> won = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            List<RunLock> won = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             AtomicInteger held = new AtomicInteger();
             List<Thread> threads = new java.util.ArrayList<>();
             for (int t = 0; t < takers; t++) {
@@ -184,8 +185,8 @@ class ModelRegistryTest {
                 Thread thread = new Thread(() -> {
                     try {
                         start.await();
-                        won.add(RegistryLock.acquire(r, id, 1, 60, new PrintWriter(new StringWriter())));
-                    } catch (RegistryLock.HeldException e) {
+                        won.add(r.lock(id, 1, 60, new PrintWriter(new StringWriter())));
+                    } catch (RunLock.HeldException e) {
                         held.incrementAndGet();
                     } catch (Exception e) {
                         throw new IllegalStateException(e);

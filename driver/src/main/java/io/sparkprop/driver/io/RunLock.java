@@ -1,4 +1,4 @@
-package io.sparkprop.jobs.registry;
+package io.sparkprop.driver.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,15 +25,19 @@ import java.util.UUID;
 
 /**
  * The one-run-at-a-time lock of a model, the file {@code <registry>/<name>/LOCK}, or of an output
- * path, the hidden file {@code .<name>.lock} beside it: created only if absent, atomically (see
+ * path (the command line's outputs and the Spark ML stages' saves), the hidden file
+ * {@code .<name>.lock} beside it: created only if absent, atomically (see
  * {@link #tryCreate}), holding its owner (host, pid, run id, a token). While held, a daemon thread
  * refreshes the file's modification time every heartbeat interval. A lock is taken over when its
  * heartbeat is older than the stale timeout, or at once when its owner ran on this host and that
  * process is gone (a killed driver). Released by {@link #close()} and, should the JVM exit first, by
  * a shutdown hook; release deletes the file only while it is still this holder's.
  */
-public final class RegistryLock implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryLock.class);
+public final class RunLock implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
+    /** Seconds between heartbeats, and the heartbeat age after which a lock is taken over, unless set. */
+    public static final int DEFAULT_HEARTBEAT_SECONDS = 10;
+    public static final int DEFAULT_STALE_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Another live run holds the lock; the message names it. */
@@ -53,7 +57,7 @@ public final class RegistryLock implements AutoCloseable {
     private final long heartbeatMillis;
     private volatile boolean released;
 
-    private RegistryLock(FileSystem fs, Path file, byte[] content, long heartbeatSeconds) {
+    private RunLock(FileSystem fs, Path file, byte[] content, long heartbeatSeconds) {
         this.fs = fs;
         this.file = file;
         this.content = content;
@@ -63,19 +67,11 @@ public final class RegistryLock implements AutoCloseable {
         this.heartbeatMillis = heartbeatSeconds * 1000;
     }
 
-    /** Where a lock lives and how messages name it: {@code owned} "model 'x'", {@code where} "the registry r". */
-    private record LockFile(FileSystem fs, Path file, String owned, Path folder, String where, String folderStep) {
-    }
-
     /**
-     * Takes the lock of {@code registry}'s model for run {@code runId}, taking over a stale or dead
-     * one (saying so on {@code out}); throws {@link HeldException} when a live run holds it.
+     * Where a lock lives and how messages name it: {@code file} the lock file in {@code folder},
+     * {@code owned} "model 'x'", {@code where} "the registry r", {@code folderStep} "creating the model folder f".
      */
-    public static RegistryLock acquire(ModelRegistry registry, String runId, long heartbeatSeconds, long staleSeconds,
-                                       PrintWriter out) throws IOException {
-        return acquire(new LockFile(registry.fileSystem(), new Path(registry.dir(), ModelRegistry.LOCK),
-                "model '" + registry.name() + "'", registry.dir(), "the registry " + registry.dir().getParent(),
-                "creating the model folder " + registry.dir()), runId, heartbeatSeconds, staleSeconds, out);
+    public record Target(FileSystem fs, Path file, String owned, Path folder, String where, String folderStep) {
     }
 
     /**
@@ -83,15 +79,19 @@ public final class RegistryLock implements AutoCloseable {
      * checksum layer): the hidden file {@code .<name>.lock} beside it, so that two runs never write
      * one output; the same rules as a model's lock.
      */
-    public static RegistryLock acquireOutput(FileSystem fs, Path output, String runId, long heartbeatSeconds, long staleSeconds,
-                                             PrintWriter out) throws IOException {
+    public static RunLock acquireOutput(FileSystem fs, Path output, String runId, long heartbeatSeconds, long staleSeconds,
+                                        PrintWriter out) throws IOException {
         Path folder = output.getParent();
-        return acquire(new LockFile(fs, new Path(folder, "." + output.getName() + ".lock"), "output path " + output, folder,
+        return acquire(new Target(fs, new Path(folder, "." + output.getName() + ".lock"), "output path " + output, folder,
                 "the folder " + folder, "creating the folder " + folder), runId, heartbeatSeconds, staleSeconds, out);
     }
 
-    private static RegistryLock acquire(LockFile lock, String runId, long heartbeatSeconds, long staleSeconds,
-                                        PrintWriter out) throws IOException {
+    /**
+     * Takes the lock {@code lock} for run {@code runId}, taking over a stale or dead one (saying so on
+     * {@code out}); throws {@link HeldException} when a live run holds it.
+     */
+    public static RunLock acquire(Target lock, String runId, long heartbeatSeconds, long staleSeconds,
+                                  PrintWriter out) throws IOException {
         FileSystem fs = lock.fs();
         Path file = lock.file();
         Map<String, Object> owner = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ public final class RegistryLock implements AutoCloseable {
         byte[] content = JSON.writeValueAsBytes(owner);
         for (int attempt = 0; attempt < 3; attempt++) {
             if (create(lock, content)) {
-                RegistryLock held = new RegistryLock(fs, file, content, heartbeatSeconds);
+                RunLock held = new RunLock(fs, file, content, heartbeatSeconds);
                 held.heartbeat.start();
                 Runtime.getRuntime().addShutdownHook(held.shutdownHook);
                 return held;
@@ -225,7 +225,7 @@ public final class RegistryLock implements AutoCloseable {
      * {@link #tryCreate}, the lock's folder made first; a failure to write (permissions, a read-only
      * or full file system) names the registry or folder and what was tried rather than just a path.
      */
-    private static boolean create(LockFile lock, byte[] content) throws IOException {
+    private static boolean create(Target lock, byte[] content) throws IOException {
         FileSystem fs = lock.fs();
         String step = lock.folderStep();
         try {
