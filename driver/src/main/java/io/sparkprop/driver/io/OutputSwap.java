@@ -1,5 +1,7 @@
 package io.sparkprop.driver.io;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -52,6 +54,15 @@ public final class OutputSwap {
     private static final int NAMED_ENTRIES = 3;
 
     private OutputSwap() {
+    }
+
+    /**
+     * The file system to write {@code path} with: for local files the raw one, since Hadoop's checksum
+     * layer would leave a hidden {@code .NAME.crc} beside every output and reject a file edited by hand.
+     */
+    public static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
+        return fs instanceof ChecksumFileSystem ? ((ChecksumFileSystem) fs).getRawFileSystem() : fs;
     }
 
     /**
@@ -164,12 +175,16 @@ public final class OutputSwap {
         }
     }
 
-    /**
-     * A hidden sibling of {@code target}, built from its path rather than parsed from a string: a ':'
-     * in a relative child name would read as a URI scheme.
-     */
+    /** The hidden sibling {@code .<name>.<kind>-<uuid>} of {@code target}. */
     private static Path sibling(Path target, String kind) {
-        String name = "." + target.getName() + "." + kind + "-" + UUID.randomUUID();
+        return hiddenSibling(target, "." + target.getName() + "." + kind + "-" + UUID.randomUUID());
+    }
+
+    /**
+     * {@code name} in {@code target}'s folder, built from the folder's path rather than parsed from a
+     * string: a ':' in a relative child name would read as a URI scheme.
+     */
+    public static Path hiddenSibling(Path target, String name) {
         Path parent = target.getParent();
         return new Path(parent.toUri().getScheme(), parent.toUri().getAuthority(),
                 parent.toUri().getPath().replaceAll("/+$", "") + "/" + name);

@@ -82,7 +82,7 @@ public final class RunLock implements AutoCloseable {
     public static RunLock acquireOutput(FileSystem fs, Path output, String runId, long heartbeatSeconds, long staleSeconds,
                                         PrintWriter out) throws IOException {
         Path folder = output.getParent();
-        return acquire(new Target(fs, new Path(folder, "." + output.getName() + ".lock"), "output path " + output, folder,
+        return acquire(new Target(fs, OutputSwap.hiddenSibling(output, "." + output.getName() + ".lock"), "output path " + output, folder,
                 "the folder " + folder, "creating the folder " + folder), runId, heartbeatSeconds, staleSeconds, out);
     }
 

@@ -8,7 +8,6 @@ import io.sparkprop.driver.io.RunLock;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.SavedModel;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -62,8 +61,7 @@ final class StageWriter extends MLWriter {
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("the save path is empty: give a folder (a path or URI)");
         }
-        FileSystem fs = new Path(path).getFileSystem(hadoopConf());
-        fs = fs instanceof ChecksumFileSystem ? ((ChecksumFileSystem) fs).getRawFileSystem() : fs;
+        FileSystem fs = OutputSwap.fileSystem(new Path(path), hadoopConf());
         Path target = fs.makeQualified(new Path(path));
         if (!shouldOverwrite() && fs.exists(target)) {
             throw new IOException("Path " + path + " already exists. To overwrite it, use write().overwrite().save(path)");

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.io.OutputSwap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -65,8 +64,7 @@ public final class ModelStore {
      * model.json already guards params.bin.
      */
     private FileSystem fileSystem(Path path) throws IOException {
-        FileSystem fs = path.getFileSystem(hadoopConf);
-        return fs instanceof ChecksumFileSystem ? ((ChecksumFileSystem) fs).getRawFileSystem() : fs;
+        return OutputSwap.fileSystem(path, hadoopConf);
     }
 
     /**

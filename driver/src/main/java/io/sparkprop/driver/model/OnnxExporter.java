@@ -110,7 +110,7 @@ public final class OnnxExporter {
     /** Writes the ONNX model to a file on any Hadoop file system (a local path, file://, hdfs://, s3a://...). */
     public static void write(SavedModel model, String file, boolean overwrite, Configuration hadoopConf) throws IOException {
         Path path = new Path(file);
-        FileSystem fs = path.getFileSystem(hadoopConf);
+        FileSystem fs = OutputSwap.fileSystem(path, hadoopConf);
         byte[] bytes = toBytes(model);
         // written beside the file and swapped in: a failed write leaves an older export as it was
         OutputSwap.replace(fs, path, overwrite, KIND, tmp -> {

@@ -38,7 +38,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         Configuration conf = new Configuration();
         SavedModel m;
-        try (RunLock lock = OutputGuard.export(model, output, conf, spec.commandLine().getOut())) {
+        try (RunLock lock = OutputGuard.export(model, output, overwrite, conf, spec.commandLine().getOut())) {
             m = new ModelStore(conf).read(model);
             OnnxExporter.write(m, output, overwrite, conf);
         }

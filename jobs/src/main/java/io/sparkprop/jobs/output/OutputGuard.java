@@ -3,6 +3,7 @@ package io.sparkprop.jobs.output;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.io.OutputSwap;
 import io.sparkprop.driver.model.ModelStore;
+import io.sparkprop.driver.model.OnnxExporter;
 import io.sparkprop.jobs.config.ConfigSchema;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.config.JobSettings;
@@ -59,14 +60,20 @@ public final class OutputGuard {
         Place place = Place.output("output path", output, conf);
         place.refuseOverlap(inputs, OUTSIDE_INPUTS);
         Path target = place.paths().get(0);
-        OutputSwap.check(Place.raw(target.getFileSystem(conf)), target, overwrite, kind);
+        OutputSwap.check(OutputSwap.fileSystem(target, conf), target, overwrite, kind);
         return lock(place, "predict", config, conf, out);
     }
 
-    /** {@code export}: the file against the model; returns its lock (heartbeat and staleness: the defaults). */
-    public static RunLock export(String model, String output, Configuration conf, PrintWriter out) throws IOException {
+    /**
+     * {@code export}: the file against the model, checked as an ONNX file sparkprop writes; returns its lock
+     * (heartbeat and staleness: the defaults).
+     */
+    public static RunLock export(String model, String output, boolean overwrite, Configuration conf, PrintWriter out)
+            throws IOException {
         Place place = Place.output("output path", output, conf);
         place.refuseOverlap(List.of(Place.input("the model", model, conf)), OUTSIDE_INPUTS);
+        Path target = place.paths().get(0);
+        OutputSwap.check(OutputSwap.fileSystem(target, conf), target, overwrite, OnnxExporter.KIND);
         return lock(place, "export", JobConfig.resolve(ConfigSchema.shipped(), Map.of(), "-", Map.of()), conf, out);
     }
 
@@ -94,7 +101,7 @@ public final class OutputGuard {
     private static RunLock lock(Place output, String command, JobConfig config, Configuration conf, PrintWriter out)
             throws IOException {
         Path target = output.paths().get(0);
-        FileSystem fs = Place.raw(target.getFileSystem(conf));
+        FileSystem fs = OutputSwap.fileSystem(target, conf);
         String runId = command + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         return RunLock.acquireOutput(fs, target, runId, config.get(JobSettings.LOCK_HEARTBEAT),
                 config.get(JobSettings.LOCK_STALE_AFTER), out);

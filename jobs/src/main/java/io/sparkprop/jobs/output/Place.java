@@ -1,7 +1,7 @@
 package io.sparkprop.jobs.output;
 
+import io.sparkprop.driver.io.OutputSwap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.GlobPattern;
@@ -32,7 +32,7 @@ public record Place(String what, List<Path> paths) {
         List<Path> paths = new ArrayList<>();
         try {
             Path p = new Path(uri);
-            FileSystem fs = raw(p.getFileSystem(conf));
+            FileSystem fs = OutputSwap.fileSystem(p, conf);
             FileStatus[] matches = new GlobPattern(uri).hasWildcard() ? fs.globStatus(p) : null;
             if (matches == null) {
                 paths.add(qualify(fs, p));
@@ -56,7 +56,7 @@ public record Place(String what, List<Path> paths) {
         FileSystem fs;
         try {
             p = new Path(uri);
-            fs = raw(p.getFileSystem(conf));
+            fs = OutputSwap.fileSystem(p, conf);
         } catch (IOException | RuntimeException e) {
             int colon = uri.indexOf(':');
             int slash = uri.indexOf('/');
@@ -71,11 +71,6 @@ public record Place(String what, List<Path> paths) {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot resolve " + what + " " + uri + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The file system without Hadoop's checksum layer (as the model store and the registry use it). */
-    static FileSystem raw(FileSystem fs) {
-        return fs instanceof ChecksumFileSystem ? ((ChecksumFileSystem) fs).getRawFileSystem() : fs;
     }
 
     private static Path qualify(FileSystem fs, Path p) throws IOException {

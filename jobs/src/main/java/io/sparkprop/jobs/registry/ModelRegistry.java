@@ -1,13 +1,13 @@
 package io.sparkprop.jobs.registry;
 
 import io.sparkprop.driver.config.ConfigurationException;
+import io.sparkprop.driver.io.OutputSwap;
 import io.sparkprop.driver.io.RunLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.SavedModel;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
@@ -77,8 +77,7 @@ public final class ModelRegistry {
         this.hadoopConf = hadoopConf;
         this.name = name;
         Path rootPath = new Path(registry);
-        FileSystem any = rootPath.getFileSystem(hadoopConf);
-        this.fs = any instanceof ChecksumFileSystem ? ((ChecksumFileSystem) any).getRawFileSystem() : any;
+        this.fs = OutputSwap.fileSystem(rootPath, hadoopConf);
         this.root = fs.makeQualified(rootPath);
         this.dir = new Path(root, name);
         FileStatus rootStatus = status(root);

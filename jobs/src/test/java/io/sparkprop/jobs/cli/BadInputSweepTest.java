@@ -418,6 +418,31 @@ class BadInputSweepTest {
                 "lies inside the training data " + folder), intoData.toArray(new String[0])));
         c.add(failure("retrain replaying from the model's registry folder", List.of("contains the replay data"),
                 retrain(registry.toString(), "clf", "--replay", registry.resolve("clf/versions").toString())));
+        c.add(failure("checkpoints onto the folder holding the training data", List.of("checkpoint folder (train.checkpoint.dir) "
+                + folder + " contains the training data", intoInput), train(folder.resolve("part-0.csv"), out,
+                "--conf", "train.checkpoint.dir=" + folder)));
+        c.add(failure("checkpoints inside the training data folder", List.of("csv-folder/ckpt lies inside the training data " + folder),
+                train(folder, out, "--conf", "train.checkpoint.dir=" + folder.resolve("ckpt"))));
+        c.add(failure("checkpoints onto the validation data", List.of("checkpoint folder (train.checkpoint.dir) " + holdout
+                + " is the validation data"), train(good, out, "--validation", holdout.toString(),
+                "--conf", "train.checkpoint.dir=" + holdout)));
+        c.add(failure("checkpoints in the output", List.of("checkpoint folder (train.checkpoint.dir) " + out + " is output path",
+                "checkpoint folder apart"), train(good, out, "--conf", "train.checkpoint.dir=" + out)));
+        c.add(failure("checkpoints holding the output", List.of("contains output path " + root.resolve("ckpt-holder/model"),
+                "checkpoint folder apart"), train(good, root.resolve("ckpt-holder/model"),
+                "--conf", "train.checkpoint.dir=" + root.resolve("ckpt-holder"))));
+        List<String> dataInRegistry = new ArrayList<>(Arrays.asList(retrain(registry.toString(), "holds-data")));
+        dataInRegistry.set(dataInRegistry.indexOf("--data") + 1, registry.resolve("holds-data/new.csv").toString());
+        c.add(failure("retrain with the data inside the model's registry folder", List.of("the folder of model 'holds-data' in the"
+                + " registry", "contains the training data " + registry.resolve("holds-data/new.csv"), intoInput),
+                dataInRegistry.toArray(new String[0])));
+        c.add(failure("retrain validating on the model's registry folder", List.of("the folder of model 'clf' in the registry",
+                "is the validation data " + registry.resolve("clf")),
+                retrain(registry.toString(), "clf", "--validation", registry.resolve("clf").toString())));
+        c.add(failure("predict --overwrite onto the model", List.of("output path " + existing + " is the model " + existing, intoInput),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", existing.toString(), "--overwrite"));
+        c.add(failure("export --overwrite onto the model", List.of("output path " + existing + " is the model " + existing, intoInput),
+                "export", existing.toString(), "--output", existing.toString(), "--overwrite"));
 
         c.add(failure("train --overwrite onto a folder of other files", List.of("user-folder holds ", "notes.txt", "photos/",
                 "not a model folder (with model.json) that sparkprop wrote", "choose another output path"),
@@ -440,6 +465,10 @@ class BadInputSweepTest {
                 train(good, root.resolve("a:b"))));
         c.add(failure("an output that reads as a URI scheme", List.of("out:put reads as a URI of scheme 'out', which no Hadoop file"
                 + " system serves", "a ':' cannot be part of a file name"), train("csv", good, "x1,x2,x3", "label", Path.of("out:put"))));
+        c.add(failure("a colon in the predictions' name", List.of("has a ':' in a file or folder name"),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", root.resolve("p:q").toString()));
+        c.add(failure("a colon in the export's name", List.of("has a ':' in a file or folder name"),
+                "export", existing.toString(), "--output", root.resolve("a:b.onnx").toString()));
         c.add(failure("info of an empty path", List.of("the model path is empty"), "info", ""));
         c.add(failure("list of an unknown model", List.of("registry", "has no model 'nope'"),
                 "list", "--registry", registry.toString(), "--name", "nope"));
@@ -455,6 +484,14 @@ class BadInputSweepTest {
         c.add(new Case("a second train to an output being written", SparkpropCommand.EXIT_LOCKED, List.of("output path ",
                 "locked-out is locked by another run: run train-other", "lock file ", ".locked-out.lock"),
                 train(good, locked, "--overwrite")));
+        Path lockedPredictions = root.resolve("locked-predictions");
+        Path predictionsLock = Files.writeString(root.resolve(".locked-predictions.lock"), Files.readString(lockFile)
+                .replace("train-other", "predict-other"));
+        Files.setLastModifiedTime(predictionsLock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 86_400_000L));
+        c.add(new Case("a second predict to an output being written", SparkpropCommand.EXIT_LOCKED, List.of("output path ",
+                "locked-predictions is locked by another run: run predict-other", "lock file ", ".locked-predictions.lock"),
+                new String[] {"predict", existing.toString(), "--data", good.toString(), "--format", "csv",
+                    "-o", lockedPredictions.toString()}));
         Path lockedOnnx = root.resolve("locked.onnx");
         Path onnxLock = Files.writeString(root.resolve(".locked.onnx.lock"), Files.readString(lockFile).replace("train-other",
                 "export-other"));
@@ -597,34 +634,101 @@ class BadInputSweepTest {
         }
     }
 
+    /** Probes and temporaries a killed train, predict or export left beside its output go at the next write there. */
     @Test
     void leftoversOfAKilledWriteGoAtTheNextWriteAndOursIsReplaced() throws IOException {
         Path model = root.resolve("fresh-model");
         Path predictions = root.resolve("fresh-predictions");
-        String uuid = "0123abcd-0000-4000-8000-000000000000";
-        long beforeThisJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() - 60_000;
-        for (String name : List.of(".fresh-model.probe-" + uuid, ".fresh-model.tmp-" + uuid)) {
-            Path left = Files.createDirectories(root.resolve(name).resolve("sub"));
-            Files.setLastModifiedTime(left.getParent(), java.nio.file.attribute.FileTime.fromMillis(beforeThisJvm));
-        }
+        Path onnx = root.resolve("fresh.onnx");
+        leaveLeftovers("fresh-model");
         try {
             CommandLineRun trained = CommandLineRun.run(train(good, model));
             assertEquals(0, trained.exitCode, trained.toString());
-            try (Stream<Path> entries = Files.list(root)) {
-                List<String> hidden = entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".fresh-model")).toList();
-                assertEquals(List.of(), hidden, "the leftovers and the lock are gone");
-            }
+            assertEquals(List.of(), hiddenBeside("fresh-model"), "the leftovers and the lock are gone");
             String[] predict = {"predict", model.toString(), "--data", good.toString(), "--format", "csv", "-o", predictions.toString()};
+            leaveLeftovers("fresh-predictions");
             CommandLineRun first = CommandLineRun.run(predict);
             assertEquals(0, first.exitCode, first.toString());
+            assertEquals(List.of(), hiddenBeside("fresh-predictions"), "the predictions' leftovers and lock are gone");
             assertTrue(Files.exists(predictions.resolve(PredictCommand.MARKER)), "the predictions are marked as sparkprop's");
             List<String> again = new ArrayList<>(Arrays.asList(predict));
             again.add("--overwrite");
             CommandLineRun second = CommandLineRun.run(again.toArray(new String[0]));
             assertEquals(0, second.exitCode, "sparkprop's own predictions are replaced: " + second);
+            leaveLeftovers("fresh.onnx");
+            CommandLineRun exported = CommandLineRun.run("export", model.toString(), "--output", onnx.toString());
+            assertEquals(0, exported.exitCode, exported.toString());
+            assertEquals(List.of(), hiddenBeside("fresh.onnx"), "the export's leftovers and lock are gone");
         } finally {
             deleteTree(model);
             deleteTree(predictions);
+            Files.deleteIfExists(onnx);
+        }
+    }
+
+    /** A probe and a temporary of {@code name}, as a writer killed before this JVM started would leave them. */
+    private static void leaveLeftovers(String name) throws IOException {
+        String uuid = "0123abcd-0000-4000-8000-000000000000";
+        long beforeThisJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() - 60_000;
+        for (String hidden : List.of("." + name + ".probe-" + uuid, "." + name + ".tmp-" + uuid)) {
+            Path left = Files.createDirectories(root.resolve(hidden).resolve("sub"));
+            Files.setLastModifiedTime(left.getParent(), java.nio.file.attribute.FileTime.fromMillis(beforeThisJvm));
+        }
+        assertEquals(2, hiddenBeside(name).size());
+    }
+
+    private static List<String> hiddenBeside(String name) throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("." + name + ".")).toList();
+        }
+    }
+
+    /**
+     * A K beyond an epoch runs as the epoch's K: model.json records the K that ran (an epoch's iterations,
+     * here the one epoch's), and the terminal shows one warning saying so.
+     */
+    @Test
+    void localStepsBeyondAnEpochAreRecordedAsTheKThatRanWithOneWarning() throws IOException {
+        Path model = root.resolve("k-model");
+        try {
+            CommandLineRun run = CommandLineRun.onTerminal(train(good, model, "--conf", "train.localSteps=1000000"));
+            assertEquals(0, run.exitCode, run.toString());
+            com.fasterxml.jackson.databind.JsonNode training = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(model.resolve("model.json").toFile()).path("training");
+            long iterations = training.path("iterations").asLong();
+            assertEquals(1, training.path("epochs").asLong(), training.toString());
+            assertTrue(iterations > 1 && iterations < 1000, training.toString());
+            assertEquals(iterations, training.path("localSteps").asLong(), "K recorded as the one epoch's iterations: " + training);
+            List<String> warnings = run.err.lines().filter(l -> l.contains("train.localSteps = 1000000")).toList();
+            assertEquals(1, warnings.size(), run.err);
+            assertTrue(warnings.get(0).contains("WARN") && warnings.get(0).contains("recorded as K = " + iterations + ")"), warnings.get(0));
+        } finally {
+            deleteTree(model);
+        }
+    }
+
+    /**
+     * Through the shipped logging (what bin/sparkprop's terminal shows), a CSV folder whose files' headers
+     * differ is our one error line: no Spark WARN block ("CSV header does not conform", the schema).
+     */
+    @Test
+    void mismatchedCsvHeadersAreOneLineOnTheTerminal() throws IOException {
+        List<String> lines = Files.readAllLines(good);
+        Path dir = Files.createDirectories(root.resolve("terminal-swapped"));
+        Files.write(dir.resolve("a.csv"), lines);
+        List<String> swapped = new ArrayList<>(List.of("id,x2,x1,x3,label"));
+        swapped.addAll(lines.subList(1, lines.size()));
+        Files.write(dir.resolve("b.csv"), swapped);
+        try {
+            Map<String, String> before = contents(root);
+            CommandLineRun run = CommandLineRun.onTerminal(train(dir, root.resolve("never")));
+            assertEquals(1, run.exitCode, run.toString());
+            List<String> notOurInfo = run.err.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d INFO \\w+: .*")).toList();
+            assertEquals(1, notOurInfo.size(), run.err);
+            assertTrue(notOurInfo.get(0).startsWith("sparkprop train: error: the CSV files of " + dir + " differ"), run.err);
+            assertEquals(before, contents(root), "nothing created");
+        } finally {
+            deleteTree(dir);
         }
     }
 
