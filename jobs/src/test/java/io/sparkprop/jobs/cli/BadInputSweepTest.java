@@ -456,6 +456,10 @@ class BadInputSweepTest {
         c.add(failure("predict --overwrite onto a model", List.of("holds ", "model.json", predictions),
                 "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", root.resolve("locked-out").toString(),
                 "--overwrite"));
+        c.add(failure("predict onto a file", List.of("user-file.txt is a file, " + predictions, "choose another output path"),
+                "predict", existing.toString(), "--data", good.toString(), "--format", "csv", "-o", userFile.toString()));
+        c.add(failure("export onto a file sparkprop did not write", List.of("user-file.txt is a file, not an ONNX file"),
+                "export", existing.toString(), "--output", userFile.toString()));
         c.add(failure("export --overwrite onto a file sparkprop did not write", List.of("user-file.txt is a file, not an ONNX file"
                 + " that sparkprop wrote"), "export", existing.toString(), "--output", userFile.toString(), "--overwrite"));
         c.add(failure("export onto a folder", List.of("user-folder is a folder, not an ONNX file"),
@@ -605,15 +609,23 @@ class BadInputSweepTest {
         }
     }
 
-    @Test
-    void aTornHistoryLineIsNamedSkippedWithOneWarningAndDroppedAtTheNextWrite() throws IOException {
-        ModelRegistry torn = new ModelRegistry(registry.toString(), "torn", new Configuration());
+    private static final String WHOLE_HISTORY_LINE = "{\"runId\":\"first-run\",\"time\":\"2026-01-01T00:00:00Z\","
+            + "\"decision\":\"promoted\",\"version\":1}";
+
+    /** A registry model {@code name} of two versions (CURRENT 2) whose history's second line was cut short; returns the history. */
+    private static Path tornRegistry(String name) throws IOException {
+        ModelRegistry torn = new ModelRegistry(registry.toString(), name, new Configuration());
         torn.write(untrainedModel(), Map.of());
         torn.write(untrainedModel(), Map.of());
         torn.setCurrent(2);
-        Path history = registry.resolve("torn").resolve(ModelRegistry.HISTORY);
-        String whole = "{\"runId\":\"first-run\",\"time\":\"2026-01-01T00:00:00Z\",\"decision\":\"promoted\",\"version\":1}\n";
-        Files.writeString(history, whole + "{\"runId\":\"killed-run\",\"ti");
+        Path history = registry.resolve(name).resolve(ModelRegistry.HISTORY);
+        Files.writeString(history, WHOLE_HISTORY_LINE + "\n{\"runId\":\"killed-run\",\"ti");
+        return history;
+    }
+
+    @Test
+    void aTornHistoryLineIsNamedSkippedWithOneWarningAndDroppedAtTheNextWrite() throws IOException {
+        Path history = tornRegistry("torn");
         try {
             CommandLineRun list = CommandLineRun.run("list", "--registry", registry.toString(), "--name", "torn");
             assertEquals(0, list.exitCode, list.toString());
@@ -627,10 +639,28 @@ class BadInputSweepTest {
             assertTrue(rollback.err.contains(history + " line 2 is cut short"), rollback.err);
             List<String> lines = Files.readAllLines(history);
             assertEquals(2, lines.size(), "the torn line is dropped, the rollback appended: " + lines);
-            assertEquals(whole.strip(), lines.get(0));
+            assertEquals(WHOLE_HISTORY_LINE, lines.get(0));
             assertTrue(lines.get(1).contains("\"decision\":\"rollback\""), lines.get(1));
         } finally {
             deleteTree(registry.resolve("torn"));
+        }
+    }
+
+    /** retrain, which the issue found failing on a torn history with a raw parser message, runs with the one warning. */
+    @Test
+    void retrainOverATornHistoryRunsWithOneWarning() throws IOException {
+        Path history = tornRegistry("torn-retrain");
+        try {
+            CommandLineRun run = CommandLineRun.run(retrain(registry.toString(), "torn-retrain"));
+            assertEquals(0, run.exitCode, run.toString());
+            assertEquals(1, run.err.lines().filter(l -> l.contains("line 2 is cut short")).count(), run.err);
+            assertTrue(run.err.contains("warning: ") && run.err.contains(history + " line 2 is cut short"), run.err);
+            List<String> lines = Files.readAllLines(history);
+            assertEquals(2, lines.size(), "the torn line is dropped, the run's line appended: " + lines);
+            assertEquals(WHOLE_HISTORY_LINE, lines.get(0));
+            assertTrue(lines.get(1).contains("\"decision\""), lines.get(1));
+        } finally {
+            deleteTree(registry.resolve("torn-retrain"));
         }
     }
 
