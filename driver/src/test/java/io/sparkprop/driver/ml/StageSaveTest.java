@@ -1,6 +1,7 @@
 package io.sparkprop.driver.ml;
 
 import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.driver.TestFiles;
 import io.sparkprop.driver.TestSpark;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.io.RunLock;
@@ -20,10 +21,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -70,13 +67,13 @@ class StageSaveTest {
         Files.writeString(tmp.resolve("spark-stage").resolve("metadata").resolve("part-00000"),
                 "{\"class\":\"org.apache.spark.ml.classification.LogisticRegressionModel\",\"uid\":\"lr\"}\n");
         for (Path target : List.of(user, tmp.resolve("spark-stage"))) {
-            Map<String, String> before = contents(tmp);
+            Map<String, String> before = TestFiles.snapshot(tmp);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new SparkpropClassificationModel(model(1)).write().overwrite().save(target.toString()));
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
             assertTrue(e.getMessage().contains("not a Spark ML stage or model folder") && e.getMessage().contains("never replaced"),
                     e.getMessage());
-            assertEquals(before, contents(tmp), "nothing deleted, nothing left beside " + target);
+            assertEquals(before, TestFiles.snapshot(tmp), "nothing deleted, nothing left beside " + target);
         }
     }
 
@@ -103,10 +100,10 @@ class StageSaveTest {
     void withoutOverwriteAnExistingPathIsRefusedAsSparkDoes() throws IOException {
         Path stage = tmp.resolve("stage");
         new SparkpropClassificationModel(model(1)).write().save(stage.toString());
-        Map<String, String> before = contents(tmp);
+        Map<String, String> before = TestFiles.snapshot(tmp);
         IOException e = assertThrows(IOException.class, () -> new SparkpropClassificationModel(model(2)).write().save(stage.toString()));
         assertTrue(e.getMessage().contains("already exists") && e.getMessage().contains("overwrite()"), e.getMessage());
-        assertEquals(before, contents(tmp));
+        assertEquals(before, TestFiles.snapshot(tmp));
     }
 
     @Test
@@ -116,35 +113,16 @@ class StageSaveTest {
         FileSystem fs = FileSystem.getLocal(new Configuration()).getRawFileSystem();
         org.apache.hadoop.fs.Path target = fs.makeQualified(new org.apache.hadoop.fs.Path(stage.toString()));
         try (RunLock first = RunLock.acquireOutput(fs, target, "save-first", 1, 60, new PrintWriter(new StringWriter()))) {
-            Map<String, String> before = contents(tmp);
+            Map<String, String> before = TestFiles.snapshot(tmp);
             RunLock.HeldException e = assertThrows(RunLock.HeldException.class,
                     () -> new SparkpropClassificationModel(model(2)).write().overwrite().save(stage.toString()));
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
             assertTrue(e.getMessage().contains("is locked by another run: run save-first") && e.getMessage().contains(".stage.lock"),
                     e.getMessage());
-            assertEquals(before, contents(tmp), "the first writer's output untouched");
+            assertEquals(before, TestFiles.snapshot(tmp), "the first writer's output untouched");
         }
         new SparkpropClassificationModel(model(2)).write().overwrite().save(stage.toString());
         assertArrayEquals(model(2).params(), SparkpropClassificationModel.load(stage.toString()).savedModel().params(),
                 "once released, the path can be written");
-    }
-
-    /** Every file under {@code dir} (hidden ones too) with the SHA-256 of its bytes; folders as "dir". */
-    private static Map<String, String> contents(Path dir) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted().toList()) {
-                out.put(dir.relativize(p).toString(), Files.isRegularFile(p) ? sha256(Files.readAllBytes(p)) : "dir");
-            }
-        }
-        return out;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.sparkprop.jobs.cli;
 
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.driver.TestData;
+import io.sparkprop.driver.TestFiles;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.model.ModelStore;
 import io.sparkprop.driver.model.SavedModel;
@@ -25,11 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -509,7 +507,7 @@ class BadInputSweepTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void refused(Case c) throws IOException {
-        Map<String, String> before = contents(root);
+        Map<String, String> before = TestFiles.snapshot(root);
         CommandLineRun run = CommandLineRun.run(c.args());
         assertEquals(c.exitCode(), run.exitCode, run.toString());
         String err = run.err.strip();
@@ -521,7 +519,7 @@ class BadInputSweepTest {
         for (String secret : URI_SECRETS) {
             assertFalse(run.out.contains(secret) || run.err.contains(secret), secret + " was printed: " + run);
         }
-        assertEquals(before, contents(root), "files were created or changed");
+        assertEquals(before, TestFiles.snapshot(root), "files were created or changed");
     }
 
     @Test
@@ -623,6 +621,14 @@ class BadInputSweepTest {
         return history;
     }
 
+    /** The history holds its whole first line and, instead of the torn one, the new run's line (holding {@code appended}). */
+    private static void assertTornLineReplacedBy(Path history, String appended) throws IOException {
+        List<String> lines = Files.readAllLines(history);
+        assertEquals(2, lines.size(), "the torn line is dropped, the run's line appended: " + lines);
+        assertEquals(WHOLE_HISTORY_LINE, lines.get(0));
+        assertTrue(lines.get(1).contains(appended), lines.get(1));
+    }
+
     @Test
     void aTornHistoryLineIsNamedSkippedWithOneWarningAndDroppedAtTheNextWrite() throws IOException {
         Path history = tornRegistry("torn");
@@ -637,10 +643,7 @@ class BadInputSweepTest {
             assertEquals(0, rollback.exitCode, rollback.toString());
             assertEquals(1, rollback.err.strip().lines().count(), "one warning: " + rollback);
             assertTrue(rollback.err.contains(history + " line 2 is cut short"), rollback.err);
-            List<String> lines = Files.readAllLines(history);
-            assertEquals(2, lines.size(), "the torn line is dropped, the rollback appended: " + lines);
-            assertEquals(WHOLE_HISTORY_LINE, lines.get(0));
-            assertTrue(lines.get(1).contains("\"decision\":\"rollback\""), lines.get(1));
+            assertTornLineReplacedBy(history, "\"decision\":\"rollback\"");
         } finally {
             deleteTree(registry.resolve("torn"));
         }
@@ -655,10 +658,7 @@ class BadInputSweepTest {
             assertEquals(0, run.exitCode, run.toString());
             assertEquals(1, run.err.lines().filter(l -> l.contains("line 2 is cut short")).count(), run.err);
             assertTrue(run.err.contains("warning: ") && run.err.contains(history + " line 2 is cut short"), run.err);
-            List<String> lines = Files.readAllLines(history);
-            assertEquals(2, lines.size(), "the torn line is dropped, the run's line appended: " + lines);
-            assertEquals(WHOLE_HISTORY_LINE, lines.get(0));
-            assertTrue(lines.get(1).contains("\"decision\""), lines.get(1));
+            assertTornLineReplacedBy(history, "\"decision\"");
         } finally {
             deleteTree(registry.resolve("torn-retrain"));
         }
@@ -750,13 +750,13 @@ class BadInputSweepTest {
         swapped.addAll(lines.subList(1, lines.size()));
         Files.write(dir.resolve("b.csv"), swapped);
         try {
-            Map<String, String> before = contents(root);
+            Map<String, String> before = TestFiles.snapshot(root);
             CommandLineRun run = CommandLineRun.onTerminal(train(dir, root.resolve("never")));
             assertEquals(1, run.exitCode, run.toString());
             List<String> notOurInfo = run.err.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d INFO \\w+: .*")).toList();
             assertEquals(1, notOurInfo.size(), run.err);
             assertTrue(notOurInfo.get(0).startsWith("sparkprop train: error: the CSV files of " + dir + " differ"), run.err);
-            assertEquals(before, contents(root), "nothing created");
+            assertEquals(before, TestFiles.snapshot(root), "nothing created");
         } finally {
             deleteTree(dir);
         }
@@ -834,25 +834,6 @@ class BadInputSweepTest {
     private static boolean hasStackTrace(String text) {
         return text.lines().anyMatch(l -> l.matches("\\s+at [\\w.$]+\\(.*\\)") || l.startsWith("Caused by:")
                 || l.matches("(?:[\\w$]+\\.)+[\\w$]*(?:Exception|Error)(?::.*)?"));
-    }
-
-    /** Every file under {@code dir} (hidden ones too) with the SHA-256 of its bytes; folders as "dir". */
-    static Map<String, String> contents(Path dir) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted().toList()) {
-                out.put(dir.relativize(p).toString(), Files.isRegularFile(p) ? sha256(Files.readAllBytes(p)) : "dir");
-            }
-        }
-        return out;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
