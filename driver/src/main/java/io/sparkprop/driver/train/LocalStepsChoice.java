@@ -26,11 +26,11 @@ import static io.sparkprop.driver.config.TrainingSettings.OUTER_MOMENTUM;
  *       warm-ups.</li>
  * </ul>
  * Either choice is then bounded by the samples a round averages over: K b S <= 32,768 for S workers
- * of batch b (K at S = 2, b = 64 stays 256, the fastest K measured there; at S = 8 it is 64), since
+ * of batch b (K at S = 2, b = 64 stays 256, the fastest K measured there; at S = 16 it is 32), since
  * averaging S models after many local steps each loses accuracy as S grows (BENCHMARKS.md, "Local steps
  * as the workers grow"); from {@link #SYNCHRONOUS_WORKERS} workers on K is 1, a synchronous run, which
- * measured as accurate as local steps at 16 workers and more at 64 (BENCHMARKS.md, "Synchronous from 16
- * workers"). A K set above an epoch's iterations runs as rounds of one epoch (a round never
+ * measured more accurate than local steps at 16 and 64 workers, but at 16 cost 1.39x the CPU of an epoch
+ * (BENCHMARKS.md, "Synchronous from 32 workers"). A K set above an epoch's iterations runs as rounds of one epoch (a round never
  * crosses an epoch's end); that K is the one logged and recorded. From {@link #OUTER_STEP_WORKERS}
  * workers on, rounds of K > 1 also take DiLoCo's outer Nesterov step (0.7, 0.9) where the outer step was
  * left at plain averaging (1, 0): at 16 workers of K = 32 it recovered 0.7 to 1.2 points of Fashion-MNIST
@@ -51,9 +51,10 @@ final class LocalStepsChoice {
     static final int OUTER_STEP_WORKERS = 8;
     /**
      * The workers from which auto and timed train synchronously (K = 1): averaging this many models after
-     * local steps lost more accuracy than the larger synchronous batch (BENCHMARKS.md, "Scaling at every default").
+     * local steps lost more accuracy than the larger synchronous batch; at 16 synchronous steps cost 1.39x
+     * the task CPU of an epoch at 2 workers, so 16 keeps local steps (BENCHMARKS.md, "Synchronous from 32 workers").
      */
-    static final int SYNCHRONOUS_WORKERS = 16;
+    static final int SYNCHRONOUS_WORKERS = 32;
 
     private LocalStepsChoice() {
     }
