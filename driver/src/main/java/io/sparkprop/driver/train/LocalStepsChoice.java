@@ -28,13 +28,15 @@ import static io.sparkprop.driver.config.TrainingSettings.OUTER_MOMENTUM;
  * Either choice is then bounded by the samples a round averages over: K b S <= 32,768 for S workers
  * of batch b (K at S = 2, b = 64 stays 256, the fastest K measured there; at S = 16 it is 32), since
  * averaging S models after many local steps each loses accuracy as S grows (BENCHMARKS.md, "Local steps
- * as the workers grow"). A K set above an epoch's iterations runs as rounds of one epoch (a round never
+ * as the workers grow"); from {@link #SYNCHRONOUS_WORKERS} workers on K is 1, a synchronous run, which
+ * measured more accurate than local steps at 16 and 64 workers, but at 16 cost 1.39x the CPU of an epoch
+ * (BENCHMARKS.md, "Synchronous from 32 workers"). A K set above an epoch's iterations runs as rounds of one epoch (a round never
  * crosses an epoch's end); that K is the one logged and recorded. From {@link #OUTER_STEP_WORKERS}
- * workers on, auto and timed also take DiLoCo's outer Nesterov step (0.7, 0.9) where the outer step was
- * left at plain averaging (1, 0): at 16 workers it recovered 0.7 to 1.2 points of Fashion-MNIST accuracy.
- * The learning rate is left as set and no synchronous first phase is taken: with this K and outer step,
- * Fashion-MNIST at every default reached 88 % within 12 epochs at 1 to 16 workers, and scaling the rate
- * by the square root of the global batch with a 2-epoch warm-up at 16 moved the final accuracy by 0.1
+ * workers on, rounds of K > 1 also take DiLoCo's outer Nesterov step (0.7, 0.9) where the outer step was
+ * left at plain averaging (1, 0): at 16 workers of K = 32 it recovered 0.7 to 1.2 points of Fashion-MNIST
+ * accuracy. The learning rate is left as set and no synchronous first phase is taken: with this K, outer
+ * step and synchronous bound, Fashion-MNIST at every default reached 88 % within 12 epochs at 1 to 16
+ * workers, and scaling the rate by the square root of the global batch with a 2-epoch warm-up at 16 moved the final accuracy by 0.1
  * point and the epochs to 88 % not at all (BENCHMARKS.md, "Scaling at every default").
  */
 final class LocalStepsChoice {
@@ -47,6 +49,12 @@ final class LocalStepsChoice {
     static final long SAMPLES_PER_ROUND = 32_768;
     /** The workers from which auto and timed take an outer Nesterov step. */
     static final int OUTER_STEP_WORKERS = 8;
+    /**
+     * The workers from which auto and timed train synchronously (K = 1): averaging this many models after
+     * local steps lost more accuracy than the larger synchronous batch; at 16 synchronous steps cost 1.39x
+     * the task CPU of an epoch at 2 workers, so 16 keeps local steps (BENCHMARKS.md, "Synchronous from 32 workers").
+     */
+    static final int SYNCHRONOUS_WORKERS = 32;
 
     private LocalStepsChoice() {
     }
@@ -93,7 +101,7 @@ final class LocalStepsChoice {
 
     /**
      * What auto chooses for a run's shape: K, and the outer step's rate and momentum (plain averaging 1, 0
-     * below {@link #OUTER_STEP_WORKERS} workers, DiLoCo's Nesterov 0.7, 0.9 from there on).
+     * below {@link #OUTER_STEP_WORKERS} workers and wherever K = 1, DiLoCo's Nesterov 0.7, 0.9 from there on).
      */
     record Auto(int k, double outerRate, double outerMomentum) {
     }
@@ -115,8 +123,13 @@ final class LocalStepsChoice {
         return withOuterStep(perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, log), workers);
     }
 
-    /** K with auto's outer step for W workers. */
+    /** K with auto's outer step for W workers (none, i.e. plain averaging, when K = 1: a synchronous run takes no outer step). */
     private static Auto withOuterStep(int k, int workers) {
+        return k > 1 ? outerStepFor(k, workers) : new Auto(k, 1, 0);
+    }
+
+    /** Rounds of K > 1 local steps on W workers: DiLoCo's Nesterov (0.7, 0.9) from {@link #OUTER_STEP_WORKERS} on. */
+    private static Auto outerStepFor(int k, int workers) {
         return workers >= OUTER_STEP_WORKERS ? new Auto(k, 0.7, 0.9) : new Auto(k, 1, 0);
     }
 
@@ -129,7 +142,7 @@ final class LocalStepsChoice {
         if (config.localStepsCount() > 0 || config.get(OUTER_LEARNING_RATE) != 1.0 || config.get(OUTER_MOMENTUM) != 0.0) {
             return config;
         }
-        Auto auto = withOuterStep(1, workers);
+        Auto auto = outerStepFor(config.localStepsCount(), workers);
         if (auto.outerMomentum() == 0.0 && auto.outerRate() == 1.0) {
             return config;
         }
@@ -160,8 +173,14 @@ final class LocalStepsChoice {
                 Math.min(perEpoch, samplesBound(maxBatch, workers)));
     }
 
-    /** The largest power of two K with K b S <= {@link #SAMPLES_PER_ROUND} (at least 1). */
+    /**
+     * The largest power of two K with K b S <= {@link #SAMPLES_PER_ROUND} (at least 1), and 1 (synchronous)
+     * from {@link #SYNCHRONOUS_WORKERS} workers on.
+     */
     static int samplesBound(int batch, int workers) {
+        if (workers >= SYNCHRONOUS_WORKERS) {
+            return 1;
+        }
         int k = 1;
         while (2L * k * batch * workers <= SAMPLES_PER_ROUND) {
             k <<= 1;
@@ -185,8 +204,9 @@ final class LocalStepsChoice {
         }
         LOG.info(String.format(Locale.ROOT, "local steps %s: K = %d (a round's fixed cost %.1f ms, one local step %.3g ms:"
                 + " the fixed cost is %.0f %% of a round of K steps; at most %d: an epoch's iterations and K b S <= %d samples"
-                + " a round)", how, k, fixed * 1e3,
-                step * 1e3, 100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND));
+                + " a round, synchronous"
+                + " from %d workers)", how, k, fixed * 1e3, step * 1e3, 100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND,
+                SYNCHRONOUS_WORKERS));
         return k;
     }
 }

@@ -118,12 +118,15 @@ class LocalStepsTest {
         assertEquals(1, LocalStepsChoice.estimated(235_146, 64, 2, 1, 2, false));
     }
 
-    /** The Fashion-MNIST shape (cost wants 256) as the workers grow: K = min(256, 32,768 / (64 W)), epoch 60,000 / W / 64. */
+    /**
+     * The Fashion-MNIST shape (cost wants 256) as the workers grow: K = min(256, 32,768 / (64 W)), epoch 60,000 / W / 64,
+     * and synchronous (K = 1) from 32 workers on.
+     */
     @Test
     void autoBoundsTheSamplesARoundAveragesAsTheWorkersGrow() {
         int[][] table = {
                 // workers, an epoch's iterations ceil(60,000 / W / 64), K
-                {1, 938, 256}, {2, 469, 256}, {4, 235, 128}, {8, 118, 64}, {16, 59, 32}, {32, 30, 16}, {64, 15, 8}};
+                {1, 938, 256}, {2, 469, 256}, {4, 235, 128}, {8, 118, 64}, {16, 59, 32}, {31, 31, 16}, {32, 30, 1}, {64, 15, 1}};
         for (int[] row : table) {
             assertEquals(row[2], LocalStepsChoice.estimated(235_146, 64, 2, row[1], row[0], false), row[0] + " workers");
         }
@@ -136,7 +139,8 @@ class LocalStepsTest {
     /**
      * auto as a pure function of (parameters, batch, travelling state, rows per worker, workers), worked by hand:
      * K = min(the cost rule's 256 for the Fashion-MNIST network at b = 64, ceil(n / b), the largest power of two
-     * with K b W <= 32,768), the outer step (1, 0) below 8 workers and (0.7, 0.9) from 8 on.
+     * with K b W <= 32,768, and 1 from 32 workers on), the outer step (1, 0) below 8 workers and (0.7, 0.9) from 8 on
+     * where K > 1 (a synchronous run, K = 1, takes none: (1, 0)).
      */
     @Test
     void autoChoosesKAndTheOuterStepFromTheShapeAlone() {
@@ -145,12 +149,15 @@ class LocalStepsTest {
                 // Fashion-MNIST, 60,000 rows over W workers: n = 60,000 / W, ceil(n / 64) iterations an epoch
                 {235_146, 64, 2, 60_000L, 1, 256, 1.0, 0.0}, {235_146, 64, 2, 30_000L, 2, 256, 1.0, 0.0},
                 {235_146, 64, 2, 15_000L, 4, 128, 1.0, 0.0}, {235_146, 64, 2, 7_500L, 8, 64, 0.7, 0.9},
-                {235_146, 64, 2, 3_750L, 16, 32, 0.7, 0.9}, {235_146, 64, 2, 1_875L, 32, 16, 0.7, 0.9},
-                {235_146, 64, 2, 938L, 64, 8, 0.7, 0.9},
+                {235_146, 64, 2, 3_750L, 16, 32, 0.7, 0.9}, {235_146, 64, 2, 1_875L, 32, 1, 1.0, 0.0},
+                {235_146, 64, 2, 938L, 64, 1, 1.0, 0.0},
+                // 31 workers, the last below the synchronous bound: 32,768 / (64 x 31) = 16.5 -> 16 (the epoch's 31
+                // iterations do not bind), Nesterov
+                {235_146, 64, 2, 1_936L, 31, 16, 0.7, 0.9},
                 // the 1M-row teacher data: the epoch never binds (15,625 rows per worker at 64 workers: 245 iterations)
-                {235_146, 64, 2, 1_000_000L, 1, 256, 1.0, 0.0}, {235_146, 64, 2, 15_625L, 64, 8, 0.7, 0.9},
+                {235_146, 64, 2, 1_000_000L, 1, 256, 1.0, 0.0}, {235_146, 64, 2, 15_625L, 64, 1, 1.0, 0.0},
                 // a block smaller than the batch: b = 40, one iteration an epoch, synchronous
-                {235_146, 64, 2, 40L, 16, 1, 0.7, 0.9},
+                {235_146, 64, 2, 40L, 8, 1, 1.0, 0.0},
                 // this class's regression (P = 97) on 4 workers of 200 rows at b = 20: the epoch's 10 iterations bind
                 {97, 20, 2, 200L, 4, 10, 1.0, 0.0}};
         for (Object[] row : table) {
