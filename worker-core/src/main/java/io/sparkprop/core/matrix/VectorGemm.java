@@ -39,6 +39,8 @@ public final class VectorGemm implements Gemm {
     private static final int KC = 256;
     private static final int MC = 120;
     private static final int NC = 2048;
+    /** Rows of X per block of the NT product: X^T's panels (128 x 196 floats) and Z^T's block stay in L2. */
+    private static final int MC_NT = 128;
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -51,6 +53,10 @@ public final class VectorGemm implements Gemm {
             Packing.scale(m, n, beta, c, cOff, ldc);
         }
         if (k <= 0) {
+            return;
+        }
+        if (!transA && transB && MR == 8) {
+            productNT(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int kc = Packing.evenBlock(k, KC, 1);
@@ -86,6 +92,175 @@ public final class VectorGemm implements Gemm {
                 }
             }
         }
+    }
+
+    /**
+     * NT, the forward product {@code Z[m x n] = X[m x k] W[n x k]^T}, computed as its transpose
+     * {@code Z^T[n x m] = W X^T} into scratch, then copied out. W's rows are read where they are, 8 at
+     * a time, as the broadcast operand (each row contiguous in k), so only X^T (m x k, a worker's small
+     * batch) is packed into NR-wide panels and W (n x k, new after every step) never is: packing W^T
+     * was a quarter to a half of the 64 x 256 x 784 product. Each element is still summed over the
+     * same k blocks, in order, one FMA per k: the bits of the packed path.
+     * <pre>
+     * for ic in m step MC_NT:                 X block: a worker's whole batch of 64-128 rows
+     *   for pc in k step KC:
+     *     pack X^T[pc.., ic..] into NR-wide column panels           (stays in L2)
+     *     for jr in n step MR:              W rows [MR x kc]          (stay in L1 over the ir loop)
+     *       for ir in mc step NR:
+     *         Z^T[MR x NR] += Wrows * Xpanel                        (micro-kernel)
+     *   Z[ic.., :] = (Z^T block)^T
+     * </pre>
+     */
+    private static void productNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc) {
+        int mc = Packing.evenBlock(m, MC_NT, NR);
+        for (int ic = 0; ic < m; ic += mc) {
+            productNTBlock(Math.min(mc, m - ic), n, k, a, aOff + ic * lda, lda, b, bOff, ldb, beta, c, cOff + ic * ldc, ldc);
+        }
+    }
+
+    private static void productNTBlock(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       float beta, float[] c, int cOff, int ldc) {
+        int kc = Packing.evenBlock(k, KC, 1);
+        int mp = Packing.roundUp(m, NR);
+        PackScratch scratch = PackScratch.get();
+        float[] xp = scratch.b(mp * kc);
+        float[] ct = scratch.transposed(n * mp);
+        float[] tile = scratch.tile(MR * NR);
+        if (beta != 0f) {
+            transpose(m, n, c, cOff, ldc, ct, 0, mp);
+        }
+        for (int pc = 0; pc < k; pc += kc) {
+            int kb = Math.min(kc, k - pc);
+            Packing.packBPanels(true, a, aOff, lda, pc, kb, 0, m, NR, xp);
+            boolean store = pc == 0 && beta == 0f;
+            for (int jr = 0; jr < n; jr += MR) {
+                int rows = Math.min(MR, n - jr);
+                int w = bOff + jr * ldb + pc;
+                for (int ir = 0; ir < mp; ir += NR) {
+                    int ci = jr * mp + ir;
+                    if (rows == MR) {
+                        kernelRows(kb, b, w, ldb, rows, xp, ir * kb, ct, ci, mp, store);
+                    } else {
+                        kernelRows(kb, b, w, ldb, rows, xp, ir * kb, tile, 0, NR, true);
+                        addTile(tile, rows, NR, ct, ci, mp, store);
+                    }
+                }
+            }
+        }
+        transpose(n, m, ct, 0, mp, c, cOff, ldc);
+    }
+
+    /**
+     * {@code t[j][i] = x[i][j]} for the rows x cols window of X, in 16 x 16 blocks so that both the
+     * rows read and the rows written stay in L1.
+     */
+    private static void transpose(int rows, int cols, float[] x, int xOff, int ldx, float[] t, int tOff, int ldt) {
+        for (int ib = 0; ib < rows; ib += 16) {
+            int ie = Math.min(rows, ib + 16);
+            for (int jb = 0; jb < cols; jb += 16) {
+                int je = Math.min(cols, jb + 16);
+                for (int i = ib; i < ie; i++) {
+                    int row = xOff + i * ldx;
+                    for (int j = jb; j < je; j++) {
+                        t[tOff + j * ldt + i] = x[row + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds (or stores) the first mr x nr of a tile computed as {@code 0 + sum} into C. */
+    private static void addTile(float[] tile, int mr, int nr, float[] c, int ci, int ldc, boolean store) {
+        for (int r = 0; r < mr; r++) {
+            int row = ci + r * ldc;
+            int t = r * NR;
+            for (int j = 0; j < nr; j++) {
+                c[row + j] = store ? tile[t + j] : c[row + j] + tile[t + j];
+            }
+        }
+    }
+
+    /**
+     * {@code C[8 x NR] += Wrows * Bpanel}: as {@link #kernel8}, but the 8 broadcast values of a k-step
+     * are read from 8 rows of W in place ({@code w[w0 + r * ldw + p]}), not from a packed panel. With
+     * fewer than 8 rows left the missing ones repeat the last row; the caller keeps only the valid part.
+     */
+    private static void kernelRows(int kb, float[] w, int w0, int ldw, int rows, float[] bp, int bi,
+                                   float[] c, int ci, int ldc, boolean store) {
+        int last = rows - 1;
+        int r0 = w0;
+        int r1 = w0 + Math.min(1, last) * ldw;
+        int r2 = w0 + Math.min(2, last) * ldw;
+        int r3 = w0 + Math.min(3, last) * ldw;
+        int r4 = w0 + Math.min(4, last) * ldw;
+        int r5 = w0 + Math.min(5, last) * ldw;
+        int r6 = w0 + Math.min(6, last) * ldw;
+        int r7 = w0 + Math.min(7, last) * ldw;
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        for (int p = 0; p < kb; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
+            FloatVector x = FloatVector.broadcast(SPECIES, w[r0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, w[r1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, w[r2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, w[r3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, w[r4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, w[r5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, w[r6 + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, w[r7 + p]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            bi += NR;
+        }
+        float[] base = store ? ZEROS : c;
+        int from = store ? 0 : ci;
+        int step = store ? 0 : ldc;
+        FloatVector.fromArray(SPECIES, base, from).add(c00).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, base, from + LANES).add(c01).intoArray(c, ci + LANES);
+        FloatVector.fromArray(SPECIES, base, from + step).add(c10).intoArray(c, ci + ldc);
+        FloatVector.fromArray(SPECIES, base, from + step + LANES).add(c11).intoArray(c, ci + ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step + LANES).add(c21).intoArray(c, ci + 2 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step + LANES).add(c31).intoArray(c, ci + 3 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step + LANES).add(c41).intoArray(c, ci + 4 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step + LANES).add(c51).intoArray(c, ci + 5 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 6 * step).add(c60).intoArray(c, ci + 6 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 6 * step + LANES).add(c61).intoArray(c, ci + 6 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 7 * step).add(c70).intoArray(c, ci + 7 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 7 * step + LANES).add(c71).intoArray(c, ci + 7 * ldc + LANES);
     }
 
     /**
@@ -233,13 +408,7 @@ public final class VectorGemm implements Gemm {
     private static void kernelEdge(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
                                    int mr, int nr, float[] tile, boolean store) {
         kernel(kb, ap, ai, bp, bi, tile, 0, NR, true);
-        for (int r = 0; r < mr; r++) {
-            int row = ci + r * ldc;
-            int t = r * NR;
-            for (int j = 0; j < nr; j++) {
-                c[row + j] = store ? tile[t + j] : c[row + j] + tile[t + j];
-            }
-        }
+        addTile(tile, mr, nr, c, ci, ldc, store);
     }
 
     @Override
