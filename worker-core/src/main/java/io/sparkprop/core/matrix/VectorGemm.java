@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *     for ic in m step MC:                  A block  op(A)[mc x kc]  packed, lives in L2
  *       pack op(A)[ic.., pc..] into MR-high row panels
  *       for jr in nc step NR:               B panel  [kc x NR]       stays in L1 over the ir loop
- *         for ir in mc step MR:
+ *         for ir in mc step MR:                                     (ir outer, jr inner where kc <= SHALLOW_K)
  *           C[MR x NR] += Apanel[MR x kc] * Bpanel[kc x NR]       (micro-kernel)
  * </pre>
  * The micro-kernel keeps the MR x NR tile of C in MR * 2 vector registers (AVX2: 6 x 2 = 12 of the 16
@@ -39,6 +39,12 @@ public final class VectorGemm implements Gemm {
     private static final int KC = 256;
     private static final int MC = 120;
     private static final int NC = 2048;
+    /**
+     * At most this deep (a weight gradient's k is a worker's batch), a tile is too short a computation
+     * to hide writing C: the tiles then go along C's rows (each row panel's stores one stream), not
+     * down its column panels (a B panel kept in L1).
+     */
+    private static final int SHALLOW_K = 128;
     /** Rows of X per block of the NT product: X^T's panels (128 x 196 floats) and Z^T's block stay in L2. */
     private static final int MC_NT = 128;
 
@@ -76,17 +82,19 @@ public final class VectorGemm implements Gemm {
                 for (int ic = 0; ic < m; ic += mc) {
                     int mb = Math.min(mc, m - ic);
                     Packing.packAPanels(transA, a, aOff, lda, ic, mb, pc, kb, MR, ap);
-                    for (int jr = 0; jr < nb; jr += NR) {
+                    int rowPanels = (mb + MR - 1) / MR;
+                    int colPanels = (nb + NR - 1) / NR;
+                    boolean shallow = kb <= SHALLOW_K;
+                    for (int t = 0, tiles = rowPanels * colPanels; t < tiles; t++) {
+                        int ir = (shallow ? t / colPanels : t % rowPanels) * MR;
+                        int jr = (shallow ? t % colPanels : t / rowPanels) * NR;
+                        int mr = Math.min(MR, mb - ir);
                         int nr = Math.min(NR, nb - jr);
-                        int bi = jr * kb;
-                        for (int ir = 0; ir < mb; ir += MR) {
-                            int mr = Math.min(MR, mb - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(kb, ap, ir * kb, bp, bi, c, ci, ldc, store);
-                            } else {
-                                kernelEdge(kb, ap, ir * kb, bp, bi, c, ci, ldc, mr, nr, tile, store);
-                            }
+                        int ci = cOff + (ic + ir) * ldc + jc + jr;
+                        if (mr == MR && nr == NR) {
+                            kernel(kb, ap, ir * kb, bp, jr * kb, c, ci, ldc, store);
+                        } else {
+                            kernelEdge(kb, ap, ir * kb, bp, jr * kb, c, ci, ldc, mr, nr, tile, store);
                         }
                     }
                 }
