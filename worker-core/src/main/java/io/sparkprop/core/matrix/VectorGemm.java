@@ -45,8 +45,13 @@ public final class VectorGemm implements Gemm {
      * down its column panels (a B panel kept in L1).
      */
     private static final int SHALLOW_K = 128;
-    /** Rows of X per block of the NT product: X^T's panels (128 x 196 floats) and Z^T's block stay in L2. */
-    private static final int MC_NT = 128;
+    /**
+     * The most rows an NT product is computed transposed for (a worker's batch: X^T's panels, 128 x 196
+     * floats, and Z^T stay in L2). Larger ones (the 512-row validation batches) pack W^T as before:
+     * there W's packing is a small part of the product, and at 512 x 128 x 256 the transposed product
+     * measured 1.3x slower.
+     */
+    private static final int NT_ROWS = 128;
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -61,7 +66,7 @@ public final class VectorGemm implements Gemm {
         if (k <= 0) {
             return;
         }
-        if (!transA && transB && MR == 8) {
+        if (!transA && transB && MR == 8 && m <= NT_ROWS) {
             productNT(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
@@ -107,28 +112,19 @@ public final class VectorGemm implements Gemm {
      * {@code Z^T[n x m] = W X^T} into scratch, then copied out. W's rows are read where they are, 8 at
      * a time, as the broadcast operand (each row contiguous in k), so only X^T (m x k, a worker's small
      * batch) is packed into NR-wide panels and W (n x k, new after every step) never is: packing W^T
-     * was a quarter to a half of the 64 x 256 x 784 product. Each element is still summed over the
-     * same k blocks, in order, one FMA per k: the bits of the packed path.
+     * was a quarter to a half of the 64 x 256 x 784 product. Used up to {@link #NT_ROWS} rows. Each
+     * element is still summed over the same k blocks, in order, one FMA per k: the packed path's bits.
      * <pre>
-     * for ic in m step MC_NT:                 X block: a worker's whole batch of 64-128 rows
-     *   for pc in k step KC:
-     *     pack X^T[pc.., ic..] into NR-wide column panels           (stays in L2)
-     *     for jr in n step MR:              W rows [MR x kc]          (stay in L1 over the ir loop)
-     *       for ir in mc step NR:
-     *         Z^T[MR x NR] += Wrows * Xpanel                        (micro-kernel)
-     *   Z[ic.., :] = (Z^T block)^T
+     * for pc in k step KC:
+     *   pack X^T[pc.., :] into NR-wide column panels                (stays in L2)
+     *   for jr in n step MR:                W rows [MR x kc]          (stay in L1 over the ir loop)
+     *     for ir in m step NR:
+     *       Z^T[MR x NR] += Wrows * Xpanel                          (micro-kernel)
+     * Z = (Z^T)^T
      * </pre>
      */
     private static void productNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc) {
-        int mc = Packing.evenBlock(m, MC_NT, NR);
-        for (int ic = 0; ic < m; ic += mc) {
-            productNTBlock(Math.min(mc, m - ic), n, k, a, aOff + ic * lda, lda, b, bOff, ldb, beta, c, cOff + ic * ldc, ldc);
-        }
-    }
-
-    private static void productNTBlock(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                       float beta, float[] c, int cOff, int ldc) {
         int kc = Packing.evenBlock(k, KC, 1);
         int mp = Packing.roundUp(m, NR);
         PackScratch scratch = PackScratch.get();
