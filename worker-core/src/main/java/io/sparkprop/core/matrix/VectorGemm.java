@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * With beta = 0 the first k block stores its sums instead of adding them to a zeroed C (as 0 + sum:
  * the same bits), which saves the pass that zeroed C. Each element of C is summed over k in order,
  * one FMA per k, in blocks fixed by k alone: MR and NR, and so the vector width, never change the
- * bits, and results are bit-for-bit repeatable.
+ * bits, and results are bit-for-bit repeatable. A forward product (NT) of a worker's batch, up to
+ * {@link #NT_ROWS} rows, runs transposed instead ({@link #productNT}), reading the weights in place
+ * with the same summation order.
  */
 public final class VectorGemm implements Gemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
