@@ -13,6 +13,7 @@ final class PackScratch {
     private float[] tile = new float[0];
     private float[][] rows = new float[0][];
     private float[] row = new float[0];
+    private float[] transposed = new float[0];
 
     private PackScratch() {
     }
@@ -48,6 +49,14 @@ final class PackScratch {
             row = new float[width];
         }
         return row;
+    }
+
+    /** C^T of a product computed with its operands swapped. */
+    float[] transposed(int size) {
+        if (transposed.length < size) {
+            transposed = new float[size];
+        }
+        return transposed;
     }
 
     float[] tile(int size) {

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *     for ic in m step MC:                  A block  op(A)[mc x kc]  packed, lives in L2
  *       pack op(A)[ic.., pc..] into MR-high row panels
  *       for jr in nc step NR:               B panel  [kc x NR]       stays in L1 over the ir loop
- *         for ir in mc step MR:
+ *         for ir in mc step MR:                                     (ir outer, jr inner where kc <= SHALLOW_K)
  *           C[MR x NR] += Apanel[MR x kc] * Bpanel[kc x NR]       (micro-kernel)
  * </pre>
  * The micro-kernel keeps the MR x NR tile of C in MR * 2 vector registers (AVX2: 6 x 2 = 12 of the 16
@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * With beta = 0 the first k block stores its sums instead of adding them to a zeroed C (as 0 + sum:
  * the same bits), which saves the pass that zeroed C. Each element of C is summed over k in order,
  * one FMA per k, in blocks fixed by k alone: MR and NR, and so the vector width, never change the
- * bits, and results are bit-for-bit repeatable.
+ * bits, and results are bit-for-bit repeatable. A forward product (NT) of a worker's batch, up to
+ * {@link #NT_ROWS} rows, runs transposed instead ({@link #productNT}), reading the weights in place
+ * with the same summation order.
  */
 public final class VectorGemm implements Gemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -39,6 +41,19 @@ public final class VectorGemm implements Gemm {
     private static final int KC = 256;
     private static final int MC = 120;
     private static final int NC = 2048;
+    /**
+     * At most this deep (a weight gradient's k is a worker's batch), a tile is too short a computation
+     * to hide writing C: the tiles then go along C's rows (each row panel's stores one stream), not
+     * down its column panels (a B panel kept in L1).
+     */
+    private static final int SHALLOW_K = 128;
+    /**
+     * The most rows an NT product is computed transposed for (a worker's batch: X^T's panels, 128 x 196
+     * floats, and Z^T stay in L2). Larger ones (the 512-row validation batches) pack W^T as before:
+     * there W's packing is a small part of the product, and at 512 x 128 x 256 the transposed product
+     * measured 1.3x slower.
+     */
+    private static final int NT_ROWS = 128;
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -51,6 +66,10 @@ public final class VectorGemm implements Gemm {
             Packing.scale(m, n, beta, c, cOff, ldc);
         }
         if (k <= 0) {
+            return;
+        }
+        if (!transA && transB && MR == 8 && m <= NT_ROWS) {
+            productNT(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int kc = Packing.evenBlock(k, KC, 1);
@@ -70,22 +89,184 @@ public final class VectorGemm implements Gemm {
                 for (int ic = 0; ic < m; ic += mc) {
                     int mb = Math.min(mc, m - ic);
                     Packing.packAPanels(transA, a, aOff, lda, ic, mb, pc, kb, MR, ap);
-                    for (int jr = 0; jr < nb; jr += NR) {
+                    int rowPanels = (mb + MR - 1) / MR;
+                    int colPanels = (nb + NR - 1) / NR;
+                    boolean shallow = kb <= SHALLOW_K;
+                    for (int t = 0, tiles = rowPanels * colPanels; t < tiles; t++) {
+                        int ir = (shallow ? t / colPanels : t % rowPanels) * MR;
+                        int jr = (shallow ? t % colPanels : t / rowPanels) * NR;
+                        int mr = Math.min(MR, mb - ir);
                         int nr = Math.min(NR, nb - jr);
-                        int bi = jr * kb;
-                        for (int ir = 0; ir < mb; ir += MR) {
-                            int mr = Math.min(MR, mb - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                kernel(kb, ap, ir * kb, bp, bi, c, ci, ldc, store);
-                            } else {
-                                kernelEdge(kb, ap, ir * kb, bp, bi, c, ci, ldc, mr, nr, tile, store);
-                            }
+                        int ci = cOff + (ic + ir) * ldc + jc + jr;
+                        if (mr == MR && nr == NR) {
+                            kernel(kb, ap, ir * kb, bp, jr * kb, c, ci, ldc, store);
+                        } else {
+                            kernelEdge(kb, ap, ir * kb, bp, jr * kb, c, ci, ldc, mr, nr, tile, store);
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * NT, the forward product {@code Z[m x n] = X[m x k] W[n x k]^T}, computed as its transpose
+     * {@code Z^T[n x m] = W X^T} into scratch, then copied out. W's rows are read where they are, 8 at
+     * a time, as the broadcast operand (each row contiguous in k), so only X^T (m x k, a worker's small
+     * batch) is packed into NR-wide panels and W (n x k, new after every step) never is: packing W^T
+     * was a quarter to a half of the 64 x 256 x 784 product. Used up to {@link #NT_ROWS} rows. Each
+     * element is still summed over the same k blocks, in order, one FMA per k: the packed path's bits.
+     * <pre>
+     * for pc in k step KC:
+     *   pack X^T[pc.., :] into NR-wide column panels                (stays in L2)
+     *   for jr in n step MR:                W rows [MR x kc]          (stay in L1 over the ir loop)
+     *     for ir in m step NR:
+     *       Z^T[MR x NR] += Wrows * Xpanel                          (micro-kernel)
+     * Z = (Z^T)^T
+     * </pre>
+     */
+    private static void productNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc) {
+        int kc = Packing.evenBlock(k, KC, 1);
+        int mp = Packing.roundUp(m, NR);
+        PackScratch scratch = PackScratch.get();
+        float[] xp = scratch.b(mp * kc);
+        float[] ct = scratch.transposed(n * mp);
+        float[] tile = scratch.tile(MR * NR);
+        if (beta != 0f) {
+            transpose(m, n, c, cOff, ldc, ct, 0, mp);
+        }
+        for (int pc = 0; pc < k; pc += kc) {
+            int kb = Math.min(kc, k - pc);
+            Packing.packBPanels(true, a, aOff, lda, pc, kb, 0, m, NR, xp);
+            boolean store = pc == 0 && beta == 0f;
+            for (int jr = 0; jr < n; jr += MR) {
+                int rows = Math.min(MR, n - jr);
+                int w = bOff + jr * ldb + pc;
+                for (int ir = 0; ir < mp; ir += NR) {
+                    int ci = jr * mp + ir;
+                    if (rows == MR) {
+                        kernelRows(kb, b, w, ldb, rows, xp, ir * kb, ct, ci, mp, store);
+                    } else {
+                        kernelRows(kb, b, w, ldb, rows, xp, ir * kb, tile, 0, NR, true);
+                        addTile(tile, rows, NR, ct, ci, mp, store);
+                    }
+                }
+            }
+        }
+        transpose(n, m, ct, 0, mp, c, cOff, ldc);
+    }
+
+    /**
+     * {@code t[j][i] = x[i][j]} for the rows x cols window of X, in 16 x 16 blocks so that both the
+     * rows read and the rows written stay in L1.
+     */
+    private static void transpose(int rows, int cols, float[] x, int xOff, int ldx, float[] t, int tOff, int ldt) {
+        for (int ib = 0; ib < rows; ib += 16) {
+            int ie = Math.min(rows, ib + 16);
+            for (int jb = 0; jb < cols; jb += 16) {
+                int je = Math.min(cols, jb + 16);
+                for (int i = ib; i < ie; i++) {
+                    int row = xOff + i * ldx;
+                    for (int j = jb; j < je; j++) {
+                        t[tOff + j * ldt + i] = x[row + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds (or stores) the first mr x nr of a tile computed as {@code 0 + sum} into C. */
+    private static void addTile(float[] tile, int mr, int nr, float[] c, int ci, int ldc, boolean store) {
+        for (int r = 0; r < mr; r++) {
+            int row = ci + r * ldc;
+            int t = r * NR;
+            for (int j = 0; j < nr; j++) {
+                c[row + j] = store ? tile[t + j] : c[row + j] + tile[t + j];
+            }
+        }
+    }
+
+    /**
+     * {@code C[8 x NR] += Wrows * Bpanel}: as {@link #kernel8}, but the 8 broadcast values of a k-step
+     * are read from 8 rows of W in place ({@code w[w0 + r * ldw + p]}), not from a packed panel. With
+     * fewer than 8 rows left the missing ones repeat the last row; the caller keeps only the valid part.
+     */
+    private static void kernelRows(int kb, float[] w, int w0, int ldw, int rows, float[] bp, int bi,
+                                   float[] c, int ci, int ldc, boolean store) {
+        int last = rows - 1;
+        int r0 = w0;
+        int r1 = w0 + Math.min(1, last) * ldw;
+        int r2 = w0 + Math.min(2, last) * ldw;
+        int r3 = w0 + Math.min(3, last) * ldw;
+        int r4 = w0 + Math.min(4, last) * ldw;
+        int r5 = w0 + Math.min(5, last) * ldw;
+        int r6 = w0 + Math.min(6, last) * ldw;
+        int r7 = w0 + Math.min(7, last) * ldw;
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        for (int p = 0; p < kb; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + LANES);
+            FloatVector x = FloatVector.broadcast(SPECIES, w[r0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, w[r1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, w[r2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, w[r3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, w[r4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, w[r5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, w[r6 + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, w[r7 + p]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            bi += NR;
+        }
+        float[] base = store ? ZEROS : c;
+        int from = store ? 0 : ci;
+        int step = store ? 0 : ldc;
+        FloatVector.fromArray(SPECIES, base, from).add(c00).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, base, from + LANES).add(c01).intoArray(c, ci + LANES);
+        FloatVector.fromArray(SPECIES, base, from + step).add(c10).intoArray(c, ci + ldc);
+        FloatVector.fromArray(SPECIES, base, from + step + LANES).add(c11).intoArray(c, ci + ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 2 * step + LANES).add(c21).intoArray(c, ci + 2 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 3 * step + LANES).add(c31).intoArray(c, ci + 3 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 4 * step + LANES).add(c41).intoArray(c, ci + 4 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 5 * step + LANES).add(c51).intoArray(c, ci + 5 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 6 * step).add(c60).intoArray(c, ci + 6 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 6 * step + LANES).add(c61).intoArray(c, ci + 6 * ldc + LANES);
+        FloatVector.fromArray(SPECIES, base, from + 7 * step).add(c70).intoArray(c, ci + 7 * ldc);
+        FloatVector.fromArray(SPECIES, base, from + 7 * step + LANES).add(c71).intoArray(c, ci + 7 * ldc + LANES);
     }
 
     /**
@@ -233,13 +414,7 @@ public final class VectorGemm implements Gemm {
     private static void kernelEdge(int kb, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
                                    int mr, int nr, float[] tile, boolean store) {
         kernel(kb, ap, ai, bp, bi, tile, 0, NR, true);
-        for (int r = 0; r < mr; r++) {
-            int row = ci + r * ldc;
-            int t = r * NR;
-            for (int j = 0; j < nr; j++) {
-                c[row + j] = store ? tile[t + j] : c[row + j] + tile[t + j];
-            }
-        }
+        addTile(tile, mr, nr, c, ci, ldc, store);
     }
 
     @Override

@@ -175,6 +175,53 @@ class GemmTest {
         check(g, new Case(false, false, 512, 128, 10, 0, 0, 0, 0, 0f), 108);
     }
 
+    /**
+     * The Vector API kernel's bits are fixed by the shapes alone, whatever its blocking, packing or
+     * operand order: C(i, j) = beta C(i, j) + s_1 + s_2 + ..., s_q = fma chains from 0 over the q-th of
+     * k's equal blocks of at most 256, in order of k (with beta = 0 the first block is stored as 0 + s_1).
+     */
+    @Test
+    void vectorKernelSumsEachElementInKBlocksOfOneFmaPerStep() {
+        Case[] cases = {
+            new Case(false, true, 64, 256, 784, 0, 0, 0, 0, 0f), new Case(false, true, 128, 128, 256, 0, 0, 0, 0, 0f),
+            new Case(false, true, 64, 10, 128, 0, 0, 0, 0, 0f), new Case(false, true, 100, 13, 300, 3, 5, 7, 2, 1f),
+            new Case(false, true, 7, 30, 9, 1, 2, 3, 1, -2f), new Case(false, true, 512, 256, 784, 0, 0, 0, 0, 0f),
+            new Case(true, false, 256, 784, 64, 0, 0, 0, 0, 0f), new Case(true, false, 10, 128, 128, 0, 0, 0, 0, 1f),
+            new Case(false, false, 64, 256, 128, 0, 0, 0, 0, 0f), new Case(false, false, 64, 128, 10, 2, 1, 0, 3, 0f),
+            new Case(true, true, 33, 17, 520, 0, 0, 0, 0, 0.5f),
+        };
+        for (int ci = 0; ci < cases.length; ci++) {
+            Case t = cases[ci];
+            Operands o = new Operands(t, new SplittableRandom(ci));
+            float[] got = o.c.clone();
+            o.run(new VectorGemm(), t, got);
+            float[] want = o.c.clone();
+            blockedFma(t, o, want);
+            assertArrayEquals(want, got, t.toString());
+        }
+    }
+
+    private static void blockedFma(Case t, Operands o, float[] c) {
+        int blocks = (t.k + 255) / 256;
+        int kc = (t.k + blocks - 1) / blocks;
+        for (int i = 0; i < t.m; i++) {
+            for (int j = 0; j < t.n; j++) {
+                int at = t.cOff + i * o.ldc + j;
+                float acc = t.beta == 0f ? 0f : t.beta == 1f ? c[at] : t.beta * c[at];
+                for (int pc = 0; pc < t.k; pc += kc) {
+                    float s = 0f;
+                    for (int p = pc; p < Math.min(t.k, pc + kc); p++) {
+                        float av = t.transA ? o.a[t.aOff + p * o.lda + i] : o.a[t.aOff + i * o.lda + p];
+                        float bv = t.transB ? o.b[t.bOff + j * o.ldb + p] : o.b[t.bOff + p * o.ldb + j];
+                        s = Math.fma(av, bv, s);
+                    }
+                    acc += s;
+                }
+                c[at] = acc;
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kernels")
     void zeroSizesTouchNothingAndKZeroScalesC(Gemm g) {
