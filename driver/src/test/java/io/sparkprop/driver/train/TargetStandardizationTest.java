@@ -144,8 +144,12 @@ class TargetStandardizationTest {
         Table table = friedman(250, 5);
         ModelFit fit = new ModelFit(TrainingConfig.builder().build(), SavedModel.Task.REGRESSION).label("y")
                 .featureColumns(table.features());
-        double r2 = table.testR2(fit.run(table.frame(spark, table.train()), null));
+        ModelFit.Result result = fit.run(table.frame(spark, table.train()), null);
+        double r2 = table.testR2(result);
         double olsR2 = table.olsR2();
+        // the decay that ran, 30 / training rows, is what the model records
+        Map<?, ?> configuration = (Map<?, ?>) result.model().training().get("configuration");
+        assertEquals(30.0 / result.trainRows(), ((Number) configuration.get("train.weightDecay")).doubleValue(), 1e-12);
         assertTrue(r2 >= 0.40 && r2 >= olsR2 + 0.05, "sparkprop R^2 " + r2 + ", ordinary least squares " + olsR2);
     }
 
