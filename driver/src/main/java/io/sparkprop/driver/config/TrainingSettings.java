@@ -126,7 +126,8 @@ public final class TrainingSettings {
     public static final Setting<Integer> EPOCHS = Setting.integer("train.epochs", "maxIter", 0, Bounds.atLeast(0),
             "Passes over the training data; 0 (auto): 10, except with validation data and fewer than 8,000 training rows"
                     + " (small tables): min(500, ceil(80000 / training rows)) epochs with early stopping after 10 without a"
-                    + " better validation loss (train.patience, when set, instead), keeping the best epoch.")
+                    + " better validation loss (train.patience, when set, instead), keeping the best epoch; a regression"
+                    + " there with train.weightDecay 0 gets train.weightDecay = 30 / training rows.")
             .fixedOnResume();
     public static final Setting<Long> MAX_ITERATIONS = Setting.longInteger("train.maxIterations", "maxSteps", 0, Bounds.atLeast(0),
             "Stop after this many iterations (optimizer steps) in total, even mid-epoch; 0 for no limit.");

@@ -2,6 +2,9 @@ package io.sparkprop.driver.train;
 
 import static io.sparkprop.driver.config.TrainingSettings.EPOCHS;
 import static io.sparkprop.driver.config.TrainingSettings.PATIENCE;
+import static io.sparkprop.driver.config.TrainingSettings.WEIGHT_DECAY;
+
+import java.util.Locale;
 
 /**
  * The epochs a run plans and its early-stopping patience: train.epochs and train.patience as set, or
@@ -13,8 +16,8 @@ import static io.sparkprop.driver.config.TrainingSettings.PATIENCE;
  * decides. Data of 8,000 training rows or more (MNIST-10k's) gets the 10 epochs it always had, with
  * the same bits; so does data without validation rows, where nothing would stop the longer run from
  * overfitting. A table of a few hundred rows has 2 or 3 iterations an epoch at the default batch, so
- * 10 epochs were some 30 Adam steps, far from fitted. Chosen by the small-table sweep in BENCHMARKS.md
- * ("Small tables").
+ * 10 epochs were some 30 Adam steps, far from fitted. A small regression there also gets a weight decay
+ * ({@link #weightDecay}). Chosen by the small-table sweep in BENCHMARKS.md ("Small tables").
  *
  * @param epochs   the epochs planned (the cosine schedule's length)
  * @param patience epochs without a better validation loss before stopping; 0 never (nor keeps the best)
@@ -26,6 +29,8 @@ record EpochsChoice(int epochs, int patience, String auto) {
     static final int MIN_EPOCHS = 10;
     static final int MAX_EPOCHS = 500;
     static final int AUTO_PATIENCE = 10;
+    /** The rows' worth of L2 prior auto puts on a small regression's weights: lambda = 30 / training rows. */
+    static final double DECAY_ROWS = 30;
 
     /**
      * @param epochs     train.epochs (0: auto)
@@ -37,7 +42,7 @@ record EpochsChoice(int epochs, int patience, String auto) {
         if (epochs > 0) {
             return new EpochsChoice(epochs, patience, null);
         }
-        int chosen = (int) Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, (MIN_EXAMPLES + rows - 1) / rows));
+        int chosen = autoEpochs(rows);
         if (chosen == MIN_EPOCHS || !validation) {
             return new EpochsChoice(MIN_EPOCHS, patience, null);
         }
@@ -45,5 +50,33 @@ record EpochsChoice(int epochs, int patience, String auto) {
         return new EpochsChoice(chosen, stopAfter, EPOCHS.key() + " auto: " + chosen + " epochs for " + rows + " training rows"
                 + " (min(" + MAX_EPOCHS + ", max(" + MIN_EPOCHS + ", ceil(" + MIN_EXAMPLES + " / rows)))), stopping after " + stopAfter
                 + " epochs without a better validation loss (" + PATIENCE.key() + ") and keeping the best epoch");
+    }
+
+    /** Auto's epochs for {@code rows} training rows: min(500, max(10, ceil(80,000 / rows))); more than 10 below 8,000 rows. */
+    private static int autoEpochs(long rows) {
+        return (int) Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, (MIN_EXAMPLES + rows - 1) / rows));
+    }
+
+    /**
+     * The L2 weight decay of a run: train.weightDecay as set, or, where train.epochs = 0 (auto) chose the
+     * small-data regime above for a regression and train.weightDecay is 0, lambda = {@link #DECAY_ROWS} /
+     * training rows. The mean loss plus lambda |W|^2 is then the sum of the rows' losses plus 30 |W|^2 over
+     * the rows: a prior of 30 rows' weight, which matters on a few hundred rows (lambda 0.1 at 300) and
+     * fades as they grow (0.004 at 8,000, where the regime ends). Left out for classification, which the
+     * small-table sweep did not measure.
+     *
+     * @return the weight decay and, where auto chose it, the line that says so (else null)
+     */
+    static Decay weightDecay(int epochs, double weightDecay, long rows, boolean validation, boolean regression) {
+        if (epochs > 0 || weightDecay > 0 || !regression || !validation || autoEpochs(rows) == MIN_EPOCHS) {
+            return new Decay(weightDecay, null);
+        }
+        double chosen = DECAY_ROWS / rows;
+        return new Decay(chosen, String.format(Locale.ROOT, "%s auto: %.4g for %d training rows of a regression (%s = 0 on"
+                + " fewer than 8000 rows with validation data: %.0f / rows)", WEIGHT_DECAY.key(), chosen, rows, EPOCHS.key(), DECAY_ROWS));
+    }
+
+    /** A run's weight decay and why auto chose it (null where it was set). */
+    record Decay(double weightDecay, String auto) {
     }
 }
