@@ -164,16 +164,16 @@ public final class DataSource {
         }
         int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        ImageRows images = new ImageRows(pair.count(), pair.width(), pair.labels(), jsc.broadcast(pair.pixels()),
+        ImageRows held = new ImageRows(pair.count(), pair.width(), pair.labels(), jsc.broadcast(pair.pixels()),
                 jsc.broadcast(pair.labels()));
         Column row = functions.col("id");
         Dataset<Row> rows = spark.range(0, pair.count(), 1, slices).select(
-                functions.udf(new IdxPixels(images.pixels(), pair.width()), SQLDataTypes.VectorType()).apply(row)
+                functions.udf(new IdxPixels(held.pixels(), pair.width()), SQLDataTypes.VectorType()).apply(row)
                         // the width declared in the column's ML metadata, as VectorAssembler's: no Spark job to learn it
                         .as("features", new AttributeGroup("features", pair.width()).toMetadata()),
-                functions.udf(new IdxLabel(images.shared()), DataTypes.DoubleType).asNonNullable().apply(row)
+                functions.udf(new IdxLabel(held.shared()), DataTypes.DoubleType).asNonNullable().apply(row)
                         .as("label"));
-        idxImages.put(rows, images);
+        idxImages.put(rows, held);
         return rows;
     }
 
