@@ -232,16 +232,17 @@ public final class BlockBuilder {
 
     /**
      * The blocks {@link #build(Dataset)} makes of the rows {@code images} holds (the same bits, dealt as
-     * {@link #balanced} says), built from their bytes where they are cached: no Spark SQL, no shuffle.
+     * {@link #balanced} says), built from their bytes where they are cached: no Spark SQL, no shuffle, and
+     * no job of their own (the first job that reads them caches them; {@link ImageRows#blocks}).
      */
     public DataBlocks build(ImageRows images, JavaSparkContext sc) {
         if (!builds(images)) {
             throw new IllegalArgumentException("these blocks are built from rows, not from images (see BlockBuilder#builds)");
         }
         checkBlockCount(images.count(), null);
-        DataBlocks cached = DataBlocks.cache(images.blocks(sc, (int) Math.min(blocks, images.count()), classWeights));
-        checkWeightSum(cached);
-        return cached;
+        DataBlocks built = images.blocks(sc, (int) Math.min(blocks, images.count()), classWeights);
+        checkWeightSum(built);
+        return built;
     }
 
     /** Refuses blocks whose every row weighs 0 (they are released first). */

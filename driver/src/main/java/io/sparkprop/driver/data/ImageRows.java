@@ -60,11 +60,26 @@ public record ImageRows(int count, int width, byte[] labels, Broadcast<byte[]> p
         return max;
     }
 
-    /** The rows dealt into {@code slots} blocks as the class comment says, not yet cached; {@code classWeights} null for none. */
-    JavaRDD<DataBlock> blocks(JavaSparkContext sc, int slots, float[] classWeights) {
+    /**
+     * The rows dealt into {@code slots} blocks as the class comment says ({@code classWeights} null for none),
+     * persisted: the first job that reads them builds and caches them, none runs to learn their rows or
+     * their weight sum (added up on the driver in the order a cache's summary adds them: the same bits).
+     */
+    DataBlocks blocks(JavaSparkContext sc, int slots, float[] classWeights) {
         List<Integer> blockIndices = IntStream.range(0, slots).boxed().toList();
-        return sc.parallelize(blockIndices, slots).mapPartitionsWithIndex(new Block(this.count, width, slots, pixels, shared,
-                classWeights), true);
+        JavaRDD<DataBlock> rdd = sc.parallelize(blockIndices, slots).mapPartitionsWithIndex(new Block(this.count, width, slots,
+                pixels, shared, classWeights), true);
+        long[] rows = new long[slots];
+        double weightSum = 0;
+        for (int s = 0; s < slots; s++) {
+            rows[s] = (count - s + slots - 1) / slots;
+            double blockSum = 0;
+            for (int i = s; classWeights != null && i < count; i += slots) {
+                blockSum += classWeights[labels[i] & 0xff];
+            }
+            weightSum += blockSum;
+        }
+        return DataBlocks.persisted(rdd, rows, width, 1, classWeights != null, weightSum);
     }
 
     /** On an executor: block s of S from the broadcast bytes. */

@@ -97,6 +97,13 @@ class ImageRowsTest {
             assertArrayEquals(e.get(p).weights(), a.get(p).weights(), what + ", weights of block " + p);
         }
         assertEquals(expected.weightSum(), actual.weightSum(), 0, what);
+        assertEquals(expected.weighted(), actual.weighted(), what);
+        assertEquals(expected.rows(), actual.rows(), what);
+        assertEquals(expected.cols(), actual.cols(), what);
+        assertEquals(expected.targetWidth(), actual.targetWidth(), what);
+        assertEquals(expected.sizeInBytes(), actual.sizeInBytes(), what);
+        assertEquals(expected.float32SizeInBytes(), actual.float32SizeInBytes(), what);
+        assertEquals(expected.sparse(), actual.sparse(), what);
     }
 
     @Test
