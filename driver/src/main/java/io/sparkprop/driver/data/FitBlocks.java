@@ -64,7 +64,7 @@ public final class FitBlocks implements AutoCloseable {
         FitBlocks blocks = new FitBlocks();
         try {
             blocks.train = build(builder.locateBadRowsIn(inputs.trainInput(), rowNames).classWeights(classWeights), inputs.train(),
-                    inputs.trainImages());
+                    inputs.trainedImages());
             phases.end("training blocks");
             // the validation rows as balanced as the training rows, never an error for having fewer rows than blocks
             Dataset<Row> validationInput = inputs.validationInput() != null ? inputs.validationInput() : inputs.trainInput();

@@ -14,8 +14,8 @@ import java.util.List;
  * @param validation      the validation rows given or split off, or null
  * @param trainInput      the training rows as given (before the split)
  * @param validationInput the validation rows as given, or null when none were given
- * @param trainImages      the training rows as images the driver holds ({@link ImageRows}), or null
- * @param validationImages the validation rows as images the driver holds, or null
+ * @param trainImages      the training rows as given, as images the driver holds ({@link ImageRows}), or null
+ * @param validationImages the validation rows given, as images the driver holds, or null
  */
 public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> trainInput, Dataset<Row> validationInput,
                         ImageRows trainImages, ImageRows validationImages) {
@@ -58,12 +58,15 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
     /**
      * These inputs read as images the driver holds: row i of the training rows as given is image i of
      * {@code train}, of the validation rows given image i of {@code validation} (either null: not held).
-     * Rows a split made are not the images' rows, so a fit that split a validation set off keeps none.
      */
     public FitInputs heldAs(ImageRows train, ImageRows validation) {
-        boolean split = validationInput == null && this.validation != null;
-        return split ? this : new FitInputs(this.train, this.validation, trainInput, validationInput, train,
+        return new FitInputs(this.train, this.validation, trainInput, validationInput, train,
                 validationInput == null ? null : validation);
+    }
+
+    /** The images of the rows trained on: the training images, unless a split chose the rows (then null). */
+    public ImageRows trainedImages() {
+        return train == trainInput ? trainImages : null;
     }
 
     /**

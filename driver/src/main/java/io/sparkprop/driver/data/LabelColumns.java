@@ -233,7 +233,7 @@ public final class LabelColumns {
 
     /** n_k over the training rows of {@code inputs}: from the images when the driver holds them, else as {@link #classRows(Dataset, int)}. */
     public long[] classRows(FitInputs inputs, int classes) {
-        return inputs.trainImages() != null ? inputs.trainImages().classRows(classes) : classRows(inputs.train(), classes);
+        return inputs.trainedImages() != null ? inputs.trainedImages().classRows(classes) : classRows(inputs.train(), classes);
     }
 
     /** n_k: the rows of each class k in [0, classes) (labels outside are rejected when the blocks are built). */

@@ -145,8 +145,8 @@ public final class ModelFit {
 
     /**
      * The rows {@link #run} is given, as images the driver holds (IDX input; either null: not held): the class
-     * count and the blocks come from their bytes, without a Spark job over the rows (the same bits). Not used
-     * when the fit splits a validation set off.
+     * count and the blocks come from their bytes, without a Spark job over the rows (the same bits). A fit
+     * that splits a validation set off takes only its class count from them.
      */
     public ModelFit images(ImageRows train, ImageRows validation) {
         this.trainImages = train;

@@ -145,6 +145,25 @@ class ImageRowsTest {
         assertEquals(CLASSES, fromImages.model().spec().outputWidth());
         assertArrayEquals(fromRows.model().params(), fromImages.model().params());
         assertEquals(fromRows.metrics().toMapWithRows(), fromImages.metrics().toMapWithRows());
+        assertClassWeightsEqual(fromRows, fromImages);
+    }
+
+    @Test
+    void aFitThatSplitsItsValidationRowsOffTakesTheClassCountFromTheImagesAndTrainsToTheSameBits() {
+        ImageRows train = images(300, 5);
+        TrainingConfig config = TrainingConfig.builder().parse(LOG_INTERVAL, "0").parse(SEED, "3").parse(BATCH_SIZE, "16")
+                .parse(EPOCHS, "2").parse(HIDDEN, "8").parse(CLASS_WEIGHTS, "balanced").parse(VALIDATION_FRACTION, "0.2").build();
+        ModelFit.Result fromRows = new ModelFit(config, SavedModel.Task.CLASSIFICATION).run(rows(train, 3), null);
+        ModelFit.Result fromImages = new ModelFit(config, SavedModel.Task.CLASSIFICATION).images(train, null)
+                .run(rows(train, 3), null);
+        assertEquals(CLASSES, fromImages.model().spec().outputWidth());
+        assertTrue(fromImages.metrics().rows() < 300, "validation rows split off");
+        assertArrayEquals(fromRows.model().params(), fromImages.model().params());
+        assertEquals(fromRows.metrics().toMapWithRows(), fromImages.metrics().toMapWithRows());
+        assertClassWeightsEqual(fromRows, fromImages);
+    }
+
+    private static void assertClassWeightsEqual(ModelFit.Result fromRows, ModelFit.Result fromImages) {
         Map<?, ?> expected = (Map<?, ?>) fromRows.model().training().get("classWeights");
         Map<?, ?> actual = (Map<?, ?>) fromImages.model().training().get("classWeights");
         assertArrayEquals((long[]) expected.get("classRows"), (long[]) actual.get("classRows"));
