@@ -66,7 +66,8 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
 
     /** The images of the rows trained on: the training images, unless a split chose the rows (then null). */
     public ImageRows trainedImages() {
-        return train == trainInput ? trainImages : null;
+        boolean split = validation != null && validationInput == null;
+        return split ? null : trainImages;
     }
 
     /**
