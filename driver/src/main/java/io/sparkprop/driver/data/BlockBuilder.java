@@ -3,6 +3,7 @@ package io.sparkprop.driver.data;
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.NetworkSpec;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -211,6 +212,41 @@ public final class BlockBuilder {
             }
             throw BadRowSearch.find(badRowsInput, selected, convert, rowNames).orElse(e);
         }
+        checkWeightSum(cached);
+        if (this.blocks <= 0) {
+            return cached;
+        }
+        checkBlockCount(cached.rows(), cached);
+        return cached.dealt((int) Math.min(this.blocks, cached.rows()));
+    }
+
+    /**
+     * Whether {@link #build(ImageRows, JavaSparkContext)} takes {@code images}: balanced blocks of a
+     * classifier's class indices, no weight column, every image as wide as the network's input and every
+     * label one of its classes.
+     */
+    public boolean builds(ImageRows images) {
+        return blocks > 0 && weightColumn == null && "softmax_cross_entropy".equals(spec.loss())
+                && images.width() == spec.inputWidth() && images.maxLabel() < spec.outputWidth();
+    }
+
+    /**
+     * The blocks {@link #build(Dataset)} makes of the rows {@code images} holds (the same bits, dealt as
+     * {@link #balanced} says), built from their bytes where they are cached: no Spark SQL, no shuffle, and
+     * no job of their own (the first job that reads them caches them; {@link ImageRows#blocks}).
+     */
+    public DataBlocks build(ImageRows images, JavaSparkContext sc) {
+        if (!builds(images)) {
+            throw new IllegalArgumentException("these blocks are built from rows, not from images (see BlockBuilder#builds)");
+        }
+        checkBlockCount(images.count(), null);
+        DataBlocks built = images.blocks(sc, (int) Math.min(blocks, images.count()), classWeights);
+        checkWeightSum(built);
+        return built;
+    }
+
+    /** Refuses blocks whose every row weighs 0 (they are released first). */
+    private void checkWeightSum(DataBlocks cached) {
         if (cached.weighted() && !(cached.weightSum() > 0)) {
             cached.unpersist();
             throw new IllegalArgumentException((weightColumn == null ? "" : "weight column '" + weightColumn + "'"
@@ -218,16 +254,17 @@ public final class BlockBuilder {
                     + Arrays.toString(classWeights)) + ": every one of the " + cached.rows() + " rows has weight 0,"
                     + " expected at least one row with a positive weight");
         }
-        return this.blocks > 0 ? balance(cached) : cached;
     }
 
-    private DataBlocks balance(DataBlocks cached) {
-        if (cached.rows() < blocks && blocksPinned) {
-            cached.unpersist();
-            throw new IllegalArgumentException(blocksSetting + " = " + blocks + " is more than the " + cached.rows()
-                    + " training rows: every block needs a row; set it to at most " + cached.rows() + " (or 0: one block per task slot)");
+    /** Refuses a pinned block count above the rows (releasing {@code cached}, null for none). */
+    private void checkBlockCount(long rows, DataBlocks cached) {
+        if (rows < blocks && blocksPinned) {
+            if (cached != null) {
+                cached.unpersist();
+            }
+            throw new IllegalArgumentException(blocksSetting + " = " + blocks + " is more than the " + rows
+                    + " training rows: every block needs a row; set it to at most " + rows + " (or 0: one block per task slot)");
         }
-        return cached.dealt((int) Math.min(blocks, cached.rows()));
     }
 
     private static void requireColumn(StructType schema, String column) {

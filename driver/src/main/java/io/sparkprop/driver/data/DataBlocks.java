@@ -18,7 +18,7 @@ import java.util.Locale;
  * A cached {@code JavaRDD<DataBlock>} with exactly one block per partition, and what the trainer needs
  * to know about it without touching the data again: the rows of each partition (n_p), the feature and
  * target widths, whether its rows are weighted and the sum of their weights. Creating one runs a single Spark job that materialises the cache and checks the
- * one-block-per-partition shape.
+ * one-block-per-partition shape, unless the driver knows all of it already ({@link #persisted}).
  */
 public final class DataBlocks {
     private static final Logger LOG = LoggerFactory.getLogger(DataBlocks.class);
@@ -128,6 +128,22 @@ public final class DataBlocks {
         }
         warnIfSpilled(blocks, bytes);
         return new DataBlocks(blocks, rows, cols, targetWidth, bytes, float32Bytes, weighted, weightSum, sparse, maxRowNonzeros);
+    }
+
+    /**
+     * Dense blocks whose summary the driver knows without reading them (built from data it holds, one
+     * non-empty block per partition, {@code partitionRows} rows each, weighted or not, {@code weightSum} added
+     * up as a cache's summary adds it): persisted as {@link #cache} persists, and materialised by the first job
+     * that reads them rather than by a job of their own. No spill warning: nothing is cached yet.
+     */
+    static DataBlocks persisted(JavaRDD<DataBlock> blocks, long[] partitionRows, int cols, int targetWidth, boolean weighted,
+                                double weightSum) {
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        long bytes = 0;
+        for (long n : partitionRows) {
+            bytes += 4L * n * (cols + targetWidth + (weighted ? 1 : 0));
+        }
+        return new DataBlocks(blocks, partitionRows.clone(), cols, targetWidth, bytes, bytes, weighted, weightSum, false, 0);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.sparkprop.driver.data;
 import io.sparkprop.core.data.CacheFormat;
 import io.sparkprop.core.data.Standardizer;
 import io.sparkprop.driver.spark.PhaseLog;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -50,24 +51,25 @@ public final class FitBlocks implements AutoCloseable {
     }
 
     /**
-     * The blocks of {@code train} and {@code validation} (null: none) by {@code builder}, rows weighted by
+     * The blocks of {@code inputs}' training and validation rows (none: no validation blocks) by
+     * {@code builder}, from the images where the driver holds them ({@link ImageRows}), rows weighted by
      * {@code classWeights} (null: none) in training only, prepared as {@code how} says; the steps that
-     * change the data are told to {@code progress}. Bad rows are looked for in {@code trainInput} and
-     * {@code validationInput} (the rows as given; null: the training input). {@code rawTrainCheck} sees the
-     * statistics of the training blocks as read, before any standardisation or compaction (the checks that warn
-     * about the data).
+     * change the data are told to {@code progress}. Bad rows are looked for in the rows as given (the
+     * validation rows split off: in the training rows). {@code rawTrainCheck} sees the statistics of the
+     * training blocks as read, before any standardisation or compaction (the checks that warn about the data).
      */
-    public static FitBlocks prepare(BlockBuilder builder, Dataset<Row> train, Dataset<Row> trainInput, Dataset<Row> validation,
-                                    Dataset<Row> validationInput, BadRowSearch.RowNames rowNames, float[] classWeights,
+    public static FitBlocks prepare(BlockBuilder builder, FitInputs inputs, BadRowSearch.RowNames rowNames, float[] classWeights,
                                     Preparation how, Consumer<String> progress, Consumer<RawTrainStatistics> rawTrainCheck,
                                     PhaseLog phases) {
         FitBlocks blocks = new FitBlocks();
         try {
-            blocks.train = builder.locateBadRowsIn(trainInput, rowNames).classWeights(classWeights).build(train);
+            blocks.train = build(builder.locateBadRowsIn(inputs.trainInput(), rowNames).classWeights(classWeights), inputs.train(),
+                    inputs.trainedImages());
             phases.end("training blocks");
             // the validation rows as balanced as the training rows, never an error for having fewer rows than blocks
-            blocks.validation = validation == null ? null : builder.locateBadRowsIn(validationInput != null ? validationInput
-                    : trainInput, rowNames).classWeights(null).balanced(blocks.train.partitions(), false, null).build(validation);
+            Dataset<Row> validationInput = inputs.validationInput() != null ? inputs.validationInput() : inputs.trainInput();
+            blocks.validation = inputs.validation() == null ? null : build(builder.locateBadRowsIn(validationInput, rowNames)
+                    .classWeights(null).balanced(blocks.train.partitions(), false, null), inputs.validation(), inputs.validationImages());
             phases.end("validation blocks");
             // the checks and the feature statistics from one pass over the training blocks as built
             RawTrainStatistics raw = RawTrainStatistics.of(blocks.train, how.givenFeatures() == null && how.fitFeatures());
@@ -81,6 +83,12 @@ public final class FitBlocks implements AutoCloseable {
             blocks.close();
             throw e;
         }
+    }
+
+    /** The blocks of {@code rows}, from {@code images} (null: none) when the driver holds them and the builder takes them. */
+    private static DataBlocks build(BlockBuilder builder, Dataset<Row> rows, ImageRows images) {
+        return images != null && builder.builds(images)
+                ? builder.build(images, JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext())) : builder.build(rows);
     }
 
     private void prepareFeatures(Preparation how, RawTrainStatistics raw, Consumer<String> progress, PhaseLog phases) {

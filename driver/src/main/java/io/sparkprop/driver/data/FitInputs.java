@@ -14,8 +14,11 @@ import java.util.List;
  * @param validation      the validation rows given or split off, or null
  * @param trainInput      the training rows as given (before the split)
  * @param validationInput the validation rows as given, or null when none were given
+ * @param trainImages      the training rows as given, as images the driver holds ({@link ImageRows}), or null
+ * @param validationImages the validation rows given, as images the driver holds, or null
  */
-public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> trainInput, Dataset<Row> validationInput) {
+public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> trainInput, Dataset<Row> validationInput,
+                        ImageRows trainImages, ImageRows validationImages) {
 
     /**
      * {@code train} and {@code validation} as given; without validation rows and with {@code fraction} > 0,
@@ -30,7 +33,7 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
             trained = split[0];
             validated = split[1];
         }
-        return new FitInputs(trained, validated, train, validation);
+        return new FitInputs(trained, validated, train, validation, null, null);
     }
 
     /** Column {@code label} of every labelled row as given: the rows of the split's two sides, without the sort randomSplit adds. */
@@ -49,6 +52,39 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
      * user gave them, when the fit reads them in another form); unchanged when {@code train} is null.
      */
     public FitInputs locatedIn(Dataset<Row> train, Dataset<Row> validation) {
-        return train == null ? this : new FitInputs(this.train, this.validation, train, validation);
+        return train == null ? this : new FitInputs(this.train, this.validation, train, validation, trainImages, validationImages);
+    }
+
+    /**
+     * These inputs read as images the driver holds: row i of the training rows as given is image i of
+     * {@code train}, of the validation rows given image i of {@code validation} (either null: not held).
+     */
+    public FitInputs heldAs(ImageRows train, ImageRows validation) {
+        return new FitInputs(this.train, this.validation, trainInput, validationInput, train,
+                validationInput == null ? null : validation);
+    }
+
+    /** The images of the rows trained on: the training images, unless a split chose the rows (then null). */
+    public ImageRows trainedImages() {
+        boolean split = validation != null && validationInput == null;
+        return split ? null : trainImages;
+    }
+
+    /**
+     * The rows of each label value 0..255 over every labelled row as given (the rows {@link #labelRows}
+     * selects), when the driver holds them all as images; else null.
+     */
+    public long[] heldLabelCounts() {
+        if (trainImages == null || validationInput != null && validationImages == null) {
+            return null;
+        }
+        long[] counts = trainImages.labelCounts();
+        if (validationImages != null) {
+            long[] more = validationImages.labelCounts();
+            for (int v = 0; v < counts.length; v++) {
+                counts[v] += more[v];
+            }
+        }
+        return counts;
     }
 }

@@ -5,6 +5,7 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -122,7 +123,9 @@ public final class LabelColumns {
     public Outputs outputs(FitInputs inputs, boolean classification, int declared) {
         if (classification) {
             checkClassLabel(inputs.train());
-            return new Outputs(classCount(inputs.labelRows(first()), inputs.given(), declared), List.of());
+            long[] held = inputs.heldLabelCounts();
+            return new Outputs(held != null ? classCount(distinct(held), inputs.given(), declared)
+                    : classCount(inputs.labelRows(first()), inputs.given(), declared), List.of());
         }
         int k = targetWidth(inputs.train());
         return new Outputs(k, targetNames(k));
@@ -156,9 +159,25 @@ public final class LabelColumns {
      * as given) to name its place.
      */
     public int classCount(Dataset<Row> labelRows, List<Dataset<Row>> inputs, int declared) {
-        String label = first();
-        List<Row> distinct = labelRows.select(Columns.col(label).cast(DataTypes.DoubleType).as("k")).na().drop()
+        List<Row> distinct = labelRows.select(Columns.col(first()).cast(DataTypes.DoubleType).as("k")).na().drop()
                 .groupBy("k").count().limit(MAX_CLASSES + 2).collectAsList();
+        return classCount(distinct, inputs, declared);
+    }
+
+    /** The rows (label value, count) of the labels counted: the values with a row, as {@link #classCount} queries them. */
+    private static List<Row> distinct(long[] counts) {
+        List<Row> distinct = new ArrayList<>();
+        for (int v = 0; v < counts.length; v++) {
+            if (counts[v] > 0) {
+                distinct.add(RowFactory.create((double) v, counts[v]));
+            }
+        }
+        return distinct;
+    }
+
+    /** {@link #classCount(Dataset, List, int)} from its query's rows: each distinct label (double) and its rows (long). */
+    private int classCount(List<Row> distinct, List<Dataset<Row>> inputs, int declared) {
+        String label = first();
         if (distinct.isEmpty()) {
             throw new IllegalArgumentException("the training data is empty (no labels in column '" + label + "')");
         }
@@ -210,6 +229,11 @@ public final class LabelColumns {
                     + " data; the network gets K = " + k + " outputs from the largest label " + (k - 1) + ". Set "
                     + CLASSES.key() + " (Spark ML classCount) to declare the class count on purpose, or check the labels");
         }
+    }
+
+    /** n_k over the training rows of {@code inputs}: from the images when the driver holds them, else as {@link #classRows(Dataset, int)}. */
+    public long[] classRows(FitInputs inputs, int classes) {
+        return inputs.trainedImages() != null ? inputs.trainedImages().classRows(classes) : classRows(inputs.train(), classes);
     }
 
     /** n_k: the rows of each class k in [0, classes) (labels outside are rejected when the blocks are built). */

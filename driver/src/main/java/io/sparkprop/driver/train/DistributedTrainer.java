@@ -191,8 +191,9 @@ public final class DistributedTrainer {
             sc.setJobDescription(null);
         }
         boolean useBest = run.patience > 0 && state.best != null;
-        TrainingResult result = new TrainingResult(useBest ? state.best.clone() : state.params.clone(), state.params, state.steps(),
-                state.epoch, stopReason == null ? "epochs" : stopReason, run.progress.history(), run.k);
+        float[] chosen = useBest ? state.best : state.params;
+        TrainingResult result = new TrainingResult(chosen.clone(), state.params, state.steps(), state.epoch,
+                stopReason == null ? "epochs" : stopReason, run.progress.history(), run.k, state.validationOf(chosen));
         run.progress.finish(result);
         return result;
     }
@@ -211,7 +212,7 @@ public final class DistributedTrainer {
         state.position = 0;
         EvaluationMetrics v = validation == null ? null : run.evaluator.evaluate(state.params, validation);
         if (v != null) {
-            state.recordValidationLoss(v.loss());
+            state.recordValidation(v);
         }
         run.progress.epochEnds(state, v, state.rule.nextRate());
         run.checkpoints.afterEpoch(state);

@@ -10,6 +10,7 @@ import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.data.FeatureColumns;
 import io.sparkprop.driver.data.FitInputs;
 import io.sparkprop.driver.data.FitBlocks;
+import io.sparkprop.driver.data.ImageRows;
 import io.sparkprop.driver.data.LabelColumns;
 import io.sparkprop.driver.data.TaskSlots;
 import io.sparkprop.driver.model.BaseModelCheck;
@@ -75,6 +76,8 @@ public final class ModelFit {
     private Dataset<Row> locateValidation;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private boolean imageFeatures;
+    private ImageRows trainImages;
+    private ImageRows validationImages;
 
     /** What a fit produced. */
     public record Result(SavedModel model, TrainingResult training, EvaluationMetrics metrics, String metricsOn,
@@ -137,6 +140,17 @@ public final class ModelFit {
     /** The features are the pixels of images (IDX input): data.standardizeScale = auto then shares one scale. */
     public ModelFit imageFeatures(boolean images) {
         this.imageFeatures = images;
+        return this;
+    }
+
+    /**
+     * The rows {@link #run} is given, as images the driver holds (IDX input; either null: not held): the class
+     * count and the blocks come from their bytes, without a Spark job over the rows (the same bits). A fit
+     * that splits a validation set off takes only its class count from them.
+     */
+    public ModelFit images(ImageRows train, ImageRows validation) {
+        this.trainImages = train;
+        this.validationImages = validation;
         return this;
     }
 
@@ -207,21 +221,20 @@ public final class ModelFit {
         long start = System.nanoTime();
         PhaseLog phases = PhaseLog.start(train.sparkSession().sparkContext());
         FitInputs inputs = FitInputs.split(train, validation, settings.get(VALIDATION_FRACTION), settings.get(SEED))
-                .locatedIn(locateTrain, locateValidation);
+                .locatedIn(locateTrain, locateValidation).heldAs(trainImages, validationImages);
         phases.end("split");
         Shape shape = shape(inputs);
         TrainingConfig config = settings.toBuilder().network(shape.spec()).build();
         progress.accept("network: " + shape.spec() + " (" + shape.spec().layout().size() + " parameters)");
         TrainingRecord.ClassWeighting classWeights = TrainingRecord.ClassWeighting.resolve(config.get(CLASS_WEIGHTS),
-                shape.classification(), () -> new LabelColumns(labels, rowNames, warning).classRows(inputs.train(),
+                shape.classification(), () -> new LabelColumns(labels, rowNames, warning).classRows(inputs,
                         shape.spec().outputWidth()), progress);
         phases.end("shape (width, outputs" + (classWeights == null ? ")" : ", class weights)"));
         int slots = TaskSlots.of(train.sparkSession().sparkContext());
         BlockBuilder builder = features.readBy(BlockBuilder.forNetwork(shape.spec())
                 .labelColumns(labels.toArray(new String[0])).weight(weight))
                 .balanced(partitions > 0 ? partitions : slots, partitions > 0, PARTITIONS_SETTING);
-        try (FitBlocks blocks = FitBlocks.prepare(builder, inputs.train(), inputs.trainInput(), inputs.validation(),
-                inputs.validationInput(), rowNames, classWeights == null ? null : classWeights.asFloats(),
+        try (FitBlocks blocks = FitBlocks.prepare(builder, inputs, rowNames, classWeights == null ? null : classWeights.asFloats(),
                 preparation(config, shape.classification()), progress,
                 raw -> ConstantFeatures.warnIfAll(raw, shape.featureNames(), warning), phases)) {
             IterationPlan plan = IterationPlan.of(blocks.train().partitionRows(), config.get(BATCH_SIZE));
@@ -295,7 +308,9 @@ public final class ModelFit {
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         DataBlocks evalBlocks = blocks.validation() != null ? blocks.validation() : blocks.train();
         String metricsOn = blocks.validation() != null ? "validation" : "training";
-        EvaluationMetrics metrics = trainer.evaluate(result.parameters(), evalBlocks);
+        // the last epoch's validation pass already evaluated these parameters on these blocks
+        EvaluationMetrics metrics = blocks.validation() != null && result.validation() != null ? result.validation()
+                : trainer.evaluate(result.parameters(), evalBlocks);
         EvaluationMetrics baseMetrics = base == null ? null : trainer.evaluate(base.params(), evalBlocks);
         double seconds = (System.nanoTime() - start) / 1e9;
         TrainingRecord record = new TrainingRecord(config.get(SEED), result.iterations(), result.epochs(), result.stopReason(),

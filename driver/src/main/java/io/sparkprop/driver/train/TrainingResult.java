@@ -13,9 +13,11 @@ import java.util.List;
  * @param stopReason     "epochs", "max_iterations" or "early_stopping"
  * @param history        epochs run by this trainer (not those before a resume)
  * @param localSteps     K, the local steps per round (1: synchronous), as set or as auto chose it
+ * @param validation     the validation metrics of {@link #parameters()} when the last epoch's validation pass
+ *                       computed them (the same pass again would give the same bits), else null
  */
 public record TrainingResult(float[] parameters, float[] lastParameters, long iterations, long epochs, String stopReason,
-                             List<EpochMetrics> history, int localSteps) {
+                             List<EpochMetrics> history, int localSteps, EvaluationMetrics validation) {
     public TrainingResult {
         history = List.copyOf(history);
     }

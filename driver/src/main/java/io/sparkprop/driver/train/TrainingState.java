@@ -25,6 +25,9 @@ final class TrainingState {
     float[] best;
     double bestLoss = Double.NaN;
     int epochsWithoutImprovement;
+    /** The last validation pass's metrics and the step count it saw (-1: none); not checkpointed. */
+    EvaluationMetrics validated;
+    long validatedAt = -1;
 
     private TrainingState(float[] params, UpdateRule rule, Optimizer outer) {
         this.params = params;
@@ -64,8 +67,23 @@ final class TrainingState {
         return rule.steps();
     }
 
+    /** An epoch's validation: kept with the step it saw, and its loss for early stopping. */
+    void recordValidation(EvaluationMetrics metrics) {
+        validated = metrics;
+        validatedAt = steps();
+        recordValidationLoss(metrics.loss());
+    }
+
+    /**
+     * The validation metrics of {@code chosen} (the parameters now, or the best ones), when the last
+     * validation pass saw exactly them; null when it did not (steps after it, or an earlier best).
+     */
+    EvaluationMetrics validationOf(float[] chosen) {
+        return validatedAt == steps() && Arrays.equals(chosen, params) ? validated : null;
+    }
+
     /** Early stopping's bookkeeping after an epoch's validation loss: keep the best parameters. */
-    void recordValidationLoss(double loss) {
+    private void recordValidationLoss(double loss) {
         if (Double.isNaN(bestLoss) || loss < bestLoss) {
             bestLoss = loss;
             best = params.clone();

@@ -65,6 +65,23 @@ class EvaluationTest {
         assertTrue(m.rmse() <= Math.sqrt(m.mse()) && m.mae() <= m.rmse());
         assertEquals(20, r.history().size());
         assertEquals(m.loss(), r.history().get(19).validation().loss(), 0);
+        // the last epoch's validation pass saw the final parameters: its metrics are the result's, the same bits
+        assertEquals(m.toMapWithRows(), r.validation().toMapWithRows());
+        data.unpersist();
+    }
+
+    @Test
+    void aRunStoppedInsideAnEpochHasNoValidationMetricsOfItsParameters() {
+        NetworkSpec spec = NetworkSpec.input(10).dense(8, "relu").dense(3, "softmax").loss("softmax_cross_entropy");
+        DataBlocks data = BlockBuilder.forNetwork(spec).build(TestData.frame(spark,
+                TestData.classification(60, 10, 3, 1.0, false, 1), TestData.VECTOR_SCHEMA, 2));
+        // 3 iterations an epoch (batch 10 on 2 blocks of 30), stopped after 4: one step past the last validation
+        TrainingConfig config = TrainingConfig.builder(spec).set(BATCH_SIZE, 10).set(EPOCHS, 3).set(MAX_ITERATIONS, 4L)
+                .set(SEED, 5L).build();
+        TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), config).fit(data, data);
+        assertEquals("max_iterations", r.stopReason());
+        assertEquals(1, r.history().size());
+        assertEquals(null, r.validation());
         data.unpersist();
     }
 
@@ -85,6 +102,8 @@ class EvaluationTest {
         double best = r.history().stream().mapToDouble(e -> e.validation().loss()).min().orElseThrow();
         assertEquals(best, trainer.evaluate(r.parameters(), validation).loss(), 0);
         assertTrue(trainer.evaluate(r.lastParameters(), validation).loss() > best);
+        // the best parameters are an earlier epoch's: the last validation pass did not see them
+        assertEquals(null, r.validation());
         train.unpersist();
         validation.unpersist();
     }

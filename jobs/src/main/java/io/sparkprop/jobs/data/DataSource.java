@@ -3,6 +3,7 @@ package io.sparkprop.jobs.data;
 import io.sparkprop.core.data.IdxReader;
 import io.sparkprop.driver.data.BadInputException;
 import io.sparkprop.driver.data.BadRowSearch;
+import io.sparkprop.driver.data.ImageRows;
 import io.sparkprop.driver.data.RowCheck;
 import io.sparkprop.jobs.config.DataFormat;
 import org.apache.hadoop.fs.FileStatus;
@@ -46,8 +47,8 @@ public final class DataSource {
     private static final Logger LOG = LoggerFactory.getLogger(DataSource.class);
     private final SparkSession spark;
     private Consumer<String> warnings = LOG::warn;
-    /** The rows of each IDX dataset this source read, by the dataset's identity. */
-    private final Map<Dataset<Row>, Long> idxRows = new IdentityHashMap<>();
+    /** The images of each IDX dataset this source read, by the dataset's identity. */
+    private final Map<Dataset<Row>, ImageRows> idxImages = new IdentityHashMap<>();
 
     public DataSource(SparkSession spark) {
         this.spark = spark;
@@ -126,8 +127,13 @@ public final class DataSource {
      * read (the driver counted them); else one Spark job that reads up to {@code max} rows.
      */
     public long rowsUpTo(Dataset<Row> data, int max) {
-        Long known = idxRows.get(data);
-        return known != null ? Math.min(known, max) : data.limit(max).count();
+        ImageRows known = idxImages.get(data);
+        return known != null ? Math.min(known.count(), max) : data.limit(max).count();
+    }
+
+    /** The images of {@code data} as the driver holds them, row i image i, when this source read it from IDX files; else null. */
+    public ImageRows images(Dataset<Row> data) {
+        return idxImages.get(data);
     }
 
     /**
@@ -158,14 +164,16 @@ public final class DataSource {
         }
         int slices = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ImageRows held = new ImageRows(pair.count(), pair.width(), pair.labels(), jsc.broadcast(pair.pixels()),
+                jsc.broadcast(pair.labels()));
         Column row = functions.col("id");
         Dataset<Row> rows = spark.range(0, pair.count(), 1, slices).select(
-                functions.udf(new IdxPixels(jsc.broadcast(pair.pixels()), pair.width()), SQLDataTypes.VectorType()).apply(row)
+                functions.udf(new IdxPixels(held.pixels(), pair.width()), SQLDataTypes.VectorType()).apply(row)
                         // the width declared in the column's ML metadata, as VectorAssembler's: no Spark job to learn it
                         .as("features", new AttributeGroup("features", pair.width()).toMetadata()),
-                functions.udf(new IdxLabel(jsc.broadcast(pair.labels())), DataTypes.DoubleType).asNonNullable().apply(row)
+                functions.udf(new IdxLabel(held.shared()), DataTypes.DoubleType).asNonNullable().apply(row)
                         .as("label"));
-        idxRows.put(rows, (long) pair.count());
+        idxImages.put(rows, held);
         return rows;
     }
 

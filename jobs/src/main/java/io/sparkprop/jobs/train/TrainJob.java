@@ -253,6 +253,8 @@ public final class TrainJob {
         if (base != null) {
             fit.warmStart(base, retraining.baseName);
         }
+        // IDX rows as the driver read them: the class count and the blocks from their bytes (null for other rows)
+        fit.images(source.images(trainRows), validationRows == null ? null : source.images(validationRows));
         ModelFit.Result r;
         try {
             r = assembled != null ? fit.locateBadRowsIn(assembled.locateTrain(), assembled.locateValidation())

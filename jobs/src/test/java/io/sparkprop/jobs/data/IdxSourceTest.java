@@ -2,6 +2,7 @@ package io.sparkprop.jobs.data;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.data.IdxReader;
+import io.sparkprop.driver.data.ImageRows;
 import io.sparkprop.jobs.config.DataFormat;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.scheduler.SparkListener;
@@ -16,7 +17,9 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * IDX data through DataSource: the rows are the files' as IdxReader reads them (pixels / 255, class
@@ -46,6 +49,23 @@ class IdxSourceTest {
             assertEquals(1, source.rowsUpTo(rows, 1));
             spark.sparkContext().listenerBus().waitUntilEmpty();
             assertEquals(0, jobs.get(), "Spark jobs to read IDX data and count up to two rows");
+
+            // the images as the driver holds them (a fit builds its blocks from them): row i is image i
+            ImageRows images = source.images(rows);
+            assertEquals(expected.rows(), images.count());
+            assertEquals(expected.cols(), images.width());
+            byte[] pixels = images.pixels().value();
+            for (int i = 0; i < images.count(); i++) {
+                assertEquals(expected.targets()[i], images.labels()[i] & 0xff, "image " + i + " label");
+                for (int c = 0; c < images.width(); c++) {
+                    if (IdxReader.pixel(pixels[i * images.width() + c]) != expected.dense()[i * images.width() + c]) {
+                        assertEquals(expected.dense()[i * images.width() + c], IdxReader.pixel(pixels[i * images.width() + c]),
+                                "image " + i + " pixel " + c);
+                    }
+                }
+            }
+            assertArrayEquals(images.labels(), images.shared().value());
+            assertNull(source.images(rows.limit(5)), "rows derived from the IDX rows are not the images");
 
             // partition p of 3 holds rows [p n / 3, (p + 1) n / 3)
             assertEquals(List.of(3333, 3333, 3334), rows.javaRDD().glom().map(List::size).collect());
