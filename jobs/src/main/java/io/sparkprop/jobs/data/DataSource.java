@@ -48,6 +48,12 @@ public final class DataSource {
     private Consumer<String> warnings = LOG::warn;
     /** The rows of each IDX dataset this source read, by the dataset's identity. */
     private final Map<Dataset<Row>, Long> idxRows = new IdentityHashMap<>();
+    /** How each CSV dataset this source read was read, by the dataset's identity. */
+    private final Map<Dataset<Row>, CsvRead> csvReads = new IdentityHashMap<>();
+
+    /** A CSV input: the path as given, and the options it was read with. */
+    record CsvRead(String path, boolean header, String delimiter) {
+    }
 
     public DataSource(SparkSession spark) {
         this.spark = spark;
@@ -97,6 +103,7 @@ public final class DataSource {
                     if (renamed != null) {
                         warnings.accept(renamed);
                     }
+                    csvReads.put(data, new CsvRead(path, csvHeader, csvDelimiter));
                 }
                 return data;
         }
@@ -284,6 +291,22 @@ public final class DataSource {
      */
     public Dataset<Row> numericCsvRows(Dataset<Row> csv, List<String> columns) {
         return TextNumbers.of(csv, columns).typedRows(csv);
+    }
+
+    /** How {@code csv} was read, when this source read it as CSV; else null. */
+    CsvRead csvRead(Dataset<Row> csv) {
+        return csvReads.get(csv);
+    }
+
+    /**
+     * The lines of the files of {@code csv} (read by this source) with the file split each comes from:
+     * {@code value, file_path, file_block_start}, in the file splits and order Spark's CSV reader reads them
+     * (both are text scans of the same files), for {@link CsvParse}. A plan of three columns, however many
+     * the CSV has.
+     */
+    Dataset<Row> csvLines(Dataset<Row> csv) {
+        return spark.read().text(csvReads.get(csv).path()).select(functions.col("value"), functions.col("_metadata.file_path"),
+                functions.col("_metadata.file_block_start"));
     }
 
     /** A text cell (column 0) that the cast to double (column 1) turned into null. */

@@ -22,7 +22,7 @@ import scala.Option;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * Text columns read as doubles. The check for cells that are not numbers and the typing the trainer reads
@@ -93,7 +93,7 @@ final class TextNumbers implements Serializable {
     }
 
     /** {@code rows} with {@code f} applied to each as it is read. */
-    static Iterator<InternalRow> map(Iterator<InternalRow> rows, UnaryOperator<InternalRow> f) {
+    static <T, R> Iterator<R> map(Iterator<T> rows, Function<T, R> f) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -101,7 +101,7 @@ final class TextNumbers implements Serializable {
             }
 
             @Override
-            public InternalRow next() {
+            public R next() {
                 return f.apply(rows.next());
             }
         };
