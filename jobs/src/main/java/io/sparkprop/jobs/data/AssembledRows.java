@@ -7,6 +7,7 @@ import io.sparkprop.jobs.config.DataFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,8 +23,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * CSV rows as a fit reads them: the feature columns as ONE {@code array<double>} column, the label and weight
@@ -44,15 +48,17 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
     /** The CSV columns in schema order: the typed ones by their index among a row's numbers, the others by ~index into its texts. */
     private final int[] slots;
     private final int features;
+    private final boolean vector;
     /** A validation split's side [lower, upper) of the cumulative weights and its seed; all rows when {@code split} is false. */
     private final boolean split;
     private final double lower;
     private final double upper;
     private final long seed;
 
-    private AssembledRows(int[] slots, int features, boolean split, double lower, double upper, long seed) {
+    private AssembledRows(int[] slots, int features, boolean vector, boolean split, double lower, double upper, long seed) {
         this.slots = slots;
         this.features = features;
+        this.vector = vector;
         this.split = split;
         this.lower = lower;
         this.upper = upper;
@@ -77,35 +83,42 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
         List<String> typed = new ArrayList<>(features);
         typed.addAll(scalars);
         boolean split = validation == null && fraction > 0;
-        JavaRDD<ParsedRow> trainRows = read(source, train, checked, typed, split);
-        JavaRDD<ParsedRow> validationRows = null;
+        Read trainRead = read(source, train, checked, typed, features.size(), split);
+        Read validationRead = null;
         try {
-            validationRows = validation == null ? null : read(source, validation, checked, typed, false);
+            validationRead = validation == null ? null : read(source, validation, checked, typed, features.size(), false);
         } finally {
-            if (validation != null && validationRows == null) {
-                trainRows.unpersist(false);
+            if (validation != null && validationRead == null) {
+                trainRead.rows().unpersist(false);
             }
         }
-        StructType schema = new StructType().add(column, DataTypes.createArrayType(DataTypes.DoubleType, true), true);
+        JavaRDD<ParsedRow> trainRows = trainRead.rows();
+        JavaRDD<ParsedRow> validationRows = validationRead == null ? null : validationRead.rows();
+        // an ML vector, which Spark hands to the blocks as it holds it, unless a feature is null: an array of boxed
+        // numbers (where a null feature is found and reported)
+        boolean vector = !trainRead.featureNull() && (validationRead == null || !validationRead.featureNull());
+        StructType schema = new StructType().add(column, vector ? SQLDataTypes.VectorType()
+                : DataTypes.createArrayType(DataTypes.DoubleType, true), true);
         for (String s : scalars) {
             schema = schema.add(s, DataTypes.DoubleType, true);
         }
         int[] slots = slots(train, typed);
         SparkSession spark = (SparkSession) train.sparkSession();
+        int width = features.size();
         Dataset<Row> trained;
         Dataset<Row> validated;
         if (split) {
             double[] bounds = cumulative(new double[] {1 - fraction, fraction});
-            trained = of(spark, trainRows, schema, new AssembledRows(slots, features.size(), true, bounds[0], bounds[1], seed));
-            validated = of(spark, trainRows, schema, new AssembledRows(slots, features.size(), true, bounds[1], bounds[2], seed));
+            trained = of(spark, trainRows, schema, new AssembledRows(slots, width, vector, true, bounds[0], bounds[1], seed));
+            validated = of(spark, trainRows, schema, new AssembledRows(slots, width, vector, true, bounds[1], bounds[2], seed));
         } else {
-            AssembledRows all = new AssembledRows(slots, features.size(), false, 0, 1, 0);
+            AssembledRows all = new AssembledRows(slots, width, vector, false, 0, 1, 0);
             trained = of(spark, trainRows, schema, all);
             validated = validationRows == null ? null : of(spark, validationRows, schema, all);
         }
         FeatureColumns assembled = FeatureColumns.assembled(column, features);
-        return new Fit(assembled, trained, validated, located(train, checked, column, features),
-                validation == null ? null : located(validation, checked, column, features),
+        return new Fit(assembled, trained, validated, located(train, checked, column, features, vector),
+                validation == null ? null : located(validation, checked, column, features, vector),
                 validationRows == null ? List.of(trainRows) : List.of(trainRows, validationRows));
     }
 
@@ -113,32 +126,39 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
      * The rows of {@code csv}, read once and kept in memory (a part that does not fit is read again when
      * needed, the same rows), after a check that every checked cell is a number or empty.
      */
-    private static JavaRDD<ParsedRow> read(DataSource source, Dataset<Row> csv, List<String> checked, List<String> typed,
-                                           boolean keepTexts) throws IOException {
+    private static Read read(DataSource source, Dataset<Row> csv, List<String> checked, List<String> typed, int features,
+                             boolean keepTexts) throws IOException {
         DataSource.CsvRead how = source.csvRead(csv);
-        int[] positions = typed.stream().mapToInt(c -> csv.schema().fieldIndex(c)).toArray();
-        int[] checkOrder = typed.stream().mapToInt(checked::indexOf).toArray();
+        String[] columns = csv.columns();
+        Map<String, Integer> position = indexes(Arrays.asList(columns));
+        int[] positions = typed.stream().mapToInt(position::get).toArray();
+        Map<String, Integer> checkIndex = indexes(checked);
+        int[] checkOrder = typed.stream().mapToInt(checkIndex::get).toArray();
         int[] texts = null;
         if (keepTexts) {
-            List<Integer> others = new ArrayList<>();
-            for (int j = 0; j < csv.columns().length; j++) {
-                if (!typed.contains(csv.columns()[j])) {
-                    others.add(j);
-                }
-            }
-            texts = others.stream().mapToInt(Integer::intValue).toArray();
+            Map<String, Integer> typedIndex = indexes(typed);
+            texts = IntStream.range(0, columns.length).filter(j -> !typedIndex.containsKey(columns[j])).toArray();
         }
-        CsvParse parse = new CsvParse(new CsvCells(how.delimiter()), how.header(), csv.columns().length, positions, checkOrder, texts);
+        CsvParse parse = new CsvParse(new CsvCells(how.delimiter()), how.header(), columns.length, positions, checkOrder, texts);
         JavaRDD<ParsedRow> rows = TextNumbers.rows(source.csvLines(csv)).toJavaRDD().mapPartitions(parse, true)
                 .persist(StorageLevel.MEMORY_ONLY());
-        int bad = rows.mapPartitions(new FirstBad()).fold(ParsedRow.GOOD, Math::min);
+        int bad = ParsedRow.GOOD;
+        boolean featureNull = false;
+        for (long[] partition : rows.mapPartitions(new Check(features)).collect()) {
+            bad = (int) Math.min(bad, partition[0]);
+            featureNull |= partition[1] != 0;
+        }
         if (bad != ParsedRow.GOOD) {
             rows.unpersist(false);
             // the file, line and column of the first such cell, found as the typed projection has it
             source.numericCsvColumns(csv, checked.subList(bad, bad + 1), how.header(), DataFormat.CSV);
             throw new BadInputException("column '" + checked.get(bad) + "' holds a cell that is not a number");
         }
-        return rows;
+        return new Read(rows, featureNull);
+    }
+
+    /** An input's rows, and whether a feature of one of them is null. */
+    private record Read(JavaRDD<ParsedRow> rows, boolean featureNull) {
     }
 
     /** randomSplit's bounds of its sides: the normalised weights' cumulative sums. */
@@ -154,13 +174,23 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
     /** CSV column j: its index among the typed cells, or ~k for the k-th of the others. */
     private static int[] slots(Dataset<Row> csv, List<String> typed) {
         String[] names = csv.columns();
+        Map<String, Integer> typedIndex = indexes(typed);
         int[] slots = new int[names.length];
         int texts = 0;
         for (int j = 0; j < names.length; j++) {
-            int i = typed.indexOf(names[j]);
-            slots[j] = i >= 0 ? i : ~texts++;
+            Integer i = typedIndex.get(names[j]);
+            slots[j] = i != null ? i : ~texts++;
         }
         return slots;
+    }
+
+    /** Each name's first index in {@code names}: a lookup in constant time, however many columns. */
+    private static Map<String, Integer> indexes(List<String> names) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.putIfAbsent(names.get(i), i);
+        }
+        return out;
     }
 
     private static Dataset<Row> of(SparkSession spark, JavaRDD<ParsedRow> rows, StructType schema, AssembledRows side) {
@@ -168,9 +198,10 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
     }
 
     /** The typed projection of the files with the feature column the rows have, as an expression: where a bad row is looked for. */
-    private static Dataset<Row> located(Dataset<Row> csv, List<String> checked, String column, List<String> features) {
-        return TextNumbers.of(csv, checked).typed(csv)
-                .withColumn(column, functions.array(features.stream().map(Columns::col).toArray(Column[]::new)));
+    private static Dataset<Row> located(Dataset<Row> csv, List<String> checked, String column, List<String> features,
+                                        boolean vector) {
+        Column array = functions.array(features.stream().map(Columns::col).toArray(Column[]::new));
+        return TextNumbers.of(csv, checked).typed(csv).withColumn(column, vector ? org.apache.spark.ml.functions.array_to_vector(array) : array);
     }
 
     /**
@@ -227,7 +258,7 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
     @Override
     public Iterator<InternalRow> call(Integer partition, Iterator<ParsedRow> rows) {
         if (!split) {
-            return TextNumbers.map(rows, row -> row.output(features));
+            return TextNumbers.map(rows, row -> row.output(features, vector));
         }
         List<ParsedRow> all = new ArrayList<>();
         rows.forEachRemaining(all::add);
@@ -237,7 +268,7 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
         List<InternalRow> kept = new ArrayList<>();
         for (ParsedRow p : all) {
             if (sampler.sample() > 0) {
-                kept.add(p.output(features));
+                kept.add(p.output(features, vector));
             }
         }
         return kept.isEmpty() ? Collections.emptyIterator() : kept.iterator();
@@ -254,17 +285,24 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
         return 0;
     }
 
-    /** The first bad column of a partition's rows. */
-    private static final class FirstBad implements FlatMapFunction<Iterator<ParsedRow>, Integer> {
+    /** A partition's first bad column, and 1 when a feature of one of its rows is null (else 0). */
+    private static final class Check implements FlatMapFunction<Iterator<ParsedRow>, long[]> {
         private static final long serialVersionUID = 1L;
+        private final int features;
+
+        Check(int features) {
+            this.features = features;
+        }
 
         @Override
-        public Iterator<Integer> call(Iterator<ParsedRow> rows) {
-            int first = ParsedRow.GOOD;
+        public Iterator<long[]> call(Iterator<ParsedRow> rows) {
+            long[] out = {ParsedRow.GOOD, 0};
             while (rows.hasNext()) {
-                first = Math.min(first, rows.next().bad());
+                ParsedRow row = rows.next();
+                out[0] = Math.min(out[0], row.bad());
+                out[1] |= row.featureNull(features) ? 1 : 0;
             }
-            return List.of(first).iterator();
+            return List.<long[]>of(out).iterator();
         }
     }
 }

@@ -96,22 +96,20 @@ final class CsvCells implements Serializable {
             Object base = line.getBaseObject();
             long offset = line.getBaseOffset();
             int n = line.numBytes();
+            byte first = delimiter[0];
             int cell = 0;
             int start = 0;
-            int i = 0;
-            while (i <= n) {
-                if (i == n || atDelimiter(base, offset, i, n)) {
-                    set(cell++, base, offset + start, i - start);
-                    i += delimiter.length;
-                    start = i;
-                    continue;
-                }
+            for (int i = 0; i < n; i++) {
                 byte b = Platform.getByte(base, offset + i);
-                if (b <= 0 || b == quote || b == escape) {
+                if (b == first && (delimiter.length == 1 || atDelimiter(base, offset, i, n))) {
+                    set(cell++, base, offset + start, i - start);
+                    i += delimiter.length - 1;
+                    start = i + 1;
+                } else if (b <= 0 || b == quote || b == escape) {
                     return false;
                 }
-                i++;
             }
+            set(cell++, base, offset + start, n - start);
             for (; cell < lengths.length; cell++) {
                 lengths[cell] = -1;
             }

@@ -130,11 +130,12 @@ public final class DataSource {
 
     /**
      * Up to {@code max}: the rows of {@code data}. Known without a Spark job for IDX data this source
-     * read (the driver counted them); else one Spark job that reads up to {@code max} rows.
+     * read (the driver counted them); else one Spark job that reads up to {@code max} rows: of no column
+     * for CSV (Spark counts its rows without splitting a line, nor planning a query of every column).
      */
     public long rowsUpTo(Dataset<Row> data, int max) {
         Long known = idxRows.get(data);
-        return known != null ? Math.min(known, max) : data.limit(max).count();
+        return known != null ? Math.min(known, max) : (csvReads.containsKey(data) ? data.select() : data).limit(max).count();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.sparkprop.jobs.data;
 
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
@@ -15,6 +17,7 @@ import java.util.Arrays;
  */
 record ParsedRow(double[] numbers, boolean[] nulls, UTF8String[] texts, int bad) {
     static final int GOOD = Integer.MAX_VALUE;
+    private static final VectorUDT VECTOR = new VectorUDT();
 
     boolean isNull(int i) {
         return nulls != null && nulls[i];
@@ -40,14 +43,25 @@ record ParsedRow(double[] numbers, boolean[] nulls, UTF8String[] texts, int bad)
         return a.binaryCompare(b);
     }
 
-    /** (the first {@code features} cells as one array, then the scalars): an unsafe array of doubles unless a feature is null. */
-    InternalRow output(int features) {
-        Object[] out = new Object[1 + numbers.length - features];
-        boolean featureNull = false;
-        for (int i = 0; i < features && !featureNull; i++) {
-            featureNull = isNull(i);
+    /** Whether one of the first {@code features} cells is null. */
+    boolean featureNull(int features) {
+        for (int i = 0; i < features && nulls != null; i++) {
+            if (nulls[i]) {
+                return true;
+            }
         }
-        if (featureNull) {
+        return false;
+    }
+
+    /**
+     * (the first {@code features} cells as one column, then the scalars): a dense ML vector when {@code vector}
+     * (no feature is null), else an array of doubles, unsafe unless a feature is null.
+     */
+    InternalRow output(int features, boolean vector) {
+        Object[] out = new Object[1 + numbers.length - features];
+        if (vector) {
+            out[0] = VECTOR.serialize(Vectors.dense(Arrays.copyOf(numbers, features)));
+        } else if (featureNull(features)) {
             Object[] values = new Object[features];
             for (int i = 0; i < features; i++) {
                 values[i] = isNull(i) ? null : numbers[i];

@@ -1,6 +1,7 @@
 package io.sparkprop.jobs.data;
 
 import io.sparkprop.jobs.config.DataFormat;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -130,7 +131,7 @@ class AssembledRowsTest {
         List<String> read = new ArrayList<>();
         for (Row row : fit.train().collectAsList()) {
             List<String> cells = new ArrayList<>();
-            for (Object v : row.getList(0)) {
+            for (Object v : features(row)) {
                 cells.add(bits(v));
             }
             read.add(cells + " " + bits(row.get(1)));
@@ -192,6 +193,11 @@ class AssembledRowsTest {
         return out;
     }
 
+    /** The assembled features of a row: an ML vector's values, or an array's. */
+    private static List<Object> features(Row row) {
+        return row.get(0) instanceof Vector v ? Arrays.stream(v.toArray()).boxed().map(Object.class::cast).toList() : row.getList(0);
+    }
+
     /** A cell's double as its bits, or null. */
     private static String bits(Object v) {
         return v == null ? "null" : Long.toHexString(Double.doubleToRawLongBits((Double) v));
@@ -201,7 +207,7 @@ class AssembledRowsTest {
     private static List<String> rows(Dataset<Row> assembled) {
         List<String> out = new ArrayList<>();
         for (Row row : assembled.collectAsList()) {
-            out.add(row.getList(0) + " " + row.get(1));
+            out.add(features(row) + " " + row.get(1));
         }
         return out;
     }
