@@ -12,10 +12,13 @@ import java.util.List;
  *
  * @param train           the training rows (after the split)
  * @param validation      the validation rows given or split off, or null
- * @param trainInput      the training rows as given (before the split)
+ * @param trainInput      the training rows as given (before the split), where a bad value is looked for
  * @param validationInput the validation rows as given, or null when none were given
+ * @param givenTrain      the training rows given to the fit (whose labels are counted)
+ * @param givenValidation the validation rows given to the fit, or null
  */
-public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> trainInput, Dataset<Row> validationInput) {
+public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> trainInput, Dataset<Row> validationInput,
+                        Dataset<Row> givenTrain, Dataset<Row> givenValidation) {
 
     /**
      * {@code train} and {@code validation} as given; without validation rows and with {@code fraction} > 0,
@@ -30,13 +33,17 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
             trained = split[0];
             validated = split[1];
         }
-        return new FitInputs(trained, validated, train, validation);
+        return new FitInputs(trained, validated, train, validation, train, validation);
     }
 
-    /** Column {@code label} of every labelled row as given: the rows of the split's two sides, without the sort randomSplit adds. */
+    /**
+     * Column {@code label} of every labelled row as given to the fit: the rows of the split's two sides, without
+     * the sort randomSplit adds (nor a read of the files bad rows are looked for in, when the fit was given
+     * rows read otherwise).
+     */
     public Dataset<Row> labelRows(String label) {
         Column c = Columns.col(label);
-        return validationInput == null ? trainInput.select(c) : trainInput.select(c).union(validationInput.select(c));
+        return givenValidation == null ? givenTrain.select(c) : givenTrain.select(c).union(givenValidation.select(c));
     }
 
     /** The rows as given, where a bad value is looked for. */
@@ -49,6 +56,6 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
      * user gave them, when the fit reads them in another form); unchanged when {@code train} is null.
      */
     public FitInputs locatedIn(Dataset<Row> train, Dataset<Row> validation) {
-        return train == null ? this : new FitInputs(this.train, this.validation, train, validation);
+        return train == null ? this : new FitInputs(this.train, this.validation, train, validation, givenTrain, givenValidation);
     }
 }
