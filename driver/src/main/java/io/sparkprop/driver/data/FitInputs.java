@@ -12,13 +12,16 @@ import java.util.List;
  *
  * @param train           the training rows (after the split)
  * @param validation      the validation rows given or split off, or null
- * @param trainInput      the training rows as given (before the split)
+ * @param trainInput      the training rows as given (before the split), where a bad value is looked for
  * @param validationInput the validation rows as given, or null when none were given
+ * @param givenTrain      the training rows given to the fit (whose labels are counted)
+ * @param givenValidation the validation rows given to the fit, or null
  * @param trainImages      the training rows as given, as images the driver holds ({@link ImageRows}), or null
  * @param validationImages the validation rows given, as images the driver holds, or null
  */
 public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> trainInput, Dataset<Row> validationInput,
-                        ImageRows trainImages, ImageRows validationImages) {
+                        Dataset<Row> givenTrain, Dataset<Row> givenValidation, ImageRows trainImages,
+                        ImageRows validationImages) {
 
     /**
      * {@code train} and {@code validation} as given; without validation rows and with {@code fraction} > 0,
@@ -33,13 +36,17 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
             trained = split[0];
             validated = split[1];
         }
-        return new FitInputs(trained, validated, train, validation, null, null);
+        return new FitInputs(trained, validated, train, validation, train, validation, null, null);
     }
 
-    /** Column {@code label} of every labelled row as given: the rows of the split's two sides, without the sort randomSplit adds. */
+    /**
+     * Column {@code label} of every labelled row as given to the fit: the rows of the split's two sides, without
+     * the sort randomSplit adds (nor a read of the files bad rows are looked for in, when the fit was given
+     * rows read otherwise).
+     */
     public Dataset<Row> labelRows(String label) {
         Column c = Columns.col(label);
-        return validationInput == null ? trainInput.select(c) : trainInput.select(c).union(validationInput.select(c));
+        return givenValidation == null ? givenTrain.select(c) : givenTrain.select(c).union(givenValidation.select(c));
     }
 
     /** The rows as given, where a bad value is looked for. */
@@ -52,7 +59,8 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
      * user gave them, when the fit reads them in another form); unchanged when {@code train} is null.
      */
     public FitInputs locatedIn(Dataset<Row> train, Dataset<Row> validation) {
-        return train == null ? this : new FitInputs(this.train, this.validation, train, validation, trainImages, validationImages);
+        return train == null ? this : new FitInputs(this.train, this.validation, train, validation, givenTrain, givenValidation,
+                trainImages, validationImages);
     }
 
     /**
@@ -60,13 +68,13 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
      * {@code train}, of the validation rows given image i of {@code validation} (either null: not held).
      */
     public FitInputs heldAs(ImageRows train, ImageRows validation) {
-        return new FitInputs(this.train, this.validation, trainInput, validationInput, train,
-                validationInput == null ? null : validation);
+        return new FitInputs(this.train, this.validation, trainInput, validationInput, givenTrain, givenValidation, train,
+                givenValidation == null ? null : validation);
     }
 
     /** The images of the rows trained on: the training images, unless a split chose the rows (then null). */
     public ImageRows trainedImages() {
-        boolean split = validation != null && validationInput == null;
+        boolean split = validation != null && givenValidation == null;
         return split ? null : trainImages;
     }
 
@@ -75,7 +83,7 @@ public record FitInputs(Dataset<Row> train, Dataset<Row> validation, Dataset<Row
      * selects), when the driver holds them all as images; else null.
      */
     public long[] heldLabelCounts() {
-        if (trainImages == null || validationInput != null && validationImages == null) {
+        if (trainImages == null || givenValidation != null && validationImages == null) {
             return null;
         }
         long[] counts = trainImages.labelCounts();

@@ -29,7 +29,7 @@ public final class RowFeatures implements Serializable {
     private final BlockBuilder.FeatureKind kind;
     private final int[] positions;
     private final int width;
-    /** An array column's element names (feature j of the array is column names[j] of the input), or null. */
+    /** A vector or array column's element names (feature j is column names[j] of the input), or null. */
     private final String[] names;
 
     private RowFeatures(String[] columns, BlockBuilder.FeatureKind kind, int[] positions, int width, String[] names) {
@@ -61,8 +61,8 @@ public final class RowFeatures implements Serializable {
     }
 
     /**
-     * As {@link #of(StructType, String[], boolean, int)}; an array column's feature j is reported as column
-     * {@code names[j]} (null: as element j of the array), its values checked as a numeric column's: the array
+     * As {@link #of(StructType, String[], boolean, int)}; a vector or array column's feature j is reported as
+     * column {@code names[j]} (null: as element j), its values checked as a numeric column's: the column
      * assembles the input's numeric columns {@code names} and a bad value names the one it came from.
      */
     static RowFeatures of(StructType schema, String[] columns, boolean columnList, int width, String[] names) {
@@ -86,16 +86,14 @@ public final class RowFeatures implements Serializable {
             return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.COLUMNS, positions, width, null);
         }
         DataType t = schema.apply(columns[0]).dataType();
-        if (t.equals(SQLDataTypes.VectorType())) {
-            return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.VECTOR, positions, width, null);
-        }
-        if (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType) {
+        boolean vector = t.equals(SQLDataTypes.VectorType());
+        if (vector || t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType) {
             if (names != null && names.length != width) {
                 throw new IllegalArgumentException(names.length + " names for the " + width + " features of column '"
                         + columns[0] + "'");
             }
-            return new RowFeatures(columns.clone(), BlockBuilder.FeatureKind.ARRAY, positions, width,
-                    names == null ? null : names.clone());
+            return new RowFeatures(columns.clone(), vector ? BlockBuilder.FeatureKind.VECTOR : BlockBuilder.FeatureKind.ARRAY,
+                    positions, width, names == null ? null : names.clone());
         }
         throw new IllegalArgumentException("feature column '" + columns[0] + "' has type " + t.simpleString()
                 + ", expected an ML Vector (org.apache.spark.ml.linalg.Vector) or array<double|float>;"
@@ -134,12 +132,13 @@ public final class RowFeatures implements Serializable {
                     SparseVector s = (SparseVector) v;
                     Arrays.fill(x, at, at + width, 0f);
                     for (int k = 0; k < s.indices().length; k++) {
-                        x[at + s.indices()[k]] = feature(s.values()[k], columns[0], s.indices()[k], partition, r);
+                        int j = s.indices()[k];
+                        x[at + j] = feature(s.values()[k], column(j), names != null ? -1 : j, partition, r);
                     }
                 } else {
                     double[] values = v.toArray();
                     for (int j = 0; j < width; j++) {
-                        x[at + j] = feature(values[j], columns[0], j, partition, r);
+                        x[at + j] = feature(values[j], column(j), names != null ? -1 : j, partition, r);
                     }
                 }
                 return;

@@ -49,6 +49,12 @@ public final class DataSource {
     private Consumer<String> warnings = LOG::warn;
     /** The images of each IDX dataset this source read, by the dataset's identity. */
     private final Map<Dataset<Row>, ImageRows> idxImages = new IdentityHashMap<>();
+    /** How each CSV dataset this source read was read, by the dataset's identity. */
+    private final Map<Dataset<Row>, CsvRead> csvReads = new IdentityHashMap<>();
+
+    /** A CSV input: the path as given, and the options it was read with. */
+    record CsvRead(String path, boolean header, String delimiter) {
+    }
 
     public DataSource(SparkSession spark) {
         this.spark = spark;
@@ -98,6 +104,7 @@ public final class DataSource {
                     if (renamed != null) {
                         warnings.accept(renamed);
                     }
+                    csvReads.put(data, new CsvRead(path, csvHeader, csvDelimiter));
                 }
                 return data;
         }
@@ -124,11 +131,13 @@ public final class DataSource {
 
     /**
      * Up to {@code max}: the rows of {@code data}. Known without a Spark job for IDX data this source
-     * read (the driver counted them); else one Spark job that reads up to {@code max} rows.
+     * read (the driver counted them); else one Spark job that reads up to {@code max} rows: of no column
+     * for CSV (Spark counts its rows without splitting a line, nor planning a query of every column).
      */
     public long rowsUpTo(Dataset<Row> data, int max) {
         ImageRows known = idxImages.get(data);
-        return known != null ? Math.min(known.count(), max) : data.limit(max).count();
+        return known != null ? Math.min(known.count(), max)
+                : (csvReads.containsKey(data) ? data.select() : data).limit(max).count();
     }
 
     /** The images of {@code data} as the driver holds them, row i image i, when this source read it from IDX files; else null. */
@@ -292,6 +301,22 @@ public final class DataSource {
      */
     public Dataset<Row> numericCsvRows(Dataset<Row> csv, List<String> columns) {
         return TextNumbers.of(csv, columns).typedRows(csv);
+    }
+
+    /** How {@code csv} was read, when this source read it as CSV; else null. */
+    CsvRead csvRead(Dataset<Row> csv) {
+        return csvReads.get(csv);
+    }
+
+    /**
+     * The lines of the files of {@code csv} (read by this source) with the file split each comes from:
+     * {@code value, file_path, file_block_start}, in the file splits and order Spark's CSV reader reads them
+     * (both are text scans of the same files), for {@link CsvParse}. A plan of three columns, however many
+     * the CSV has.
+     */
+    Dataset<Row> csvLines(Dataset<Row> csv) {
+        return spark.read().text(csvReads.get(csv).path()).select(functions.col("value"), functions.col("_metadata.file_path"),
+                functions.col("_metadata.file_block_start"));
     }
 
     /** A text cell (column 0) that the cast to double (column 1) turned into null. */

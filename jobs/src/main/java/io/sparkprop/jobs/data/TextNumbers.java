@@ -6,9 +6,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.BoundReference;
-import org.apache.spark.sql.catalyst.expressions.Cast;
-import org.apache.spark.sql.catalyst.expressions.EvalMode;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.classic.SparkSession;
@@ -17,20 +14,19 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.Option;
 
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * Text columns read as doubles. The check for cells that are not numbers and the typing the trainer reads
  * ({@link #typedRows}) run row by row in plain code over Spark's internal rows, so their plans hold no
  * expression per column: expressions over every column (a coalesce of N conditions, N casts) took minutes to
  * plan and compile at a thousand columns. {@link #typed}, a projection of one cast per column, is kept where
- * a row must be traced to its file and line. A cell is read by Spark's own {@code try_cast(cell AS DOUBLE)},
- * evaluated on its own: the same numbers and rejects as the cast in the projection.
+ * a row must be traced to its file and line. A cell is read as Spark's own {@code try_cast(cell AS DOUBLE)}
+ * reads it ({@link NumberText}): the same numbers and rejects as the cast in the projection.
  */
 final class TextNumbers implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -93,7 +89,7 @@ final class TextNumbers implements Serializable {
     }
 
     /** {@code rows} with {@code f} applied to each as it is read. */
-    static Iterator<InternalRow> map(Iterator<InternalRow> rows, UnaryOperator<InternalRow> f) {
+    static <T, R> Iterator<R> map(Iterator<T> rows, Function<T, R> f) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -101,25 +97,19 @@ final class TextNumbers implements Serializable {
             }
 
             @Override
-            public InternalRow next() {
+            public R next() {
                 return f.apply(rows.next());
             }
         };
     }
 
-    /** One partition's parser: {@code try_cast(cell AS DOUBLE)} evaluated on a one-cell row. */
+    /** One partition's parser: the number {@code try_cast(cell AS DOUBLE)} gives ({@link NumberText}). */
     static final class Parser {
-        private final Cast cast = new Cast(new BoundReference(0, DataTypes.StringType, true), DataTypes.DoubleType,
-                Option.empty(), EvalMode.TRY());
-        private final GenericInternalRow cell = new GenericInternalRow(1);
+        private final NumberText numbers = new NumberText();
 
         /** The cell's number, or null for a null cell or one that is not a number. */
         Object parse(InternalRow row, int position) {
-            if (row.isNullAt(position)) {
-                return null;
-            }
-            cell.update(0, row.getUTF8String(position));
-            return cast.eval(cell);
+            return !row.isNullAt(position) && numbers.read(row.getUTF8String(position)) ? numbers.value() : null;
         }
 
         boolean bad(InternalRow row, int position) {

@@ -7,6 +7,7 @@ import io.sparkprop.driver.spark.PhaseLog;
 import io.sparkprop.driver.train.EvaluationMetrics;
 import io.sparkprop.driver.train.ModelFit;
 import io.sparkprop.driver.train.TrainingConfig;
+import io.sparkprop.driver.train.TrainingListener;
 import io.sparkprop.driver.train.TrainingResult;
 import io.sparkprop.jobs.config.DataFormat;
 import io.sparkprop.jobs.config.JobConfig;
@@ -25,6 +26,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -181,24 +183,23 @@ public final class TrainJob {
                 && train.schema().apply(weight).dataType() instanceof org.apache.spark.sql.types.StringType) {
             text.add(weight);
         }
-        // text columns: checked and typed as a projection of the files (where a bad row is traced to its line),
-        // trained on as typed in plain code (a plan of an expression per column took minutes at a thousand columns)
+        // text columns: checked and typed in plain code (a plan of an expression per column took minutes at a
+        // thousand columns), bad rows traced to their lines in a typed projection of the files
         Dataset<Row> trainRows = train;
         Dataset<Row> validationRows = validation;
         boolean replaying = retraining != null && retraining.replayPath != null && retraining.replayFraction > 0;
         AssembledRows.Fit assembled = null;
-        if (!text.isEmpty()) {
+        List<String> read = features.readColumns(labels, weight);
+        if (format == DataFormat.CSV && !replaying && !features.isVector() && new HashSet<>(text).equals(new HashSet<>(read))) {
+            // every column read is CSV text: read, checked and typed in one pass, the features as one array column
+            assembled = AssembledRows.fit(source, train, validation, text, features.scalarColumns(),
+                    read.subList(features.scalarColumns().size(), read.size()), config.get(TrainingSettings.VALIDATION_FRACTION), seed);
+        } else if (!text.isEmpty()) {
             Dataset<Row> trainText = train;
             Dataset<Row> validationText = validation;
             train = source.numericCsvColumns(train, text, header, format);
             validation = validation == null ? null : source.numericCsvColumns(validation, text, header, format);
-            List<String> read = features.readColumns(labels, weight);
-            if (!replaying && !features.isVector() && text.containsAll(read)) {
-                // every column read is text (CSV): the features trained on as one array column, however many
-                assembled = AssembledRows.fit(trainText, validationText, train, validation, features.scalarColumns(),
-                        read.subList(features.scalarColumns().size(), read.size()),
-                        config.get(TrainingSettings.VALIDATION_FRACTION), seed);
-            } else {
+            if (!replaying) {
                 trainRows = source.numericCsvRows(trainText, text);
                 validationRows = validationText == null ? null : source.numericCsvRows(validationText, text);
             }
@@ -244,7 +245,13 @@ public final class TrainJob {
             fit.logProgress(false).listener(terminalProgress);
         }
         if (assembled != null) {
-            fit.features(assembled.features());
+            AssembledRows.Fit rows = assembled;
+            fit.features(assembled.features()).listener(new TrainingListener() {
+                @Override
+                public void onStart(int epochs, long iterationsPerEpoch) {
+                    rows.release(); // the blocks are built: the rows read are not read again
+                }
+            });
         } else if (features.isVector()) {
             fit.features(features.vectorColumn());
         } else {
@@ -260,6 +267,9 @@ public final class TrainJob {
             r = assembled != null ? fit.locateBadRowsIn(assembled.locateTrain(), assembled.locateValidation())
                     .run(assembled.train(), assembled.validation()) : fit.locateBadRowsIn(train, validation).run(trainRows, validationRows);
         } finally {
+            if (assembled != null) {
+                assembled.release();
+            }
             if (terminalProgress != null) {
                 terminalProgress.endLine();
             }

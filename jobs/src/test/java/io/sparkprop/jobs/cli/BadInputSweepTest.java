@@ -802,7 +802,8 @@ class BadInputSweepTest {
 
     /**
      * 2,000 numeric CSV columns type, check and train in seconds (a projection and a job per column took many
-     * minutes; a plan of an expression per column a minute): 22-63 s on a loaded 2-core machine.
+     * minutes; a plan of an expression per column a minute; a pass of Spark's CSV reader per use of the rows
+     * tens of seconds): 13-35 s on the shared 2-core machine at load 12-50, 22-63 s before the file was read once.
      */
     @Test
     @Timeout(180)
