@@ -5,6 +5,7 @@ import static io.sparkprop.driver.config.TrainingSettings.PATIENCE;
 import static io.sparkprop.driver.config.TrainingSettings.WEIGHT_DECAY;
 
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The epochs a run plans and its early-stopping patience: train.epochs and train.patience as set, or
@@ -74,6 +75,17 @@ record EpochsChoice(int epochs, int patience, String auto) {
         double chosen = DECAY_ROWS / rows;
         return new Decay(chosen, String.format(Locale.ROOT, "%s auto: %.4g for %d training rows of a regression (%s = 0 on"
                 + " fewer than 8000 rows with validation data: %.0f / rows)", WEIGHT_DECAY.key(), chosen, rows, EPOCHS.key(), DECAY_ROWS));
+    }
+
+    /** {@code config} with train.weightDecay as {@link #weightDecay} chooses it; where auto chose it, its line to {@code progress}. */
+    static TrainingConfig withAutoDecay(TrainingConfig config, long rows, boolean validation, boolean regression,
+                                        Consumer<String> progress) {
+        Decay decay = weightDecay(config.get(EPOCHS), config.get(WEIGHT_DECAY), rows, validation, regression);
+        if (decay.auto() == null) {
+            return config;
+        }
+        progress.accept(decay.auto());
+        return config.toBuilder().set(WEIGHT_DECAY, decay.weightDecay()).build();
     }
 
     /** A run's weight decay and why auto chose it (null where it was set). */

@@ -246,19 +246,10 @@ public final class ModelFit {
             if (base != null) {
                 progress.accept("warm start from " + baseName);
             }
-            return train(withAutoDecay(config, blocks, shape), shape, classWeights, blocks, blocking, start, phases);
+            TrainingConfig decayed = EpochsChoice.withAutoDecay(config, blocks.train().rows(), blocks.validation() != null,
+                    !shape.classification(), progress);
+            return train(decayed, shape, classWeights, blocks, blocking, start, phases);
         }
-    }
-
-    /** The configuration with train.weightDecay as auto chooses it for small regression data (see {@link EpochsChoice}). */
-    private TrainingConfig withAutoDecay(TrainingConfig config, FitBlocks blocks, Shape shape) {
-        EpochsChoice.Decay decay = EpochsChoice.weightDecay(config.get(EPOCHS), config.get(WEIGHT_DECAY), blocks.train().rows(),
-                blocks.validation() != null, !shape.classification());
-        if (decay.auto() == null) {
-            return config;
-        }
-        progress.accept(decay.auto());
-        return config.toBuilder().set(WEIGHT_DECAY, decay.weightDecay()).build();
     }
 
     /**
