@@ -199,10 +199,8 @@ public final class TrainJob {
             Dataset<Row> validationText = validation;
             train = source.numericCsvColumns(train, text, header, format);
             validation = validation == null ? null : source.numericCsvColumns(validation, text, header, format);
-            if (!replaying) {
-                trainRows = source.numericCsvRows(trainText, text);
-                validationRows = validationText == null ? null : source.numericCsvRows(validationText, text);
-            }
+            trainRows = source.numericCsvRows(trainText, text); // a replay replaces it below
+            validationRows = validationText == null ? null : source.numericCsvRows(validationText, text);
         }
         if (replaying) {
             Dataset<Row> replay = source.read(format, retraining.replayPath, header, delimiter, partitions);
