@@ -189,6 +189,12 @@ class GemmTest {
             new Case(true, false, 256, 784, 64, 0, 0, 0, 0, 0f), new Case(true, false, 10, 128, 128, 0, 0, 0, 0, 1f),
             new Case(false, false, 64, 256, 128, 0, 0, 0, 0, 0f), new Case(false, false, 64, 128, 10, 2, 1, 0, 3, 0f),
             new Case(true, true, 33, 17, 520, 0, 0, 0, 0, 0.5f),
+            // in place at a worker's batch: TN (k <= 128) and NN (m <= 128), with partial row and column
+            // panels, several k blocks (NN), offsets and padded strides; NT with a partial 4-row group
+            new Case(true, false, 256, 784, 128, 0, 0, 0, 0, 1f), new Case(true, false, 13, 50, 100, 1, 2, 3, 1, 0f),
+            new Case(true, false, 21, 70, 7, 0, 3, 2, 2, -2f), new Case(false, false, 128, 256, 128, 0, 0, 0, 0, 1f),
+            new Case(false, false, 100, 70, 600, 1, 1, 1, 1, 0f), new Case(false, false, 7, 130, 33, 2, 0, 1, 3, 0.5f),
+            new Case(false, true, 127, 14, 784, 1, 2, 3, 1, 0f),
         };
         for (int ci = 0; ci < cases.length; ci++) {
             Case t = cases[ci];
