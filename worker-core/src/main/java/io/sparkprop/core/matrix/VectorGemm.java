@@ -198,9 +198,7 @@ public final class VectorGemm implements Gemm {
             if (mFull < m) {
                 Packing.packAPanels(true, a, aOff, lda, mFull, m - mFull, pc, kb, MR, ap);
             }
-            if (nFull < n) {
-                Packing.packBPanels(false, b, bOff, ldb, pc, kb, nFull, n - nFull, NR, bp);
-            }
+            packColumnEdge(b, bOff, ldb, pc, kb, nFull, n, NR, bp);
             for (int ir = 0; ir < m; ir += MR) {
                 boolean fullRows = ir < mFull;
                 float[] as = fullRows ? a : ap;
@@ -239,9 +237,7 @@ public final class VectorGemm implements Gemm {
         for (int pc = 0; pc < k; pc += kc) {
             int kb = Math.min(kc, k - pc);
             boolean store = pc == 0 && beta == 0f;
-            if (nFull < n) {
-                Packing.packBPanels(false, b, bOff, ldb, pc, kb, nFull, n - nFull, ROWS_NR, bp);
-            }
+            packColumnEdge(b, bOff, ldb, pc, kb, nFull, n, ROWS_NR, bp);
             for (int ir = 0; ir < m; ir += ROWS_MR) {
                 int rows = Math.min(ROWS_MR, m - ir);
                 int w = aOff + ir * lda + pc;
@@ -259,6 +255,14 @@ public final class VectorGemm implements Gemm {
                     }
                 }
             }
+        }
+    }
+
+    /** B's columns past the last full panel of a product read in place, packed into one zero-padded panel. */
+    private static void packColumnEdge(float[] b, int bOff, int ldb, int pc, int kb, int nFull, int n, int width,
+                                       float[] bp) {
+        if (nFull < n) {
+            Packing.packBPanels(false, b, bOff, ldb, pc, kb, nFull, n - nFull, width, bp);
         }
     }
 
