@@ -172,7 +172,7 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
     }
 
     /** CSV column j: its index among the typed cells, or ~k for the k-th of the others. */
-    private static int[] slots(Dataset<Row> csv, List<String> typed) {
+    static int[] slots(Dataset<Row> csv, List<String> typed) {
         String[] names = csv.columns();
         Map<String, Integer> typedIndex = indexes(typed);
         int[] slots = new int[names.length];
@@ -185,7 +185,7 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
     }
 
     /** Each name's first index in {@code names}: a lookup in constant time, however many columns. */
-    private static Map<String, Integer> indexes(List<String> names) {
+    static Map<String, Integer> indexes(List<String> names) {
         Map<String, Integer> out = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             out.putIfAbsent(names.get(i), i);
