@@ -418,6 +418,67 @@ public final class ModelScorer {
         private static Object vector(double[] v, boolean internal) {
             return internal ? Scoring.VECTOR.serialize(Vectors.dense(v)) : Vectors.dense(v);
         }
+
+        /**
+         * {@code input}'s rows scored a batch at a time, in order: {@code reader} writes row r's features (the r-th of the
+         * partition) at {@code x[at ..]}, {@code output} makes its row out from its scores ({@link #outputs}, row
+         * {@code b} of the batch).
+         */
+        public <T, R> Iterator<R> scored(Iterator<T> input, Features<T> reader, Output<T, R> output) {
+            int width = width();
+            return new Iterator<>() {
+                private final List<T> pending = new ArrayList<>(BATCH);
+                private final List<R> ready = new ArrayList<>(BATCH);
+                private int next;
+                private int rowNumber;
+
+                @Override
+                public boolean hasNext() {
+                    if (next < ready.size()) {
+                        return true;
+                    }
+                    fill();
+                    return next < ready.size();
+                }
+
+                @Override
+                public R next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return ready.get(next++);
+                }
+
+                private void fill() {
+                    ready.clear();
+                    pending.clear();
+                    next = 0;
+                    float[] x = features();
+                    while (pending.size() < BATCH && input.hasNext()) {
+                        T row = input.next();
+                        reader.write(row, x, pending.size() * width, rowNumber++);
+                        pending.add(row);
+                    }
+                    if (pending.isEmpty()) {
+                        return;
+                    }
+                    forward(pending.size());
+                    for (int b = 0; b < pending.size(); b++) {
+                        ready.add(output.make(pending.get(b), b));
+                    }
+                }
+            };
+        }
+    }
+
+    /** Writes the features of a partition's r-th row to {@code x[at .. at + width)}, checked. */
+    public interface Features<T> {
+        void write(T row, float[] x, int at, int r);
+    }
+
+    /** The row out for an input row, row {@code b} of the batch just scored. */
+    public interface Output<T, R> {
+        R make(T row, int b);
     }
 
     /** Runs on the executors: batches rows, one forward pass per batch, rows out in order. */
@@ -434,57 +495,16 @@ public final class ModelScorer {
         @Override
         public Iterator<Row> call(Iterator<Row> input) {
             BatchScores batch = scoring.batch();
-            int width = batch.width();
             int appended = scoring.appended();
             int partition = TaskContext.getPartitionId();
-            return new Iterator<>() {
-                private final List<Row> pending = new ArrayList<>(BATCH);
-                private final List<Row> ready = new ArrayList<>(BATCH);
-                private int next;
-                private int rowNumber;
-
-                @Override
-                public boolean hasNext() {
-                    if (next < ready.size()) {
-                        return true;
-                    }
-                    fill();
-                    return next < ready.size();
+            return batch.scored(input, (row, x, at, r) -> features.dense(row, x, at, partition, r), (row, b) -> {
+                Object[] values = new Object[row.length() + appended];
+                for (int i = 0; i < row.length(); i++) {
+                    values[i] = row.get(i);
                 }
-
-                @Override
-                public Row next() {
-                    if (!hasNext()) {
-                        throw new java.util.NoSuchElementException();
-                    }
-                    return ready.get(next++);
-                }
-
-                private void fill() {
-                    ready.clear();
-                    pending.clear();
-                    next = 0;
-                    float[] x = batch.features();
-                    while (pending.size() < BATCH && input.hasNext()) {
-                        Row row = input.next();
-                        features.dense(row, x, pending.size() * width, partition, rowNumber++);
-                        pending.add(row);
-                    }
-                    if (pending.isEmpty()) {
-                        return;
-                    }
-                    batch.forward(pending.size());
-                    for (int r = 0; r < pending.size(); r++) {
-                        Row row = pending.get(r);
-                        Object[] values = new Object[row.length() + appended];
-                        for (int i = 0; i < row.length(); i++) {
-                            values[i] = row.get(i);
-                        }
-                        batch.outputs(r, values, row.length(), false);
-                        ready.add(RowFactory.create(values));
-                    }
-                }
-            };
+                batch.outputs(b, values, row.length(), false);
+                return RowFactory.create(values);
+            });
         }
     }
 }

@@ -15,11 +15,9 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.stream.IntStream;
 
 /**
@@ -76,66 +74,24 @@ final class ScoredRows implements Function2<Integer, Iterator<ParsedRow>, Iterat
         ModelScorer.BatchScores batch = scoring.batch();
         int width = batch.width();
         int appended = scoring.appended();
-        return new Iterator<>() {
-            private final List<ParsedRow> pending = new ArrayList<>(batch.rows());
-            private final List<InternalRow> ready = new ArrayList<>(batch.rows());
-            private int next;
-            private int rowNumber;
-
-            @Override
-            public boolean hasNext() {
-                if (next < ready.size()) {
-                    return true;
-                }
-                fill();
-                return next < ready.size();
+        return batch.scored(rows, (row, x, at, r) -> {
+            if (row.bad() != ParsedRow.GOOD) {
+                throw new BadInputException(featureNames.get(row.bad()), partition, r, "a cell that is not a number");
             }
-
-            @Override
-            public InternalRow next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.get(next++);
+            for (int i = 0; i < width; i++) {
+                x[at + i] = features.feature(i, row.numbers()[i], row.isNull(i), partition, r);
             }
-
-            private void fill() {
-                ready.clear();
-                pending.clear();
-                next = 0;
-                float[] x = batch.features();
-                while (pending.size() < batch.rows() && rows.hasNext()) {
-                    ParsedRow row = rows.next();
-                    if (row.bad() != ParsedRow.GOOD) {
-                        throw new BadInputException(featureNames.get(row.bad()), partition, rowNumber,
-                                "a cell that is not a number");
-                    }
-                    int at = pending.size() * width;
-                    for (int i = 0; i < width; i++) {
-                        x[at + i] = features.feature(i, row.numbers()[i], row.isNull(i), partition, rowNumber);
-                    }
-                    rowNumber++;
-                    pending.add(row);
-                }
-                if (pending.isEmpty()) {
-                    return;
-                }
-                batch.forward(pending.size());
-                for (int r = 0; r < pending.size(); r++) {
-                    ready.add(output(pending.get(r), batch, r, appended));
-                }
-            }
-        };
+        }, (row, b) -> output(row, batch, b, appended));
     }
 
-    /** The row's cells in schema order, then its scores. */
-    private InternalRow output(ParsedRow row, ModelScorer.BatchScores batch, int r, int appended) {
+    /** The row's cells in schema order, then its scores (row b of the batch). */
+    private InternalRow output(ParsedRow row, ModelScorer.BatchScores batch, int b, int appended) {
         Object[] values = new Object[slots.length + appended];
         for (int j = 0; j < slots.length; j++) {
             int slot = slots[j];
             values[j] = slot < 0 ? row.texts()[~slot] : row.isNull(slot) ? null : (Object) row.numbers()[slot];
         }
-        batch.outputs(r, values, slots.length, true);
+        batch.outputs(b, values, slots.length, true);
         return new GenericInternalRow(values);
     }
 }
