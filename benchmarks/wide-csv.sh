@@ -9,18 +9,29 @@
 # bin/sparkprop) the launchers to time, space-separated, each on the same table one after the other (e.g. an
 # older build's and this one's, for before/after pairs; the row names the launcher's tree); SPARKPROP_BENCH_TIMEOUT
 # (seconds, default 900) stops a run that takes longer (the row then says "> T s").
+# SPARKPROP_BENCH_COMMAND=predict or evaluate times that command instead, from start to exit (wall and the JVM's
+# user + system CPU), on a model the first launcher trains on each table as above (its time not shown):
+# `predict MODEL --format csv --data TABLE --output-format csv -o OUT` or `evaluate MODEL --format csv --data TABLE
+# --label y`; the row ends with the first 16 hex digits of the SHA-256 of the output (the written CSV's sorted
+# lines; the printed metrics), equal between launchers when they give the same predictions.
 # The data and models go to a temporary directory, removed at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 read -r -a BINS <<<"${SPARKPROP_BENCH_BIN:-$ROOT/bin/sparkprop}"
 ROWS="${SPARKPROP_BENCH_ROWS:-10000}"
 TIMEOUT="${SPARKPROP_BENCH_TIMEOUT:-900}"
+COMMAND="${SPARKPROP_BENCH_COMMAND:-train}"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 COLUMNS_LIST=("$@")
 [[ ${#COLUMNS_LIST[@]} -gt 0 ]] || COLUMNS_LIST=(100 1000 5000 20000)
-echo "| build | columns | rows | CSV MiB | setup s (start to first step) | JVM CPU s in setup | total s (1 epoch) |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+if [[ "$COMMAND" == train ]]; then
+  echo "| build | columns | rows | CSV MiB | setup s (start to first step) | JVM CPU s in setup | total s (1 epoch) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+else
+  echo "| build | command | columns | rows | CSV MiB | wall s | JVM CPU s | output SHA-256 (first 16) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---|"
+fi
 for n in "${COLUMNS_LIST[@]}"; do
   python3 - "$OUT/wide-$n.csv" "$n" "$ROWS" <<'PY'
 import random, sys
@@ -33,6 +44,41 @@ with open(path, "w") as f:
         f.write(",".join(map(str, v)) + "," + str(sum(v[:8]) / 1000) + "\n")
 PY
   mib=$(python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1]) / 2**20:.0f}')" "$OUT/wide-$n.csv")
+  if [[ "$COMMAND" != train ]]; then
+    rm -rf "$OUT/model-$n"
+    "${BINS[0]}" train --data "$OUT/wide-$n.csv" --format csv --features '*' --label y --task regression --hidden 16 \
+        --epochs 1 -o "$OUT/model-$n" >/dev/null 2>&1
+    for bin in "${BINS[@]}"; do
+      rm -rf "$OUT/out-$n"
+      if [[ "$COMMAND" == predict ]]; then
+        args=(predict "$OUT/model-$n" --format csv --data "$OUT/wide-$n.csv" --output-format csv -o "$OUT/out-$n")
+      else
+        args=(evaluate "$OUT/model-$n" --format csv --data "$OUT/wide-$n.csv" --label y)
+      fi
+      python3 - "$TIMEOUT" "$OUT/out-$n" "$bin" "${args[@]}" <<'PY' >"$OUT/times-$n" || true
+import glob, hashlib, os, subprocess, sys, threading, time
+timeout, out, cmd = float(sys.argv[1]), sys.argv[2], sys.argv[3:]
+start = time.monotonic()
+p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+timer = threading.Timer(timeout, p.kill)
+timer.start()
+printed = p.stdout.read()
+_, status, usage = os.wait4(p.pid, 0)  # the JVM's CPU (bin/sparkprop execs it: the same pid)
+timer.cancel()
+wall = time.monotonic() - start
+if os.waitstatus_to_exitcode(status) != 0:
+    print(f"> {timeout:.0f}" if wall >= timeout else "failed", "-", "-", sep="\t")
+    sys.exit()
+lines = sorted(l for f in glob.glob(out + "/part-*") for l in open(f, "rb"))
+digest = hashlib.sha256(b"".join(lines) if lines else printed).hexdigest()[:16]
+print(f"{wall:.1f}", f"{usage.ru_utime + usage.ru_stime:.1f}", digest, sep="\t")
+PY
+      IFS=$'\t' read -r wall cpu digest <"$OUT/times-$n" || true
+      echo "| $(basename "$(dirname "$(dirname "$bin")")") | $COMMAND | $n | $ROWS | $mib | $wall | $cpu | $digest |"
+    done
+    rm -f "$OUT/wide-$n.csv"
+    continue
+  fi
   for bin in "${BINS[@]}"; do
     rm -rf "$OUT/model-$n"
     python3 - "$TIMEOUT" "$bin" train --data "$OUT/wide-$n.csv" --format csv --features '*' --label y \

@@ -158,6 +158,14 @@ public final class RowFeatures implements Serializable {
         }
     }
 
+    /**
+     * Feature j of a list of numeric columns, read by the caller as {@code value} ({@code missing}: null), as a
+     * float32 checked as {@link #dense} checks it.
+     */
+    public float feature(int j, double value, boolean missing, int partition, int r) {
+        return feature(missing ? number(null, columns[j], partition, r) : value, columns[j], -1, partition, r);
+    }
+
     /** The row's feature vector, checked for null and width. */
     Vector vector(Row row, int partition, int r) {
         if (row.isNullAt(positions[0])) {

@@ -11,13 +11,19 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -112,28 +118,55 @@ final class SettingParams implements Serializable {
 
     /**
      * checkpointDir against the files {@code dataset} reads (its {@code inputFiles()}; none for rows made in
-     * memory): refused when it is one of them or a folder holding one, as the command line refuses a
-     * checkpoint folder over its inputs, since old checkpoints are deleted from it and a resume reads it.
+     * memory) and the folders its file scans read from: refused when it is one of the files, a folder holding
+     * one, or a folder inside a scanned folder, as the command line refuses a checkpoint folder over its inputs,
+     * since old checkpoints are deleted from it, a resume reads it, and a later read of the data's folder would
+     * take the checkpoints for data.
      */
     private static void refuseCheckpointsOverData(SparkpropParams<?> stage, Dataset<?> dataset) {
         String dir = stage.getCheckpointDir();
         if (dir == null || dir.isEmpty()) {
             return;
         }
-        URI folder;
+        String folder;
         try {
             Path p = new Path(dir);
-            folder = p.getFileSystem(dataset.sparkSession().sparkContext().hadoopConfiguration()).makeQualified(p).toUri().normalize();
+            folder = p.getFileSystem(dataset.sparkSession().sparkContext().hadoopConfiguration()).makeQualified(p).toUri().normalize()
+                    .toString();
         } catch (IOException | IllegalArgumentException e) {
             return; // an unusable folder fails where the checkpoints are written, naming it
         }
-        String prefix = folder.toString().endsWith("/") ? folder.toString() : folder + "/";
         for (String file : dataset.inputFiles()) {
-            String f = URI.create(file).normalize().toString();
-            if (f.equals(folder.toString()) || f.startsWith(prefix)) {
+            if (within(URI.create(file).normalize().toString(), folder)) {
                 throw new IllegalArgumentException(stage.uid() + ": checkpointDir " + dir + " holds the input file " + file
                         + " of the training data; choose a checkpoint folder apart from the data");
             }
         }
+        for (String root : scannedPaths(dataset)) {
+            if (within(folder, URI.create(root).normalize().toString())) {
+                throw new IllegalArgumentException(stage.uid() + ": checkpointDir " + dir + " lies inside " + root
+                        + ", the folder the training data is read from; choose a checkpoint folder apart from the data");
+            }
+        }
+    }
+
+    /** Whether {@code path} is {@code folder} or lies inside it (both qualified URIs). */
+    private static boolean within(String path, String folder) {
+        return path.equals(folder) || path.startsWith(folder.endsWith("/") ? folder : folder + "/");
+    }
+
+    /** The paths (folders or files) the file scans of {@code dataset}'s plan read from, qualified; none for other sources. */
+    private static List<String> scannedPaths(Dataset<?> dataset) {
+        List<String> roots = new ArrayList<>();
+        if (dataset instanceof org.apache.spark.sql.classic.Dataset<?> classic) {
+            for (LogicalPlan leaf : CollectionConverters.asJava(classic.queryExecution().analyzed().collectLeaves())) {
+                if (leaf instanceof LogicalRelation scan && scan.relation() instanceof HadoopFsRelation files) {
+                    for (Path root : CollectionConverters.asJava(files.location().rootPaths())) {
+                        roots.add(root.toUri().toString());
+                    }
+                }
+            }
+        }
+        return roots;
     }
 }

@@ -1,7 +1,6 @@
 package io.sparkprop.driver.model;
 
 import io.sparkprop.core.data.Standardizer;
-import io.sparkprop.core.nn.Batch;
 import io.sparkprop.core.nn.Network;
 import io.sparkprop.core.nn.NetworkSpec;
 import io.sparkprop.core.nn.Workspace;
@@ -15,6 +14,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -105,6 +105,15 @@ public final class ModelScorer {
     /** Appends the {@code outputs} columns (classifier columns only for a classifier). */
     public Dataset<Row> transform(Dataset<Row> data, List<String> featureColumns, Outputs outputs) {
         RowFeatures features = features(data, featureColumns);
+        Scoring scoring = scoring(JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()), outputs);
+        return data.mapPartitions(new ScorePartition(scoring, features), Encoders.row(scoring.append(data.schema())));
+    }
+
+    /**
+     * What {@link #transform} appends, for a caller that reads its own rows on the executors (Spark's
+     * internal rows, say): the same columns and numbers, bit for bit.
+     */
+    public Scoring scoring(JavaSparkContext jsc, Outputs outputs) {
         boolean classifier = model.task() == SavedModel.Task.CLASSIFICATION;
         int k = model.spec().outputWidth();
         if (!classifier) {
@@ -120,29 +129,8 @@ public final class ModelScorer {
         if (outputs.thresholds() != null && outputs.thresholds().length != classes()) {
             throw new IllegalArgumentException(outputs.thresholds().length + " thresholds for a model of " + classes() + " classes");
         }
-        StructType schema = data.schema();
-        if (outputs.has(outputs.prediction())) {
-            schema = schema.add(outputs.prediction(), classifier || k == 1 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
-        }
-        if (outputs.outputColumns() != null) {
-            for (String c : outputs.outputColumns()) {
-                if (java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
-                    throw new IllegalArgumentException("output column '" + c + "' already exists in the data");
-                }
-                schema = schema.add(c, DataTypes.DoubleType, false);
-            }
-        }
-        if (outputs.has(outputs.rawPrediction())) {
-            schema = schema.add(outputs.rawPrediction(), SQLDataTypes.VectorType(), false);
-        }
-        if (outputs.has(outputs.probability())) {
-            schema = schema.add(outputs.probability(), SQLDataTypes.VectorType(), false);
-        }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        Broadcast<float[]> params = jsc.broadcast(model.params());
-        return data.mapPartitions(new ScorePartition(model.spec(), params, standardizer(), model.targetStandardizer(),
-                features, classifier, outputs),
-                Encoders.row(schema));
+        return new Scoring(model.spec(), jsc.broadcast(model.params()), standardizer(), model.targetStandardizer(), classifier,
+                outputs);
     }
 
     private RowFeatures features(Dataset<Row> data, List<String> featureColumns) {
@@ -276,46 +264,171 @@ public final class ModelScorer {
         return best;
     }
 
-    /** Runs on the executors: batches rows, one forward pass per batch, rows out in order. */
-    private static final class ScorePartition implements MapPartitionsFunction<Row, Row> {
+    /**
+     * The model's outputs as columns appended to rows: the schema they add, and on the executors a
+     * {@link BatchScores} that scores rows given as float features.
+     */
+    public static final class Scoring implements Serializable {
         private static final long serialVersionUID = 1L;
+        private static final VectorUDT VECTOR = new VectorUDT();
         private final NetworkSpec spec;
         private final Broadcast<float[]> params;
         private final Standardizer standardizer;
         private final Standardizer targets;
-        private final RowFeatures features;
         private final boolean classifier;
         private final Outputs columns;
 
-        ScorePartition(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, Standardizer targets,
-                       RowFeatures features, boolean classifier, Outputs columns) {
+        private Scoring(NetworkSpec spec, Broadcast<float[]> params, Standardizer standardizer, Standardizer targets,
+                        boolean classifier, Outputs columns) {
             this.spec = spec;
             this.params = params;
             this.standardizer = standardizer;
             this.targets = targets;
-            this.features = features;
             this.classifier = classifier;
             this.columns = columns;
         }
 
-        @Override
-        public Iterator<Row> call(Iterator<Row> input) {
-            Network network = new Network(spec);
-            Workspace ws = network.newWorkspace(BATCH);
-            float[] p = params.value();
-            int width = spec.inputWidth();
-            int outputs = spec.outputWidth();
-            int classes = classes(spec);
-            boolean prediction = columns.has(columns.prediction());
-            boolean rawPrediction = columns.has(columns.rawPrediction());
-            boolean probability = columns.has(columns.probability());
+        /** {@code schema} with the appended columns after its own. */
+        public StructType append(StructType schema) {
+            int k = spec.outputWidth();
+            if (columns.has(columns.prediction())) {
+                schema = schema.add(columns.prediction(), classifier || k == 1 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false);
+            }
+            if (columns.outputColumns() != null) {
+                for (String c : columns.outputColumns()) {
+                    if (java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
+                        throw new IllegalArgumentException("output column '" + c + "' already exists in the data");
+                    }
+                    schema = schema.add(c, DataTypes.DoubleType, false);
+                }
+            }
+            if (columns.has(columns.rawPrediction())) {
+                schema = schema.add(columns.rawPrediction(), SQLDataTypes.VectorType(), false);
+            }
+            if (columns.has(columns.probability())) {
+                schema = schema.add(columns.probability(), SQLDataTypes.VectorType(), false);
+            }
+            return schema;
+        }
+
+        /** The network's input width: the features of a row. */
+        public int width() {
+            return spec.inputWidth();
+        }
+
+        /** How many columns {@link #append} adds. */
+        public int appended() {
             int perOutput = columns.outputColumns() == null ? 0 : columns.outputColumns().size();
-            int appended = (prediction ? 1 : 0) + (rawPrediction ? 1 : 0) + (probability ? 1 : 0) + perOutput;
-            double[] thresholds = columns.thresholds();
-            int partition = TaskContext.getPartitionId();
+            return (columns.has(columns.prediction()) ? 1 : 0) + (columns.has(columns.rawPrediction()) ? 1 : 0)
+                    + (columns.has(columns.probability()) ? 1 : 0) + perOutput;
+        }
+
+        /** On an executor: one partition's network and buffers. */
+        public BatchScores batch() {
+            return new BatchScores(this);
+        }
+    }
+
+    /**
+     * One partition's scoring: up to {@link #rows()} rows' features written to {@link #features()} (row r at
+     * {@code r * width}), one forward pass, then each row's appended values.
+     */
+    public static final class BatchScores {
+        private final Scoring scoring;
+        private final Network network;
+        private final Workspace ws;
+        private final float[] p;
+        private final int classes;
+
+        private BatchScores(Scoring scoring) {
+            this.scoring = scoring;
+            this.network = new Network(scoring.spec);
+            this.ws = network.newWorkspace(BATCH);
+            this.p = scoring.params.value();
+            this.classes = classes(scoring.spec);
+        }
+
+        /** The most rows of one forward pass. */
+        public int rows() {
+            return BATCH;
+        }
+
+        /** The network's input width. */
+        public int width() {
+            return scoring.spec.inputWidth();
+        }
+
+        /** The input rows [rows x width], as read (the model's standardisation is applied by {@link #forward}). */
+        public float[] features() {
+            return ws.batch().dense();
+        }
+
+        /** Standardises the first {@code rows} rows of {@link #features()} in place and runs the network on them. */
+        public void forward(int rows) {
+            float[] x = ws.batch().dense();
+            if (scoring.standardizer != null) {
+                for (int r = 0; r < rows; r++) {
+                    scoring.standardizer.apply(x, r * width());
+                }
+            }
+            ws.batch().setDense(rows);
+            network.forward(p, ws);
+        }
+
+        /**
+         * Row r's appended values into {@code values} from {@code at}, in {@link Scoring#append}'s order; vectors as
+         * ML Vectors, or in Spark's internal form when {@code internal}.
+         */
+        public void outputs(int r, Object[] values, int at, boolean internal) {
+            Outputs columns = scoring.columns;
+            int outputs = scoring.spec.outputWidth();
+            float[] out = ws.output();
+            if (scoring.classifier) {
+                double[] raw = new double[classes];
+                double[] prob = new double[classes];
+                classOutputs(ws.outputLogits(), out, r, outputs, raw, prob);
+                if (columns.has(columns.prediction())) {
+                    values[at++] = (double) predictedClass(prob, columns.thresholds());
+                }
+                if (columns.has(columns.rawPrediction())) {
+                    values[at++] = vector(raw, internal);
+                }
+                if (columns.has(columns.probability())) {
+                    values[at] = vector(prob, internal);
+                }
+            } else if (outputs == 1) {
+                if (columns.has(columns.prediction())) {
+                    values[at] = inLabelUnits(scoring.targets, out[r], 0);
+                }
+            } else {
+                // y_j = z_j * std_j + mean_j in float32, as the one-output case, then widened
+                double[] y = new double[outputs];
+                for (int j = 0; j < outputs; j++) {
+                    y[j] = inLabelUnits(scoring.targets, out[r * outputs + j], j);
+                }
+                if (columns.has(columns.prediction())) {
+                    values[at++] = vector(y, internal);
+                }
+                for (int j = 0; columns.outputColumns() != null && j < columns.outputColumns().size(); j++) {
+                    values[at++] = y[j];
+                }
+            }
+        }
+
+        private static Object vector(double[] v, boolean internal) {
+            return internal ? Scoring.VECTOR.serialize(Vectors.dense(v)) : Vectors.dense(v);
+        }
+
+        /**
+         * {@code input}'s rows scored a batch at a time, in order: {@code reader} writes row r's features (the r-th of the
+         * partition) at {@code x[at ..]}, {@code output} makes its row out from its scores ({@link #outputs}, row
+         * {@code b} of the batch).
+         */
+        public <T, R> Iterator<R> scored(Iterator<T> input, Features<T> reader, Output<T, R> output) {
+            int width = width();
             return new Iterator<>() {
-                private final List<Row> pending = new ArrayList<>(BATCH);
-                private final List<Row> ready = new ArrayList<>(BATCH);
+                private final List<T> pending = new ArrayList<>(BATCH);
+                private final List<R> ready = new ArrayList<>(BATCH);
                 private int next;
                 private int rowNumber;
 
@@ -329,7 +442,7 @@ public final class ModelScorer {
                 }
 
                 @Override
-                public Row next() {
+                public R next() {
                     if (!hasNext()) {
                         throw new java.util.NoSuchElementException();
                     }
@@ -340,66 +453,58 @@ public final class ModelScorer {
                     ready.clear();
                     pending.clear();
                     next = 0;
-                    Batch batch = ws.batch();
-                    float[] x = batch.dense();
+                    float[] x = features();
                     while (pending.size() < BATCH && input.hasNext()) {
-                        Row row = input.next();
-                        features.dense(row, x, pending.size() * width, partition, rowNumber++);
-                        if (standardizer != null) {
-                            standardizer.apply(x, pending.size() * width);
-                        }
+                        T row = input.next();
+                        reader.write(row, x, pending.size() * width, rowNumber++);
                         pending.add(row);
                     }
                     if (pending.isEmpty()) {
                         return;
                     }
-                    batch.setDense(pending.size());
-                    network.forward(p, ws);
-                    float[] out = ws.output();
-                    float[] logits = ws.outputLogits();
-                    for (int r = 0; r < pending.size(); r++) {
-                        Row row = pending.get(r);
-                        Object[] values = new Object[row.length() + appended];
-                        for (int i = 0; i < row.length(); i++) {
-                            values[i] = row.get(i);
-                        }
-                        int at = row.length();
-                        if (classifier) {
-                            double[] raw = new double[classes];
-                            double[] prob = new double[classes];
-                            classOutputs(logits, out, r, outputs, raw, prob);
-                            if (prediction) {
-                                values[at++] = (double) predictedClass(prob, thresholds);
-                            }
-                            if (rawPrediction) {
-                                values[at++] = Vectors.dense(raw);
-                            }
-                            if (probability) {
-                                values[at] = Vectors.dense(prob);
-                            }
-                        } else if (outputs == 1) {
-                            if (prediction) {
-                                float z = out[r * outputs];
-                                values[at] = inLabelUnits(targets, z, 0);
-                            }
-                        } else {
-                            // y_j = z_j * std_j + mean_j in float32, as the one-output case, then widened
-                            double[] y = new double[outputs];
-                            for (int j = 0; j < outputs; j++) {
-                                float z = out[r * outputs + j];
-                                y[j] = inLabelUnits(targets, z, j);
-                            }
-                            if (prediction) {
-                                values[at++] = Vectors.dense(y);
-                            }
-                            for (int j = 0; j < perOutput; j++) {
-                                values[at++] = y[j];
-                            }
-                        }
-                        ready.add(RowFactory.create(values));
+                    forward(pending.size());
+                    for (int b = 0; b < pending.size(); b++) {
+                        ready.add(output.make(pending.get(b), b));
                     }
                 }
             };
+        }
+    }
+
+    /** Writes the features of a partition's r-th row to {@code x[at .. at + width)}, checked. */
+    public interface Features<T> {
+        void write(T row, float[] x, int at, int r);
+    }
+
+    /** The row out for an input row, row {@code b} of the batch just scored. */
+    public interface Output<T, R> {
+        R make(T row, int b);
+    }
+
+    /** Runs on the executors: batches rows, one forward pass per batch, rows out in order. */
+    private static final class ScorePartition implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final Scoring scoring;
+        private final RowFeatures features;
+
+        ScorePartition(Scoring scoring, RowFeatures features) {
+            this.scoring = scoring;
+            this.features = features;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> input) {
+            BatchScores batch = scoring.batch();
+            int appended = scoring.appended();
+            int partition = TaskContext.getPartitionId();
+            return batch.scored(input, (row, x, at, r) -> features.dense(row, x, at, partition, r), (row, b) -> {
+                Object[] values = new Object[row.length() + appended];
+                for (int i = 0; i < row.length(); i++) {
+                    values[i] = row.get(i);
+                }
+                batch.outputs(b, values, row.length(), false);
+                return RowFactory.create(values);
+            });
         }
     }
 }

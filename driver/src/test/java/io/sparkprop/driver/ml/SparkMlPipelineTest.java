@@ -267,6 +267,27 @@ class SparkMlPipelineTest {
         }
     }
 
+    @Test
+    void aCheckpointFolderInsideTheDataFolderIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path data = tmp.resolve("scanned");
+        table(60, 9).write().parquet(data.toString());
+        List<Path> before;
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            before = files.sorted().toList();
+        }
+        Dataset<Row> read = assembler().transform(spark.read().parquet(data.toString()));
+        SparkpropClassifier c = new SparkpropClassifier().setLayers(4).setMaxIter(1).setLogInterval(0);
+        for (Path inside : List.of(data.resolve("checkpoints"), data.resolve("a").resolve("b"))) {
+            // it holds no input file (it does not exist yet): the scan's folder is what it lies in
+            assertMessage(() -> c.setCheckpointDir(inside.toString()).fit(read), "checkpointDir " + inside, "lies inside",
+                    data.toString(), "the folder the training data is read from", "choose a checkpoint folder apart from the data");
+            assertFalse(Files.exists(inside), inside + " was created");
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            assertEquals(before, files.sorted().toList(), "the data folder is as it was");
+        }
+    }
+
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String... parts) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (String part : parts) {

@@ -1,6 +1,7 @@
 package io.sparkprop.jobs.cli;
 
 import io.sparkprop.core.data.Standardizer;
+import io.sparkprop.driver.data.BadRowSearch;
 import io.sparkprop.driver.data.BlockBuilder;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.data.FeatureStandardization;
@@ -10,6 +11,7 @@ import io.sparkprop.driver.train.EvaluationMetrics;
 import io.sparkprop.driver.train.Evaluator;
 import io.sparkprop.jobs.config.JobConfig;
 import io.sparkprop.jobs.config.JobSettings;
+import io.sparkprop.jobs.data.AssembledRows;
 import io.sparkprop.jobs.data.DataSource;
 import io.sparkprop.jobs.data.FeatureColumns;
 import io.sparkprop.jobs.data.ModelInput;
@@ -50,23 +52,38 @@ final class EvaluateCommand implements Callable<Integer> {
             DataSource source = new DataSource(spark);
             ModelInput input = ModelInput.read(source, config, model, true);
             List<String> columns = input.featureColumns();
+            BadRowSearch.RowNames names = source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER));
             BlockBuilder builder = BlockBuilder.forNetwork(model.spec())
                     .labelColumns(FeatureColumns.labelColumns(config.get(JobSettings.DATA_LABEL)).toArray(new String[0]))
-                    .weight(config.optional(JobSettings.DATA_WEIGHT))
-                    .locateBadRowsIn(input.locate(), source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER)));
-            builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
-                    : builder.featureColumns(columns.toArray(new String[0]));
-            DataBlocks blocks = builder.build(input.data());
-            if (model.standardized()) {
-                blocks = FeatureStandardization.apply(blocks, model.featureStandardizer());
+                    .weight(config.optional(JobSettings.DATA_WEIGHT));
+            AssembledRows.Fit read = input.readOnce() ? input.assembled() : null;
+            EvaluationMetrics m;
+            try {
+                DataBlocks blocks;
+                if (read != null) {
+                    blocks = builder.features(read.features().vector(), read.features().scalars())
+                            .locateBadRowsIn(read.locateTrain(), names).build(read.train());
+                } else {
+                    builder = builder.locateBadRowsIn(input.locate(), names);
+                    builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
+                            : builder.featureColumns(columns.toArray(new String[0]));
+                    blocks = builder.build(input.data());
+                }
+                if (model.standardized()) {
+                    blocks = FeatureStandardization.apply(blocks, model.featureStandardizer());
+                }
+                // the loss compares what the network was trained on; the metrics invert both sides to the label's units
+                Standardizer targets = model.targetStandardizer();
+                if (targets != null) {
+                    blocks = FeatureStandardization.applyToTargets(blocks, targets);
+                }
+                m = new Evaluator(JavaSparkContext.fromSparkContext(spark.sparkContext()), model.spec(), 512, targets)
+                        .evaluate(model.params(), blocks);
+            } finally {
+                if (read != null) {
+                    read.release();
+                }
             }
-            // the loss compares what the network was trained on; the metrics invert both sides to the label's units
-            Standardizer targets = model.targetStandardizer();
-            if (targets != null) {
-                blocks = FeatureStandardization.applyToTargets(blocks, targets);
-            }
-            EvaluationMetrics m = new Evaluator(JavaSparkContext.fromSparkContext(spark.sparkContext()), model.spec(), 512, targets)
-                    .evaluate(model.params(), blocks);
             print(out, m, model.classLabels(), model.targetNames());
         }
         return SparkpropCommand.EXIT_OK;

@@ -82,8 +82,8 @@ final class PredictCommand implements Callable<Integer> {
             ModelInput input = ModelInput.read(source, config, model, false);
             ModelScorer scorer = new ModelScorer(model);
             List<String> perOutput = scorer.outputColumns("prediction");
-            Dataset<Row> scored = scorer.transform(input.data(), input.featureColumns(),
-                    new ModelScorer.Outputs("prediction", "rawPrediction", "probability", null, perOutput));
+            Dataset<Row> scored = input.scored(scorer, new ModelScorer.Outputs("prediction", "rawPrediction", "probability", null,
+                    perOutput));
             if (outputFormat.equals("csv")) {
                 scored = flattenForCsv(scored, model.classLabels().size(), perOutput == null ? model.spec().outputWidth() : 0);
             }

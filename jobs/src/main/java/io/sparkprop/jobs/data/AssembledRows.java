@@ -76,6 +76,17 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
      */
     public static Fit fit(DataSource source, Dataset<Row> train, Dataset<Row> validation, List<String> checked,
                           List<String> features, List<String> scalars, double fraction, long seed) throws IOException {
+        return fit(source, train, null, validation, checked, features, scalars, fraction, seed);
+    }
+
+    /**
+     * As {@link #fit(DataSource, Dataset, Dataset, List, List, List, double, long)}, the training rows followed by a
+     * sample of {@code replay}'s (null for none; its cells checked as the training data's), as
+     * {@code train.union(replay.sample(false, fraction, seed))} has them: row k of replay partition q kept when the
+     * k-th draw of a {@link BernoulliCellSampler} of [0, fraction) seeded {@code seed + q} falls there.
+     */
+    public static Fit fit(DataSource source, Dataset<Row> train, Replay replay, Dataset<Row> validation, List<String> checked,
+                          List<String> features, List<String> scalars, double fraction, long seed) throws IOException {
         String column = "features";
         while (Arrays.asList(train.columns()).contains(column)) {
             column = "_" + column;
@@ -83,20 +94,32 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
         List<String> typed = new ArrayList<>(features);
         typed.addAll(scalars);
         boolean split = validation == null && fraction > 0;
+        List<JavaRDD<ParsedRow>> read = new ArrayList<>();
         Read trainRead = read(source, train, checked, typed, features.size(), split);
+        read.add(trainRead.rows());
+        Read replayRead = null;
         Read validationRead = null;
         try {
-            validationRead = validation == null ? null : read(source, validation, checked, typed, features.size(), false);
+            if (replay != null) {
+                replayRead = read(source, replay.csv(), checked, typed, features.size(), split);
+                read.add(replayRead.rows());
+            }
+            if (validation != null) {
+                validationRead = read(source, validation, checked, typed, features.size(), false);
+                read.add(validationRead.rows());
+            }
         } finally {
-            if (validation != null && validationRead == null) {
-                trainRead.rows().unpersist(false);
+            if ((replay != null && replayRead == null) || (validation != null && validationRead == null)) {
+                read.forEach(rows -> rows.unpersist(false));
             }
         }
-        JavaRDD<ParsedRow> trainRows = trainRead.rows();
+        JavaRDD<ParsedRow> trainRows = replayRead == null ? trainRead.rows()
+                : trainRead.rows().union(replayRead.rows().mapPartitionsWithIndex(replay.sampler(), true));
         JavaRDD<ParsedRow> validationRows = validationRead == null ? null : validationRead.rows();
         // an ML vector, which Spark hands to the blocks as it holds it, unless a feature is null: an array of boxed
         // numbers (where a null feature is found and reported)
-        boolean vector = !trainRead.featureNull() && (validationRead == null || !validationRead.featureNull());
+        boolean vector = !trainRead.featureNull() && (replayRead == null || !replayRead.featureNull())
+                && (validationRead == null || !validationRead.featureNull());
         StructType schema = new StructType().add(column, vector ? SQLDataTypes.VectorType()
                 : DataTypes.createArrayType(DataTypes.DoubleType, true), true);
         for (String s : scalars) {
@@ -117,9 +140,13 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
             validated = validationRows == null ? null : of(spark, validationRows, schema, all);
         }
         FeatureColumns assembled = FeatureColumns.assembled(column, features);
-        return new Fit(assembled, trained, validated, located(train, checked, column, features, vector),
-                validation == null ? null : located(validation, checked, column, features, vector),
-                validationRows == null ? List.of(trainRows) : List.of(trainRows, validationRows));
+        Dataset<Row> locateTrain = located(train, checked, column, features, vector);
+        if (replay != null) {
+            locateTrain = locateTrain.union(located(replay.csv(), checked, column, features, vector)
+                    .sample(false, replay.fraction(), replay.seed()));
+        }
+        return new Fit(assembled, trained, validated, locateTrain,
+                validation == null ? null : located(validation, checked, column, features, vector), read);
     }
 
     /**
@@ -157,6 +184,25 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
         return new Read(rows, featureNull);
     }
 
+    /** Old rows trained on again: a {@code fraction} of the CSV data {@code csv} (its columns the training data's), drawn by {@code seed}. */
+    public record Replay(Dataset<Row> csv, double fraction, long seed) {
+        Function2<Integer, Iterator<ParsedRow>, Iterator<ParsedRow>> sampler() {
+            double upper = fraction;
+            long from = seed;
+            return (partition, rows) -> {
+                BernoulliCellSampler<Object> sampler = new BernoulliCellSampler<>(0, upper, false);
+                sampler.setSeed(from + partition);
+                List<ParsedRow> kept = new ArrayList<>();
+                rows.forEachRemaining(row -> {
+                    if (sampler.sample() > 0) {
+                        kept.add(row);
+                    }
+                });
+                return kept.iterator();
+            };
+        }
+    }
+
     /** An input's rows, and whether a feature of one of them is null. */
     private record Read(JavaRDD<ParsedRow> rows, boolean featureNull) {
     }
@@ -172,7 +218,7 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
     }
 
     /** CSV column j: its index among the typed cells, or ~k for the k-th of the others. */
-    private static int[] slots(Dataset<Row> csv, List<String> typed) {
+    static int[] slots(Dataset<Row> csv, List<String> typed) {
         String[] names = csv.columns();
         Map<String, Integer> typedIndex = indexes(typed);
         int[] slots = new int[names.length];
@@ -185,7 +231,7 @@ public final class AssembledRows implements Function2<Integer, Iterator<ParsedRo
     }
 
     /** Each name's first index in {@code names}: a lookup in constant time, however many columns. */
-    private static Map<String, Integer> indexes(List<String> names) {
+    static Map<String, Integer> indexes(List<String> names) {
         Map<String, Integer> out = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             out.putIfAbsent(names.get(i), i);

@@ -190,9 +190,15 @@ public final class TrainJob {
         boolean replaying = retraining != null && retraining.replayPath != null && retraining.replayFraction > 0;
         AssembledRows.Fit assembled = null;
         List<String> read = features.readColumns(labels, weight);
-        if (format == DataFormat.CSV && !replaying && !features.isVector() && new HashSet<>(text).equals(new HashSet<>(read))) {
+        if (format == DataFormat.CSV && !features.isVector() && new HashSet<>(text).equals(new HashSet<>(read))) {
             // every column read is CSV text: read, checked and typed in one pass, the features as one array column
-            assembled = AssembledRows.fit(source, train, validation, text, features.scalarColumns(),
+            AssembledRows.Replay replay = null;
+            if (replaying) {
+                Dataset<Row> old = source.read(format, retraining.replayPath, header, delimiter, partitions);
+                requireColumnsOf(old, train, retraining.replayPath);
+                replay = new AssembledRows.Replay(old, retraining.replayFraction, seed);
+            }
+            assembled = AssembledRows.fit(source, train, replay, validation, text, features.scalarColumns(),
                     read.subList(features.scalarColumns().size(), read.size()), config.get(TrainingSettings.VALIDATION_FRACTION), seed);
         } else if (!text.isEmpty()) {
             Dataset<Row> trainText = train;
@@ -202,15 +208,12 @@ public final class TrainJob {
             trainRows = source.numericCsvRows(trainText, text); // a replay replaces it below
             validationRows = validationText == null ? null : source.numericCsvRows(validationText, text);
         }
-        if (replaying) {
+        if (replaying && assembled == null) {
             Dataset<Row> replay = source.read(format, retraining.replayPath, header, delimiter, partitions);
             if (!text.isEmpty()) {
                 replay = source.numericCsvColumns(replay, text, header, format);
             }
-            if (!Arrays.equals(replay.columns(), train.columns())) {
-                throw new IllegalArgumentException("the replay data " + retraining.replayPath + " has columns "
-                        + Arrays.toString(replay.columns()) + ", the new data " + Arrays.toString(train.columns()));
-            }
+            requireColumnsOf(replay, train, retraining.replayPath);
             train = train.union(replay.sample(false, retraining.replayFraction, seed));
             trainRows = train;
         }
@@ -293,6 +296,14 @@ public final class TrainJob {
         files.put(REPORT_HTML, writer.toHtml(report).getBytes(StandardCharsets.UTF_8));
         files.put(HISTORY_JSONL, writer.toJsonLines(report).getBytes(StandardCharsets.UTF_8));
         return new Outcome(model, r.training(), r.metrics(), r.metricsOn(), r.baseMetrics(), files);
+    }
+
+    /** The replay data has the new data's columns, in order (it is read by position as one table with it). */
+    private static void requireColumnsOf(Dataset<Row> replay, Dataset<Row> train, String replayPath) {
+        if (!Arrays.equals(replay.columns(), train.columns())) {
+            throw new IllegalArgumentException("the replay data " + replayPath + " has columns "
+                    + Arrays.toString(replay.columns()) + ", the new data " + Arrays.toString(train.columns()));
+        }
     }
 
     /** The run's one-line result; several regression outputs: the means over them, then each output's R^2 by name. */

@@ -86,6 +86,44 @@ class AssembledRowsTest {
         assertEquals(expected(typed), rows(fit.locateTrain().select("features", "y")));
     }
 
+    /**
+     * A retrain's replay: the training rows then Spark's {@code sample(false, fraction, seed)} of the typed replay rows,
+     * split as {@code randomSplit} splits their union; both files over several file splits.
+     */
+    @Test
+    void replayIsTheUnionWithSparksSampleOfTheTypedReplaySplitAsSparkSplitsIt() throws IOException {
+        Random r = new Random(13);
+        List<Path> files = new ArrayList<>();
+        for (String name : List.of("new.csv", "old.csv")) {
+            StringBuilder csv = new StringBuilder("y,id,a,b,c\n");
+            for (int i = 0; i < 400; i++) {
+                csv.append(r.nextInt(3)).append(",id").append(r.nextInt(5)).append(',').append(r.nextInt(9) - 4)
+                        .append(',').append(i % 11 == 0 ? "" : String.valueOf(r.nextInt(50) / 4.0)).append(',')
+                        .append(r.nextInt(2)).append('\n');
+            }
+            files.add(Files.writeString(tmp.resolve(name), csv));
+        }
+        DataSource source = new DataSource(spark);
+        Dataset<Row> text = source.read(DataFormat.CSV, files.get(0).toString(), true, ",", 0);
+        Dataset<Row> old = source.read(DataFormat.CSV, files.get(1).toString(), true, ",", 0);
+        assertTrue(old.rdd().getNumPartitions() > 2, "several file splits: " + old.rdd().getNumPartitions());
+        List<String> typedColumns = List.of("a", "b", "c", "y");
+        long seed = 5;
+        Dataset<Row> union = source.numericCsvColumns(text, typedColumns, true, DataFormat.CSV)
+                .union(source.numericCsvColumns(old, typedColumns, true, DataFormat.CSV).sample(false, 0.4, seed));
+        Dataset<Row>[] reference = union.randomSplit(new double[] {0.8, 0.2}, seed);
+        AssembledRows.Fit fit = AssembledRows.fit(source, text, new AssembledRows.Replay(old, 0.4, seed), null, typedColumns,
+                List.of("a", "b", "c"), List.of("y"), 0.2, seed);
+
+        List<String> train = rows(fit.train());
+        List<String> validation = rows(fit.validation());
+        assertEquals(expected(reference[0]), train);
+        assertEquals(expected(reference[1]), validation);
+        assertTrue(train.size() + validation.size() > 500 && train.size() + validation.size() < 700, train.size() + " rows");
+        assertEquals(expected(union), rows(fit.locateTrain().select("features", "y")));
+        fit.release();
+    }
+
     @Test
     void withoutASplitTheRowsStayInFileOrder() throws IOException {
         Path file = Files.writeString(tmp.resolve("u.csv"), "a,features,y\n3,x,1\n,y,0\n-1.5,z,2\n");
