@@ -110,7 +110,7 @@ public final class TrainingSettings {
             "How train.learningRate follows the W workers, read as the rate for 2 workers' global batch (2 x"
                     + " train.batchSize): none, as set at every W; sqrt, x sqrt(W / 2); linear, x W / 2 (neither below 2"
                     + " workers); auto, sqrt where train.localSteps = auto trains synchronously (4 to 15 workers and from 32 on:"
-                    + " auto's rule), else none. A scaled rate warms up over one epoch where train.warmupSteps is 0. The rate"
+                    + " auto's rule), else none. A scaled rate warms up over one epoch (at most half the run) where train.warmupSteps is 0. The rate"
                     + " and warm-up taken are logged and recorded; a resumed run takes its checkpoint's (auto), or must"
                     + " take the same (none, sqrt, linear).");
     public static final Setting<Double> WEIGHT_DECAY = Setting.number("train.weightDecay", "regParam", 0, Bounds.atLeast(0),

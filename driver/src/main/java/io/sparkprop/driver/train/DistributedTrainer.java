@@ -272,7 +272,7 @@ public final class DistributedTrainer {
         Map<String, Object> recorded = recorded(train);
         float[] start = null;
         int k;
-        LocalStepsChoice.Rate rate = LocalStepsChoice.rate(config, plan.partitions(), perEpoch);
+        LocalStepsChoice.Rate rate = LocalStepsChoice.rate(config, plan.partitions(), perEpoch, epochs * perEpoch);
         if (from != null) {
             checkCompatible(from, recorded);
             rate = resumedRate(from, rate);

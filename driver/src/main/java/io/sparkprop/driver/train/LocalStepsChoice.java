@@ -111,8 +111,8 @@ final class LocalStepsChoice {
     /**
      * What auto chooses for a run's shape: K, the outer step's rate and momentum (plain averaging 1, 0 below
      * {@link #OUTER_STEP_WORKERS} workers and wherever K = 1, DiLoCo's Nesterov 0.7, 0.9 from there on), and with
-     * train.learningRateScale auto the factor on the learning rate and the warm-up in iterations (1 and the warm-up
-     * as set, 0, where auto takes local steps).
+     * train.learningRateScale auto the factor on the learning rate and the warm-up in iterations for a run of two
+     * epochs or more (1 and the warm-up as set, 0, where auto takes local steps).
      */
     record Auto(int k, double outerRate, double outerMomentum, double rateScale, long warmupSteps) {
     }
@@ -132,7 +132,7 @@ final class LocalStepsChoice {
         int b = (int) Math.min(batch, rowsPerWorker);
         int perEpoch = (int) ((rowsPerWorker + b - 1) / b);
         int k = perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, log);
-        Rate rate = autoRate(workers, perEpoch, 0);
+        Rate rate = autoRate(workers, perEpoch, 2L * perEpoch, 0);
         boolean outer = k > 1 && workers >= OUTER_STEP_WORKERS;
         return new Auto(k, outer ? 0.7 : 1, outer ? 0.9 : 0, rate.scale(), rate.warmupSteps());
     }
@@ -140,7 +140,7 @@ final class LocalStepsChoice {
     /**
      * The factor on train.learningRate and the warm-up a run takes (train.learningRateScale resolved): W
      * workers of batch b are a global batch W / 2 times 2 workers', the rate is read as tuned there, and a
-     * scaled rate warms up linearly over one epoch unless train.warmupSteps is set.
+     * scaled rate warms up linearly over one epoch, at most half the run, unless train.warmupSteps is set.
      */
     record Rate(double scale, long warmupSteps) {
         /** {@code config} with the rate and warm-up taken. */
@@ -151,23 +151,23 @@ final class LocalStepsChoice {
     }
 
     /**
-     * The rate for {@code config} on W workers of an epoch's iterations: none, x 1; sqrt, x sqrt(W / 2); linear,
+     * The rate for {@code config} on W workers, an epoch's iterations and the run's: none, x 1; sqrt, x sqrt(W / 2); linear,
      * x W / 2 (neither below 2 workers); auto, sqrt where train.localSteps is auto or timed and {@link #synchronous}
      * for W workers, else x 1. A pure function of the settings, the workers and the epoch.
      */
-    static Rate rate(TrainingConfig config, int workers, long perEpoch) {
+    static Rate rate(TrainingConfig config, int workers, long perEpoch, long totalIterations) {
         long warmup = config.get(WARMUP_STEPS);
         double global = Math.max(workers, 2) / 2.0;
         return switch (Choice.of(Choice.LearningRateScale.class, config.get(LEARNING_RATE_SCALE))) {
             case NONE -> new Rate(1, warmup);
-            case SQRT -> warmedUp(Math.sqrt(global), perEpoch, warmup);
-            case LINEAR -> warmedUp(global, perEpoch, warmup);
-            case AUTO -> config.localStepsCount() > 0 ? new Rate(1, warmup) : autoRate(workers, perEpoch, warmup);
+            case SQRT -> warmedUp(Math.sqrt(global), perEpoch, totalIterations, warmup);
+            case LINEAR -> warmedUp(global, perEpoch, totalIterations, warmup);
+            case AUTO -> config.localStepsCount() > 0 ? new Rate(1, warmup) : autoRate(workers, perEpoch, totalIterations, warmup);
         };
     }
 
-    private static Rate autoRate(int workers, long perEpoch, long warmup) {
-        return synchronous(workers) ? warmedUp(Math.sqrt(workers / 2.0), perEpoch, warmup) : new Rate(1, warmup);
+    private static Rate autoRate(int workers, long perEpoch, long totalIterations, long warmup) {
+        return synchronous(workers) ? warmedUp(Math.sqrt(workers / 2.0), perEpoch, totalIterations, warmup) : new Rate(1, warmup);
     }
 
     /**
@@ -178,9 +178,12 @@ final class LocalStepsChoice {
         return workers >= SYNCHRONOUS_WORKERS && (workers < LOCAL_STEPS_WORKERS || workers >= SYNCHRONOUS_AGAIN_WORKERS);
     }
 
-    /** A scaled rate warms up over one epoch where no warm-up is set. */
-    private static Rate warmedUp(double scale, long perEpoch, long warmup) {
-        return new Rate(scale, scale > 1 && warmup == 0 ? perEpoch : warmup);
+    /**
+     * A scaled rate warms up over one epoch where no warm-up is set, at most half the run's iterations (at least 1),
+     * so that a one-epoch run still decays from its peak.
+     */
+    private static Rate warmedUp(double scale, long perEpoch, long totalIterations, long warmup) {
+        return new Rate(scale, scale > 1 && warmup == 0 ? Math.min(perEpoch, Math.max(1, totalIterations / 2)) : warmup);
     }
 
     /**

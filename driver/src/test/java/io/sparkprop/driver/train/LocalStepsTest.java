@@ -188,9 +188,10 @@ class LocalStepsTest {
     }
 
     /**
-     * train.learningRateScale resolved for W workers of 10 iterations an epoch: auto is sqrt(W / 2) where auto's K is
-     * synchronous (4 to 15, 32 on), a set K or the band of local steps keep the rate; sqrt and linear scale from 2
-     * workers whatever K; a scaled rate warms up over the epoch unless train.warmupSteps is set; none never scales.
+     * train.learningRateScale resolved for W workers of 10 iterations an epoch, 30 in the run: auto is sqrt(W / 2)
+     * where auto's K is synchronous (4 to 15, 32 on), a set K or the band of local steps keep the rate; sqrt and linear
+     * scale from 2 workers whatever K; a scaled rate warms up over the epoch, at most half the run, unless
+     * train.warmupSteps is set; none never scales.
      */
     @Test
     void theLearningRateFollowsTheWorkersAsSet() {
@@ -201,10 +202,14 @@ class LocalStepsTest {
                 {"auto", "1", 0L, 32, 1.0, 0L}, {"auto", "8", 5L, 64, 1.0, 5L},
                 {"none", "auto", 0L, 64, 1.0, 0L}, {"sqrt", "8", 0L, 16, Math.sqrt(8), 10L}, {"sqrt", "auto", 0L, 1, 1.0, 0L},
                 {"sqrt", "auto", 0L, 2, 1.0, 0L}, {"linear", "1", 0L, 16, 8.0, 10L}, {"linear", "1", 3L, 3, 1.5, 3L}};
+        // a run of one epoch warms up over its first half, one of a single iteration over that iteration
+        TrainingConfig sqrt = TrainingConfig.builder(REGRESSION).parse(LEARNING_RATE_SCALE, "sqrt").build();
+        assertEquals(new LocalStepsChoice.Rate(2.0, 5), LocalStepsChoice.rate(sqrt, 8, 10, 10));
+        assertEquals(new LocalStepsChoice.Rate(2.0, 1), LocalStepsChoice.rate(sqrt, 8, 1, 1));
         for (Object[] row : table) {
             TrainingConfig c = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).parse(LEARNING_RATE_SCALE, (String) row[0])
                     .set(LOCAL_STEPS, (String) row[1]).set(WARMUP_STEPS, (Long) row[2]).build();
-            LocalStepsChoice.Rate rate = LocalStepsChoice.rate(c, (Integer) row[3], 10);
+            LocalStepsChoice.Rate rate = LocalStepsChoice.rate(c, (Integer) row[3], 10, 30);
             assertEquals(new LocalStepsChoice.Rate((Double) row[4], (Long) row[5]), rate, java.util.Arrays.toString(row));
             TrainingConfig taken = rate.applied(c);
             assertEquals(0.01 * (Double) row[4], taken.get(LEARNING_RATE), 1e-15, java.util.Arrays.toString(row));
@@ -234,10 +239,10 @@ class LocalStepsTest {
 
     @Test
     void autoIsTheDefaultAndChoosesFromTheShape() {
-        TrainingConfig c = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 20).set(EPOCHS, 1)
+        TrainingConfig c = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 20).set(EPOCHS, 2)
                 .set(SEED, 4L).set(LOG_INTERVAL, 0L).build();
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), c).fit(data, null);
-        // 4 workers: synchronous, the rate x sqrt(4 / 2) warmed up over the epoch's 10 iterations, no outer step
+        // 4 workers: synchronous, the rate x sqrt(4 / 2) warmed up over the first epoch's 10 iterations, no outer step
         assertEquals(new RoundsTaken(4, 1, 1.0, 0.0, Math.sqrt(2), 0.01 * Math.sqrt(2), 10), r.rounds());
         assertEquals(1, r.localSteps());
     }
