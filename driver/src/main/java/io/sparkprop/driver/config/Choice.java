@@ -25,6 +25,9 @@ public final class Choice {
     /** train.localSteps when not a count: how K is chosen. */
     public enum LocalSteps { AUTO, TIMED }
 
+    /** train.learningRateScale: how the learning rate follows the workers (their global batch against 2 workers'). */
+    public enum LearningRateScale { AUTO, NONE, SQRT, LINEAR }
+
     /** data.standardizeScale. */
     public enum StandardizeScale { AUTO, FEATURE, SHARED }
 

@@ -105,6 +105,14 @@ public final class TrainingSettings {
             "cosine schedule: the final learning rate (at most train.learningRate).").fixedOnResume();
     public static final Setting<Long> WARMUP_STEPS = Setting.longInteger("train.warmupSteps", "warmupSteps", 0, Bounds.atLeast(0),
             "Iterations of linear warm-up before the schedule starts; 0 for none.").fixedOnResume();
+    public static final Setting<String> LEARNING_RATE_SCALE = Setting.choice("train.learningRateScale", "learningRateScale",
+            Choice.LearningRateScale.AUTO, Choice.LearningRateScale.class,
+            "How train.learningRate follows the W workers, read as the rate for 2 workers' global batch (2 x"
+                    + " train.batchSize): none, as set at every W; sqrt, x sqrt(W / 2); linear, x W / 2 (neither below 2"
+                    + " workers); auto, sqrt where train.localSteps = auto trains synchronously (4 to 15 workers and from 32 on:"
+                    + " auto's rule), else none. A scaled rate warms up over one epoch (at most half the run) where train.warmupSteps is 0. The rate"
+                    + " and warm-up taken are logged and recorded; a resumed run takes its checkpoint's (auto), or must"
+                    + " take the same (none, sqrt, linear).");
     public static final Setting<Double> WEIGHT_DECAY = Setting.number("train.weightDecay", "regParam", 0, Bounds.atLeast(0),
             "L2 weight decay lambda on the weights (never the biases); decoupled for adamw.").fixedOnResume();
     public static final Setting<Double> CLIP_NORM = Setting.number("train.clipNorm", "clipNorm", 0, Bounds.atLeast(0),
@@ -174,12 +182,13 @@ public final class TrainingSettings {
             "Mini-batch steps each partition takes on its own between two synchronisations (K). 1: synchronous"
                     + " data-parallel SGD, every step's gradient averaged; K > 1: each partition runs K steps of the"
                     + " optimizer from the broadcast weights and the driver averages the parameter changes (weighted by"
-                    + " rows) and applies the outer step; auto: K from an estimate of a round's cost made from the network,"
-                    + " the batch and the partitions alone (the same K, and bits, on every machine), so that Spark's fixed"
-                    + " cost stays under 10 % of a round, with at most 32,768 samples (K x batch x workers) a round, and"
-                    + " from 8 workers on DiLoCo's outer step (0.7, 0.9) where the outer step is left at 1 and 0; timed:"
-                    + " the same rule on the cost of rounds timed on this cluster (faster where the estimate is off, but"
-                    + " the bits then depend on the machine). The choice is logged"
+                    + " rows) and applies the outer step; auto: K from the network, the batch and the W workers alone (the"
+                    + " same K, and bits, on every machine): below 4 and from 16 to 31 workers the smallest power of two that"
+                    + " keeps an estimate of Spark's fixed cost under 10 % of a round, with at most 32,768 samples (K x batch"
+                    + " x workers) a round, and from 8 workers on DiLoCo's outer step (0.7, 0.9) where the outer step is left"
+                    + " at 1 and 0; from 4 to 15 workers and from 32 on 1 (synchronous, the rate scaled by"
+                    + " train.learningRateScale); timed: the same rule on the cost of rounds timed on this cluster (faster"
+                    + " where the estimate is off, but the bits then depend on the machine). The choice is logged"
                     + " and recorded.")
             .fixedOnResume();
     public static final Setting<String> LOCAL_OPTIMIZER_STATE = Setting.choice("train.localSteps.optimizerState",
@@ -207,7 +216,7 @@ public final class TrainingSettings {
     /** Every setting, in the order the defaults file documents them. */
     public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_SCALE, STANDARDIZE_TARGET, CACHE_FORMAT, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
-            WARMUP_STEPS, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
+            WARMUP_STEPS, LEARNING_RATE_SCALE, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
             LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, AGGREGATION, SPARSE_TRANSFER, SPARSE_UPDATE);
 
     private static final Map<String, Setting<?>> BY_KEY = index();

@@ -173,6 +173,11 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (LongParam) param(WARMUP_STEPS);
     }
 
+    @SuppressWarnings("unchecked")
+    default Param<String> learningRateScale() {
+        return (Param<String>) param(LEARNING_RATE_SCALE);
+    }
+
     default DoubleParam regParam() {
         return (DoubleParam) param(WEIGHT_DECAY);
     }
@@ -333,6 +338,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return value(WARMUP_STEPS);
     }
 
+    default String getLearningRateScale() {
+        return value(LEARNING_RATE_SCALE);
+    }
+
     default double getRegParam() {
         return value(WEIGHT_DECAY);
     }
@@ -491,6 +500,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default E setWarmupSteps(long value) {
         return setting(WARMUP_STEPS, value);
+    }
+
+    default E setLearningRateScale(String value) {
+        return setting(LEARNING_RATE_SCALE, value);
     }
 
     default E setRegParam(double value) {

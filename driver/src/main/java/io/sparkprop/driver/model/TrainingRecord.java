@@ -21,6 +21,7 @@ import static io.sparkprop.driver.config.TrainingSettings.CLASS_WEIGHTS;
  * @param epochs        completed epochs
  * @param stopReason    "epochs", "max_iterations" or "early_stopping"
  * @param localSteps    K, the local steps per round that ran (1: synchronous)
+ * @param rounds        how the rounds ran on the workers: K, the outer step, the learning rate and warm-up taken
  * @param seconds       the fit's wall time
  * @param weightColumn  the row weight column, or null
  * @param classWeights  train.classWeights resolved, or null
@@ -30,8 +31,8 @@ import static io.sparkprop.driver.config.TrainingSettings.CLASS_WEIGHTS;
  * @param metrics       the final metrics with their row count
  * @param configuration every training setting
  */
-public record TrainingRecord(long seed, long iterations, long epochs, String stopReason, int localSteps, double seconds,
-                             String weightColumn, ClassWeighting classWeights, Blocking blocking, Cache cache, String metricsOn,
+public record TrainingRecord(long seed, long iterations, long epochs, String stopReason, int localSteps, Map<String, Object> rounds,
+                             double seconds, String weightColumn, ClassWeighting classWeights, Blocking blocking, Cache cache, String metricsOn,
                              Map<String, Object> metrics, Map<String, Object> configuration) {
 
     /** train.classWeights as set, the weight of each class and the training rows of each class. */
@@ -110,6 +111,7 @@ public record TrainingRecord(long seed, long iterations, long epochs, String sto
         training.put("epochs", epochs);
         training.put("stopReason", stopReason);
         training.put("localSteps", localSteps);
+        training.put("rounds", rounds);
         training.put("seconds", Math.round(seconds * 10) / 10.0);
         if (weightColumn != null) {
             training.put("weightColumn", weightColumn);

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,6 +57,12 @@ public final class DistributedTrainer {
     private static final String BLOCKS = "blocks";
     /** The local steps per round a run used (train.localSteps, or what auto chose), so a resume keeps it. */
     private static final String LOCAL_STEPS_CHOSEN = "local_steps_chosen";
+    /**
+     * The factor on train.learningRate and the warm-up a run took for its workers (train.learningRateScale
+     * resolved), so a resume takes the same; a checkpoint without them took the rate and warm-up as set.
+     */
+    private static final String RATE_SCALE_TAKEN = "learning_rate_scale_taken";
+    private static final String WARMUP_TAKEN = "warmup_steps_taken";
     private final JavaSparkContext sc;
     private final TrainingConfig config;
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -156,7 +163,8 @@ public final class DistributedTrainer {
     }
 
     /** What setup prepares for the loop: the plan, the state, the kind of round and where progress and checkpoints go. */
-    private record Run(IterationPlan plan, int epochs, long maxIterations, int patience, TrainingState state, Round round, int k,
+    private record Run(IterationPlan plan, int epochs, long maxIterations, int patience, TrainingState state, Round round,
+                       RoundsTaken taken,
                        GradientAggregator aggregator, Progress progress, Checkpoints checkpoints, Evaluator evaluator) {
         long perEpoch() {
             return plan.iterationsPerEpoch();
@@ -164,7 +172,7 @@ public final class DistributedTrainer {
 
         /** The next round's iterations: up to K, never past the epoch or train.maxIterations. */
         int nextRound() {
-            int n = (int) Math.min(k, perEpoch() - state.position);
+            int n = (int) Math.min(taken.localSteps(), perEpoch() - state.position);
             return maxIterations > 0 ? (int) Math.min(n, maxIterations - state.steps()) : n;
         }
     }
@@ -193,7 +201,7 @@ public final class DistributedTrainer {
         boolean useBest = run.patience > 0 && state.best != null;
         float[] chosen = useBest ? state.best : state.params;
         TrainingResult result = new TrainingResult(chosen.clone(), state.params, state.steps(), state.epoch,
-                stopReason == null ? "epochs" : stopReason, run.progress.history(), run.k, state.validationOf(chosen));
+                stopReason == null ? "epochs" : stopReason, run.progress.history(), run.taken, state.validationOf(chosen));
         run.progress.finish(result);
         return result;
     }
@@ -256,8 +264,7 @@ public final class DistributedTrainer {
             LOG.warn(capped);
         }
         long perEpoch = plan.iterationsPerEpoch();
-        UpdateRule rule = config.newUpdateRule(layout, perEpoch, epochs * perEpoch);
-        int stateArrays = config.localOptimizerState() == Choice.LocalOptimizerState.AVERAGED ? rule.optimizer().stateArrays() : 0;
+        int stateArrays = config.localOptimizerState() == Choice.LocalOptimizerState.AVERAGED ? config.newOptimizer().stateArrays() : 0;
         NetworkMemory.Resources resources = NetworkMemory.Resources.of(sc.sc());
         GradientAggregator aggregator = new GradientAggregator(sc, train.rdd(), plan.partitions(), layout,
                 config.aggregation(), config.get(SPARSE_TRANSFER), resources.maxResult());
@@ -265,8 +272,10 @@ public final class DistributedTrainer {
         Map<String, Object> recorded = recorded(train);
         float[] start = null;
         int k;
+        LocalStepsChoice.Rate rate = LocalStepsChoice.rate(config, plan.partitions(), perEpoch, epochs * perEpoch);
         if (from != null) {
             checkCompatible(from, recorded);
+            rate = resumedRate(from, rate);
             k = LocalStepsChoice.cappedToEpoch(((Number) from.config().getOrDefault(LOCAL_STEPS_CHOSEN, 1)).intValue(), (int) perEpoch);
         } else {
             if (initialParameters != null) {
@@ -276,26 +285,32 @@ public final class DistributedTrainer {
             k = chooseLocalSteps(aggregator, plan, epochs, stateArrays, start);
         }
         recorded.put(LOCAL_STEPS_CHOSEN, k);
+        recorded.put(RATE_SCALE_TAKEN, rate.scale());
+        recorded.put(WARMUP_TAKEN, rate.warmupSteps());
         // a K set above 1 runs rounds of local steps even where an epoch of one iteration caps it to 1
         boolean local = k > 1 || config.localStepsCount() > 1;
-        TrainingConfig rounds = local ? LocalStepsChoice.outerStep(config, plan.partitions()) : config;
+        // the rate and warm-up taken for the workers, and auto's outer step: the driver's rule and the local steps run with them
+        TrainingConfig rounds = rate.applied(local ? LocalStepsChoice.outerStep(config, plan.partitions()) : config);
+        UpdateRule rule = rounds.newUpdateRule(layout, perEpoch, epochs * perEpoch);
         Optimizer outer = local ? LocalStepsRound.outerOptimizer(rounds, layout.size()) : null;
         TrainingState state = from != null ? TrainingState.restore(from, rule, outer, layout) : TrainingState.start(start, rule, outer);
         Round round = local
                 ? new LocalStepsRound(aggregator, rounds, plan, UUID.randomUUID().toString(), stateArrays, epochs * perEpoch, k,
                         new UpdateRanges(train.sparse() && rounds.touchedOuterStep(), layout))
-                : new SynchronousRound(aggregator, config, plan, new UpdateRanges(train.sparse() && config.touchedSteps(), layout));
+                : new SynchronousRound(aggregator, rounds, plan, new UpdateRanges(train.sparse() && rounds.touchedSteps(), layout));
+        RoundsTaken taken = new RoundsTaken(plan.partitions(), k, local ? rounds.get(OUTER_LEARNING_RATE) : 1,
+                local ? rounds.get(OUTER_MOMENTUM) : 0, rate.scale(), rounds.get(LEARNING_RATE), rate.warmupSteps());
         if (epochsChoice.auto() != null) {
             LOG.info(epochsChoice.auto());
         }
-        logStart(train, plan, epochs, rule, round, aggregator.sharded());
+        logStart(train, plan, epochs, rule, round, aggregator.sharded(), taken);
         long maxIterations = config.get(MAX_ITERATIONS);
         long planned = maxIterations > 0 ? Math.min(epochs * perEpoch, maxIterations) : epochs * perEpoch;
         Progress progress = new Progress(listeners, logProgress, config.get(LOG_INTERVAL), epochs, perEpoch, planned,
                 targets != null, round.normName());
         Checkpoints checkpoints = new Checkpoints(config.checkpointDir() == null ? null : openStore(), recorded, config.get(SEED),
                 config.get(CHECKPOINT_INTERVAL), progress, from == null ? -1 : from.iteration());
-        return new Run(plan, epochs, maxIterations, epochsChoice.patience(), state, round, k, aggregator, progress, checkpoints,
+        return new Run(plan, epochs, maxIterations, epochsChoice.patience(), state, round, taken, aggregator, progress, checkpoints,
                 new Evaluator(sc, config.network(), config.get(EVAL_BATCH_SIZE), targets));
     }
 
@@ -323,14 +338,18 @@ public final class DistributedTrainer {
         return LocalStepsChoice.choose(config.localStepsCount(), timed != null, start.length, stateArrays, plan, timed);
     }
 
-    private void logStart(DataBlocks train, IterationPlan plan, int epochs, UpdateRule rule, Round round, boolean sharded) {
+    private void logStart(DataBlocks train, IterationPlan plan, int epochs, UpdateRule rule, Round round, boolean sharded,
+                          RoundsTaken taken) {
         NetworkSpec spec = config.network();
         double dropout = config.get(DROPOUT);
+        String scaled = taken.rateScale() == 1 ? "" : String.format(Locale.ROOT, " (%s %s x %.4g for %d workers, %s = %s)",
+                LEARNING_RATE.key(), config.get(LEARNING_RATE), taken.rateScale(), taken.workers(), LEARNING_RATE_SCALE.key(),
+                config.get(LEARNING_RATE_SCALE));
         LOG.info("training {} ({} parameters) on {} rows in {} blocks ({} MB cached, {} MB in float32): batch {} per worker,"
                         + " {} in all, {} iterations"
-                        + " per epoch, {} epochs, optimizer {}, learning rate {}{}{}, {} aggregation", spec, spec.layout().size(),
+                        + " per epoch, {} epochs, optimizer {}, learning rate {}{}{}{}, {} aggregation", spec, spec.layout().size(),
                 train.rows(), train.partitions(), train.sizeInBytes() >> 20, train.float32SizeInBytes() >> 20, plan.maxBatch(),
-                plan.globalBatch(), plan.iterationsPerEpoch(), epochs, config.get(OPTIMIZER), rule.schedule().describe(),
+                plan.globalBatch(), plan.iterationsPerEpoch(), epochs, config.get(OPTIMIZER), rule.schedule().describe(), scaled,
                 dropout > 0 ? ", dropout " + dropout : "", round.describe(train.sparse()), sharded ? "sharded" : "driver");
     }
 
@@ -381,6 +400,29 @@ public final class DistributedTrainer {
                         + "; a resumed run must keep it (or start in an empty checkpoint directory)");
             }
         }
+    }
+
+    /**
+     * The rate and warm-up a resumed run takes: its checkpoint's (those written before train.learningRateScale took
+     * the rate and warm-up as set) where train.learningRateScale is auto, so that a run never changes its rate
+     * half-way, e.g. after an upgrade; a scale set (none, sqrt, linear) must give the same, else one error names both.
+     */
+    private LocalStepsChoice.Rate resumedRate(Checkpoint c, LocalStepsChoice.Rate now) {
+        Map<String, Object> then = c.config();
+        LocalStepsChoice.Rate taken = new LocalStepsChoice.Rate(((Number) then.getOrDefault(RATE_SCALE_TAKEN, 1.0)).doubleValue(),
+                ((Number) then.getOrDefault(WARMUP_TAKEN, config.get(WARMUP_STEPS))).longValue());
+        if (taken.equals(now)) {
+            return taken;
+        }
+        String both = String.format(Locale.ROOT, "the checkpointed run took %s x %.4g with a warm-up of %d iterations, this one would"
+                + " take x %.4g and %d", LEARNING_RATE.key(), taken.scale(), taken.warmupSteps(), now.scale(), now.warmupSteps());
+        if (Choice.of(Choice.LearningRateScale.class, config.get(LEARNING_RATE_SCALE)) != Choice.LearningRateScale.AUTO) {
+            throw new IllegalArgumentException("cannot resume from the checkpoint at iteration " + c.iteration() + ": " + both + " ("
+                    + LEARNING_RATE_SCALE.key() + " = " + config.get(LEARNING_RATE_SCALE) + "); set " + LEARNING_RATE_SCALE.key()
+                    + " = auto to continue as it ran, or start in an empty checkpoint directory");
+        }
+        LOG.info("{}: the resumed run continues as it ran ({} = auto)", both, LEARNING_RATE_SCALE.key());
+        return taken;
     }
 
     /**

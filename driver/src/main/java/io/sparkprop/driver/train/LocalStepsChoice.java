@@ -1,13 +1,17 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.driver.config.Choice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
 import java.util.function.IntToDoubleFunction;
 
+import static io.sparkprop.driver.config.TrainingSettings.LEARNING_RATE;
+import static io.sparkprop.driver.config.TrainingSettings.LEARNING_RATE_SCALE;
 import static io.sparkprop.driver.config.TrainingSettings.OUTER_LEARNING_RATE;
 import static io.sparkprop.driver.config.TrainingSettings.OUTER_MOMENTUM;
+import static io.sparkprop.driver.config.TrainingSettings.WARMUP_STEPS;
 
 /**
  * K, the local steps per round: train.localSteps, or the smallest power of two that keeps Spark's
@@ -25,19 +29,18 @@ import static io.sparkprop.driver.config.TrainingSettings.OUTER_MOMENTUM;
  *       T(m) = F + m C (m = 16, or an epoch if shorter), each the fastest of four timings after three
  *       warm-ups.</li>
  * </ul>
- * Either choice is then bounded by the samples a round averages over: K b S <= 32,768 for S workers
- * of batch b (K at S = 2, b = 64 stays 256, the fastest K measured there; at S = 16 it is 32), since
- * averaging S models after many local steps each loses accuracy as S grows (BENCHMARKS.md, "Local steps
- * as the workers grow"); from {@link #SYNCHRONOUS_WORKERS} workers on K is 1, a synchronous run, which
- * measured more accurate than local steps at 16 and 64 workers, but at 16 cost 1.39x the CPU of an epoch
- * (BENCHMARKS.md, "Synchronous from 32 workers"). A K set above an epoch's iterations runs as rounds of one epoch (a round never
- * crosses an epoch's end); that K is the one logged and recorded. From {@link #OUTER_STEP_WORKERS}
- * workers on, rounds of K > 1 also take DiLoCo's outer Nesterov step (0.7, 0.9) where the outer step was
- * left at plain averaging (1, 0): at 16 workers of K = 32 it recovered 0.7 to 1.2 points of Fashion-MNIST
- * accuracy. The learning rate is left as set and no synchronous first phase is taken: with this K, outer
- * step and synchronous bound, Fashion-MNIST at every default reached 88 % within 12 epochs at 1 to 16
- * workers, and scaling the rate by the square root of the global batch with a 2-epoch warm-up at 16 moved the final accuracy by 0.1
- * point and the epochs to 88 % not at all (BENCHMARKS.md, "Scaling at every default").
+ * Either choice is then bounded by the workers W ({@link #workersBound}). Where auto and timed take local steps
+ * (below {@link #SYNCHRONOUS_WORKERS} workers, and from {@link #LOCAL_STEPS_WORKERS} to
+ * {@link #SYNCHRONOUS_AGAIN_WORKERS} - 1), by the samples a round averages over, K b W <= 32,768 for W workers of
+ * batch b (K at W = 2, b = 64 stays 256, the fastest K measured there), with DiLoCo's outer Nesterov step (0.7,
+ * 0.9) from {@link #OUTER_STEP_WORKERS} workers on where the outer step was left at plain averaging. Elsewhere K =
+ * 1, a synchronous run, and train.learningRateScale auto takes the learning rate x sqrt(W / 2) (the global batch
+ * against 2 workers') warmed up over one epoch ({@link #rate}): averaging W models after local steps lost 3 to 6
+ * points of accuracy on the 1M-row teacher data against 2 workers in the same epochs, with or without the outer
+ * step, where synchronous steps at the scaled rate lost none. The band from 16 workers keeps local steps because a
+ * synchronous step there costs each task a partial and a broadcast: 1.4x the CPU of an epoch at 2 workers. A K
+ * set above an epoch's iterations runs as rounds of one epoch (a round never crosses an epoch's end); that K is
+ * the one logged and recorded. BENCHMARKS.md, "The learning rate with the workers", has the measurements.
  */
 final class LocalStepsChoice {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStepsChoice.class);
@@ -45,16 +48,22 @@ final class LocalStepsChoice {
     private static final double ESTIMATED_FLOPS_PER_SECOND = 80e9;
     private static final double ESTIMATED_ROUND_SECONDS = 10e-3;
     private static final double ESTIMATED_SECONDS_PER_BYTE = 3e-9;
-    /** The most samples, K b S, one round of auto's or timed's averages over. */
+    /** The most samples, K b W, one round of auto's or timed's averages over where they take local steps. */
     static final long SAMPLES_PER_ROUND = 32_768;
-    /** The workers from which auto and timed take an outer Nesterov step. */
+    /** The workers from which auto's and timed's rounds of K > 1 take an outer Nesterov step. */
     static final int OUTER_STEP_WORKERS = 8;
     /**
-     * The workers from which auto and timed train synchronously (K = 1): averaging this many models after
-     * local steps lost more accuracy than the larger synchronous batch; at 16 synchronous steps cost 1.39x
-     * the task CPU of an epoch at 2 workers, so 16 keeps local steps (BENCHMARKS.md, "Synchronous from 32 workers").
+     * The workers from which auto and timed train synchronously (K = 1) and train.learningRateScale auto scales the
+     * rate: at 4 and 8 workers local steps ended 3.2 to 3.4 points below 2 workers on the 1M-row teacher data.
      */
-    static final int SYNCHRONOUS_WORKERS = 32;
+    static final int SYNCHRONOUS_WORKERS = 4;
+    /**
+     * From here to {@link #SYNCHRONOUS_AGAIN_WORKERS} - 1 workers auto and timed keep local steps (the samples bound,
+     * the outer step) with the rate as set: a synchronous epoch at 16 workers cost 1.39 to 1.45x the task CPU of 2
+     * workers' (the target is 1.3x), and 4 local steps with the scaled rate lost 6 points on the teacher data.
+     */
+    static final int LOCAL_STEPS_WORKERS = 16;
+    static final int SYNCHRONOUS_AGAIN_WORKERS = 32;
 
     private LocalStepsChoice() {
     }
@@ -96,21 +105,23 @@ final class LocalStepsChoice {
             }
         }
         double step = Math.max((many - one) / (probe - 1), 1e-6);
-        return choose("timed", Math.max(one - step, 0), step, Math.min(perEpoch, samplesBound(plan.maxBatch(), plan.partitions())));
+        return choose("timed", Math.max(one - step, 0), step, Math.min(perEpoch, workersBound(plan.maxBatch(), plan.partitions())));
     }
 
     /**
-     * What auto chooses for a run's shape: K, and the outer step's rate and momentum (plain averaging 1, 0
-     * below {@link #OUTER_STEP_WORKERS} workers and wherever K = 1, DiLoCo's Nesterov 0.7, 0.9 from there on).
+     * What auto chooses for a run's shape: K, the outer step's rate and momentum (plain averaging 1, 0 below
+     * {@link #OUTER_STEP_WORKERS} workers and wherever K = 1, DiLoCo's Nesterov 0.7, 0.9 from there on), and with
+     * train.learningRateScale auto the factor on the learning rate and the warm-up in iterations for a run of two
+     * epochs or more (1 and the warm-up as set, 0, where auto takes local steps).
      */
-    record Auto(int k, double outerRate, double outerMomentum) {
+    record Auto(int k, double outerRate, double outerMomentum, double rateScale, long warmupSteps) {
     }
 
     /**
      * auto's choice as a pure function of the network's P parameters, the per-worker batch b, the S optimizer
      * state arrays that travel, the rows of the largest worker's block n and the W workers: K =
-     * min(the cost rule's K, an epoch's ceil(n / min(b, n)) iterations, the samples bound's), and the outer
-     * step by W (see the class comment).
+     * min(the cost rule's K, an epoch's ceil(n / min(b, n)) iterations, the workers' bound), and the rate's
+     * factor and warm-up by W (see the class comment).
      */
     static Auto auto(int parameters, int batch, int stateArrays, long rowsPerWorker, int workers) {
         return auto(parameters, batch, stateArrays, rowsPerWorker, workers, false);
@@ -120,36 +131,74 @@ final class LocalStepsChoice {
     private static Auto auto(int parameters, int batch, int stateArrays, long rowsPerWorker, int workers, boolean log) {
         int b = (int) Math.min(batch, rowsPerWorker);
         int perEpoch = (int) ((rowsPerWorker + b - 1) / b);
-        return withOuterStep(perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, log), workers);
+        int k = perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, log);
+        Rate rate = autoRate(workers, perEpoch, 2L * perEpoch, 0);
+        boolean outer = k > 1 && workers >= OUTER_STEP_WORKERS;
+        return new Auto(k, outer ? 0.7 : 1, outer ? 0.9 : 0, rate.scale(), rate.warmupSteps());
     }
 
-    /** K with auto's outer step for W workers (none, i.e. plain averaging, when K = 1: a synchronous run takes no outer step). */
-    private static Auto withOuterStep(int k, int workers) {
-        return k > 1 ? outerStepFor(k, workers) : new Auto(k, 1, 0);
+    /**
+     * The factor on train.learningRate and the warm-up a run takes (train.learningRateScale resolved): W
+     * workers of batch b are a global batch W / 2 times 2 workers', the rate is read as tuned there, and a
+     * scaled rate warms up linearly over one epoch, at most half the run, unless train.warmupSteps is set.
+     */
+    record Rate(double scale, long warmupSteps) {
+        /** {@code config} with the rate and warm-up taken. */
+        TrainingConfig applied(TrainingConfig config) {
+            return scale == 1 && warmupSteps == config.get(WARMUP_STEPS) ? config : config.toBuilder()
+                    .set(LEARNING_RATE, config.get(LEARNING_RATE) * scale).set(WARMUP_STEPS, warmupSteps).build();
+        }
     }
 
-    /** Rounds of K > 1 local steps on W workers: DiLoCo's Nesterov (0.7, 0.9) from {@link #OUTER_STEP_WORKERS} on. */
-    private static Auto outerStepFor(int k, int workers) {
-        return workers >= OUTER_STEP_WORKERS ? new Auto(k, 0.7, 0.9) : new Auto(k, 1, 0);
+    /**
+     * The rate for {@code config} on W workers, an epoch's iterations and the run's: none, x 1; sqrt, x sqrt(W / 2); linear,
+     * x W / 2 (neither below 2 workers); auto, sqrt where train.localSteps is auto or timed and {@link #synchronous}
+     * for W workers, else x 1. A pure function of the settings, the workers and the epoch.
+     */
+    static Rate rate(TrainingConfig config, int workers, long perEpoch, long totalIterations) {
+        long warmup = config.get(WARMUP_STEPS);
+        double global = Math.max(workers, 2) / 2.0;
+        return switch (Choice.of(Choice.LearningRateScale.class, config.get(LEARNING_RATE_SCALE))) {
+            case NONE -> new Rate(1, warmup);
+            case SQRT -> warmedUp(Math.sqrt(global), perEpoch, totalIterations, warmup);
+            case LINEAR -> warmedUp(global, perEpoch, totalIterations, warmup);
+            case AUTO -> config.localStepsCount() > 0 ? new Rate(1, warmup) : autoRate(workers, perEpoch, totalIterations, warmup);
+        };
+    }
+
+    private static Rate autoRate(int workers, long perEpoch, long totalIterations, long warmup) {
+        return synchronous(workers) ? warmedUp(Math.sqrt(workers / 2.0), perEpoch, totalIterations, warmup) : new Rate(1, warmup);
+    }
+
+    /**
+     * Whether auto and timed train W workers synchronously with a scaled rate: from {@link #SYNCHRONOUS_WORKERS} on,
+     * but for the band from {@link #LOCAL_STEPS_WORKERS} to {@link #SYNCHRONOUS_AGAIN_WORKERS} - 1.
+     */
+    static boolean synchronous(int workers) {
+        return workers >= SYNCHRONOUS_WORKERS && (workers < LOCAL_STEPS_WORKERS || workers >= SYNCHRONOUS_AGAIN_WORKERS);
+    }
+
+    /**
+     * A scaled rate warms up over one epoch where no warm-up is set, at most half the run's iterations (at least 1),
+     * so that a one-epoch run still decays from its peak.
+     */
+    private static Rate warmedUp(double scale, long perEpoch, long totalIterations, long warmup) {
+        return new Rate(scale, scale > 1 && warmup == 0 ? Math.min(perEpoch, Math.max(1, totalIterations / 2)) : warmup);
     }
 
     /**
      * The settings the rounds of local steps run with: {@code config}, or with train.localSteps auto or timed
-     * and the outer step at plain averaging (1, 0), the outer step {@link #auto} takes for {@code workers}
-     * (logged where it differs). A pure function of the settings and the workers.
+     * and the outer step at plain averaging (1, 0), DiLoCo's Nesterov (0.7, 0.9) from {@link #OUTER_STEP_WORKERS}
+     * workers on (logged). A pure function of the settings and the workers.
      */
     static TrainingConfig outerStep(TrainingConfig config, int workers) {
-        if (config.localStepsCount() > 0 || config.get(OUTER_LEARNING_RATE) != 1.0 || config.get(OUTER_MOMENTUM) != 0.0) {
+        if (config.localStepsCount() > 0 || config.get(OUTER_LEARNING_RATE) != 1.0 || config.get(OUTER_MOMENTUM) != 0.0
+                || workers < OUTER_STEP_WORKERS) {
             return config;
         }
-        Auto auto = outerStepFor(config.localStepsCount(), workers);
-        if (auto.outerMomentum() == 0.0 && auto.outerRate() == 1.0) {
-            return config;
-        }
-        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = {} and {} = {} (DiLoCo's), instead of plain"
-                + " averaging; set them to keep another", workers, OUTER_LEARNING_RATE.key(), auto.outerRate(), OUTER_MOMENTUM.key(),
-                auto.outerMomentum());
-        return config.toBuilder().set(OUTER_LEARNING_RATE, auto.outerRate()).set(OUTER_MOMENTUM, auto.outerMomentum()).build();
+        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = 0.7 and {} = 0.9 (DiLoCo's), instead of plain"
+                + " averaging; set them to keep another", workers, OUTER_LEARNING_RATE.key(), OUTER_MOMENTUM.key());
+        return config.toBuilder().set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
     }
 
     /** A K from train.localSteps or a checkpoint, at most an epoch's iterations (a warning when it was more). */
@@ -170,15 +219,15 @@ final class LocalStepsChoice {
         double step = 6.0 * parameters * maxBatch / ESTIMATED_FLOPS_PER_SECOND;
         double fixed = ESTIMATED_ROUND_SECONDS + ESTIMATED_SECONDS_PER_BYTE * 2 * 4.0 * parameters * (1 + stateArrays);
         return choose(log ? "auto (estimated from the network, the batch and " + workers + " workers)" : null, fixed, step,
-                Math.min(perEpoch, samplesBound(maxBatch, workers)));
+                Math.min(perEpoch, workersBound(maxBatch, workers)));
     }
 
     /**
-     * The largest power of two K with K b S <= {@link #SAMPLES_PER_ROUND} (at least 1), and 1 (synchronous)
-     * from {@link #SYNCHRONOUS_WORKERS} workers on.
+     * The most K for W workers of batch b: 1 where they train {@link #synchronous}ly, else the largest power of two
+     * with K b W <= {@link #SAMPLES_PER_ROUND} (at least 1).
      */
-    static int samplesBound(int batch, int workers) {
-        if (workers >= SYNCHRONOUS_WORKERS) {
+    static int workersBound(int batch, int workers) {
+        if (synchronous(workers)) {
             return 1;
         }
         int k = 1;
@@ -190,7 +239,7 @@ final class LocalStepsChoice {
 
     /**
      * The smallest power of two K with {@code fixed <= 0.1 (fixed + K step)}, at most {@code most} (an
-     * epoch's iterations, or fewer where the samples bound says so); logged as {@code how} unless null.
+     * epoch's iterations, or fewer where the workers' bound says so); logged as {@code how} unless null.
      */
     private static int choose(String how, double fixed, double step, int most) {
         double wanted = Math.ceil(9 * fixed / step);
@@ -203,10 +252,10 @@ final class LocalStepsChoice {
             return k;
         }
         LOG.info(String.format(Locale.ROOT, "local steps %s: K = %d (a round's fixed cost %.1f ms, one local step %.3g ms:"
-                + " the fixed cost is %.0f %% of a round of K steps; at most %d: an epoch's iterations and K b S <= %d samples"
-                + " a round, synchronous"
-                + " from %d workers)", how, k, fixed * 1e3, step * 1e3, 100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND,
-                SYNCHRONOUS_WORKERS));
+                + " the fixed cost is %.0f %% of a round of K steps; at most %d: an epoch's iterations and K b W <= %d samples"
+                + " a round, synchronous from %d to %d and from %d workers on)", how, k, fixed * 1e3, step * 1e3,
+                100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND, SYNCHRONOUS_WORKERS, LOCAL_STEPS_WORKERS - 1,
+                SYNCHRONOUS_AGAIN_WORKERS));
         return k;
     }
 }

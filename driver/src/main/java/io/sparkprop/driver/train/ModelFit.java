@@ -305,7 +305,7 @@ public final class ModelFit {
         EvaluationMetrics baseMetrics = base == null ? null : trainer.evaluate(base.params(), evalBlocks);
         double seconds = (System.nanoTime() - start) / 1e9;
         TrainingRecord record = new TrainingRecord(config.get(SEED), result.iterations(), result.epochs(), result.stopReason(),
-                result.localSteps(), seconds, weight, classWeights, blocking, new TrainingRecord.Cache(blocks.format(),
+                result.localSteps(), result.rounds().toMap(), seconds, weight, classWeights, blocking, new TrainingRecord.Cache(blocks.format(),
                 blocks.train().sizeInBytes(), blocks.float32Bytes()), metricsOn, metrics.toMapWithRows(), config.toMap());
         SavedModel model = SavedModel.fitted(shape.spec(), result.parameters(),
                 shape.classification() ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION, shape.featureNames(),

@@ -12,13 +12,19 @@ import java.util.List;
  * @param epochs         completed epochs
  * @param stopReason     "epochs", "max_iterations" or "early_stopping"
  * @param history        epochs run by this trainer (not those before a resume)
- * @param localSteps     K, the local steps per round (1: synchronous), as set or as auto chose it
+ * @param rounds         how the rounds ran: K (as set or as auto chose it), the outer step, the learning rate and
+ *                       warm-up taken
  * @param validation     the validation metrics of {@link #parameters()} when the last epoch's validation pass
  *                       computed them (the same pass again would give the same bits), else null
  */
 public record TrainingResult(float[] parameters, float[] lastParameters, long iterations, long epochs, String stopReason,
-                             List<EpochMetrics> history, int localSteps, EvaluationMetrics validation) {
+                             List<EpochMetrics> history, RoundsTaken rounds, EvaluationMetrics validation) {
     public TrainingResult {
         history = List.copyOf(history);
+    }
+
+    /** K, the local steps per round (1: synchronous). */
+    public int localSteps() {
+        return rounds.localSteps();
     }
 }
