@@ -29,18 +29,20 @@ import static io.sparkprop.driver.config.TrainingSettings.WARMUP_STEPS;
  *       T(m) = F + m C (m = 16, or an epoch if shorter), each the fastest of four timings after three
  *       warm-ups.</li>
  * </ul>
- * Either choice is then bounded by the workers W ({@link #workersBound}). Where auto and timed take local steps
- * (below {@link #SYNCHRONOUS_WORKERS} workers, and from {@link #LOCAL_STEPS_WORKERS} to
- * {@link #SYNCHRONOUS_AGAIN_WORKERS} - 1), by the samples a round averages over, K b W <= 32,768 for W workers of
- * batch b (K at W = 2, b = 64 stays 256, the fastest K measured there), with DiLoCo's outer Nesterov step (0.7,
- * 0.9) from {@link #OUTER_STEP_WORKERS} workers on where the outer step was left at plain averaging. Elsewhere K =
- * 1, a synchronous run, and train.learningRateScale auto takes the learning rate x sqrt(W / 2) (the global batch
- * against 2 workers') warmed up over one epoch ({@link #rate}): averaging W models after local steps lost 3 to 6
- * points of accuracy on the 1M-row teacher data against 2 workers in the same epochs, with or without the outer
- * step, where synchronous steps at the scaled rate lost none. The band from 16 workers keeps local steps because a
- * synchronous step there costs each task a partial and a broadcast: 1.4x the CPU of an epoch at 2 workers. A K
- * set above an epoch's iterations runs as rounds of one epoch (a round never crosses an epoch's end); that K is
- * the one logged and recorded. BENCHMARKS.md, "The learning rate with the workers", has the measurements.
+ * Either choice is then bounded by the workers W ({@link #workersBound}). Below {@link #SYNCHRONOUS_WORKERS} workers
+ * auto and timed take local steps, bounded by the samples a round averages over, K b W <= 32,768 for W workers of
+ * batch b (K at W = 2, b = 64 stays 256, the fastest K measured there), with DiLoCo's outer Nesterov step (0.7, 0.9)
+ * from {@link #OUTER_STEP_WORKERS} workers on where the outer step was left at plain averaging. From
+ * {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run, and train.learningRateScale auto takes the learning rate x
+ * sqrt(W / 2) (the global batch against 2 workers') warmed up over one epoch ({@link #rate}): there averaging W models
+ * after local steps lost 5 to 6 points of accuracy on the 1M-row teacher data against 2 workers in the same epochs,
+ * with or without the outer step, where synchronous steps at the scaled rate lost at most 0.2. Between 4 and 31
+ * workers synchronous steps at the scaled rate were as accurate (3 points better than local steps on the teacher data's
+ * 2 epochs) but every step is then a round: Spark's fixed cost of a round, some 25 ms, against a 1-2 ms step made the
+ * estimated time to 88 % on Fashion-MNIST on 4 or 8 real cores 26-31 s instead of 2-4 s, and a synchronous epoch at 16
+ * workers costs each task 1.4x the CPU of 2 workers' (a partial and a broadcast a step); so local steps stay there. A
+ * K set above an epoch's iterations runs as rounds of one epoch (a round never crosses an epoch's end); that K is the
+ * one logged and recorded. BENCHMARKS.md, "The learning rate with the workers", has the measurements.
  */
 final class LocalStepsChoice {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStepsChoice.class);
@@ -54,16 +56,9 @@ final class LocalStepsChoice {
     static final int OUTER_STEP_WORKERS = 8;
     /**
      * The workers from which auto and timed train synchronously (K = 1) and train.learningRateScale auto scales the
-     * rate: at 4 and 8 workers local steps ended 3.2 to 3.4 points below 2 workers on the 1M-row teacher data.
+     * rate: at 32 and 64 workers local steps ended 5 to 6 points below 2 workers on the 1M-row teacher data.
      */
-    static final int SYNCHRONOUS_WORKERS = 4;
-    /**
-     * From here to {@link #SYNCHRONOUS_AGAIN_WORKERS} - 1 workers auto and timed keep local steps (the samples bound,
-     * the outer step) with the rate as set: a synchronous epoch at 16 workers cost 1.39 to 1.45x the task CPU of 2
-     * workers' (the target is 1.3x), and 4 local steps with the scaled rate lost 6 points on the teacher data.
-     */
-    static final int LOCAL_STEPS_WORKERS = 16;
-    static final int SYNCHRONOUS_AGAIN_WORKERS = 32;
+    static final int SYNCHRONOUS_WORKERS = 32;
 
     private LocalStepsChoice() {
     }
@@ -170,12 +165,9 @@ final class LocalStepsChoice {
         return synchronous(workers) ? warmedUp(Math.sqrt(workers / 2.0), perEpoch, totalIterations, warmup) : new Rate(1, warmup);
     }
 
-    /**
-     * Whether auto and timed train W workers synchronously with a scaled rate: from {@link #SYNCHRONOUS_WORKERS} on,
-     * but for the band from {@link #LOCAL_STEPS_WORKERS} to {@link #SYNCHRONOUS_AGAIN_WORKERS} - 1.
-     */
+    /** Whether auto and timed train W workers synchronously with a scaled rate: from {@link #SYNCHRONOUS_WORKERS} on. */
     static boolean synchronous(int workers) {
-        return workers >= SYNCHRONOUS_WORKERS && (workers < LOCAL_STEPS_WORKERS || workers >= SYNCHRONOUS_AGAIN_WORKERS);
+        return workers >= SYNCHRONOUS_WORKERS;
     }
 
     /**
@@ -253,9 +245,8 @@ final class LocalStepsChoice {
         }
         LOG.info(String.format(Locale.ROOT, "local steps %s: K = %d (a round's fixed cost %.1f ms, one local step %.3g ms:"
                 + " the fixed cost is %.0f %% of a round of K steps; at most %d: an epoch's iterations and K b W <= %d samples"
-                + " a round, synchronous from %d to %d and from %d workers on)", how, k, fixed * 1e3, step * 1e3,
-                100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND, SYNCHRONOUS_WORKERS, LOCAL_STEPS_WORKERS - 1,
-                SYNCHRONOUS_AGAIN_WORKERS));
+                + " a round, synchronous from %d workers on)", how, k, fixed * 1e3, step * 1e3,
+                100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND, SYNCHRONOUS_WORKERS));
         return k;
     }
 }
