@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * the same bits; so does data without validation rows, where nothing would stop the longer run from
  * overfitting. A table of a few hundred rows has 2 or 3 iterations an epoch at the default batch, so
  * 10 epochs were some 30 Adam steps, far from fitted. A small regression there also gets a weight decay
- * ({@link #weightDecay}). Chosen by the small-table sweep in BENCHMARKS.md ("Small tables").
+ * ({@link #weightDecay}) and chooses its network ({@link NetworkChoice}). Chosen by the small-table sweep in BENCHMARKS.md ("Small tables").
  *
  * @param epochs   the epochs planned (the cosine schedule's length)
  * @param patience epochs without a better validation loss before stopping; 0 never (nor keeps the best)

@@ -44,6 +44,8 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *   cached blocks, one balanced block per task slot (or data.partitions), rows weighted by the weight column times
  *     their class weight; standardisation fitted on the training blocks (data.standardize, data.standardizeScale;
  *     regression targets by data.standardizeTarget: the network learns z = (y - mean) / std)
+ *   a small regression at the default network (NetworkChoice): each candidate network fitted quietly on the
+ *     same blocks, one kept by its validation loss
  *   DistributedTrainer: fresh, warm-started from a base model, or resumed from checkpoints
  *   metrics on the validation blocks (else the training blocks); the SavedModel with its provenance
  * </pre>
@@ -256,6 +258,8 @@ public final class ModelFit {
             NetworkChoice choice = chooseNetwork(decayed, shape, candidates, blocks);
             LOG.info(choice.line());
             Shape chosen = withHidden(decayed, shape, choice.chosenHidden());
+            progress.accept("network: " + chosen.spec() + " (" + chosen.spec().layout().size() + " parameters), chosen on the"
+                    + " validation rows for a small regression");
             Map<String, Object> first = new LinkedHashMap<>(provenance);
             first.put("networkChoice", choice.toMap());
             return train(decayed.toBuilder().set(HIDDEN, choice.chosenHidden()).network(chosen.spec()).build(), chosen,
@@ -318,7 +322,7 @@ public final class ModelFit {
                 base == null && !classification && config.get(STANDARDIZE_TARGET));
     }
 
-    /** Trains (fresh, warm-started or resumed), evaluates and assembles the saved model. */
+    /** Trains (fresh, warm-started or resumed), evaluates and assembles the saved model; {@code first} heads its training metadata. */
     private Result train(TrainingConfig config, Shape shape, TrainingRecord.ClassWeighting classWeights, FitBlocks blocks,
                          TrainingRecord.Blocking blocking, long start, PhaseLog phases, Map<String, Object> first) {
         DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(
