@@ -43,13 +43,14 @@ record NetworkChoice(List<int[]> hidden, double[] losses, double margin, int cho
 
     /**
      * The choice among candidates (smallest first) of these best validation losses on {@code validationRows}
-     * rows: the first within one standard error, lowest * sqrt(2 / rows), of the lowest.
+     * rows: the first within one standard error, lowest * sqrt(2 / rows), of the lowest (the last, the default
+     * network, where a loss is not a number).
      */
     static NetworkChoice of(List<int[]> hidden, double[] losses, long validationRows) {
         double lowest = Arrays.stream(losses).min().orElseThrow();
         double margin = lowest * Math.sqrt(2.0 / validationRows);
         int chosen = 0;
-        while (!(losses[chosen] <= lowest + margin)) {
+        while (chosen < losses.length - 1 && !(losses[chosen] <= lowest + margin)) {
             chosen++;
         }
         return new NetworkChoice(List.copyOf(hidden), losses.clone(), margin, chosen);

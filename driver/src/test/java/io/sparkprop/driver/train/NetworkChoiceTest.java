@@ -39,6 +39,7 @@ class NetworkChoiceTest {
         // and just past one standard error: 0.1 + 0.1 sqrt(2 / 200) = 0.11
         assertArrayEquals(new int[] {256, 128}, NetworkChoice.of(NetworkChoice.CANDIDATES, new double[] {0.1101, 0.1}, 200).chosenHidden());
         assertArrayEquals(new int[] {64}, NetworkChoice.of(NetworkChoice.CANDIDATES, new double[] {0.1099, 0.1}, 200).chosenHidden());
+        assertArrayEquals(new int[] {256, 128}, NetworkChoice.of(NetworkChoice.CANDIDATES, new double[] {Double.NaN, 0.1}, 200).chosenHidden());
     }
 
     @Test
