@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * the same bits; so does data without validation rows, where nothing would stop the longer run from
  * overfitting. A table of a few hundred rows has 2 or 3 iterations an epoch at the default batch, so
  * 10 epochs were some 30 Adam steps, far from fitted. A small regression there also gets a weight decay
- * ({@link #weightDecay}). Chosen by the small-table sweep in BENCHMARKS.md ("Small tables").
+ * ({@link #weightDecay}) and chooses its network ({@link NetworkChoice}). Chosen by the small-table sweep in BENCHMARKS.md ("Small tables").
  *
  * @param epochs   the epochs planned (the cosine schedule's length)
  * @param patience epochs without a better validation loss before stopping; 0 never (nor keeps the best)
@@ -69,12 +69,21 @@ record EpochsChoice(int epochs, int patience, String auto) {
      * @return the weight decay and, where auto chose it, the line that says so (else null)
      */
     static Decay weightDecay(int epochs, double weightDecay, long rows, boolean validation, boolean regression) {
-        if (epochs > 0 || weightDecay > 0 || !regression || !validation || autoEpochs(rows) == MIN_EPOCHS) {
+        if (weightDecay > 0 || !smallRegression(epochs, rows, validation, regression)) {
             return new Decay(weightDecay, null);
         }
         double chosen = DECAY_ROWS / rows;
         return new Decay(chosen, String.format(Locale.ROOT, "%s auto: %.4g for %d training rows of a regression (%s = 0 on"
                 + " fewer than 8000 rows with validation data: %.0f / rows)", WEIGHT_DECAY.key(), chosen, rows, EPOCHS.key(), DECAY_ROWS));
+    }
+
+    /**
+     * Whether a run is a small regression in auto's regime: train.epochs = 0, validation data, fewer than
+     * 8,000 training rows (more than 10 auto epochs) and a regression; where the decay above and the
+     * network choice ({@link NetworkChoice}) apply.
+     */
+    static boolean smallRegression(int epochs, long rows, boolean validation, boolean regression) {
+        return epochs == 0 && regression && validation && autoEpochs(rows) > MIN_EPOCHS;
     }
 
     /** {@code config} with train.weightDecay as {@link #weightDecay} chooses it; where auto chose it, its line to {@code progress}. */

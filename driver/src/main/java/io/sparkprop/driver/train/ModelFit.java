@@ -44,6 +44,8 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *   cached blocks, one balanced block per task slot (or data.partitions), rows weighted by the weight column times
  *     their class weight; standardisation fitted on the training blocks (data.standardize, data.standardizeScale;
  *     regression targets by data.standardizeTarget: the network learns z = (y - mean) / std)
+ *   a small regression at the default network (NetworkChoice): each candidate network fitted quietly on the
+ *     same blocks, one kept by its validation loss
  *   DistributedTrainer: fresh, warm-started from a base model, or resumed from checkpoints
  *   metrics on the validation blocks (else the training blocks); the SavedModel with its provenance
  * </pre>
@@ -248,8 +250,45 @@ public final class ModelFit {
             }
             TrainingConfig decayed = EpochsChoice.withAutoDecay(config, blocks.train().rows(), blocks.validation() != null,
                     !shape.classification(), progress);
-            return train(decayed, shape, classWeights, blocks, blocking, start, phases);
+            List<int[]> candidates = NetworkChoice.candidates(decayed, blocks.train().rows(), blocks.validation() != null,
+                    !shape.classification(), base == null);
+            if (candidates.size() == 1) {
+                return train(decayed, shape, classWeights, blocks, blocking, start, phases, provenance);
+            }
+            NetworkChoice choice = chooseNetwork(decayed, shape, candidates, blocks);
+            LOG.info(choice.line());
+            Shape chosen = withHidden(decayed, shape, choice.chosenHidden());
+            progress.accept("network: " + chosen.spec() + " (" + chosen.spec().layout().size() + " parameters), chosen on the"
+                    + " validation rows for a small regression");
+            Map<String, Object> first = new LinkedHashMap<>(provenance);
+            first.put("networkChoice", choice.toMap());
+            return train(decayed.toBuilder().set(HIDDEN, choice.chosenHidden()).network(chosen.spec()).build(), chosen,
+                    classWeights, blocks, blocking, start, phases, first);
         }
+    }
+
+    /**
+     * Fits each candidate network on the blocks, quietly (no listeners, no progress lines; the chosen one is
+     * fitted again with them, to the same bits), and chooses by the best epochs' validation losses.
+     */
+    private NetworkChoice chooseNetwork(TrainingConfig config, Shape shape, List<int[]> candidates, FitBlocks blocks) {
+        double[] losses = new double[candidates.size()];
+        for (int i = 0; i < losses.length; i++) {
+            NetworkSpec spec = withHidden(config, shape, candidates.get(i)).spec();
+            DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(blocks.train().rdd().context()),
+                    config.toBuilder().set(HIDDEN, candidates.get(i)).network(spec).build()).targetStandardization(blocks.targets());
+            trainer.logProgress(false);
+            losses[i] = trainer.fit(blocks.train(), blocks.validation(), null).history().stream()
+                    .filter(e -> e.validation() != null).mapToDouble(e -> e.validation().loss()).min().orElse(Double.NaN);
+        }
+        return NetworkChoice.of(candidates, losses, blocks.validation().rows());
+    }
+
+    /** {@code shape} with the hidden layers {@code hidden} (the same input, outputs and names). */
+    private static Shape withHidden(TrainingConfig config, Shape shape, int[] hidden) {
+        TrainingConfig c = config.toBuilder().set(HIDDEN, hidden).build();
+        NetworkSpec spec = c.networkSpec(c.layerSizes(shape.spec().inputWidth(), shape.spec().outputWidth()), shape.classification());
+        return new Shape(spec, shape.classification(), shape.featureNames(), shape.targetNames());
     }
 
     /**
@@ -283,9 +322,9 @@ public final class ModelFit {
                 base == null && !classification && config.get(STANDARDIZE_TARGET));
     }
 
-    /** Trains (fresh, warm-started or resumed), evaluates and assembles the saved model. */
+    /** Trains (fresh, warm-started or resumed), evaluates and assembles the saved model; {@code first} heads its training metadata. */
     private Result train(TrainingConfig config, Shape shape, TrainingRecord.ClassWeighting classWeights, FitBlocks blocks,
-                         TrainingRecord.Blocking blocking, long start, PhaseLog phases) {
+                         TrainingRecord.Blocking blocking, long start, PhaseLog phases, Map<String, Object> first) {
         DistributedTrainer trainer = new DistributedTrainer(JavaSparkContext.fromSparkContext(
                 blocks.train().rdd().context()), config).targetStandardization(blocks.targets());
         trainer.addListener(new FirstStepPhases(phases));
@@ -309,7 +348,7 @@ public final class ModelFit {
                 blocks.train().sizeInBytes(), blocks.float32Bytes()), metricsOn, metrics.toMapWithRows(), config.toMap());
         SavedModel model = SavedModel.fitted(shape.spec(), result.parameters(),
                 shape.classification() ? SavedModel.Task.CLASSIFICATION : SavedModel.Task.REGRESSION, shape.featureNames(),
-                shape.classLabels(), shape.targetNames(), blocks.features(), blocks.targets(), record.toMap(provenance));
+                shape.classLabels(), shape.targetNames(), blocks.features(), blocks.targets(), record.toMap(first));
         return new Result(model, result, metrics, metricsOn, baseMetrics, blocks.train().rows(), blocks.train().partitions(),
                 blocks.train().sizeInBytes(), trainSeconds, seconds);
     }

@@ -153,6 +153,29 @@ class TargetStandardizationTest {
         assertTrue(r2 >= 0.40 && r2 >= olsR2 + 0.05, "sparkprop R^2 " + r2 + ", ordinary least squares " + olsR2);
     }
 
+    /**
+     * A small near-linear table with every default (issue #23 item 8): 250 rows to fit on (the fit holds out
+     * its own fifth for validation), R^2 on 2,000 others at least that of ordinary least squares on all 250
+     * (0.452) and at least 0.40. The default network alone (main before the choice: auto epochs, decay
+     * 30 / rows) reached 0.437 here; the choice keeps one hidden layer of 64 (validation losses 0.190 against
+     * 0.217) and reaches 0.457. Of six such tables (seeds 1-6, 352 or 250 rows) the choice kept 64 on each and
+     * beat least squares on each; the default network alone fell below it on this one only (BENCHMARKS.md,
+     * "Small tables, third round").
+     */
+    @Test
+    void smallNearLinearTableWithTheDefaultsFitsAtLeastAsWellAsLeastSquares() {
+        Table table = nearLinear(250, 2000, 5);
+        ModelFit.Result result = new ModelFit(TrainingConfig.builder().build(), SavedModel.Task.REGRESSION).label("y")
+                .featureColumns(table.features()).run(table.frame(spark, table.train()), null);
+        double r2 = table.testR2(result);
+        double olsR2 = table.olsR2();
+        assertTrue(r2 >= 0.40 && r2 >= olsR2, "sparkprop R^2 " + r2 + ", ordinary least squares " + olsR2);
+        // what model.json records: the network that ran and the choice
+        Map<?, ?> choice = (Map<?, ?>) result.model().training().get("networkChoice");
+        assertEquals("64", choice.get("chosen"), "choice " + choice);
+        assertArrayEquals(new int[] {10, 64, 1}, result.model().spec().sizes());
+    }
+
     /** The training and held-out rows of a table whose last column is the target y, as rows and as values. */
     private record Table(StructType schema, List<String> features, List<Row> train, List<Row> test, List<double[]> trainValues,
                          List<double[]> testValues) {
@@ -176,6 +199,42 @@ class TargetStandardizationTest {
         double olsR2() {
             return TargetStandardizationTest.olsR2(trainValues, testValues, features.size());
         }
+    }
+
+    /**
+     * A near-linear table like scikit-learn's diabetes data (ten correlated features, a noisy target, a little
+     * curvature): y = 150 + 40 (x . beta + 0.4 (x1^2 - 1) + 0.4 x2 x3 + N(0, 1.75^2)), x_j = 0.7 c + 0.71 z_j with
+     * c, z_j ~ N(0, 1), beta = (1, 0.8, -0.6, 0.5, 0.4, -0.3, 0.2, 0, 0, 0); {@code trainRows} rows to fit on,
+     * then {@code testRows} held out.
+     */
+    private static Table nearLinear(int trainRows, int testRows, long seed) {
+        double[] beta = {1, 0.8, -0.6, 0.5, 0.4, -0.3, 0.2, 0, 0, 0};
+        StructType schema = new StructType();
+        List<String> names = new ArrayList<>();
+        for (int j = 0; j < beta.length; j++) {
+            names.add("x" + (j + 1));
+            schema = schema.add(names.get(j), DataTypes.DoubleType);
+        }
+        Table t = new Table(schema.add("y", DataTypes.DoubleType), names, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>());
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < trainRows + testRows; i++) {
+            double[] v = new double[beta.length + 1];
+            double f = 0;
+            double common = gaussian(rng);
+            for (int j = 0; j < beta.length; j++) {
+                v[j] = 0.7 * common + 0.71 * gaussian(rng);
+                f += beta[j] * v[j];
+            }
+            v[beta.length] = 150 + 40 * (f + 0.4 * (v[0] * v[0] - 1) + 0.4 * v[1] * v[2] + 1.75 * gaussian(rng));
+            Object[] row = new Object[v.length];
+            for (int j = 0; j < v.length; j++) {
+                row[j] = v[j];
+            }
+            (i >= trainRows ? t.test() : t.train()).add(RowFactory.create(row));
+            (i >= trainRows ? t.testValues() : t.trainValues()).add(v);
+        }
+        return t;
     }
 
     /** The first {@code rows} rows of data/friedman1/friedman1.csv, every {@code every}-th held out. */
