@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,27 +52,10 @@ final class EvaluateCommand implements Callable<Integer> {
             SavedModel model = new ModelStore(spark.sparkContext().hadoopConfiguration()).read(modelPath);
             DataSource source = new DataSource(spark);
             ModelInput input = ModelInput.read(source, config, model, true);
-            List<String> columns = input.featureColumns();
-            BadRowSearch.RowNames names = source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER));
-            BlockBuilder builder = BlockBuilder.forNetwork(model.spec())
-                    .labelColumns(FeatureColumns.labelColumns(config.get(JobSettings.DATA_LABEL)).toArray(new String[0]))
-                    .weight(config.optional(JobSettings.DATA_WEIGHT));
             AssembledRows.Fit read = input.readOnce() ? input.assembled() : null;
             EvaluationMetrics m;
             try {
-                DataBlocks blocks;
-                if (read != null) {
-                    blocks = builder.features(read.features().vector(), read.features().scalars())
-                            .locateBadRowsIn(read.locateTrain(), names).build(read.train());
-                } else {
-                    builder = builder.locateBadRowsIn(input.locate(), names);
-                    builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
-                            : builder.featureColumns(columns.toArray(new String[0]));
-                    blocks = builder.build(input.data());
-                }
-                if (model.standardized()) {
-                    blocks = FeatureStandardization.apply(blocks, model.featureStandardizer());
-                }
+                DataBlocks blocks = blocks(config, model, source, input, read);
                 // the loss compares what the network was trained on; the metrics invert both sides to the label's units
                 Standardizer targets = model.targetStandardizer();
                 if (targets != null) {
@@ -87,6 +71,30 @@ final class EvaluateCommand implements Callable<Integer> {
             print(out, m, model.classLabels(), model.targetNames());
         }
         return SparkpropCommand.EXIT_OK;
+    }
+
+    /**
+     * The model's input as blocks, standardised as the model was: from the rows a CSV's single read assembled
+     * ({@code read}), else from Spark's rows of the input's feature columns.
+     */
+    private static DataBlocks blocks(JobConfig config, SavedModel model, DataSource source, ModelInput input,
+                                     AssembledRows.Fit read) throws IOException {
+        BadRowSearch.RowNames names = source.rowNames(config.dataFormat(), config.get(JobSettings.CSV_HEADER));
+        BlockBuilder builder = BlockBuilder.forNetwork(model.spec())
+                .labelColumns(FeatureColumns.labelColumns(config.get(JobSettings.DATA_LABEL)).toArray(new String[0]))
+                .weight(config.optional(JobSettings.DATA_WEIGHT));
+        DataBlocks blocks;
+        if (read != null) {
+            blocks = builder.features(read.features().vector(), read.features().scalars())
+                    .locateBadRowsIn(read.locateTrain(), names).build(read.train());
+        } else {
+            List<String> columns = input.featureColumns();
+            builder = builder.locateBadRowsIn(input.locate(), names);
+            builder = columns.size() == 1 && model.spec().inputWidth() != 1 ? builder.features(columns.get(0))
+                    : builder.featureColumns(columns.toArray(new String[0]));
+            blocks = builder.build(input.data());
+        }
+        return model.standardized() ? FeatureStandardization.apply(blocks, model.featureStandardizer()) : blocks;
     }
 
     /**
