@@ -252,33 +252,45 @@ class LocalStepsTest {
     @Test
     @SuppressWarnings("unchecked")
     void aCheckpointFromBeforeTheRateScaleResumesAtTheRateItRan(@TempDir Path dir) throws IOException {
-        TrainingConfig.Builder b = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 20).set(EPOCHS, 2)
-                .set(SEED, 4L).set(LOG_INTERVAL, 0L).parse(LEARNING_RATE_SCALE, "none");
-        TrainingResult straight = new DistributedTrainer(TestSpark.jsc(spark), b.build()).fit(data, null);
-        assertEquals(1.0, straight.rounds().rateScale());
-        String uri = dir.toUri().toString();
-        new DistributedTrainer(TestSpark.jsc(spark), b.set(CHECKPOINT_DIR, uri).set(MAX_ITERATIONS, 10L).build()).fit(data, null);
-        // what an older sparkprop wrote: neither the setting nor the rate and warm-up taken
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path json : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-                Map<String, Object> meta = JSON.readValue(json.toFile(), Map.class);
-                Map<?, ?> recorded = (Map<?, ?>) meta.get("config");
-                for (String key : List.of(LEARNING_RATE_SCALE.key(), "learning_rate_scale_taken", "warmup_steps_taken")) {
-                    assertTrue(recorded.remove(key) != null, key);
+        // 32 blocks of 25 rows: auto is synchronous there and would take the rate x sqrt(32 / 2) = 4, warmed up over
+        // the epoch's ceil(25 / 20) = 2 iterations
+        DataBlocks blocks = BlockBuilder.forNetwork(REGRESSION).build(TestData.frame(spark, TestData.regression(800, 4, 21),
+                TestData.VECTOR_SCHEMA, 32));
+        try {
+            TrainingConfig.Builder b = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 20)
+                    .set(EPOCHS, 2).set(SEED, 4L).set(LOG_INTERVAL, 0L);
+            assertEquals(new RoundsTaken(32, 1, 1.0, 0.0, 4.0, 0.04, 2),
+                    new DistributedTrainer(TestSpark.jsc(spark), b.set(MAX_ITERATIONS, 1L).build()).fit(blocks, null).rounds());
+            b.parse(LEARNING_RATE_SCALE, "none").set(MAX_ITERATIONS, 0L);
+            TrainingResult straight = new DistributedTrainer(TestSpark.jsc(spark), b.build()).fit(blocks, null);
+            assertEquals(1.0, straight.rounds().rateScale());
+            String uri = dir.toUri().toString();
+            new DistributedTrainer(TestSpark.jsc(spark), b.set(CHECKPOINT_DIR, uri).set(MAX_ITERATIONS, 2L).build()).fit(blocks, null);
+            // what an older sparkprop wrote: neither the setting nor the rate and warm-up taken
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path json : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                    Map<String, Object> meta = JSON.readValue(json.toFile(), Map.class);
+                    Map<?, ?> recorded = (Map<?, ?>) meta.get("config");
+                    for (String key : List.of(LEARNING_RATE_SCALE.key(), "learning_rate_scale_taken", "warmup_steps_taken")) {
+                        assertTrue(recorded.remove(key) != null, key);
+                    }
+                    JSON.writeValue(json.toFile(), meta);
                 }
-                JSON.writeValue(json.toFile(), meta);
             }
-        }
-        b.parse(LEARNING_RATE_SCALE, "auto").set(MAX_ITERATIONS, 0L);
-        TrainingResult resumed = new DistributedTrainer(TestSpark.jsc(spark), b.build()).resume(data, null);
-        assertEquals(20, resumed.iterations());
-        assertEquals(1.0, resumed.rounds().rateScale());
-        assertArrayEquals(straight.parameters(), resumed.parameters());
+            // resumed at auto, it continues at the rate it ran (x 1), not auto's x 4
+            b.parse(LEARNING_RATE_SCALE, "auto").set(MAX_ITERATIONS, 0L);
+            TrainingResult resumed = new DistributedTrainer(TestSpark.jsc(spark), b.build()).resume(blocks, null);
+            assertEquals(4, resumed.iterations());
+            assertEquals(1.0, resumed.rounds().rateScale());
+            assertArrayEquals(straight.parameters(), resumed.parameters());
 
-        String refused = failure(() -> new DistributedTrainer(TestSpark.jsc(spark), b.parse(LEARNING_RATE_SCALE, "sqrt").build())
-                .resume(data, null));
-        assertTrue(refused.contains("the checkpointed run took train.learningRate x 1.000 with a warm-up of 0 iterations, this one"
-                + " would take x 1.414 and 10 (train.learningRateScale = sqrt)"), refused);
+            String refused = failure(() -> new DistributedTrainer(TestSpark.jsc(spark), b.parse(LEARNING_RATE_SCALE, "sqrt").build())
+                    .resume(blocks, null));
+            assertTrue(refused.contains("the checkpointed run took train.learningRate x 1.000 with a warm-up of 0 iterations, this"
+                    + " one would take x 4.000 and 2 (train.learningRateScale = sqrt)"), refused);
+        } finally {
+            blocks.unpersist();
+        }
     }
 
     @Test
