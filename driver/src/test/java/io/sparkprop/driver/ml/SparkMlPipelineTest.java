@@ -253,28 +253,20 @@ class SparkMlPipelineTest {
     void aCheckpointFolderHoldingTheTrainingDataIsRefusedAndLeftAsItIs() throws IOException {
         Path data = tmp.resolve("table");
         table(60, 8).write().parquet(data.toString());
-        List<Path> before;
-        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
-            before = files.sorted().toList();
-        }
+        List<Path> before = tree(data);
         Dataset<Row> read = assembler().transform(spark.read().parquet(data.toString()));
         SparkpropClassifier c = new SparkpropClassifier().setLayers(4).setMaxIter(1).setLogInterval(0);
         assertMessage(() -> c.setCheckpointDir(data.toString()).fit(read), "checkpointDir " + data, "holds the input file",
                 "choose a checkpoint folder apart from the data");
         assertMessage(() -> c.setCheckpointDir(tmp.toUri().toString()).fit(read), "holds the input file");
-        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
-            assertEquals(before, files.sorted().toList(), "the data folder is as it was");
-        }
+        assertEquals(before, tree(data), "the data folder is as it was");
     }
 
     @Test
     void aCheckpointFolderInsideTheDataFolderIsRefusedBeforeAnythingIsWritten() throws IOException {
         Path data = tmp.resolve("scanned");
         table(60, 9).write().parquet(data.toString());
-        List<Path> before;
-        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
-            before = files.sorted().toList();
-        }
+        List<Path> before = tree(data);
         Dataset<Row> read = assembler().transform(spark.read().parquet(data.toString()));
         SparkpropClassifier c = new SparkpropClassifier().setLayers(4).setMaxIter(1).setLogInterval(0);
         for (Path inside : List.of(data.resolve("checkpoints"), data.resolve("a").resolve("b"))) {
@@ -283,15 +275,20 @@ class SparkMlPipelineTest {
                     data.toString(), "the folder the training data is read from", "choose a checkpoint folder apart from the data");
             assertFalse(Files.exists(inside), inside + " was created");
         }
-        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
-            assertEquals(before, files.sorted().toList(), "the data folder is as it was");
-        }
+        assertEquals(before, tree(data), "the data folder is as it was");
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String... parts) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (String part : parts) {
             assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' should contain '" + part + "'");
+        }
+    }
+
+    /** Every path under {@code root}, sorted: what a test compares to show a folder untouched. */
+    private static List<Path> tree(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            return files.sorted().toList();
         }
     }
 }
