@@ -79,7 +79,7 @@ public final class PhaseLog {
      * The CPU time of every thread of this JVM (Spark's local tasks, the JIT and the collector included): on a
      * shared machine it tells the work a phase did apart from the time it waited for a core.
      */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : 0;
     }

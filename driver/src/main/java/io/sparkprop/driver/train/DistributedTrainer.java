@@ -13,6 +13,7 @@ import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.data.DataBlocks;
 import io.sparkprop.driver.io.Checkpoint;
 import io.sparkprop.driver.io.CheckpointStore;
+import io.sparkprop.driver.spark.EpochPhases;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -218,11 +219,12 @@ public final class DistributedTrainer {
         }
         state.epoch++;
         state.position = 0;
+        long validationStart = System.nanoTime();
         EvaluationMetrics v = validation == null ? null : run.evaluator.evaluate(state.params, validation);
         if (v != null) {
             state.recordValidation(v);
         }
-        run.progress.epochEnds(state, v, state.rule.nextRate());
+        run.progress.epochEnds(state, v, (System.nanoTime() - validationStart) * 1e-9, state.rule.nextRate());
         run.checkpoints.afterEpoch(state);
         if (v != null && run.patience > 0 && state.epochsWithoutImprovement >= run.patience) {
             LOG.info("early stopping: validation loss has not improved for {} epochs (best {})",
@@ -307,7 +309,7 @@ public final class DistributedTrainer {
         long maxIterations = config.get(MAX_ITERATIONS);
         long planned = maxIterations > 0 ? Math.min(epochs * perEpoch, maxIterations) : epochs * perEpoch;
         Progress progress = new Progress(listeners, logProgress, config.get(LOG_INTERVAL), epochs, perEpoch, planned,
-                targets != null, round.normName());
+                targets != null, round.normName(), EpochPhases.of(sc.sc()));
         Checkpoints checkpoints = new Checkpoints(config.checkpointDir() == null ? null : openStore(), recorded, config.get(SEED),
                 config.get(CHECKPOINT_INTERVAL), progress, from == null ? -1 : from.iteration());
         return new Run(plan, epochs, maxIterations, epochsChoice.patience(), state, round, taken, aggregator, progress, checkpoints,

@@ -1,5 +1,6 @@
 package io.sparkprop.driver.train;
 
+import io.sparkprop.driver.spark.EpochPhases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,8 @@ final class Progress {
     private final long planned;
     private final String lossUnits;
     private final String normName;
+    /** Where each epoch's time went, or null when not logged. */
+    private final EpochPhases phases;
     private final List<EpochMetrics> history = new ArrayList<>();
     private long runStart;
     private long startSteps;
@@ -34,7 +37,7 @@ final class Progress {
     private long epochRows;
 
     Progress(List<TrainingListener> listeners, boolean log, long logInterval, int epochs, long perEpoch, long planned,
-             boolean standardisedTargets, String normName) {
+             boolean standardisedTargets, String normName, EpochPhases phases) {
         this.listeners = List.copyOf(listeners);
         this.log = log;
         this.logInterval = logInterval;
@@ -43,6 +46,7 @@ final class Progress {
         this.planned = planned;
         this.lossUnits = standardisedTargets ? " (standardised targets)" : "";
         this.normName = normName;
+        this.phases = phases;
     }
 
     /** The run starts (also when resuming) at {@code steps} completed iterations. */
@@ -59,6 +63,9 @@ final class Progress {
         epochLoss = 0;
         epochWeight = 0;
         epochRows = 0;
+        if (phases != null) {
+            phases.epochStarts();
+        }
     }
 
     /** A round of iterations {@code before + 1 ..} has been applied, in {@code seconds}; the state has moved past it. */
@@ -74,6 +81,9 @@ final class Progress {
         for (TrainingListener l : listeners) {
             l.onIteration(m);
         }
+        if (phases != null) {
+            phases.round(seconds, sums.broadcastSeconds(), sums.jobSeconds(), sums.sumSeconds());
+        }
         if (log && logInterval > 0 && state.steps() / logInterval > before / logInterval) {
             double elapsed = (System.nanoTime() - runStart) * 1e-9;
             double perIteration = elapsed / (state.steps() - startSteps);
@@ -84,8 +94,11 @@ final class Progress {
         }
     }
 
-    /** An epoch has ended (the state counts it) with validation metrics {@code v} (null: none). */
-    void epochEnds(TrainingState state, EvaluationMetrics v, double nextRate) {
+    /**
+     * An epoch has ended (the state counts it) with validation metrics {@code v} (null: none), which took
+     * {@code validationSeconds}.
+     */
+    void epochEnds(TrainingState state, EvaluationMetrics v, double validationSeconds, double nextRate) {
         double seconds = (System.nanoTime() - epochStart) * 1e-9;
         EpochMetrics em = new EpochMetrics(state.epoch, state.steps(), epochWeight == 0 ? Double.NaN : epochLoss / epochWeight,
                 epochRows / seconds, seconds, v);
@@ -97,6 +110,10 @@ final class Progress {
         }
         for (TrainingListener l : listeners) {
             l.onEpoch(em);
+        }
+        if (phases != null) {
+            phases.validation(validationSeconds);
+            phases.epochEnds(state.epoch);
         }
     }
 

@@ -57,6 +57,11 @@ final class SparkSessions {
         // Every round broadcasts the weights as a float array, which LZ4 cannot shrink: compressing it
         // only costs time on the driver and every executor (a spark.broadcast.compress the user sets wins).
         conf.set("spark.broadcast.compress", "false");
+        // A round's result is one partial per task, 4 (3 P + 3) bytes with Adam's moments travelling (2.8 MB for
+        // 784-256-128-10): above Spark's 1 MiB default it would be stored in the executor's block manager and
+        // fetched from there, 10-25 ms more per round in local[2]; sent with the task's status it is not (Spark caps
+        // this at spark.rpc.message.maxSize). A value the user sets wins.
+        conf.set("spark.task.maxDirectResultSize", "64m");
         config.sparkSettings().forEach((key, value) -> {
             if (key.equals(JobSettings.SPARK_MASTER.key())) {
                 conf.setIfMissing(key, value);
