@@ -82,7 +82,7 @@ public final class FashionMnistEndToEnd {
                     .set("spark.locality.wait", "0");
         }
         KryoSettings.apply(conf, false);
-        conf.set("spark.broadcast.compress", "false"); // as bin/sparkprop sets it
+        conf.set("spark.broadcast.compress", "false").set("spark.task.maxDirectResultSize", "64m"); // as bin/sparkprop sets them
         // extra Spark settings to compare, e.g. SPARKPROP_BENCH_SPARK_CONF=spark.broadcast.compress=true
         for (String kv : System.getenv().getOrDefault("SPARKPROP_BENCH_SPARK_CONF", "").split(",")) {
             if (kv.contains("=")) {
