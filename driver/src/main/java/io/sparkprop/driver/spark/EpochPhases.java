@@ -49,11 +49,7 @@ public final class EpochPhases {
 
     private EpochPhases(SparkContext sc, Consumer<String> sink) {
         this.sink = sink;
-        this.tasks = TIMES.computeIfAbsent(sc, context -> {
-            TaskTimes times = new TaskTimes();
-            context.addSparkListener(times);
-            return times;
-        });
+        this.tasks = PhaseLog.listenerOf(TIMES, sc, TaskTimes::new);
     }
 
     /** The epochs' lines on {@code sc}, at INFO on {@link PhaseLog}'s logger; null when that logger is off. */

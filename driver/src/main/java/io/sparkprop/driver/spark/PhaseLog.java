@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The phases from the command to the first training step (read, split, statistics, blocks, ...), one
@@ -35,11 +36,7 @@ public final class PhaseLog {
 
     private PhaseLog(SparkContext sc, Consumer<String> sink) {
         this.sink = sink;
-        this.jobs = COUNTERS.computeIfAbsent(sc, context -> {
-            JobCounter counter = new JobCounter();
-            context.addSparkListener(counter);
-            return counter;
-        });
+        this.jobs = listenerOf(COUNTERS, sc, JobCounter::new);
         this.phaseJobs = jobs.count();
     }
 
@@ -73,6 +70,15 @@ public final class PhaseLog {
     public static void sparkStarted(long startNanos) {
         LOG.info(String.format(Locale.ROOT, "phase spark start: %.2f s (%.2f s since launch, %.2f s CPU since launch)",
                 (System.nanoTime() - startNanos) / 1e9, sinceLaunch(), processCpuNanos() / 1e9));
+    }
+
+    /** The listener {@code listeners} keeps for {@code sc}, made and added to it the first time it is asked for. */
+    static <L extends SparkListener> L listenerOf(Map<SparkContext, L> listeners, SparkContext sc, Supplier<L> make) {
+        return listeners.computeIfAbsent(sc, context -> {
+            L listener = make.get();
+            context.addSparkListener(listener);
+            return listener;
+        });
     }
 
     /**
