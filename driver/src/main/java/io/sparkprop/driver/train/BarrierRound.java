@@ -113,7 +113,8 @@ final class BarrierRound {
      * failed barrier stage that returns results (it aborts the job), so a failed job is run again here from the same
      * broadcast, up to spark.stage.maxConsecutiveAttempts times in all: the same inputs, so the same bits.
      *
-     * @throws Unavailable when Spark refuses a barrier stage on these blocks (their lineage, the slots)
+     * @throws Unavailable when Spark refuses a barrier stage on these blocks (their lineage, the slots), or under auto
+     *                     when every attempt failed (the driver's rounds then take over, the same bits)
      */
     StepsResult run(TrainingState state, int n) {
         int p = state.params.length;
@@ -130,7 +131,8 @@ final class BarrierRound {
                     throw e;
                 } catch (RuntimeException e) {
                     if (attempt + 1 >= attempts) {
-                        throw e;
+                        // under auto a cluster whose executors cannot reach each other (a firewall) still trains
+                        throw required ? e : new Unavailable("its barrier job failed " + attempts + " times: " + e.getMessage(), e);
                     }
                     LOG.warn("the barrier job of synchronous steps {}-{} of epoch {} failed ({}); running it again from its start"
                             + " (attempt {} of {})", state.position, state.position + n - 1, state.epoch, e.getMessage(), attempt + 2, attempts);
