@@ -42,7 +42,9 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *     progress (listeners, log, ETA); a checkpoint every train.checkpoint.interval iterations
  *   after each epoch: validation metrics, early stopping on validation loss, a checkpoint
  * </pre>
- * The kinds of round are {@link SynchronousRound} and {@link LocalStepsRound}. With the same seed and
+ * The kinds of round are {@link SynchronousRound} and {@link LocalStepsRound}; where train.synchronousExchange
+ * chooses it, a {@link BarrierRound} runs the synchronous steps up to the epoch's end (or the next checkpoint) as one
+ * Spark barrier job whose tasks exchange their partials and apply the update themselves, with the same bits. With the same seed and
  * partition count the result is bit-identical whatever the master (local[n], local-cluster, a
  * cluster) and whatever order tasks finish in, and a run resumed from a checkpoint ends with the same
  * bits as one that was never interrupted.
