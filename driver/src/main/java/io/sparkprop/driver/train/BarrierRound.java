@@ -2,6 +2,7 @@ package io.sparkprop.driver.train;
 
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.driver.config.Choice;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -57,6 +58,14 @@ final class BarrierRound {
         this.totalIterations = totalIterations;
         this.touched = touched;
         this.required = required;
+    }
+
+    /**
+     * The task slots Spark's barrier check counts: the tasks its registered executors run at once. Not
+     * spark.default.parallelism, which may say more (a stage needing more slots than this waits 40 x 15 s, then fails).
+     */
+    static int slots(SparkContext sc) {
+        return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
     }
 
     /**

@@ -11,7 +11,6 @@ import io.sparkprop.driver.config.Choice;
 import io.sparkprop.driver.config.Setting;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.data.DataBlocks;
-import io.sparkprop.driver.data.TaskSlots;
 import io.sparkprop.driver.io.Checkpoint;
 import io.sparkprop.driver.io.CheckpointStore;
 import org.apache.spark.api.java.JavaRDD;
@@ -380,7 +379,7 @@ public final class DistributedTrainer {
      */
     private BarrierRound barrierRound(DataBlocks train, IterationPlan plan, TrainingConfig rounds, long totalIterations) {
         Choice.SynchronousExchange choice = config.synchronousExchange();
-        String impossible = BarrierRound.impossible(plan.partitions(), TaskSlots.of(sc.sc()),
+        String impossible = BarrierRound.impossible(plan.partitions(), BarrierRound.slots(sc.sc()),
                 sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false));
         if (!BarrierRound.chosen(choice, impossible)) {
             return null;
