@@ -34,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -56,7 +57,10 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  * </pre>
  * i.e. every task on a core of its own at the speed measured here, and Spark's fixed cost as measured
  * here (inflated when other work loads the machine; a real cluster's is larger), and again with F from the
- * quiet-machine fit auto uses, F = 10 ms + 3 ns x (the partials' bytes + the broadcast's). Not a test: run
+ * quiet-machine fit auto uses, F = 10 ms + 3 ns x (the partials' bytes + the broadcast's). A round is a Spark
+ * job: with synchronous steps exchanged among the tasks (train.synchronousExchange) one per epoch, R the epochs,
+ * and c includes the replicated update and the exchange's work; its last column adds the wire between N
+ * machines ({@link Cell#exchangeEstimatedSeconds}). Not a test: run
  * benchmarks/scaling.sh.
  *
  * <p>Arguments: {@code DATA SLOTS EPOCHS OUT_DIR [key=value,...]}: DATA {@code fashion:DIR} or
@@ -75,7 +79,8 @@ public final class Scaling {
 
     /** One N's measurements. */
     record Cell(int slots, int k, int batch, long perEpoch, double[] accuracy, double[] trainSeconds, int[] rounds,
-                double fixedSeconds, double stepSeconds, double taskSecondsPerEpoch, long bytesPerRound, double target) {
+                double fixedSeconds, double stepSeconds, double taskSecondsPerEpoch, long bytesPerRound, double target,
+                boolean barrier, int parameters) {
         /** The first epoch (1-based) at or above the target, or 0. */
         int epochsToTarget() {
             for (int e = 0; e < accuracy.length; e++) {
@@ -99,8 +104,23 @@ public final class Scaling {
         }
 
         private double estimated(double fixed) {
+            return estimated(fixed, stepSeconds);
+        }
+
+        private double estimated(double fixed, double step) {
             int e = epochsToTarget();
-            return e == 0 ? Double.NaN : rounds[e - 1] * fixed + e * perEpoch * stepSeconds;
+            return e == 0 ? Double.NaN : rounds[e - 1] * fixed + e * perEpoch * step;
+        }
+
+        /**
+         * Synchronous steps exchanged among the tasks (train.synchronousExchange = tasks) on N machines: the
+         * measured F (one barrier job per epoch) and step c (compute, the replicated update and the exchange's own
+         * CPU, here through memory), plus each step's wire time between machines at 10 Gbit/s: every task sends and
+         * receives 2 x 4 P (N - 1) / N bytes a step (its slices of the partial out, the summed slices back):
+         * T_N = R F + I (c + 8 P (N - 1) / N / 1.25 GB/s). NaN for the driver's rounds.
+         */
+        double exchangeEstimatedSeconds() {
+            return barrier ? estimated(fixedSeconds, stepSeconds + 8.0 * parameters * (slots - 1) / slots / 1.25e9) : Double.NaN;
         }
     }
 
@@ -141,7 +161,7 @@ public final class Scaling {
             Cell two = cells.stream().filter(c -> c.slots() == 2).findFirst().orElse(cells.get(0));
             double t = two.accuracy()[two.accuracy().length - 1] - 0.005;
             cells.replaceAll(c -> new Cell(c.slots(), c.k(), c.batch(), c.perEpoch(), c.accuracy(), c.trainSeconds(), c.rounds(),
-                    c.fixedSeconds(), c.stepSeconds(), c.taskSecondsPerEpoch(), c.bytesPerRound(), t));
+                    c.fixedSeconds(), c.stepSeconds(), c.taskSecondsPerEpoch(), c.bytesPerRound(), t, c.barrier(), c.parameters()));
         }
         table(name, cells);
         charts(out, fashion ? "fashion-mnist" : "teacher", name, cells);
@@ -197,12 +217,16 @@ public final class Scaling {
         long perEpoch = (r.iterations() + r.epochs() - 1) / r.epochs();
         int batch = (int) Math.min(config.get(BATCH_SIZE), train.minPartitionRows());
         double taskSeconds = tasks.cpu.get() / 1e9;
-        double fixed = (trained[0] - tasks.longestTasks.get() / 1e3) / roundsSeen.size();
+        // a round is a Spark job: one per round of the driver's, one per epoch of steps exchanged among the tasks
+        int jobs = tasks.rounds.size();
+        boolean barrier = jobs < roundsSeen.size();
+        double fixed = (trained[0] - tasks.longestTasks.get() / 1e3) / jobs;
         double[] bytes = roundsSeen.stream().mapToDouble(x -> x[1]).sorted().toArray();
         return new Cell(slots, r.localSteps(), batch, perEpoch, accuracy.stream().mapToDouble(Double::doubleValue).toArray(),
-                seconds.stream().mapToDouble(Double::doubleValue).toArray(), rounds.stream().mapToInt(Integer::intValue).toArray(),
+                seconds.stream().mapToDouble(Double::doubleValue).toArray(),
+                rounds.stream().mapToInt(x -> (int) Math.round((double) x * jobs / roundsSeen.size())).toArray(),
                 Math.max(fixed, 0), taskSeconds / ((double) slots * r.iterations()), taskSeconds / r.epochs(),
-                (long) bytes[bytes.length / 2], target);
+                (long) bytes[bytes.length / 2], target, barrier, spec.layout().size());
     }
 
     private static void table(String name, List<Cell> cells) {
@@ -210,18 +234,19 @@ public final class Scaling {
         System.out.printf(Locale.ROOT, "%s, target %.4f test accuracy%n", name, cells.get(0).target());
         System.out.println("| N | K | rows / task / step | iterations / epoch | epochs to target | rounds to target | final accuracy"
                 + " | s / epoch (wall, 2 cores) | task s / epoch | partial MB / round | round fixed cost ms | step ms"
-                + " | time to target, measured | estimate on N cores | estimate, quiet F |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | time to target, measured | estimate on N cores | estimate, quiet F | estimate, tasks' exchange on N machines |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Cell c : cells) {
             int e = c.epochsToTarget();
             double[] s = c.trainSeconds();
-            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %s | %s | %.4f | %.2f | %.2f | %.1f | %.1f | %.2f | %s | %s | %s |%n",
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %s | %s | %.4f | %.2f | %.2f | %.1f | %.1f | %.2f | %s | %s | %s | %s |%n",
                     c.slots(), c.k(), c.batch(), c.perEpoch(), e == 0 ? "never" : e, e == 0 ? "-" : c.rounds()[e - 1],
                     c.accuracy()[c.accuracy().length - 1], s[s.length - 1] / s.length, c.taskSecondsPerEpoch(),
                     c.bytesPerRound() / 1e6, c.fixedSeconds() * 1e3, c.stepSeconds() * 1e3,
                     e == 0 ? "never" : String.format(Locale.ROOT, "%.1f s", s[e - 1]),
                     e == 0 ? "never" : String.format(Locale.ROOT, "%.1f s", c.estimatedSeconds()),
-                    e == 0 ? "never" : String.format(Locale.ROOT, "%.1f s", c.quietEstimatedSeconds()));
+                    e == 0 ? "never" : String.format(Locale.ROOT, "%.1f s", c.quietEstimatedSeconds()),
+                    e == 0 || !c.barrier() ? "-" : String.format(Locale.ROOT, "%.1f s", c.exchangeEstimatedSeconds()));
         }
     }
 
@@ -322,11 +347,14 @@ public final class Scaling {
         private final Map<Integer, Long> longest = new ConcurrentHashMap<>();
         final AtomicLong cpu = new AtomicLong();
         final AtomicLong longestTasks = new AtomicLong();
+        /** The training rounds' descriptions: one per round (the validation jobs after an epoch repeat the last one's). */
+        final Set<String> rounds = ConcurrentHashMap.newKeySet();
 
         @Override
         public void onJobStart(SparkListenerJobStart start) {
             String description = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
             if (description != null && description.startsWith("sparkprop epoch")) {
+                rounds.add(description);
                 scala.collection.Iterator<Object> it = start.stageIds().iterator();
                 while (it.hasNext()) {
                     trainingStages.put((Integer) it.next(), start.jobId());

@@ -16,6 +16,9 @@ public final class Choice {
     /** train.aggregation. */
     public enum Aggregation { AUTO, DRIVER, SHARDED }
 
+    /** train.synchronousExchange: who adds a synchronous step's partials (the driver, or the tasks among themselves). */
+    public enum SynchronousExchange { AUTO, DRIVER, TASKS }
+
     /** train.sparseUpdate. */
     public enum SparseUpdate { AUTO, DENSE, TOUCHED }
 

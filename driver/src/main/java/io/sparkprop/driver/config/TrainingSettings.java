@@ -159,6 +159,16 @@ public final class TrainingSettings {
                     + " partition count, at the price of a second stage and a shuffle per round; auto, driver while its"
                     + " worst case (partitions - 1 waiting partials) fits in 1/8 of the driver heap and half of"
                     + " spark.driver.maxResultSize, sharded beyond (large models on many partitions).");
+    public static final Setting<String> SYNCHRONOUS_EXCHANGE = Setting.choice("train.synchronousExchange", "synchronousExchange",
+            Choice.SynchronousExchange.AUTO, Choice.SynchronousExchange.class,
+            "Synchronous steps (train.localSteps = 1, or auto's from 32 workers): where the workers' gradients meet."
+                    + " driver: every step is a Spark job whose tasks send their partial sums to the driver, which adds them"
+                    + " (train.aggregation) and updates the parameters; tasks: the steps up to the end of the epoch (or the"
+                    + " next checkpoint) run as one Spark barrier job whose tasks exchange their partials among themselves"
+                    + " every step (a reduce-scatter and an all-gather: through memory within an executor, over TCP between"
+                    + " executors) and each apply the same update, with no job and no driver round trip per step; auto:"
+                    + " tasks where Spark can run a barrier stage (no more blocks than task slots, no dynamic allocation),"
+                    + " else driver. Both give the same bits.");
     public static final Setting<Boolean> SPARSE_TRANSFER = Setting.bool("train.sparseTransfer", "sparseTransfer", true,
             "Send a partition's first-layer weight gradient (or change) as (column indices, values) when some input columns"
                     + " are zero in all of it and that is smaller: wide sparse data (LIBSVM, sparse vectors) then moves only"
@@ -217,7 +227,7 @@ public final class TrainingSettings {
     public static final List<Setting<?>> ALL = List.of(HIDDEN, ACTIVATION, INIT, DROPOUT, CLASSES, STANDARDIZE, STANDARDIZE_SCALE, STANDARDIZE_TARGET, CACHE_FORMAT, VALIDATION_FRACTION,
             OPTIMIZER, LEARNING_RATE, MOMENTUM, BETA1, BETA2, EPSILON, SCHEDULE, DECAY_STEPS, DECAY_RATE, MIN_RATE,
             WARMUP_STEPS, LEARNING_RATE_SCALE, WEIGHT_DECAY, CLIP_NORM, CLASS_WEIGHTS, BATCH_SIZE, EPOCHS, MAX_ITERATIONS, SEED, PATIENCE, LOG_INTERVAL,
-            LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, AGGREGATION, SPARSE_TRANSFER, SPARSE_UPDATE);
+            LOCAL_STEPS, LOCAL_OPTIMIZER_STATE, OUTER_LEARNING_RATE, OUTER_MOMENTUM, CHECKPOINT_DIR, CHECKPOINT_INTERVAL, CHECKPOINTS_KEPT, EVAL_BATCH_SIZE, AGGREGATION, SYNCHRONOUS_EXCHANGE, SPARSE_TRANSFER, SPARSE_UPDATE);
 
     private static final Map<String, Setting<?>> BY_KEY = index();
 

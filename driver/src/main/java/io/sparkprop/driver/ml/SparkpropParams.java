@@ -250,6 +250,11 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
         return (Param<String>) param(AGGREGATION);
     }
 
+    @SuppressWarnings("unchecked")
+    default Param<String> synchronousExchange() {
+        return (Param<String>) param(SYNCHRONOUS_EXCHANGE);
+    }
+
     default BooleanParam sparseTransfer() {
         return (BooleanParam) param(SPARSE_TRANSFER);
     }
@@ -408,6 +413,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default String getAggregation() {
         return value(AGGREGATION);
+    }
+
+    default String getSynchronousExchange() {
+        return value(SYNCHRONOUS_EXCHANGE);
     }
 
     default boolean getSparseTransfer() {
@@ -578,6 +587,10 @@ public interface SparkpropParams<E extends SparkpropParams<E>> extends Params {
 
     default E setAggregation(String value) {
         return setting(AGGREGATION, value);
+    }
+
+    default E setSynchronousExchange(String value) {
+        return setting(SYNCHRONOUS_EXCHANGE, value);
     }
 
     default E setSparseTransfer(boolean value) {

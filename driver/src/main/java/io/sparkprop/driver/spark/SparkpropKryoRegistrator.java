@@ -34,6 +34,9 @@ public final class SparkpropKryoRegistrator implements KryoRegistrator {
         kryo.register(Object[].class);
         kryo.register(io.sparkprop.driver.train.PartialSum.class);
         kryo.register(io.sparkprop.driver.train.SliceSum.class);
+        // what task 0 of a barrier job of synchronous steps returns
+        kryo.register(io.sparkprop.driver.train.StepsResult.class);
+        kryo.register(io.sparkprop.driver.train.StepsResult[].class);
         kryo.register(scala.Tuple2.class);
         kryo.register(scala.Tuple2[].class);
         // where a bad row is in the input: the per-split results of the search that runs after a check failed

@@ -39,6 +39,11 @@ final class Checkpoints implements AutoCloseable {
         }
     }
 
+    /** Iterations from {@code steps} to the next interval checkpoint (a barrier job must stop there); MAX_VALUE when none. */
+    int untilNext(long steps) {
+        return store != null && interval > 0 ? (int) Math.min(Integer.MAX_VALUE, interval - steps % interval) : Integer.MAX_VALUE;
+    }
+
     /** After an epoch. */
     void afterEpoch(TrainingState state) {
         save(state);

@@ -42,7 +42,9 @@ import static io.sparkprop.driver.config.TrainingSettings.*;
  *     progress (listeners, log, ETA); a checkpoint every train.checkpoint.interval iterations
  *   after each epoch: validation metrics, early stopping on validation loss, a checkpoint
  * </pre>
- * The kinds of round are {@link SynchronousRound} and {@link LocalStepsRound}. With the same seed and
+ * The kinds of round are {@link SynchronousRound} and {@link LocalStepsRound}; where train.synchronousExchange
+ * chooses it, a {@link BarrierRound} runs the synchronous steps up to the epoch's end (or the next checkpoint) as one
+ * Spark barrier job whose tasks exchange their partials and apply the update themselves, with the same bits. With the same seed and
  * partition count the result is bit-identical whatever the master (local[n], local-cluster, a
  * cluster) and whatever order tasks finish in, and a run resumed from a checkpoint ends with the same
  * bits as one that was never interrupted.
@@ -165,16 +167,25 @@ public final class DistributedTrainer {
 
     /** What setup prepares for the loop: the plan, the state, the kind of round and where progress and checkpoints go. */
     private record Run(IterationPlan plan, int epochs, long maxIterations, int patience, TrainingState state, Round round,
-                       RoundsTaken taken,
+                       BarrierRound barrier, RoundsTaken taken,
                        GradientAggregator aggregator, Progress progress, Checkpoints checkpoints, Evaluator evaluator) {
         long perEpoch() {
             return plan.iterationsPerEpoch();
         }
 
-        /** The next round's iterations: up to K, never past the epoch or train.maxIterations. */
+        /** Whether the next steps run as a barrier job among the tasks (train.synchronousExchange). */
+        boolean inBarrier() {
+            return barrier != null && barrier.usable();
+        }
+
+        /**
+         * The next round's iterations: up to K, never past the epoch or train.maxIterations; a barrier job's up to
+         * the epoch's end, train.maxIterations or the next interval checkpoint.
+         */
         int nextRound() {
-            int n = (int) Math.min(taken.localSteps(), perEpoch() - state.position);
-            return maxIterations > 0 ? (int) Math.min(n, maxIterations - state.steps()) : n;
+            int n = (int) Math.min(inBarrier() ? Integer.MAX_VALUE : taken.localSteps(), perEpoch() - state.position);
+            n = maxIterations > 0 ? (int) Math.min(n, maxIterations - state.steps()) : n;
+            return inBarrier() ? Math.min(n, checkpoints.untilNext(state.steps())) : n;
         }
     }
 
@@ -236,6 +247,10 @@ public final class DistributedTrainer {
 
     /** One round of n iterations: run, check, apply, report, checkpoint. */
     private void round(Run run, int n) {
+        if (run.inBarrier()) {
+            barrierRound(run, n);
+            return;
+        }
         TrainingState state = run.state;
         long before = state.steps();
         sc.setJobDescription("sparkprop epoch " + state.epoch + " iteration " + state.position
@@ -251,6 +266,48 @@ public final class DistributedTrainer {
             run.checkpoints.afterRound(state, before);
         }
     }
+
+    /**
+     * n synchronous steps as one barrier job: run, apply the steps it completed, report them one by one, then the
+     * checks of a driver's round at the step that stopped it (the same error, at the same step), checkpoint.
+     */
+    private void barrierRound(Run run, int n) {
+        TrainingState state = run.state;
+        long before = state.steps();
+        int position = state.position;
+        sc.setJobDescription("sparkprop epoch " + state.epoch + " iterations " + position + "-" + (position + n - 1)
+                + " (one barrier job)");
+        long t0 = System.nanoTime();
+        StepsResult r;
+        try {
+            r = run.barrier.run(state, n);
+        } catch (BarrierRound.Unavailable e) {
+            run.barrier.refused(e);
+            return;
+        }
+        BarrierRound.apply(state, r);
+        double seconds = (System.nanoTime() - t0) * 1e-9 / Math.max(1, r.completed);
+        int reported = r.stopped == StepsResult.PARAMETERS ? r.completed - 1 : r.completed;
+        long bytes = 4L * (state.params.length + 3) * run.plan.partitions();
+        for (int i = 0; i < reported; i++) {
+            RoundSums sums = new RoundSums(NO_MEAN, r.lossSum(i), r.weightSum(i), r.rows(i), 0, seconds, 0, bytes);
+            run.progress.step(before + i + 1, state.epoch, position + i, before + i, sums, new Round.Applied(r.rate(i), r.norm(i)),
+                    seconds);
+        }
+        state.position = position + reported;
+        if (r.stopped == StepsResult.LOSS || r.stopped == StepsResult.GRADIENT) {
+            checkFinite(r.stoppedLoss, r.stopped == StepsResult.GRADIENT ? NOT_FINITE : NO_MEAN, state, run.checkpoints.last());
+        }
+        checkFinite(state.params, state, run.checkpoints.last());
+        state.position = position + r.completed;
+        if (state.position < run.perEpoch()) {
+            run.checkpoints.afterRound(state, before);
+        }
+    }
+
+    /** A barrier job's steps report no mean (it stayed on the executors); a mean gradient that was not finite. */
+    private static final float[] NO_MEAN = new float[0];
+    private static final float[] NOT_FINITE = {Float.NaN};
 
     /**
      * Setup, before the first round: the plan, the memory checks, K and the kind of round, the state
@@ -300,20 +357,37 @@ public final class DistributedTrainer {
                 ? new LocalStepsRound(aggregator, rounds, plan, UUID.randomUUID().toString(), stateArrays, epochs * perEpoch, k,
                         new UpdateRanges(train.sparse() && rounds.touchedOuterStep(), layout))
                 : new SynchronousRound(aggregator, rounds, plan, new UpdateRanges(train.sparse() && rounds.touchedSteps(), layout));
+        BarrierRound barrier = local ? null : barrierRound(train, plan, rounds, epochs * perEpoch);
         RoundsTaken taken = new RoundsTaken(plan.partitions(), k, local ? rounds.get(OUTER_LEARNING_RATE) : 1,
                 local ? rounds.get(OUTER_MOMENTUM) : 0, rate.scale(), rounds.get(LEARNING_RATE), rate.warmupSteps());
         if (epochsChoice.auto() != null) {
             LOG.info(epochsChoice.auto());
         }
-        logStart(train, plan, epochs, rule, round, aggregator.sharded(), taken);
+        logStart(train, plan, epochs, rule, round, barrier != null, aggregator.sharded(), taken);
         long maxIterations = config.get(MAX_ITERATIONS);
         long planned = maxIterations > 0 ? Math.min(epochs * perEpoch, maxIterations) : epochs * perEpoch;
         Progress progress = new Progress(listeners, logProgress, config.get(LOG_INTERVAL), epochs, perEpoch, planned,
                 targets != null, round.normName(), EpochPhases.of(sc.sc()));
         Checkpoints checkpoints = new Checkpoints(config.checkpointDir() == null ? null : openStore(), recorded, config.get(SEED),
                 config.get(CHECKPOINT_INTERVAL), progress, from == null ? -1 : from.iteration());
-        return new Run(plan, epochs, maxIterations, epochsChoice.patience(), state, round, taken, aggregator, progress, checkpoints,
+        return new Run(plan, epochs, maxIterations, epochsChoice.patience(), state, round, barrier, taken, aggregator, progress,
+                checkpoints,
                 new Evaluator(sc, config.network(), config.get(EVAL_BATCH_SIZE), targets));
+    }
+
+    /**
+     * The barrier jobs of synchronous steps, where train.synchronousExchange chooses them (see {@link BarrierRound#chosen}),
+     * else null: the driver's rounds.
+     */
+    private BarrierRound barrierRound(DataBlocks train, IterationPlan plan, TrainingConfig rounds, long totalIterations) {
+        Choice.SynchronousExchange choice = config.synchronousExchange();
+        String impossible = BarrierRound.impossible(plan.partitions(), BarrierRound.slots(sc.sc()),
+                sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false));
+        if (!BarrierRound.chosen(choice, impossible)) {
+            return null;
+        }
+        return new BarrierRound(sc, train.rdd(), plan, rounds, "barrier-" + UUID.randomUUID(), totalIterations,
+                train.sparse() && rounds.touchedSteps(), choice == Choice.SynchronousExchange.TASKS);
     }
 
     /** The driver's and the executors' memory and the rounds' results, now that the blocks' form and count are known. */
@@ -340,8 +414,8 @@ public final class DistributedTrainer {
         return LocalStepsChoice.choose(config.localStepsCount(), timed != null, start.length, stateArrays, plan, timed);
     }
 
-    private void logStart(DataBlocks train, IterationPlan plan, int epochs, UpdateRule rule, Round round, boolean sharded,
-                          RoundsTaken taken) {
+    private void logStart(DataBlocks train, IterationPlan plan, int epochs, UpdateRule rule, Round round, boolean barrier,
+                          boolean sharded, RoundsTaken taken) {
         NetworkSpec spec = config.network();
         double dropout = config.get(DROPOUT);
         String scaled = taken.rateScale() == 1 ? "" : String.format(Locale.ROOT, " (%s %s x %.4g for %d workers, %s = %s)",
@@ -349,10 +423,12 @@ public final class DistributedTrainer {
                 config.get(LEARNING_RATE_SCALE));
         LOG.info("training {} ({} parameters) on {} rows in {} blocks ({} MB cached, {} MB in float32): batch {} per worker,"
                         + " {} in all, {} iterations"
-                        + " per epoch, {} epochs, optimizer {}, learning rate {}{}{}{}, {} aggregation", spec, spec.layout().size(),
+                        + " per epoch, {} epochs, optimizer {}, learning rate {}{}{}{}, {}", spec, spec.layout().size(),
                 train.rows(), train.partitions(), train.sizeInBytes() >> 20, train.float32SizeInBytes() >> 20, plan.maxBatch(),
                 plan.globalBatch(), plan.iterationsPerEpoch(), epochs, config.get(OPTIMIZER), rule.schedule().describe(), scaled,
-                dropout > 0 ? ", dropout " + dropout : "", round.describe(train.sparse()), sharded ? "sharded" : "driver");
+                dropout > 0 ? ", dropout " + dropout : "", round.describe(train.sparse()),
+                barrier ? "the tasks exchanging the gradients among themselves (a barrier job per epoch)"
+                        : (sharded ? "sharded" : "driver") + " aggregation");
     }
 
     /** What a checkpoint records and a resume compares: every setting, the network and the data layout. */

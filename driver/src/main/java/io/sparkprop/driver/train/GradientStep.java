@@ -47,15 +47,24 @@ final class GradientStep implements GradientAggregator.PartitionTask {
     @Override
     public float[] partial(int partition, DataBlock block) {
         plan.checkBlock(partition, block);
+        return partial(ExecutorWorkspaces.scratch(spec, plan.maxBatch()), plan, block, seed, epoch, partition, iteration,
+                params.value(), dropout, step);
+    }
+
+    /**
+     * Partition {@code partition}'s partial {@code [g_1..g_P, lossSum, weightSum, rows]} of the epoch's iteration
+     * {@code iteration} at {@code params}, in the thread's result array (zeros when it has run out of rows).
+     */
+    static float[] partial(ExecutorWorkspaces.Scratch s, IterationPlan plan, DataBlock block, long seed, long epoch, int partition,
+                           int iteration, float[] params, Dropout dropout, long step) {
         int from = plan.from(partition, iteration);
         int to = plan.to(partition, iteration);
-        ExecutorWorkspaces.Scratch s = ExecutorWorkspaces.scratch(spec, plan.maxBatch());
         int p = s.gradient.length;
         float[] out = ExecutorWorkspaces.result(s, p + 3, from == to);
         if (from == to) {
             return out;
         }
-        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params.value(), dropout, step, false);
+        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params, dropout, step, false);
         System.arraycopy(s.gradient, 0, out, 0, p);
         out[p] = (float) loss;
         out[p + 1] = (float) s.workspace.batch().weightSum();

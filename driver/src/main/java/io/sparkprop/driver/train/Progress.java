@@ -70,12 +70,20 @@ final class Progress {
 
     /** A round of iterations {@code before + 1 ..} has been applied, in {@code seconds}; the state has moved past it. */
     void round(TrainingState state, long before, RoundSums sums, Round.Applied applied, double seconds) {
+        step(state.steps(), state.epoch, state.position - 1, before, sums, applied, seconds);
+    }
+
+    /**
+     * Iterations {@code before + 1 .. steps} have been applied, the last at the epoch's iteration {@code position}, in
+     * {@code seconds} (a round; or one step of a barrier job, which reports its steps one by one).
+     */
+    void step(long steps, long epoch, int position, long before, RoundSums sums, Round.Applied applied, double seconds) {
         epochLoss += sums.lossSum();
         epochWeight += sums.weightSum();
         epochRows += sums.rows();
         rowsSeen += sums.rows();
         double loss = sums.meanLoss();
-        IterationMetrics m = new IterationMetrics(state.steps(), state.epoch, state.position - 1, loss, sums.rows(),
+        IterationMetrics m = new IterationMetrics(steps, epoch, position, loss, sums.rows(),
                 applied.rate(), applied.norm(), seconds, sums.broadcastSeconds(), sums.jobSeconds(), sums.sumSeconds(),
                 sums.partialBytes());
         for (TrainingListener l : listeners) {
@@ -84,13 +92,13 @@ final class Progress {
         if (phases != null) {
             phases.round(seconds, sums.broadcastSeconds(), sums.jobSeconds(), sums.sumSeconds());
         }
-        if (log && logInterval > 0 && state.steps() / logInterval > before / logInterval) {
+        if (log && logInterval > 0 && steps / logInterval > before / logInterval) {
             double elapsed = (System.nanoTime() - runStart) * 1e-9;
-            double perIteration = elapsed / (state.steps() - startSteps);
+            double perIteration = elapsed / (steps - startSteps);
             LOG.info(String.format(Locale.ROOT, "epoch %d/%d iteration %d/%d (step %d/%d): loss %.5f%s, lr %.3g,"
-                            + " |%s| %.3g, %.0f examples/s, ETA %s", state.epoch + 1, epochs, state.position, perEpoch,
-                    state.steps(), planned, loss, lossUnits, applied.rate(), normName, applied.norm(), rowsSeen / elapsed,
-                    duration(perIteration * (planned - state.steps()))));
+                            + " |%s| %.3g, %.0f examples/s, ETA %s", epoch + 1, epochs, position + 1, perEpoch,
+                    steps, planned, loss, lossUnits, applied.rate(), normName, applied.norm(), rowsSeen / elapsed,
+                    duration(perIteration * (planned - steps))));
         }
     }
 

@@ -135,6 +135,10 @@ public final class TrainingConfig implements Serializable {
     }
 
     /** train.localSteps.optimizerState. */
+    public Choice.SynchronousExchange synchronousExchange() {
+        return Choice.of(Choice.SynchronousExchange.class, get(SYNCHRONOUS_EXCHANGE));
+    }
+
     public Choice.LocalOptimizerState localOptimizerState() {
         return Choice.of(Choice.LocalOptimizerState.class, get(LOCAL_OPTIMIZER_STATE));
     }
