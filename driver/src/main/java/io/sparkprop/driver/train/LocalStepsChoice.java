@@ -31,20 +31,21 @@ import static io.sparkprop.driver.config.TrainingSettings.WARMUP_STEPS;
  * </ul>
  * Either choice is then bounded by the workers W ({@link #workersBound}). Below {@link #SYNCHRONOUS_WORKERS} workers
  * auto and timed take local steps, bounded by the samples a round averages over, K b W <= 32,768 for W workers of
- * batch b (K at W = 2, b = 64 stays 256, the fastest K measured there), half that from {@link #HALF_SAMPLES_WORKERS}
- * workers on, with an outer Nesterov step (1, 0.9) from {@link #OUTER_STEP_WORKERS} workers on where the outer step
- * was left at plain averaging; train.learningRateScale auto takes the learning rate x sqrt(W / 2) (the global batch
- * against 2 workers') warmed up over one epoch ({@link #rate}) at every W. On the 1M-row teacher data's 2 epochs the
- * averaged models otherwise fell 3 to 5 points below 2 workers at 4, 8 and 16 (each worker's Adam steps on its own 64
- * rows, so W workers' round moves the model about as far as one worker's would, in 2 / W of 2 workers' iterations);
- * the scaled rate with the momentum brought them within half a point (0.8723, 0.8541, 0.8564 against 0.8548), where
- * either alone or a larger outer rate did not, and at 16 only with K = 16 (0.8383 at K = 32). From
- * {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run: there averaging W models after local steps lost 5 to 6
- * points, where synchronous steps at the scaled rate lost at most 0.2. Between 4 and 31 workers synchronous steps are
- * as accurate, but every step is then a round: Spark's fixed cost of a round, some 25 ms, against a 1-2 ms step made
- * the estimated time to 88 % on Fashion-MNIST on 4 or 8 real cores 26-31 s instead of 2-4 s; so local steps stay
- * there. A K set above an epoch's iterations runs as rounds of one epoch (a round never crosses an epoch's end); that
- * K is the one logged and recorded. BENCHMARKS.md, "Local steps that keep up with 2 workers", has the measurements.
+ * batch b (K at W = 2, b = 64 stays 256, the fastest K measured there), with an outer Nesterov step (1, 0.9) from
+ * {@link #OUTER_STEP_WORKERS} workers on where the outer step was left at plain averaging, and train.learningRateScale
+ * auto takes the learning rate x (W / 2)^(3/4) (W / 2: the global batch against 2 workers') warmed up over one epoch
+ * ({@link #rate}). Each worker's Adam steps on its own 64 rows, so a round of W workers moves the model about as far
+ * as one worker's would, in 2 / W of 2 workers' iterations: at the rate as set the 1M-row teacher data's 2 epochs
+ * ended 3 to 5 points below 2 workers at 4, 8 and 16; the scaled rate with the momentum ended at 0.8793 and 0.8676
+ * at 4 and 8 (2 workers: 0.8548) and 0.8477 at 16, where the rate or the outer step alone, a larger outer rate or
+ * plain extrapolation did less, x W / 2 failed Fashion-MNIST's 88 % at 16, and K = 16 there (0.8564 with x sqrt(W /
+ * 2)) doubled the rounds. From {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run with the rate x sqrt(W / 2):
+ * there averaging W models after local steps lost 5 to 6 points, where synchronous steps at the scaled rate lost at
+ * most 0.2. Between 4 and 31 workers synchronous steps are as accurate, but every step is then a round: Spark's fixed
+ * cost of a round, some 25 ms, against a 1-2 ms step made the estimated time to 88 % on Fashion-MNIST on 4 or 8 real
+ * cores 26-31 s instead of 2-4 s; so local steps stay there. A K set above an epoch's iterations runs as rounds of
+ * one epoch (a round never crosses an epoch's end); that K is the one logged and recorded. BENCHMARKS.md, "Local
+ * steps that keep up with 2 workers", has the measurements.
  */
 final class LocalStepsChoice {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStepsChoice.class);
@@ -54,13 +55,17 @@ final class LocalStepsChoice {
     private static final double ESTIMATED_SECONDS_PER_BYTE = 3e-9;
     /** The most samples, K b W, one round of auto's or timed's averages over where they take local steps. */
     static final long SAMPLES_PER_ROUND = 32_768;
-    /** The workers from which a round of auto's or timed's averages over half {@link #SAMPLES_PER_ROUND}. */
-    static final int HALF_SAMPLES_WORKERS = 16;
     /** The workers from which auto's and timed's rounds of K > 1 take an outer Nesterov step. */
     static final int OUTER_STEP_WORKERS = 4;
     /** auto's outer Nesterov step from {@link #OUTER_STEP_WORKERS} workers on: rate 1, momentum 0.9. */
     static final double AUTO_OUTER_RATE = 1.0;
     static final double AUTO_OUTER_MOMENTUM = 0.9;
+    /**
+     * train.learningRateScale auto takes the rate x (W / 2)^e: e = 1/2 where auto trains synchronously, e = 3/4 where it
+     * takes local steps (each worker's Adam steps on its own batch, so a round moves the model less than a synchronous
+     * step on the W workers' batch at the same rate).
+     */
+    static final double LOCAL_RATE_EXPONENT = 0.75;
     /**
      * The workers from which auto and timed train synchronously (K = 1) and train.learningRateScale auto scales the
      * rate: at 32 and 64 workers local steps ended 5 to 6 points below 2 workers on the 1M-row teacher data.
@@ -154,7 +159,8 @@ final class LocalStepsChoice {
 
     /**
      * The rate for {@code config} on W workers, an epoch's iterations and the run's: none, x 1; sqrt, x sqrt(W / 2); linear,
-     * x W / 2 (neither below 2 workers); auto, sqrt where train.localSteps is auto or timed, else x 1. A pure function of
+     * x W / 2 (neither below 2 workers); auto, where train.localSteps is auto or timed, x sqrt(W / 2) where that trains {@link #synchronous}ly and x (W / 2)^(3/4)
+     * where it takes local steps, else x 1. A pure function of
      * the settings, the workers and the epoch.
      */
     static Rate rate(TrainingConfig config, int workers, long perEpoch, long totalIterations) {
@@ -169,7 +175,9 @@ final class LocalStepsChoice {
     }
 
     private static Rate autoRate(int workers, long perEpoch, long totalIterations, long warmup) {
-        return warmedUp(Math.sqrt(Math.max(workers, 2) / 2.0), perEpoch, totalIterations, warmup);
+        double global = Math.max(workers, 2) / 2.0;
+        return warmedUp(synchronous(workers) ? Math.sqrt(global) : Math.pow(global, LOCAL_RATE_EXPONENT), perEpoch,
+                totalIterations, warmup);
     }
 
     /** Whether auto and timed train W workers synchronously: from {@link #SYNCHRONOUS_WORKERS} on. */
@@ -223,15 +231,14 @@ final class LocalStepsChoice {
 
     /**
      * The most K for W workers of batch b: 1 where they train {@link #synchronous}ly, else the largest power of two
-     * with K b W <= {@link #SAMPLES_PER_ROUND}, half that from {@link #HALF_SAMPLES_WORKERS} workers on (at least 1).
+     * with K b W <= {@link #SAMPLES_PER_ROUND} (at least 1).
      */
     static int workersBound(int batch, int workers) {
         if (synchronous(workers)) {
             return 1;
         }
-        long samples = workers >= HALF_SAMPLES_WORKERS ? SAMPLES_PER_ROUND / 2 : SAMPLES_PER_ROUND;
         int k = 1;
-        while (2L * k * batch * workers <= samples) {
+        while (2L * k * batch * workers <= SAMPLES_PER_ROUND) {
             k <<= 1;
         }
         return k;
@@ -253,9 +260,8 @@ final class LocalStepsChoice {
         }
         LOG.info(String.format(Locale.ROOT, "local steps %s: K = %d (a round's fixed cost %.1f ms, one local step %.3g ms:"
                 + " the fixed cost is %.0f %% of a round of K steps; at most %d: an epoch's iterations and K b W <= %d samples"
-                + " a round, %d from %d workers on, synchronous from %d on)", how, k, fixed * 1e3, step * 1e3,
-                100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND, SAMPLES_PER_ROUND / 2, HALF_SAMPLES_WORKERS,
-                SYNCHRONOUS_WORKERS));
+                + " a round, synchronous from %d workers on)", how, k, fixed * 1e3, step * 1e3,
+                100 * fixed / (fixed + k * step), most, SAMPLES_PER_ROUND, SYNCHRONOUS_WORKERS));
         return k;
     }
 }

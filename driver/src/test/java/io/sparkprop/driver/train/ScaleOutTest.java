@@ -164,7 +164,7 @@ class ScaleOutTest {
      * model.json records how the rounds ran on the workers: at 4 workers with train.learningRateScale sqrt, local steps
      * of the epoch's ceil(101 / 16) = 7 iterations at the default rate 3e-3 x sqrt(4 / 2), warmed up over that epoch,
      * with auto's outer Nesterov step (1, 0.9); at 16 workers (25 or 26 rows, 2 iterations an epoch) auto takes K = 2,
-     * the outer step and the rate x sqrt(16 / 2) warmed up over the epoch's 2 iterations (half the run).
+     * the outer step and the rate x (16 / 2)^(3/4) warmed up over the epoch's 2 iterations (half the run).
      */
     @Test
     void modelJsonRecordsTheRoundsTheLearningRateAndTheWarmUpTaken() {
@@ -176,7 +176,7 @@ class ScaleOutTest {
                 four.model().training().get("rounds"));
         ModelFit.Result sixteen = fit(TestData.frame(spark, rows, TestData.VECTOR_SCHEMA, 3), 16, auto);
         assertEquals(Map.of("workers", 16, "localSteps", 2, "outerLearningRate", 1.0, "outerMomentum", 0.9,
-                "learningRateScale", Math.sqrt(8), "learningRate", 0.003 * Math.sqrt(8), "warmupSteps", 2L),
+                "learningRateScale", Math.pow(8, 0.75), "learningRate", 0.003 * Math.pow(8, 0.75), "warmupSteps", 2L),
                 sixteen.model().training().get("rounds"));
     }
 
