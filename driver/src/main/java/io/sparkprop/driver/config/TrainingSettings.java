@@ -111,7 +111,8 @@ public final class TrainingSettings {
                     + " train.batchSize): none, as set at every W; sqrt, x sqrt(W / 2); linear, x W / 2 (neither below 2"
                     + " workers); auto, where train.localSteps is auto or timed (auto's rule; x 1 at 1 and 2 workers), sqrt"
                     + " where that trains synchronously (from 32 workers on) and x (W / 2)^(3/4) where it takes local steps,"
-                    + " else none. A scaled rate warms up over one epoch (at most half the run) where train.warmupSteps is 0. The rate"
+                    + " else none. A scaled rate warms up over one epoch (at most half the run; with auto's local steps at most"
+                    + " 256 iterations) where train.warmupSteps is 0. The rate"
                     + " and warm-up taken are logged and recorded; a resumed run takes its checkpoint's (auto), or must"
                     + " take the same (none, sqrt, linear).");
     public static final Setting<Double> WEIGHT_DECAY = Setting.number("train.weightDecay", "regParam", 0, Bounds.atLeast(0),

@@ -33,13 +33,13 @@ import static io.sparkprop.driver.config.TrainingSettings.WARMUP_STEPS;
  * auto and timed take local steps, bounded by the samples a round averages over, K b W <= 32,768 for W workers of
  * batch b (K at W = 2, b = 64 stays 256, the fastest K measured there), with an outer Nesterov step (1, 0.9) from
  * {@link #OUTER_STEP_WORKERS} workers on where the outer step was left at plain averaging, and train.learningRateScale
- * auto takes the learning rate x (W / 2)^(3/4) (W / 2: the global batch against 2 workers') warmed up over one epoch
- * ({@link #rate}). Each worker's Adam steps on its own 64 rows, so a round of W workers moves the model about as far
- * as one worker's would, in 2 / W of 2 workers' iterations: at the rate as set the 1M-row teacher data's 2 epochs
- * ended 3 to 5 points below 2 workers at 4, 8 and 16; the scaled rate with the momentum ended at 0.8793 and 0.8676
- * at 4 and 8 (2 workers: 0.8548) and 0.8477 at 16, where the rate or the outer step alone, a larger outer rate or
- * plain extrapolation did less, x W / 2 failed Fashion-MNIST's 88 % at 16, and K = 16 there (0.8564 with x sqrt(W /
- * 2)) doubled the rounds. From {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run with the rate x sqrt(W / 2):
+ * auto takes the learning rate x (W / 2)^(3/4) (W / 2: the global batch against 2 workers') warmed up over one epoch,
+ * at most {@link #LOCAL_WARMUP_ITERATIONS} iterations ({@link #rate}). Each worker's Adam steps on its own 64 rows, so
+ * a round of W workers moves the model about as far as one worker's would, in 2 / W of 2 workers' iterations: at the
+ * rate as set the 1M-row teacher data's 2 epochs ended 3 to 5 points below 2 workers at 4, 8 and 16; this rule ends
+ * at 0.8890, 0.8721 and 0.8552 (2 workers: 0.8548), where the rate or the outer step alone, a larger outer rate,
+ * plain extrapolation or a warm-up of a whole epoch at 16 (0.8477) did less, x W / 2 failed Fashion-MNIST's 88 % at
+ * 16, and K = 16 there doubled the rounds. From {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run with the rate x sqrt(W / 2):
  * there averaging W models after local steps lost 5 to 6 points, where synchronous steps at the scaled rate lost at
  * most 0.2. Between 4 and 31 workers synchronous steps are as accurate, but every step is then a round: Spark's fixed
  * cost of a round, some 25 ms, against a 1-2 ms step made the estimated time to 88 % on Fashion-MNIST on 4 or 8 real
@@ -66,6 +66,12 @@ final class LocalStepsChoice {
      * step on the W workers' batch at the same rate).
      */
     static final double LOCAL_RATE_EXPONENT = 0.75;
+    /**
+     * The most iterations auto's scaled rate warms up over where auto takes local steps (else one epoch): on the
+     * 1M-row teacher data's 2 epochs at 16 workers a warm-up of a whole epoch (977 iterations) ended 0.7 points below
+     * 2 workers, one of 244 above them; Fashion-MNIST's epochs (59 to 235 iterations at 4 to 16 workers) are shorter.
+     */
+    static final long LOCAL_WARMUP_ITERATIONS = 256;
     /**
      * The workers from which auto and timed train synchronously (K = 1) and train.learningRateScale auto scales the
      * rate: at 32 and 64 workers local steps ended 5 to 6 points below 2 workers on the 1M-row teacher data.
@@ -176,8 +182,8 @@ final class LocalStepsChoice {
 
     private static Rate autoRate(int workers, long perEpoch, long totalIterations, long warmup) {
         double global = Math.max(workers, 2) / 2.0;
-        return warmedUp(synchronous(workers) ? Math.sqrt(global) : Math.pow(global, LOCAL_RATE_EXPONENT), perEpoch,
-                totalIterations, warmup);
+        return synchronous(workers) ? warmedUp(Math.sqrt(global), perEpoch, totalIterations, warmup)
+                : warmedUp(Math.pow(global, LOCAL_RATE_EXPONENT), Math.min(perEpoch, LOCAL_WARMUP_ITERATIONS), totalIterations, warmup);
     }
 
     /** Whether auto and timed train W workers synchronously: from {@link #SYNCHRONOUS_WORKERS} on. */
