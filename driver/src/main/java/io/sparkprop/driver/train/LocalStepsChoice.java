@@ -39,13 +39,13 @@ import static io.sparkprop.driver.config.TrainingSettings.WARMUP_STEPS;
  * rate as set the 1M-row teacher data's 2 epochs ended 3 to 5 points below 2 workers at 4, 8 and 16; this rule ends
  * at 0.8890, 0.8721 and 0.8552 (2 workers: 0.8548), where the rate or the outer step alone, a larger outer rate,
  * plain extrapolation or a warm-up of a whole epoch at 16 (0.8477) did less, x W / 2 failed Fashion-MNIST's 88 % at
- * 16, and K = 16 there doubled the rounds. From {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run with the rate x sqrt(W / 2):
- * there averaging W models after local steps lost 5 to 6 points, where synchronous steps at the scaled rate lost at
- * most 0.2. Between 4 and 31 workers synchronous steps are as accurate, but every step is then a round: Spark's fixed
- * cost of a round, some 25 ms, against a 1-2 ms step made the estimated time to 88 % on Fashion-MNIST on 4 or 8 real
- * cores 26-31 s instead of 2-4 s; so local steps stay there. A K set above an epoch's iterations runs as rounds of
- * one epoch (a round never crosses an epoch's end); that K is the one logged and recorded. BENCHMARKS.md, "Local
- * steps that keep up with 2 workers", has the measurements.
+ * 16, and K = 16 there doubled the rounds. From {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run with the
+ * rate x sqrt(W / 2): there averaging W models after local steps lost 5 to 6 points, where synchronous steps at the
+ * scaled rate lost at most 0.2. Between 4 and 31 workers synchronous steps are as accurate, but every step is then a
+ * round: Spark's fixed cost of a round, some 25 ms, against a 1-2 ms step made the estimated time to 88 % on
+ * Fashion-MNIST on 4 or 8 real cores 26-31 s instead of 2-4 s; so local steps stay there. A K set above an epoch's
+ * iterations runs as rounds of one epoch (a round never crosses an epoch's end); that K is the one logged and
+ * recorded. BENCHMARKS.md, "Local steps that keep up with 2 workers", has the measurements.
  */
 final class LocalStepsChoice {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStepsChoice.class);
@@ -165,9 +165,9 @@ final class LocalStepsChoice {
 
     /**
      * The rate for {@code config} on W workers, an epoch's iterations and the run's: none, x 1; sqrt, x sqrt(W / 2); linear,
-     * x W / 2 (neither below 2 workers); auto, where train.localSteps is auto or timed, x sqrt(W / 2) where that trains {@link #synchronous}ly and x (W / 2)^(3/4)
-     * where it takes local steps, else x 1. A pure function of
-     * the settings, the workers and the epoch.
+     * x W / 2 (neither below 2 workers); auto, where train.localSteps is auto or timed, x sqrt(W / 2) where that trains
+     * {@link #synchronous}ly and x (W / 2)^(3/4) where it takes local steps, else x 1. A pure function of the settings,
+     * the workers and the epoch.
      */
     static Rate rate(TrainingConfig config, int workers, long perEpoch, long totalIterations) {
         long warmup = config.get(WARMUP_STEPS);
@@ -182,8 +182,11 @@ final class LocalStepsChoice {
 
     private static Rate autoRate(int workers, long perEpoch, long totalIterations, long warmup) {
         double global = Math.max(workers, 2) / 2.0;
-        return synchronous(workers) ? warmedUp(Math.sqrt(global), perEpoch, totalIterations, warmup)
-                : warmedUp(Math.pow(global, LOCAL_RATE_EXPONENT), Math.min(perEpoch, LOCAL_WARMUP_ITERATIONS), totalIterations, warmup);
+        if (synchronous(workers)) {
+            return warmedUp(Math.sqrt(global), perEpoch, totalIterations, warmup);
+        }
+        return warmedUp(Math.pow(global, LOCAL_RATE_EXPONENT), Math.min(perEpoch, LOCAL_WARMUP_ITERATIONS), totalIterations,
+                warmup);
     }
 
     /** Whether auto and timed train W workers synchronously: from {@link #SYNCHRONOUS_WORKERS} on. */
@@ -209,8 +212,9 @@ final class LocalStepsChoice {
                 || workers < OUTER_STEP_WORKERS) {
             return config;
         }
-        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = {} and {} = {}, instead of plain averaging; set"
-                + " them to keep another", workers, OUTER_LEARNING_RATE.key(), AUTO_OUTER_RATE, OUTER_MOMENTUM.key(), AUTO_OUTER_MOMENTUM);
+        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = {} and {} = {}, instead of plain averaging;"
+                + " set them to keep another", workers, OUTER_LEARNING_RATE.key(), AUTO_OUTER_RATE, OUTER_MOMENTUM.key(),
+                AUTO_OUTER_MOMENTUM);
         return config.toBuilder().set(OUTER_LEARNING_RATE, AUTO_OUTER_RATE).set(OUTER_MOMENTUM, AUTO_OUTER_MOMENTUM).build();
     }
 
