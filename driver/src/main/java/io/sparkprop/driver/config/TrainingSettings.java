@@ -109,8 +109,10 @@ public final class TrainingSettings {
             Choice.LearningRateScale.AUTO, Choice.LearningRateScale.class,
             "How train.learningRate follows the W workers, read as the rate for 2 workers' global batch (2 x"
                     + " train.batchSize): none, as set at every W; sqrt, x sqrt(W / 2); linear, x W / 2 (neither below 2"
-                    + " workers); auto, sqrt where train.localSteps = auto trains synchronously (from 32 workers on:"
-                    + " auto's rule), else none. A scaled rate warms up over one epoch (at most half the run) where train.warmupSteps is 0. The rate"
+                    + " workers); auto, where train.localSteps is auto or timed (auto's rule; x 1 at 1 and 2 workers), sqrt"
+                    + " where that trains synchronously (from 32 workers on) and x (W / 2)^(3/4) where it takes local steps,"
+                    + " else none. A scaled rate warms up over one epoch (at most half the run; with auto's local steps at most"
+                    + " 256 iterations) where train.warmupSteps is 0. The rate"
                     + " and warm-up taken are logged and recorded; a resumed run takes its checkpoint's (auto), or must"
                     + " take the same (none, sqrt, linear).");
     public static final Setting<Double> WEIGHT_DECAY = Setting.number("train.weightDecay", "regParam", 0, Bounds.atLeast(0),
@@ -195,9 +197,9 @@ public final class TrainingSettings {
                     + " rows) and applies the outer step; auto: K from the network, the batch and the W workers alone (the"
                     + " same K, and bits, on every machine): below 32 workers the smallest power of two that"
                     + " keeps an estimate of Spark's fixed cost under 10 % of a round, with at most 32,768 samples (K x batch"
-                    + " x workers) a round, and from 8 workers on DiLoCo's outer step (0.7, 0.9) where the outer step is left"
-                    + " at 1 and 0; from 32 workers on 1 (synchronous, the rate scaled by"
-                    + " train.learningRateScale); timed: the same rule on the cost of rounds timed on this cluster (faster"
+                    + " x workers) a round, and from 4 workers on a Nesterov outer step (1, 0.9)"
+                    + " where the outer step is left at 1 and 0; from 32 workers on 1 (synchronous); at every worker count"
+                    + " the rate scaled by train.learningRateScale; timed: the same rule on the cost of rounds timed on this cluster (faster"
                     + " where the estimate is off, but the bits then depend on the machine). The choice is logged"
                     + " and recorded.")
             .fixedOnResume();

@@ -31,18 +31,21 @@ import static io.sparkprop.driver.config.TrainingSettings.WARMUP_STEPS;
  * </ul>
  * Either choice is then bounded by the workers W ({@link #workersBound}). Below {@link #SYNCHRONOUS_WORKERS} workers
  * auto and timed take local steps, bounded by the samples a round averages over, K b W <= 32,768 for W workers of
- * batch b (K at W = 2, b = 64 stays 256, the fastest K measured there), with DiLoCo's outer Nesterov step (0.7, 0.9)
- * from {@link #OUTER_STEP_WORKERS} workers on where the outer step was left at plain averaging. From
- * {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run, and train.learningRateScale auto takes the learning rate x
- * sqrt(W / 2) (the global batch against 2 workers') warmed up over one epoch ({@link #rate}): there averaging W models
- * after local steps lost 5 to 6 points of accuracy on the 1M-row teacher data against 2 workers in the same epochs,
- * with or without the outer step, where synchronous steps at the scaled rate lost at most 0.2. Between 4 and 31
- * workers synchronous steps at the scaled rate were as accurate (3 points better than local steps on the teacher data's
- * 2 epochs) but every step is then a round: Spark's fixed cost of a round, some 25 ms, against a 1-2 ms step made the
- * estimated time to 88 % on Fashion-MNIST on 4 or 8 real cores 26-31 s instead of 2-4 s, and a synchronous epoch at 16
- * workers costs each task 1.4x the CPU of 2 workers' (a partial and a broadcast a step); so local steps stay there. A
- * K set above an epoch's iterations runs as rounds of one epoch (a round never crosses an epoch's end); that K is the
- * one logged and recorded. BENCHMARKS.md, "The learning rate with the workers", has the measurements.
+ * batch b (K at W = 2, b = 64 stays 256, the fastest K measured there), with an outer Nesterov step (1, 0.9) from
+ * {@link #OUTER_STEP_WORKERS} workers on where the outer step was left at plain averaging, and train.learningRateScale
+ * auto takes the learning rate x (W / 2)^(3/4) (W / 2: the global batch against 2 workers') warmed up over one epoch,
+ * at most {@link #LOCAL_WARMUP_ITERATIONS} iterations ({@link #rate}). Each worker's Adam steps on its own 64 rows, so
+ * a round of W workers moves the model about as far as one worker's would, in 2 / W of 2 workers' iterations: at the
+ * rate as set the 1M-row teacher data's 2 epochs ended 3 to 5 points below 2 workers at 4, 8 and 16; this rule ends
+ * at 0.8890, 0.8721 and 0.8552 (2 workers: 0.8548), where the rate or the outer step alone, a larger outer rate,
+ * plain extrapolation or a warm-up of a whole epoch at 16 (0.8477) did less, x W / 2 failed Fashion-MNIST's 88 % at
+ * 16, and K = 16 there doubled the rounds. From {@link #SYNCHRONOUS_WORKERS} on K = 1, a synchronous run with the
+ * rate x sqrt(W / 2): there averaging W models after local steps lost 5 to 6 points, where synchronous steps at the
+ * scaled rate lost at most 0.2. Between 4 and 31 workers synchronous steps are as accurate, but every step is then a
+ * round: Spark's fixed cost of a round, some 25 ms, against a 1-2 ms step made the estimated time to 88 % on
+ * Fashion-MNIST on 4 or 8 real cores 26-31 s instead of 2-4 s; so local steps stay there. A K set above an epoch's
+ * iterations runs as rounds of one epoch (a round never crosses an epoch's end); that K is the one logged and
+ * recorded. BENCHMARKS.md, "Local steps that keep up with 2 workers", has the measurements.
  */
 final class LocalStepsChoice {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStepsChoice.class);
@@ -53,7 +56,22 @@ final class LocalStepsChoice {
     /** The most samples, K b W, one round of auto's or timed's averages over where they take local steps. */
     static final long SAMPLES_PER_ROUND = 32_768;
     /** The workers from which auto's and timed's rounds of K > 1 take an outer Nesterov step. */
-    static final int OUTER_STEP_WORKERS = 8;
+    static final int OUTER_STEP_WORKERS = 4;
+    /** auto's outer Nesterov step from {@link #OUTER_STEP_WORKERS} workers on: rate 1, momentum 0.9. */
+    static final double AUTO_OUTER_RATE = 1.0;
+    static final double AUTO_OUTER_MOMENTUM = 0.9;
+    /**
+     * train.learningRateScale auto takes the rate x (W / 2)^e: e = 1/2 where auto trains synchronously, e = 3/4 where it
+     * takes local steps (each worker's Adam steps on its own batch, so a round moves the model less than a synchronous
+     * step on the W workers' batch at the same rate).
+     */
+    static final double LOCAL_RATE_EXPONENT = 0.75;
+    /**
+     * The most iterations auto's scaled rate warms up over where auto takes local steps (else one epoch): on the
+     * 1M-row teacher data's 2 epochs at 16 workers a warm-up of a whole epoch (977 iterations) ended 0.7 points below
+     * 2 workers, one of 244 above them; Fashion-MNIST's epochs (59 to 235 iterations at 4 to 16 workers) are shorter.
+     */
+    static final long LOCAL_WARMUP_ITERATIONS = 256;
     /**
      * The workers from which auto and timed train synchronously (K = 1) and train.learningRateScale auto scales the
      * rate: at 32 and 64 workers local steps ended 5 to 6 points below 2 workers on the 1M-row teacher data.
@@ -105,9 +123,9 @@ final class LocalStepsChoice {
 
     /**
      * What auto chooses for a run's shape: K, the outer step's rate and momentum (plain averaging 1, 0 below
-     * {@link #OUTER_STEP_WORKERS} workers and wherever K = 1, DiLoCo's Nesterov 0.7, 0.9 from there on), and with
+     * {@link #OUTER_STEP_WORKERS} workers and wherever K = 1, Nesterov 1, 0.9 from there on), and with
      * train.learningRateScale auto the factor on the learning rate and the warm-up in iterations for a run of two
-     * epochs or more (1 and the warm-up as set, 0, where auto takes local steps).
+     * epochs or more (1 and no warm-up at 1 and 2 workers).
      */
     record Auto(int k, double outerRate, double outerMomentum, double rateScale, long warmupSteps) {
     }
@@ -129,7 +147,7 @@ final class LocalStepsChoice {
         int k = perEpoch < 2 ? 1 : estimated(parameters, b, stateArrays, perEpoch, workers, log);
         Rate rate = autoRate(workers, perEpoch, 2L * perEpoch, 0);
         boolean outer = k > 1 && workers >= OUTER_STEP_WORKERS;
-        return new Auto(k, outer ? 0.7 : 1, outer ? 0.9 : 0, rate.scale(), rate.warmupSteps());
+        return new Auto(k, outer ? AUTO_OUTER_RATE : 1, outer ? AUTO_OUTER_MOMENTUM : 0, rate.scale(), rate.warmupSteps());
     }
 
     /**
@@ -147,8 +165,9 @@ final class LocalStepsChoice {
 
     /**
      * The rate for {@code config} on W workers, an epoch's iterations and the run's: none, x 1; sqrt, x sqrt(W / 2); linear,
-     * x W / 2 (neither below 2 workers); auto, sqrt where train.localSteps is auto or timed and {@link #synchronous}
-     * for W workers, else x 1. A pure function of the settings, the workers and the epoch.
+     * x W / 2 (neither below 2 workers); auto, where train.localSteps is auto or timed, x sqrt(W / 2) where that trains
+     * {@link #synchronous}ly and x (W / 2)^(3/4) where it takes local steps, else x 1. A pure function of the settings,
+     * the workers and the epoch.
      */
     static Rate rate(TrainingConfig config, int workers, long perEpoch, long totalIterations) {
         long warmup = config.get(WARMUP_STEPS);
@@ -162,10 +181,15 @@ final class LocalStepsChoice {
     }
 
     private static Rate autoRate(int workers, long perEpoch, long totalIterations, long warmup) {
-        return synchronous(workers) ? warmedUp(Math.sqrt(workers / 2.0), perEpoch, totalIterations, warmup) : new Rate(1, warmup);
+        double global = Math.max(workers, 2) / 2.0;
+        if (synchronous(workers)) {
+            return warmedUp(Math.sqrt(global), perEpoch, totalIterations, warmup);
+        }
+        return warmedUp(Math.pow(global, LOCAL_RATE_EXPONENT), Math.min(perEpoch, LOCAL_WARMUP_ITERATIONS), totalIterations,
+                warmup);
     }
 
-    /** Whether auto and timed train W workers synchronously with a scaled rate: from {@link #SYNCHRONOUS_WORKERS} on. */
+    /** Whether auto and timed train W workers synchronously: from {@link #SYNCHRONOUS_WORKERS} on. */
     static boolean synchronous(int workers) {
         return workers >= SYNCHRONOUS_WORKERS;
     }
@@ -180,7 +204,7 @@ final class LocalStepsChoice {
 
     /**
      * The settings the rounds of local steps run with: {@code config}, or with train.localSteps auto or timed
-     * and the outer step at plain averaging (1, 0), DiLoCo's Nesterov (0.7, 0.9) from {@link #OUTER_STEP_WORKERS}
+     * and the outer step at plain averaging (1, 0), Nesterov (1, 0.9) from {@link #OUTER_STEP_WORKERS}
      * workers on (logged). A pure function of the settings and the workers.
      */
     static TrainingConfig outerStep(TrainingConfig config, int workers) {
@@ -188,9 +212,10 @@ final class LocalStepsChoice {
                 || workers < OUTER_STEP_WORKERS) {
             return config;
         }
-        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = 0.7 and {} = 0.9 (DiLoCo's), instead of plain"
-                + " averaging; set them to keep another", workers, OUTER_LEARNING_RATE.key(), OUTER_MOMENTUM.key());
-        return config.toBuilder().set(OUTER_LEARNING_RATE, 0.7).set(OUTER_MOMENTUM, 0.9).build();
+        LOG.info("local steps on {} workers: the outer step is Nesterov, {} = {} and {} = {}, instead of plain averaging;"
+                + " set them to keep another", workers, OUTER_LEARNING_RATE.key(), AUTO_OUTER_RATE, OUTER_MOMENTUM.key(),
+                AUTO_OUTER_MOMENTUM);
+        return config.toBuilder().set(OUTER_LEARNING_RATE, AUTO_OUTER_RATE).set(OUTER_MOMENTUM, AUTO_OUTER_MOMENTUM).build();
     }
 
     /** A K from train.localSteps or a checkpoint, at most an epoch's iterations (a warning when it was more). */

@@ -148,45 +148,58 @@ class LocalStepsTest {
     /**
      * auto as a pure function of (parameters, batch, travelling state, rows per worker, workers), worked by hand:
      * K = min(the cost rule's 256 for the Fashion-MNIST network at b = 64, ceil(n / b), and below 32 workers the largest
-     * power of two with K b W <= 32,768, else 1); the outer step (1, 0), but (0.7, 0.9) from 8 workers on where K > 1;
-     * and from 32 workers, synchronous, the learning rate x sqrt(W / 2) warmed up over one epoch, ceil(n / b)
-     * iterations (below 32 x 1 and no warm-up).
+     * power of two with K b W <= 32,768, else 1); the outer step (1, 0), but Nesterov (1, 0.9) from 4 workers on where
+     * K > 1; the learning rate x (W / 2)^(3/4) where auto takes local steps, x sqrt(W / 2) from 32 workers (synchronous),
+     * x 1 at 1 and 2 workers, warmed up over one epoch, ceil(n / b) iterations, where it is scaled (at most 256 where
+     * auto takes local steps).
      */
     @Test
     void autoChoosesKTheOuterStepAndTheRateFromTheShapeAlone() {
         double r2 = 1.4142135623730951;
         double r32 = 5.656854249492381;
+        // (W / 2)^(3/4) for W = 3, 4, 8, 15, 16, 31
+        double p3 = 1.3554030054147672;
+        double p4 = 1.681792830507429;
+        double p8 = 2.8284271247461903;
+        double p15 = 4.532063096035152;
+        double p16 = 4.756828460010884;
+        double p31 = 7.811757870261439;
         Object[][] table = {
                 // parameters, batch, state arrays, rows per worker, workers, K, outer rate, outer momentum, rate x, warm-up
                 // Fashion-MNIST, 60,000 rows over W workers: n = 60,000 / W, ceil(n / 64) iterations an epoch
                 {235_146, 64, 2, 60_000L, 1, 256, 1.0, 0.0, 1.0, 0L}, {235_146, 64, 2, 30_000L, 2, 256, 1.0, 0.0, 1.0, 0L},
-                {235_146, 64, 2, 20_000L, 3, 128, 1.0, 0.0, 1.0, 0L}, {235_146, 64, 2, 15_000L, 4, 128, 1.0, 0.0, 1.0, 0L},
-                {235_146, 64, 2, 7_500L, 8, 64, 0.7, 0.9, 1.0, 0L}, {235_146, 64, 2, 4_000L, 15, 32, 0.7, 0.9, 1.0, 0L},
-                {235_146, 64, 2, 3_750L, 16, 32, 0.7, 0.9, 1.0, 0L}, {235_146, 64, 2, 1_875L, 32, 1, 1.0, 0.0, 4.0, 30L},
+                {235_146, 64, 2, 20_000L, 3, 128, 1.0, 0.0, p3, 256L}, {235_146, 64, 2, 15_000L, 4, 128, 1.0, 0.9, p4, 235L},
+                {235_146, 64, 2, 7_500L, 8, 64, 1.0, 0.9, p8, 118L}, {235_146, 64, 2, 4_000L, 15, 32, 1.0, 0.9, p15, 63L},
+                {235_146, 64, 2, 3_750L, 16, 32, 1.0, 0.9, p16, 59L}, {235_146, 64, 2, 1_875L, 32, 1, 1.0, 0.0, 4.0, 30L},
                 {235_146, 64, 2, 938L, 64, 1, 1.0, 0.0, r32, 15L},
                 // 31 workers, the last below the synchronous bound: 32,768 / (64 x 31) = 16.5 -> 16 (the epoch's 31
-                // iterations do not bind), Nesterov, the rate as set
-                {235_146, 64, 2, 1_936L, 31, 16, 0.7, 0.9, 1.0, 0L},
-                // the 1M-row teacher data: the epoch never binds; 15,625 rows a worker at 64 workers: 245 iterations
-                {235_146, 64, 2, 1_000_000L, 1, 256, 1.0, 0.0, 1.0, 0L}, {235_146, 64, 2, 250_000L, 4, 128, 1.0, 0.0, 1.0, 0L},
-                {235_146, 64, 2, 62_500L, 16, 32, 0.7, 0.9, 1.0, 0L}, {235_146, 64, 2, 15_625L, 64, 1, 1.0, 0.0, r32, 245L},
-                // a block smaller than the batch: b = 40, one iteration an epoch, so K = 1, but the rate as set (below 32
-                // workers); from 32 workers the scaled rate warms up over that one iteration
-                {235_146, 64, 2, 40L, 8, 1, 1.0, 0.0, 1.0, 0L}, {235_146, 64, 2, 40L, 32, 1, 1.0, 0.0, 4.0, 1L},
+                // iterations do not bind), Nesterov, the rate x (31 / 2)^(3/4) warmed up over the epoch
+                {235_146, 64, 2, 1_936L, 31, 16, 1.0, 0.9, p31, 31L},
+                // the 1M-row teacher data: the epoch never binds K; local steps warm up over 256 of the epoch's 3,907 or 977
+                // iterations; 15,625 rows a worker at 64 workers: 245 iterations, synchronous, warmed up over the epoch
+                {235_146, 64, 2, 1_000_000L, 1, 256, 1.0, 0.0, 1.0, 0L}, {235_146, 64, 2, 250_000L, 4, 128, 1.0, 0.9, p4, 256L},
+                {235_146, 64, 2, 62_500L, 16, 32, 1.0, 0.9, p16, 256L}, {235_146, 64, 2, 15_625L, 64, 1, 1.0, 0.0, r32, 245L},
+                // a block smaller than the batch: b = 40, one iteration an epoch, so K = 1 and no outer step; the scaled
+                // rate warms up over that one iteration
+                {235_146, 64, 2, 40L, 8, 1, 1.0, 0.0, p8, 1L}, {235_146, 64, 2, 40L, 32, 1, 1.0, 0.0, 4.0, 1L},
                 // this class's regression (P = 97) on 2 and 4 workers of 400 and 200 rows at b = 20: the epoch binds
-                {97, 20, 2, 400L, 2, 20, 1.0, 0.0, 1.0, 0L}, {97, 20, 2, 200L, 4, 10, 1.0, 0.0, 1.0, 0L}};
+                {97, 20, 2, 400L, 2, 20, 1.0, 0.0, 1.0, 0L}, {97, 20, 2, 200L, 4, 10, 1.0, 0.9, p4, 10L}};
         assertEquals(r2, Math.sqrt(2.0));
         for (Object[] row : table) {
             LocalStepsChoice.Auto auto = LocalStepsChoice.auto((Integer) row[0], (Integer) row[1], (Integer) row[2], (Long) row[3],
                     (Integer) row[4]);
-            assertEquals(new LocalStepsChoice.Auto((Integer) row[5], (Double) row[6], (Double) row[7], (Double) row[8], (Long) row[9]),
-                    auto, java.util.Arrays.toString(row));
+            String name = java.util.Arrays.toString(row);
+            assertEquals(new LocalStepsChoice.Auto((Integer) row[5], (Double) row[6], (Double) row[7], auto.rateScale(), (Long) row[9]),
+                    auto, name);
+            // the powers to within rounding (the library's pow may differ from the table's in the last bit)
+            assertEquals((Double) row[8], auto.rateScale(), 1e-15 * (Double) row[8], name);
         }
     }
 
     /**
-     * train.learningRateScale resolved for W workers of 10 iterations an epoch, 30 in the run: auto is sqrt(W / 2)
-     * where auto's K is synchronous (from 32 workers), a set K or local steps keep the rate; sqrt and linear
+     * train.learningRateScale resolved for W workers of 10 iterations an epoch, 30 in the run: auto is (W / 2)^(3/4)
+     * where auto's or timed's K takes local steps, sqrt(W / 2) where it is synchronous (from 32 workers), a set K keeps
+     * the rate; sqrt and linear
      * scale from 2 workers whatever K; a scaled rate warms up over the epoch, at most half the run, unless
      * train.warmupSteps is set; none never scales.
      */
@@ -194,8 +207,8 @@ class LocalStepsTest {
     void theLearningRateFollowsTheWorkersAsSet() {
         Object[][] table = {
                 // scale setting, train.localSteps, train.warmupSteps, workers, factor, warm-up taken
-                {"auto", "auto", 0L, 2, 1.0, 0L}, {"auto", "auto", 0L, 4, 1.0, 0L}, {"auto", "timed", 0L, 64, Math.sqrt(32), 10L},
-                {"auto", "auto", 0L, 16, 1.0, 0L}, {"auto", "auto", 0L, 32, 4.0, 10L}, {"auto", "auto", 25L, 32, 4.0, 25L},
+                {"auto", "auto", 0L, 2, 1.0, 0L}, {"auto", "auto", 0L, 4, Math.pow(2, 0.75), 10L}, {"auto", "timed", 0L, 64, Math.sqrt(32), 10L},
+                {"auto", "auto", 0L, 16, Math.pow(8, 0.75), 10L}, {"auto", "auto", 0L, 32, 4.0, 10L}, {"auto", "auto", 25L, 32, 4.0, 25L},
                 {"auto", "1", 0L, 32, 1.0, 0L}, {"auto", "8", 5L, 64, 1.0, 5L},
                 {"none", "auto", 0L, 64, 1.0, 0L}, {"sqrt", "8", 0L, 16, Math.sqrt(8), 10L}, {"sqrt", "auto", 0L, 1, 1.0, 0L},
                 {"sqrt", "auto", 0L, 2, 1.0, 0L}, {"linear", "1", 0L, 16, 8.0, 10L}, {"linear", "1", 3L, 3, 1.5, 3L}};
@@ -216,14 +229,14 @@ class LocalStepsTest {
                 failure(() -> TrainingConfig.builder(REGRESSION).parse(LEARNING_RATE_SCALE, "cube")));
     }
 
-    /** The outer step auto takes: DiLoCo's Nesterov (0.7, 0.9) from 8 workers on, where it was left at plain averaging. */
+    /** The outer step auto takes: Nesterov (1, 0.9) from 4 workers on, where it was left at plain averaging. */
     @Test
-    void autoTakesAnOuterNesterovStepFromEightWorkersOn() {
+    void autoTakesAnOuterNesterovStepFromFourWorkersOn() {
         TrainingConfig auto = TrainingConfig.builder(REGRESSION).build();
         Object[][] table = {
                 // workers, settings' outer (rate, momentum), K set, outer taken (rate, momentum)
-                {4, 1.0, 0.0, "auto", 1.0, 0.0}, {7, 1.0, 0.0, "auto", 1.0, 0.0}, {8, 1.0, 0.0, "auto", 0.7, 0.9},
-                {64, 1.0, 0.0, "timed", 0.7, 0.9}, {16, 0.5, 0.0, "auto", 0.5, 0.0}, {16, 1.0, 0.5, "auto", 1.0, 0.5},
+                {3, 1.0, 0.0, "auto", 1.0, 0.0}, {4, 1.0, 0.0, "auto", 1.0, 0.9}, {8, 1.0, 0.0, "auto", 1.0, 0.9},
+                {64, 1.0, 0.0, "timed", 1.0, 0.9}, {16, 0.5, 0.0, "auto", 0.5, 0.0}, {16, 1.0, 0.5, "auto", 1.0, 0.5},
                 {16, 1.0, 0.0, "16", 1.0, 0.0}};
         for (Object[] row : table) {
             TrainingConfig c = auto.toBuilder().set(OUTER_LEARNING_RATE, (Double) row[1]).set(OUTER_MOMENTUM, (Double) row[2])
@@ -239,8 +252,10 @@ class LocalStepsTest {
         TrainingConfig c = TrainingConfig.builder(REGRESSION).set(LEARNING_RATE, 0.01).set(BATCH_SIZE, 20).set(EPOCHS, 2)
                 .set(SEED, 4L).set(LOG_INTERVAL, 0L).build();
         TrainingResult r = new DistributedTrainer(TestSpark.jsc(spark), c).fit(data, null);
-        // 4 workers: local steps, K = the epoch's 10 iterations (the cost rule wants more), plain averaging, the rate as set
-        assertEquals(new RoundsTaken(4, 10, 1.0, 0.0, 1.0, 0.01, 0), r.rounds());
+        // 4 workers: local steps, K = the epoch's 10 iterations (the cost rule wants more), Nesterov (1, 0.9), the rate
+        // x (4 / 2)^(3/4) warmed up over the epoch (half the run)
+        double p4 = Math.pow(2, 0.75);
+        assertEquals(new RoundsTaken(4, 10, 1.0, 0.9, p4, 0.01 * p4, 10), r.rounds());
         assertEquals(10, r.localSteps());
     }
 

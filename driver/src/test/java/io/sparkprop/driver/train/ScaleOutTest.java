@@ -162,20 +162,22 @@ class ScaleOutTest {
 
     /**
      * model.json records how the rounds ran on the workers: at 4 workers with train.learningRateScale sqrt, local steps
-     * of the epoch's ceil(101 / 16) = 7 iterations at the default rate 3e-3 x sqrt(4 / 2), warmed up over that epoch;
-     * at 16 workers (25 or 26 rows, 2 iterations an epoch) auto takes K = 2 with DiLoCo's outer step and the rate as set.
+     * of the epoch's ceil(101 / 16) = 7 iterations at the default rate 3e-3 x sqrt(4 / 2), warmed up over that epoch,
+     * with auto's outer Nesterov step (1, 0.9); at 16 workers (25 or 26 rows, 2 iterations an epoch) auto takes K = 2,
+     * the outer step and the rate x (16 / 2)^(3/4) warmed up over the epoch's 2 iterations (half the run).
      */
     @Test
     void modelJsonRecordsTheRoundsTheLearningRateAndTheWarmUpTaken() {
         TrainingConfig auto = settings().parse(LOCAL_STEPS, "auto").parse(EPOCHS, "2").build();
         TrainingConfig sqrt = auto.toBuilder().parse(LEARNING_RATE_SCALE, "sqrt").build();
         ModelFit.Result four = fit(TestData.frame(spark, rows, TestData.VECTOR_SCHEMA, 3), 4, sqrt);
-        assertEquals(Map.of("workers", 4, "localSteps", 7, "outerLearningRate", 1.0, "outerMomentum", 0.0,
+        assertEquals(Map.of("workers", 4, "localSteps", 7, "outerLearningRate", 1.0, "outerMomentum", 0.9,
                 "learningRateScale", Math.sqrt(2), "learningRate", 0.003 * Math.sqrt(2), "warmupSteps", 7L),
                 four.model().training().get("rounds"));
         ModelFit.Result sixteen = fit(TestData.frame(spark, rows, TestData.VECTOR_SCHEMA, 3), 16, auto);
-        assertEquals(Map.of("workers", 16, "localSteps", 2, "outerLearningRate", 0.7, "outerMomentum", 0.9,
-                "learningRateScale", 1.0, "learningRate", 0.003, "warmupSteps", 0L), sixteen.model().training().get("rounds"));
+        assertEquals(Map.of("workers", 16, "localSteps", 2, "outerLearningRate", 1.0, "outerMomentum", 0.9,
+                "learningRateScale", Math.pow(8, 0.75), "learningRate", 0.003 * Math.pow(8, 0.75), "warmupSteps", 2L),
+                sixteen.model().training().get("rounds"));
     }
 
     @Test
