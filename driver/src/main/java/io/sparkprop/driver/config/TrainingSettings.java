@@ -110,7 +110,7 @@ public final class TrainingSettings {
             "How train.learningRate follows the W workers, read as the rate for 2 workers' global batch (2 x"
                     + " train.batchSize): none, as set at every W; sqrt, x sqrt(W / 2); linear, x W / 2 (neither below 2"
                     + " workers); auto, where train.localSteps is auto or timed (auto's rule; x 1 at 1 and 2 workers), sqrt"
-                    + " where that trains synchronously (from 32 workers on) and x (W / 2)^(3/4) where it takes local steps,"
+                    + " where that trains synchronously (from 17 workers on) and x (W / 2)^(3/4) where it takes local steps,"
                     + " else none. A scaled rate warms up over one epoch (at most half the run; with auto's local steps at most"
                     + " 256 iterations) where train.warmupSteps is 0. The rate"
                     + " and warm-up taken are logged and recorded; a resumed run takes its checkpoint's (auto), or must"
@@ -163,7 +163,7 @@ public final class TrainingSettings {
                     + " spark.driver.maxResultSize, sharded beyond (large models on many partitions).");
     public static final Setting<String> SYNCHRONOUS_EXCHANGE = Setting.choice("train.synchronousExchange", "synchronousExchange",
             Choice.SynchronousExchange.AUTO, Choice.SynchronousExchange.class,
-            "Synchronous steps (train.localSteps = 1, or auto's from 32 workers): where the workers' gradients meet."
+            "Synchronous steps (train.localSteps = 1, or auto's from 17 workers): where the workers' gradients meet."
                     + " driver: every step is a Spark job whose tasks send their partial sums to the driver, which adds them"
                     + " (train.aggregation) and updates the parameters; tasks: the steps up to the end of the epoch (or the"
                     + " next checkpoint) run as one Spark barrier job whose tasks exchange their partials among themselves"
@@ -195,10 +195,10 @@ public final class TrainingSettings {
                     + " data-parallel SGD, every step's gradient averaged; K > 1: each partition runs K steps of the"
                     + " optimizer from the broadcast weights and the driver averages the parameter changes (weighted by"
                     + " rows) and applies the outer step; auto: K from the network, the batch and the W workers alone (the"
-                    + " same K, and bits, on every machine): below 32 workers the smallest power of two that"
+                    + " same K, and bits, on every machine): below 17 workers the smallest power of two that"
                     + " keeps an estimate of Spark's fixed cost under 10 % of a round, with at most 32,768 samples (K x batch"
                     + " x workers) a round, and from 4 workers on a Nesterov outer step (1, 0.9)"
-                    + " where the outer step is left at 1 and 0; from 32 workers on 1 (synchronous); at every worker count"
+                    + " where the outer step is left at 1 and 0; from 17 workers on 1 (synchronous); at every worker count"
                     + " the rate scaled by train.learningRateScale; timed: the same rule on the cost of rounds timed on this cluster (faster"
                     + " where the estimate is off, but the bits then depend on the machine). The choice is logged"
                     + " and recorded.")
