@@ -147,7 +147,7 @@ final class SocketExchange implements GradientExchange {
     }
 
     @Override
-    public void mean(float[] partial, float[] mean, double[] totals) {
+    public boolean mean(float[] partial, float[] mean, double[] totals) {
         int lo = slices.lo(rank);
         int n = slices.length(rank);
         for (int u = 0; u < tasks; u++) {
@@ -186,6 +186,7 @@ final class SocketExchange implements GradientExchange {
                 receiveFloats[t].get(0, mean, slices.lo(t), slices.length(t));
             }
         }
+        return Slices.finite(mean, 0, parameters);
     }
 
     /** Sends every send buffer and fills every receive buffer, all connections at once. */

@@ -3,6 +3,7 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.core.optim.ParameterRanges;
 import io.sparkprop.core.optim.UpdateRule;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.exchange.Exchanges;
@@ -145,15 +146,15 @@ final class BarrierSteps extends AbstractFunction1<Iterator<DataBlock>, Iterator
                 long t0 = System.nanoTime();
                 float[] partial = GradientStep.partial(s, plan, block, seed, epoch, partition, first + i, theta, dropout, globalStep + i);
                 long t1 = System.nanoTime();
-                exchange.mean(partial, mean, totals);
+                boolean finiteMean = exchange.mean(partial, mean, totals);
                 long t2 = System.nanoTime();
                 double meanLoss = totals[1] > 0 ? totals[0] / totals[1] : 0;
-                if (!Double.isFinite(meanLoss) || !finite(mean)) {
+                if (!Double.isFinite(meanLoss) || !finiteMean) {
                     stopped = Double.isFinite(meanLoss) ? StepsResult.GRADIENT : StepsResult.LOSS;
                     stoppedLoss = meanLoss;
                     return;
                 }
-                rule.apply(theta, mean, ranges.of(mean));
+                update(rule, theta, mean, ranges.of(mean), partition);
                 int at = StepsResult.PER_STEP * i;
                 perStep[at] = totals[0];
                 perStep[at + 1] = totals[1];
@@ -168,6 +169,18 @@ final class BarrierSteps extends AbstractFunction1<Iterator<DataBlock>, Iterator
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * theta = UpdateRule(theta, g). Only task 0 reports the step's gradient norm, so only it pays the norm's pass over
+     * all P entries; the others compute it only where clipping needs it ({@code g / 1} is exact: the same update bits).
+     */
+    private static void update(UpdateRule rule, float[] theta, float[] mean, ParameterRanges ranges, int partition) {
+        if (partition == 0) {
+            rule.apply(theta, mean, ranges);
+        } else {
+            rule.applySum(theta, mean, 1f, ranges);
         }
     }
 
