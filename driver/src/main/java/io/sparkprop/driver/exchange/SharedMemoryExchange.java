@@ -51,15 +51,16 @@ final class SharedMemoryExchange implements GradientExchange {
     }
 
     @Override
-    public boolean mean(float[] partial, float[] mean, double[] totals) {
+    public boolean mean(float[] gradient, float[] stats, float[] mean, double[] totals) {
         int p = mean.length;
-        group.partials[rank] = partial;
+        group.partials[rank] = gradient;
+        group.stats[rank] = stats;
         await("every partial");
         totals[0] = 0;
         totals[1] = 0;
         totals[2] = 0;
-        for (float[] part : group.partials) {
-            Slices.addTotals(totals, part, p);
+        for (float[] part : group.stats) {
+            Slices.addTotals(totals, part, 0);
         }
         float[] shared = group.means[parity];
         int lo = slices.lo(rank);
@@ -133,6 +134,7 @@ final class SharedMemoryExchange implements GradientExchange {
     /** The tasks' shared arrays of one barrier stage attempt. */
     private static final class Group {
         final float[][] partials;
+        final float[][] stats;
         final float[][] means;
         /** Per parity, whether slice t of the mean is finite. */
         final boolean[][] finite;
@@ -142,6 +144,7 @@ final class SharedMemoryExchange implements GradientExchange {
 
         Group(int tasks, int parameters) {
             partials = new float[tasks][];
+            stats = new float[tasks][];
             means = new float[2][parameters];
             finite = new boolean[2][tasks];
             phaser = new Phaser(tasks);

@@ -87,11 +87,13 @@ class ExchangeTest {
                             : new SharedMemoryExchange(new SharedMemoryExchange.GroupKey("test", p, 0), rank, tasks, p, waiting);
                     float[][] means = new float[STEPS][p];
                     double[] totals = new double[3];
-                    float[] partial = new float[p + 3];
+                    float[] gradient = new float[p];
+                    float[] stats = new float[3];
                     try {
                         for (int step = 0; step < STEPS; step++) {
-                            System.arraycopy(partials[step][rank], 0, partial, 0, p + 3);
-                            boolean finite = ex.mean(partial, means[step], totals);
+                            System.arraycopy(partials[step][rank], 0, gradient, 0, p);
+                            System.arraycopy(partials[step][rank], p, stats, 0, 3);
+                            boolean finite = ex.mean(gradient, stats, means[step], totals);
                             assertEquals(expectedTotal(partials[step], p + 1), totals[1]);
                             assertEquals(step == 1, finite, "task " + rank + " step " + step + ": every mean entry finite");
                         }
