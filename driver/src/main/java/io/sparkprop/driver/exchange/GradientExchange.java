@@ -14,8 +14,13 @@ package io.sparkprop.driver.exchange;
  * aggregator's, entry by entry, so the bits are too.
  */
 public interface GradientExchange extends AutoCloseable {
-    /** One step's exchange: this task's {@code partial} [P + 3] in, the {@code mean} [P] and {@code totals} [3] out. */
-    void mean(float[] partial, float[] mean, double[] totals);
+    /**
+     * One step's exchange: this task's partial in, as {@code gradient} [P] and {@code stats} [3], the {@code mean} [P] and
+     * {@code totals} [3] out. Neither input may change until this task's next call (its peers may still read them).
+     *
+     * @return whether every entry of the mean is finite (the same answer on every task)
+     */
+    boolean mean(float[] gradient, float[] stats, float[] mean, double[] totals);
 
     /** This task leaves with {@code cause}: the peers stop waiting for it (then {@link #close}). */
     void abort(RuntimeException cause);

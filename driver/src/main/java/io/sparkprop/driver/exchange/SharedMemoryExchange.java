@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * partial and the summed mean; a step is two phases of one {@link Phaser}:
  * <pre>
  *   post partial_rank; wait        every partial is in
- *   sum slice rank of all W partials into shared[parity]; wait        every slice is in
- *   mean <- shared[parity]
+ *   sum slice rank of all W partials into shared[parity], note if it is finite; wait        every slice is in
+ *   mean <- shared[parity]; finite <- every slice's note
  * </pre>
  * The mean is double-buffered by the step's parity: task t writes shared[parity] again only two steps
- * later, after every task has passed the next step's first wait and so has copied it. A task posts its
+ * later, after every task has passed the next step's first wait and so has copied it (the slices' notes
+ * alike). Each task scans only its own slice for NaN and infinity, P / W entries, not all P. A task posts its
  * next partial only after the second wait, when no one reads its previous one any more. Nothing is
  * allocated per step.
  */
@@ -50,15 +51,16 @@ final class SharedMemoryExchange implements GradientExchange {
     }
 
     @Override
-    public void mean(float[] partial, float[] mean, double[] totals) {
+    public boolean mean(float[] gradient, float[] stats, float[] mean, double[] totals) {
         int p = mean.length;
-        group.partials[rank] = partial;
+        group.partials[rank] = gradient;
+        group.stats[rank] = stats;
         await("every partial");
         totals[0] = 0;
         totals[1] = 0;
         totals[2] = 0;
-        for (float[] part : group.partials) {
-            Slices.addTotals(totals, part, p);
+        for (float[] part : group.stats) {
+            Slices.addTotals(totals, part, 0);
         }
         float[] shared = group.means[parity];
         int lo = slices.lo(rank);
@@ -68,9 +70,17 @@ final class SharedMemoryExchange implements GradientExchange {
             slices.add(part, lo, n);
         }
         slices.meanInto(shared, lo, n, totals[1]);
+        boolean[] finite = group.finite[parity];
+        finite[rank] = Slices.finite(shared, lo, lo + n);
         await("every summed slice");
         System.arraycopy(shared, 0, mean, 0, p);
         parity ^= 1;
+        for (boolean f : finite) {
+            if (!f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Arrives at the group's phaser and waits for the others, polling; a peer's failure ends the wait at once. */
@@ -124,14 +134,19 @@ final class SharedMemoryExchange implements GradientExchange {
     /** The tasks' shared arrays of one barrier stage attempt. */
     private static final class Group {
         final float[][] partials;
+        final float[][] stats;
         final float[][] means;
+        /** Per parity, whether slice t of the mean is finite. */
+        final boolean[][] finite;
         final Phaser phaser;
         final AtomicInteger left;
         volatile RuntimeException failure;
 
         Group(int tasks, int parameters) {
             partials = new float[tasks][];
+            stats = new float[tasks][];
             means = new float[2][parameters];
+            finite = new boolean[2][tasks];
             phaser = new Phaser(tasks);
             left = new AtomicInteger(tasks);
         }

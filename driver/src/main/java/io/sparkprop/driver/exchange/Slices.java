@@ -64,4 +64,14 @@ final class Slices {
             mean[offset + k] = weight > 0 ? (float) (sum[k] / weight) : 0f;
         }
     }
+
+    /** Whether values[from .. to) are all finite (no NaN, no infinity). */
+    static boolean finite(float[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(values[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -147,12 +147,12 @@ final class SocketExchange implements GradientExchange {
     }
 
     @Override
-    public void mean(float[] partial, float[] mean, double[] totals) {
+    public boolean mean(float[] gradient, float[] stats, float[] mean, double[] totals) {
         int lo = slices.lo(rank);
         int n = slices.length(rank);
         for (int u = 0; u < tasks; u++) {
             if (u != rank) {
-                sendFloats[u].put(0, partial, parameters, 3).put(3, partial, slices.lo(u), slices.length(u));
+                sendFloats[u].put(0, stats, 0, 3).put(3, gradient, slices.lo(u), slices.length(u));
                 send[u].clear().limit(Float.BYTES * (3 + slices.length(u)));
                 receive[u].clear().limit(Float.BYTES * (3 + n));
             }
@@ -164,13 +164,13 @@ final class SocketExchange implements GradientExchange {
         slices.clear();
         for (int t = 0; t < tasks; t++) {
             if (t == rank) {
-                System.arraycopy(partial, parameters, stats, 3 * t, 3);
-                slices.add(partial, lo, n);
+                System.arraycopy(stats, 0, this.stats, 3 * t, 3);
+                slices.add(gradient, lo, n);
             } else {
-                receiveFloats[t].get(0, stats, 3 * t, 3).get(3, incoming, 0, n);
+                receiveFloats[t].get(0, this.stats, 3 * t, 3).get(3, incoming, 0, n);
                 slices.add(incoming, 0, n);
             }
-            Slices.addTotals(totals, stats, 3 * t);
+            Slices.addTotals(totals, this.stats, 3 * t);
         }
         slices.meanInto(mean, lo, n, totals[1]);
         for (int u = 0; u < tasks; u++) {
@@ -186,6 +186,7 @@ final class SocketExchange implements GradientExchange {
                 receiveFloats[t].get(0, mean, slices.lo(t), slices.length(t));
             }
         }
+        return Slices.finite(mean, 0, parameters);
     }
 
     /** Sends every send buffer and fills every receive buffer, all connections at once. */

@@ -3,6 +3,7 @@ package io.sparkprop.driver.train;
 import io.sparkprop.core.data.DataBlock;
 import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.NetworkSpec;
+import io.sparkprop.core.optim.ParameterRanges;
 import io.sparkprop.core.optim.UpdateRule;
 import io.sparkprop.driver.config.TrainingSettings;
 import io.sparkprop.driver.exchange.Exchanges;
@@ -28,8 +29,9 @@ import java.util.Arrays;
  * the driver's update replicated, so every task holds the same theta and state after every step, and
  * after n steps the driver's {@link SynchronousRound} bits. A step whose loss or mean gradient is not
  * finite stops the job before its update, one that makes theta non-finite after it (every task alike).
- * Task 0 returns a {@link StepsResult}; the others nothing. Buffers: the thread's scratch, and the
- * mean and the per-step sums allocated once per job.
+ * Task 0 returns a {@link StepsResult}; the others nothing. Buffers: the thread's scratch (the partial's
+ * gradient is handed to the exchange where it was summed, not copied), and the mean and the per-step sums
+ * allocated once per job.
  */
 final class BarrierSteps extends AbstractFunction1<Iterator<DataBlock>, Iterator<StepsResult>> implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -118,6 +120,7 @@ final class BarrierSteps extends AbstractFunction1<Iterator<DataBlock>, Iterator
     /** The steps of one task, with the buffers they reuse and what they report. */
     private final class Loop {
         final float[] mean;
+        final float[] stats = new float[3];
         final double[] totals = new double[3];
         final double[] perStep;
         int completed;
@@ -143,17 +146,18 @@ final class BarrierSteps extends AbstractFunction1<Iterator<DataBlock>, Iterator
                     throw new IllegalStateException("failing task " + partition + " at step " + i + " (" + FAIL_PROPERTY + ")");
                 }
                 long t0 = System.nanoTime();
-                float[] partial = GradientStep.partial(s, plan, block, seed, epoch, partition, first + i, theta, dropout, globalStep + i);
+                float[] gradient = GradientStep.gradient(s, plan, block, seed, epoch, partition, first + i, theta, dropout,
+                        globalStep + i, stats, 0);
                 long t1 = System.nanoTime();
-                exchange.mean(partial, mean, totals);
+                boolean finiteMean = exchange.mean(gradient, stats, mean, totals);
                 long t2 = System.nanoTime();
                 double meanLoss = totals[1] > 0 ? totals[0] / totals[1] : 0;
-                if (!Double.isFinite(meanLoss) || !finite(mean)) {
+                if (!Double.isFinite(meanLoss) || !finiteMean) {
                     stopped = Double.isFinite(meanLoss) ? StepsResult.GRADIENT : StepsResult.LOSS;
                     stoppedLoss = meanLoss;
                     return;
                 }
-                rule.apply(theta, mean, ranges.of(mean));
+                update(rule, theta, mean, ranges.of(mean), partition);
                 int at = StepsResult.PER_STEP * i;
                 perStep[at] = totals[0];
                 perStep[at + 1] = totals[1];
@@ -168,6 +172,18 @@ final class BarrierSteps extends AbstractFunction1<Iterator<DataBlock>, Iterator
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * theta = UpdateRule(theta, g). Only task 0 reports the step's gradient norm, so only it pays the norm's pass over
+     * all P entries; the others compute it only where clipping needs it ({@code g / 1} is exact: the same update bits).
+     */
+    private static void update(UpdateRule rule, float[] theta, float[] mean, ParameterRanges ranges, int partition) {
+        if (partition == 0) {
+            rule.apply(theta, mean, ranges);
+        } else {
+            rule.applySum(theta, mean, 1f, ranges);
         }
     }
 

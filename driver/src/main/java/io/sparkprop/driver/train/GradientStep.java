@@ -5,6 +5,8 @@ import io.sparkprop.core.nn.Dropout;
 import io.sparkprop.core.nn.NetworkSpec;
 import org.apache.spark.broadcast.Broadcast;
 
+import java.util.Arrays;
+
 
 /**
  * One partition's share of one iteration, run on the executor: take the next local mini-batch of
@@ -64,11 +66,28 @@ final class GradientStep implements GradientAggregator.PartitionTask {
         if (from == to) {
             return out;
         }
-        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params, dropout, step, false);
-        System.arraycopy(s.gradient, 0, out, 0, p);
-        out[p] = (float) loss;
-        out[p + 1] = (float) s.workspace.batch().weightSum();
-        out[p + 2] = to - from;
+        System.arraycopy(gradient(s, plan, block, seed, epoch, partition, iteration, params, dropout, step, out, p), 0, out, 0, p);
         return out;
+    }
+
+    /**
+     * {@link #partial}'s parts without its copy: the gradient sum [P] in the thread's scratch (zeros when the partition
+     * has run out of rows; valid until the thread's next gradient) and {@code lossSum, weightSum, rows} into
+     * {@code stats[at .. at + 3)}.
+     */
+    static float[] gradient(ExecutorWorkspaces.Scratch s, IterationPlan plan, DataBlock block, long seed, long epoch, int partition,
+                            int iteration, float[] params, Dropout dropout, long step, float[] stats, int at) {
+        int from = plan.from(partition, iteration);
+        int to = plan.to(partition, iteration);
+        if (from == to) {
+            Arrays.fill(s.gradient, 0f);
+            Arrays.fill(stats, at, at + 3, 0f);
+            return s.gradient;
+        }
+        double loss = ExecutorWorkspaces.gradientSum(s, block, seed, epoch, partition, from, to, params, dropout, step, false);
+        stats[at] = (float) loss;
+        stats[at + 1] = (float) s.workspace.batch().weightSum();
+        stats[at + 2] = to - from;
+        return s.gradient;
     }
 }

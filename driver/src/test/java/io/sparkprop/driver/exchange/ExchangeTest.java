@@ -63,6 +63,10 @@ class ExchangeTest {
                 partials[step][t][p + 2] = partials[step][t][p + 1];
             }
         }
+        // step 0: an infinity in the last task's part of task 0's slice; step 2: a NaN in task 0's part of the last
+        // task's slice (step 1 has weight 0: its mean is zeros)
+        partials[0][tasks - 1][0] = Float.POSITIVE_INFINITY;
+        partials[2][0][p - 1] = Float.NaN;
         String[] gathered = new String[tasks];
         CyclicBarrier gather = new CyclicBarrier(tasks);
         ExecutorService pool = Executors.newFixedThreadPool(tasks);
@@ -83,12 +87,15 @@ class ExchangeTest {
                             : new SharedMemoryExchange(new SharedMemoryExchange.GroupKey("test", p, 0), rank, tasks, p, waiting);
                     float[][] means = new float[STEPS][p];
                     double[] totals = new double[3];
-                    float[] partial = new float[p + 3];
+                    float[] gradient = new float[p];
+                    float[] stats = new float[3];
                     try {
                         for (int step = 0; step < STEPS; step++) {
-                            System.arraycopy(partials[step][rank], 0, partial, 0, p + 3);
-                            ex.mean(partial, means[step], totals);
+                            System.arraycopy(partials[step][rank], 0, gradient, 0, p);
+                            System.arraycopy(partials[step][rank], p, stats, 0, 3);
+                            boolean finite = ex.mean(gradient, stats, means[step], totals);
                             assertEquals(expectedTotal(partials[step], p + 1), totals[1]);
+                            assertEquals(step == 1, finite, "task " + rank + " step " + step + ": every mean entry finite");
                         }
                     } finally {
                         ex.close();
